@@ -1,0 +1,53 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+
+/** A batched model: [N, ...inShape] -> [N, K] (or [N]). Must be differentiable for gradient explainers. */
+export type ForwardFn = (x: Tensor) => Tensor;
+
+/** Also accepted: anything with predict(x) (tfjs LayersModel, GraphModel wrappers, our own models). */
+export type Predictable = ForwardFn | { predict(x: Tensor): Tensor | Tensor[] };
+
+/** Options every explainer accepts (DESIGN.md, the explainer contract). */
+export interface ExplainOptions {
+  /** Output column, one for all rows or one per row; optional when f returns [N] or [N, 1]. */
+  target?: number | number[];
+  /** Broadcastable to x; default 0. */
+  baseline?: number | Tensor;
+  /** Most rows per model call (the memory bound); results must not depend on it. Default 64. */
+  batchSize?: number;
+  /** Every random draw comes from this; same seed -> same result. */
+  seed?: number;
+  /** Called as batches finish. */
+  onProgress?: (done: number, total: number) => void;
+  /** Abort -> rejects with GlassboxError code 'ABORTED', no tensors leaked. */
+  signal?: AbortSignal;
+}
+
+export interface Attribution {
+  /** Same shape as x; the caller owns and disposes it. */
+  attributions: Tensor;
+  /** [N] convergence / additivity gap where the method defines one. */
+  delta?: Tensor;
+  /** The method's name, e.g. 'integratedGradients'. */
+  method: string;
+}
+
+/** Every explainer is an async function of this shape. */
+export type Explainer<O extends ExplainOptions = ExplainOptions> = (
+  f: Predictable,
+  x: Tensor,
+  options?: O,
+) => Promise<Attribution>;
+
+/** Integration rules for path methods. */
+export type IntegrationMethod = 'riemann_left' | 'riemann_right' | 'riemann_middle' | 'riemann_trapezoid' | 'gausslegendre';
+export const INTEGRATION_METHODS: readonly IntegrationMethod[] = [
+  'riemann_left',
+  'riemann_right',
+  'riemann_middle',
+  'riemann_trapezoid',
+  'gausslegendre',
+];
+
+/** Noise tunnel variants. */
+export type NoiseVariant = 'smoothgrad' | 'smoothgrad_sq' | 'vargrad';
+export const NOISE_VARIANTS: readonly NoiseVariant[] = ['smoothgrad', 'smoothgrad_sq', 'vargrad'];

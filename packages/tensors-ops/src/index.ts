@@ -1,0 +1,30 @@
+export { tf } from './tf.js';
+export type { Tensor, Rank, DataType, TensorLike, NamedTensorMap, Variable, Scalar, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from './tf.js';
+export { GlassboxError, isGlassboxError, ERROR_CODES, describe, abortError, throwIfAborted } from './errors.js';
+export type { GlassboxErrorCode } from './errors.js';
+export { initBackend, backendInfo } from './backend.js';
+export type { BackendName, BackendOptions, BackendInfo } from './backend.js';
+export { createRng, randomNormal, randomUniform } from './rng.js';
+export type { Rng } from './rng.js';
+export { INTEGRATION_METHODS, NOISE_VARIANTS } from './contract/types.js';
+export type { ForwardFn, Predictable, ExplainOptions, Attribution, Explainer, IntegrationMethod, NoiseVariant } from './contract/types.js';
+export { asForward } from './contract/as-forward.js';
+export { selectTarget, resolveTargets, checkModelOutput } from './contract/select-target.js';
+export { outputRegion } from './contract/output-region.js';
+export type { RegionReduce } from './contract/output-region.js';
+export { mapBatches, forEachBatch, yieldToEventLoop } from './contract/map-batches.js';
+export type { BatchLoopOptions, RowSource } from './contract/map-batches.js';
+export {
+  isTensor,
+  formatShape,
+  assertFloatTensor,
+  assertFinite,
+  assertNumber,
+  assertOneOf,
+  checkCommonOptions,
+  isBroadcastable,
+  resolveBaseline,
+  checkInput,
+  resolveFeatureMask,
+} from './contract/validate.js';
+export type { NumberRule, FeatureMaskInfo } from './contract/validate.js';

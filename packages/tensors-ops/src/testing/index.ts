@@ -1,0 +1,94 @@
+/**
+ * Test helpers for Glassbox packages (the `@glassbox/tensors-ops/testing` export): run a suite on every
+ * backend, and assert that a piece of code leaves `tf.memory().numTensors` as it found it.
+ */
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
+import { initBackend, type BackendName } from '../backend.js';
+import { isGlassboxError, type GlassboxErrorCode } from '../errors.js';
+
+export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
+
+/**
+ * Declares the suite `fn` once per backend ('cpu' and 'wasm' by default); each copy starts its backend in
+ * beforeAll (no fallback: a backend that cannot start fails the suite).
+ */
+export function describeBackends(name: string, fn: (backend: BackendName) => void, backends: readonly BackendName[] = BACKENDS): void {
+  for (const backend of backends) {
+    describe(`${name} [${backend}]`, () => {
+      let previous: string | null = null;
+      beforeAll(async () => {
+        previous = tf.getBackend() ?? null;
+        await initBackend({ backend, fallback: false });
+      });
+      afterAll(async () => {
+        if (previous !== null && previous !== backend) await tf.setBackend(previous);
+      });
+      fn(backend);
+    });
+  }
+}
+
+/**
+ * Runs `fn` and asserts that the number of live tensors is the same afterwards. `fn` must dispose what it
+ * receives (e.g. the attributions of an explainer). Returns fn's result.
+ */
+export async function expectNoLeaks<T>(fn: () => T | Promise<T>): Promise<T> {
+  const before = tf.memory().numTensors;
+  const result = await fn();
+  const after = tf.memory().numTensors;
+  expect(after, `tensors leaked: ${after - before}`).toBe(before);
+  return result;
+}
+
+/**
+ * Asserts that `fn` throws or rejects with a GlassboxError of `code` (and, optionally, a message matching
+ * `message`) and that no tensor leaked. Returns the error.
+ */
+export async function expectGlassboxError(
+  fn: () => unknown,
+  code: GlassboxErrorCode,
+  message?: RegExp | string,
+): Promise<Error> {
+  const before = tf.memory().numTensors;
+  let caught: unknown = undefined;
+  try {
+    await fn();
+  } catch (e) {
+    caught = e;
+  }
+  const after = tf.memory().numTensors;
+  expect(caught, `expected a GlassboxError ${code}, but nothing was thrown`).toBeDefined();
+  expect(isGlassboxError(caught), `expected a GlassboxError, got ${String(caught)}`).toBe(true);
+  expect((caught as { code: string }).code, (caught as Error).message).toBe(code);
+  if (message !== undefined) expect((caught as Error).message).toMatch(message);
+  expect(after, `tensors leaked on error: ${after - before}`).toBe(before);
+  return caught as Error;
+}
+
+/** Asserts that two tensors (or a tensor and an array) have the same shape and agree elementwise within atol + rtol*|b|. */
+export function expectTensorClose(a: Tensor, b: Tensor | ArrayLike<number>, atol = 1e-5, rtol = 0): void {
+  const av = a.dataSync();
+  let bv: ArrayLike<number>;
+  if ((b as Tensor).dataSync !== undefined && Array.isArray((b as Tensor).shape)) {
+    expect(a.shape).toEqual((b as Tensor).shape);
+    bv = (b as Tensor).dataSync();
+  } else {
+    bv = b as ArrayLike<number>;
+  }
+  expect(av.length).toBe(bv.length);
+  let worst = 0;
+  let worstAt = -1;
+  for (let i = 0; i < av.length; i++) {
+    const diff = Math.abs(av[i]! - bv[i]!) - rtol * Math.abs(bv[i]!);
+    if (!(diff <= worst) ) {
+      worst = diff;
+      worstAt = i;
+    }
+  }
+  expect(worst, `largest difference ${worst} at flat index ${worstAt}: ${av[worstAt]} vs ${bv[worstAt]}`).toBeLessThanOrEqual(atol);
+}
+
+/** A GlassboxError code check without vitest's expect, for custom assertions. */
+export { isGlassboxError };

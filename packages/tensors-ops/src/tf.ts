@@ -1,0 +1,18 @@
+/**
+ * The TensorFlow.js that every Glassbox package uses. Importing this module:
+ *  - loads tfjs-core, the cpu backend and the WASM backend (WASM has the higher priority);
+ *  - registers tfjs-core's gradients (from a bundle that loads in plain Node ESM, vitest and Vite);
+ *  - registers Glassbox's WASM kernel fixes (missing and slow kernels, see ./kernels);
+ *  - turns on prod mode, which silences the cpu backend's banner in Node.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import './vendor/register-gradients.js';
+import { registerWasmKernels } from './kernels/register.js';
+
+tf.env().set('PROD', true);
+registerWasmKernels();
+
+export { tf };
+export type { Tensor, Rank, DataType, TensorLike, NamedTensorMap, Variable, Scalar, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';
