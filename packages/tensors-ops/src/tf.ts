@@ -3,7 +3,8 @@
  *  - loads tfjs-core, the cpu backend and the WASM backend (WASM has the higher priority);
  *  - registers tfjs-core's gradients (from a bundle that loads in plain Node ESM, vitest and Vite);
  *  - registers Glassbox's WASM kernel fixes (missing and slow kernels, see ./kernels);
- *  - turns on prod mode, which silences the cpu backend's banner in Node.
+ *  - turns on prod mode, which silences the cpu backend's banner in Node;
+ *  - makes cpu the active backend until `initBackend()` switches to WASM.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -13,6 +14,10 @@ import { registerWasmKernels } from './kernels/register.js';
 
 tf.env().set('PROD', true);
 registerWasmKernels();
+// The WASM backend starts asynchronously, so until `initBackend()` resolves, tensors would throw "backend not
+// yet initialized". Start on cpu (its start is synchronous) so that tensors work right after import;
+// `await initBackend()` then switches to WASM with SIMD.
+if (tf.engine().backendName == null) void tf.setBackend('cpu');
 
 export { tf };
 export type { Tensor, Rank, DataType, TensorLike, NamedTensorMap, Variable, Scalar, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow/tfjs-core';

@@ -81,6 +81,9 @@ export function selectTarget(output: Tensor, targets?: Int32Array | number[] | n
   if (output.rank === 1) return output;
   const k = output.shape[1]!;
   if (k === 1 && output.rank === 2) return tf.reshape(output, [n]);
+  if (output.rank > 2) {
+    throw new GlassboxError('SHAPE_MISMATCH', `selectTarget: output must be [N] or [N, K], got shape ${formatShape(output.shape)}`);
+  }
   let idx: Int32Array;
   if (targets === undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `selectTarget: targets are required for an output of shape ${formatShape(output.shape)}`);
@@ -98,5 +101,5 @@ export function selectTarget(output: Tensor, targets?: Int32Array | number[] | n
     if (t < 0 || t >= k) throw new GlassboxError('TARGET_OUT_OF_RANGE', `selectTarget: target ${t} of row ${i} is not in 0..${k - 1}`);
     mask[i * k + t] = 1;
   }
-  return tf.sum(tf.mul(output, tf.tensor2d(mask, [n, k])), 1);
+  return tf.tidy(() => tf.sum(tf.mul(output, tf.tensor2d(mask, [n, k])), 1));
 }
