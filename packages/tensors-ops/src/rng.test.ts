@@ -20,12 +20,17 @@ describe('createRng', () => {
     const n = 200_000;
     let s = 0;
     let s2 = 0;
+    let lo = 1;
+    let hi = 0;
     for (let i = 0; i < n; i++) {
       const u = rng.uniform();
-      expect(u >= 0 && u < 1).toBe(true);
+      lo = Math.min(lo, u);
+      hi = Math.max(hi, u);
       s += u;
       s2 += u * u;
     }
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThan(1);
     const mean = s / n;
     expect(Math.abs(mean - 0.5)).toBeLessThan(0.005);
     expect(Math.abs(s2 / n - mean * mean - 1 / 12)).toBeLessThan(0.002);
