@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import * as viz from './index.js';
+
+describe('public API', () => {
+  it('exports exactly these runtime names', () => {
+    expect(Object.keys(viz).sort()).toEqual(
+      [
+        'VizError',
+        'applyColormap',
+        'barChart',
+        'boundaries',
+        'channelReductions',
+        'colorAt',
+        'colorbar',
+        'colormap',
+        'colormapFromInterpolator',
+        'colormapNames',
+        'createImage',
+        'defaultColormaps',
+        'escapeXml',
+        'fromGray',
+        'fromPixels',
+        'fromTensor',
+        'fromTensorAsync',
+        'grid',
+        'gridLayout',
+        'heatmap',
+        'lineChart',
+        'maskTop',
+        'normalize',
+        'normalizeModes',
+        'overlay',
+        'percentile',
+        'reduceChannels',
+        'scaleImage',
+        'toDataURL',
+        'toPNG',
+        'upsample',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,176 @@
+// Argument checks shared by every public function. Internal: not re-exported from index.ts.
+import { VizError, type VizErrorCode } from './errors.js';
+import type { RGBAImage } from './image.js';
+
+export function fail(code: VizErrorCode, message: string): never {
+  throw new VizError(code, message);
+}
+
+/** `[28, 28]` style formatting for messages. */
+export function fmtShape(shape: ArrayLike<number>): string {
+  return `[${Array.from(shape).join(', ')}]`;
+}
+
+/** A short description of what came, for messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  return typeof value;
+}
+
+export function isArrayLike(value: unknown): value is ArrayLike<number> {
+  if (value === null || value === undefined || typeof value === 'string') return false;
+  if (ArrayBuffer.isView(value)) return !(value instanceof DataView);
+  return Array.isArray(value) || (typeof value === 'object' && typeof (value as { length?: unknown }).length === 'number');
+}
+
+/** Checks that `options` is undefined or a plain object. */
+export function checkOptions(fn: string, options: unknown): void {
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+    fail('INVALID_ARGUMENT', `${fn}: options must be an object or undefined, got ${describe(options)}`);
+  }
+}
+
+export function checkPositiveInt(fn: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name} must be a positive integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkNonNegativeInt(fn: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name} must be a non-negative integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A finite number in [lo, hi] (inclusive unless told). */
+export function checkNumberInRange(
+  fn: string,
+  name: string,
+  value: unknown,
+  lo: number,
+  hi: number,
+  { loOpen = false, hiOpen = false }: { loOpen?: boolean; hiOpen?: boolean } = {},
+): number {
+  const lob = loOpen ? '(' : '[';
+  const hib = hiOpen ? ')' : ']';
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name} must be a number in ${lob}${lo}, ${hi}${hib}, got ${describe(value)}`);
+  }
+  if (!Number.isFinite(value) && Number.isFinite(lo) && Number.isFinite(hi)) {
+    fail('NON_FINITE', `${fn}: ${name} must be a finite number in ${lob}${lo}, ${hi}${hib}, got ${value}`);
+  }
+  const below = loOpen ? value <= lo : value < lo;
+  const above = hiOpen ? value >= hi : value > hi;
+  if (below || above) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name} must be in ${lob}${lo}, ${hi}${hib}, got ${value}`);
+  }
+  return value;
+}
+
+export function checkFiniteNumber(fn: string, name: string, value: unknown): number {
+  if (typeof value !== 'number') fail('INVALID_ARGUMENT', `${fn}: ${name} must be a number, got ${describe(value)}`);
+  if (!Number.isFinite(value)) fail('NON_FINITE', `${fn}: ${name} must be a finite number, got ${value}`);
+  return value;
+}
+
+export function checkOneOf<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    fail(
+      'INVALID_ARGUMENT',
+      `${fn}: ${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`,
+    );
+  }
+  return value as T;
+}
+
+/** A [height, width] shape of positive integers. */
+export function checkShape2D(fn: string, name: string, shape: unknown): [number, number] {
+  if (
+    !Array.isArray(shape) ||
+    shape.length !== 2 ||
+    !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)
+  ) {
+    fail(
+      'INVALID_ARGUMENT',
+      `${fn}: ${name} must be [height, width] with positive integers, got ${Array.isArray(shape) ? fmtShape(shape) : describe(shape)}`,
+    );
+  }
+  return [shape[0], shape[1]];
+}
+
+/** An array-like of numbers with exactly `expected` elements. */
+export function checkValues(
+  fn: string,
+  name: string,
+  values: unknown,
+  expected: number,
+  shape: ArrayLike<number>,
+): ArrayLike<number> {
+  if (!isArrayLike(values)) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name} must be a Float32Array (or an array of numbers), got ${describe(values)}`);
+  }
+  if (values.length !== expected) {
+    fail(
+      'SHAPE_MISMATCH',
+      `${fn}: ${name} has ${values.length} elements, expected ${expected} for shape ${fmtShape(shape)}`,
+    );
+  }
+  return values;
+}
+
+/** Throws NON_FINITE naming the first index that is NaN or ±Infinity (or not a number at all). */
+export function checkFinite(fn: string, name: string, values: ArrayLike<number>, shape?: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number') {
+      fail('INVALID_ARGUMENT', `${fn}: ${name}[${i}] must be a number, got ${describe(v)}`);
+    }
+    if (!Number.isFinite(v)) {
+      const where = shape ? ` (at ${fmtShape(unravel(i, shape))} for shape ${fmtShape(shape)})` : '';
+      fail('NON_FINITE', `${fn}: ${name}[${i}] is ${v}${where}; expected finite numbers`);
+    }
+  }
+}
+
+/** Flat index -> multi-index for a row-major shape. */
+export function unravel(index: number, shape: ArrayLike<number>): number[] {
+  const out = new Array<number>(shape.length);
+  let rest = index;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    out[d] = rest % shape[d];
+    rest = Math.floor(rest / shape[d]);
+  }
+  return out;
+}
+
+/** An RGBAImage: positive integer width/height and a Uint8ClampedArray of width*height*4 bytes. */
+export function checkImage(fn: string, name: string, image: unknown): RGBAImage {
+  if (image === null || typeof image !== 'object') {
+    fail('INVALID_ARGUMENT', `${fn}: ${name} must be an RGBAImage { width, height, data }, got ${describe(image)}`);
+  }
+  const { width, height, data } = image as Partial<RGBAImage>;
+  if (typeof width !== 'number' || !Number.isInteger(width) || width <= 0) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name}.width must be a positive integer, got ${describe(width)}`);
+  }
+  if (typeof height !== 'number' || !Number.isInteger(height) || height <= 0) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name}.height must be a positive integer, got ${describe(height)}`);
+  }
+  if (!(data instanceof Uint8ClampedArray)) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name}.data must be a Uint8ClampedArray (RGBA), got ${describe(data)}`);
+  }
+  if (data.length !== width * height * 4) {
+    fail(
+      'SHAPE_MISMATCH',
+      `${fn}: ${name}.data has ${data.length} bytes, expected ${width * height * 4} (width ${width} x height ${height} x 4 RGBA)`,
+    );
+  }
+  return image as RGBAImage;
+}
