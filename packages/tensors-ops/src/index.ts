@@ -28,3 +28,5 @@ export {
   resolveFeatureMask,
 } from './contract/validate.js';
 export type { NumberRule, FeatureMaskInfo } from './contract/validate.js';
+export * from './nn/index.js';
+export * from './io/index.js';
