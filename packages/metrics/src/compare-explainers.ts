@@ -1,0 +1,278 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import {
+  GlassboxError,
+  asForward,
+  assertOneOf,
+  checkCommonOptions,
+  checkInput,
+  describe,
+  throwIfAborted,
+  type Predictable,
+} from '@glassbox/tensors-ops';
+import { checkOptionsObject } from './internal/check-options.js';
+import { precheckTarget } from './internal/check-target.js';
+import { runExplainer } from './internal/run-explainer.js';
+import type { AnyExplainer } from './internal/types.js';
+import { completeness } from './completeness.js';
+import { deletionCurve } from './deletion-curve.js';
+import { infidelity, type InfidelityOptions } from './infidelity.js';
+import { insertionCurve } from './insertion-curve.js';
+import { sensitivityMax, type SensitivityMaxOptions } from './sensitivity-max.js';
+import { sparseness } from './sparseness.js';
+import type { CurveOptions } from './internal/perturbation-curve.js';
+
+export type MetricName = 'infidelity' | 'sensitivityMax' | 'deletion' | 'insertion' | 'sparseness' | 'completeness';
+export const METRIC_NAMES: readonly MetricName[] = ['infidelity', 'sensitivityMax', 'deletion', 'insertion', 'sparseness', 'completeness'];
+
+export type MetricDirection = 'lower is better' | 'higher is better';
+
+/** Which way each metric's column points (what compareExplainers ranks by). */
+export const METRIC_DIRECTIONS: Readonly<Record<MetricName, MetricDirection>> = {
+  infidelity: 'lower is better',
+  sensitivityMax: 'lower is better',
+  deletion: 'lower is better',
+  insertion: 'higher is better',
+  sparseness: 'higher is better',
+  completeness: 'lower is better',
+};
+
+/** An explainer in the comparison, with the options it runs with (merged over the shared ones). */
+export interface ExplainerEntry {
+  explainer: AnyExplainer;
+  options?: Record<string, unknown>;
+  /** Whether its attributions are multiplied by inputs (for infidelity; see `infidelity`). Default true. */
+  multiplyByInputs?: boolean;
+}
+
+type Shared = 'target' | 'baseline' | 'batchSize' | 'seed' | 'onProgress' | 'signal';
+
+export interface CompareExplainersOptions {
+  /** Output column, a number or one per row; passed to every explainer and metric. */
+  target?: number | number[];
+  /** Number or tensor broadcastable to x, default 0; passed to every explainer and metric (completeness, curves, infidelity). */
+  baseline?: number | Tensor;
+  /** Most rows per model call; default 64. */
+  batchSize?: number;
+  /** Seed for every explainer and metric; default 0. */
+  seed?: number;
+  /** Called after each explanation and each metric with (units done, explainers x (1 + metrics)). */
+  onProgress?: (done: number, total: number) => void;
+  /** Abort -> rejects with GlassboxError 'ABORTED'. */
+  signal?: AbortSignal;
+  /** Options of the infidelity metric (default perturbation 'subtract'); its value is `scaledInfidelity`. */
+  infidelity?: Omit<InfidelityOptions, Shared | 'multiplyByInputs'>;
+  /** Options of the sensitivityMax metric (radius, samples, relative). */
+  sensitivityMax?: Pick<SensitivityMaxOptions, 'radius' | 'samples' | 'relative'>;
+  /** Options of the deletion curve (steps, featureMask); its value is `auc`. */
+  deletion?: Omit<CurveOptions, Shared | 'random'>;
+  /** Options of the insertion curve (steps, featureMask); its value is `auc`. */
+  insertion?: Omit<CurveOptions, Shared | 'random'>;
+}
+
+export interface ComparisonColumn {
+  metric: MetricName;
+  direction: MetricDirection;
+}
+
+export interface ComparisonRow {
+  /** The explainer's name (its key in `explainers`). */
+  explainer: string;
+  /** Mean of the metric over the rows of x, by metric. */
+  means: Partial<Record<MetricName, number>>;
+  /** The metric per row of x, by metric. */
+  perRow: Partial<Record<MetricName, number[]>>;
+  /** Rank of the explainer on each metric (1 = best; ties share the mean of their ranks). */
+  ranks: Partial<Record<MetricName, number>>;
+  /** Mean of `ranks` over the metrics. */
+  meanRank: number;
+  /** Overall rank: 1 + the number of explainers with a strictly lower meanRank. */
+  rank: number;
+}
+
+export interface ComparisonTable {
+  /** The metrics, in the order asked for, each with its direction. */
+  columns: ComparisonColumn[];
+  /** One row per explainer, best overall first (ties keep the order of `explainers`). */
+  rows: ComparisonRow[];
+}
+
+/**
+ * Runs several explainers on the same model and inputs, scores each explanation with several metrics and
+ * ranks them: which method explains this model best? Each metric's column is ranked in its own direction (1 =
+ * best), and the overall rank is by the mean rank over the metrics, a simple consensus that no single metric
+ * can dominate by its scale.
+ *
+ *   value(e, m) = mean over rows of metric m for explainer e's attributions
+ *   rank_m(e)   = position of e when sorted by value(., m) in m's direction (ties: mean position)
+ *   meanRank(e) = mean_m rank_m(e)
+ *
+ * Metrics: 'infidelity' (scaledInfidelity, lower), 'sensitivityMax' (lower), 'deletion' (auc, lower),
+ * 'insertion' (auc, higher), 'sparseness' (Gini, higher), 'completeness' (lower); see each function for its
+ * paper. Explainers run with the shared `target`, `baseline`, `batchSize`, `seed` and `signal`, then their
+ * own `options`; the metrics use the same shared values (completeness and infidelity use the explainer's own
+ * `baseline` when it has one).
+ *
+ * @param f the model.
+ * @param x inputs [N, ...], float32.
+ * @param explainers by name: an explainer function or `{ explainer, options?, multiplyByInputs? }`.
+ * @param metrics names from METRIC_NAMES, each at most once.
+ * @param options shared options and per-metric ones (`infidelity`, `sensitivityMax`, `deletion`, `insertion`).
+ * @returns `{ columns, rows }`, rows sorted best first.
+ *
+ * @example
+ * ```ts
+ * const table = await compareExplainers(model, x,
+ *   { saliency: { explainer: saliency, multiplyByInputs: false }, ig: integratedGradients, occlusion: { explainer: occlusion, options: { window: [3, 3, 1] } } },
+ *   ['deletion', 'infidelity', 'sparseness'], { target: 3, seed: 1 });
+ * console.table(table.rows.map((r) => ({ explainer: r.explainer, ...r.means, rank: r.rank })));
+ * ```
+ */
+export async function compareExplainers(
+  f: Predictable,
+  x: Tensor,
+  explainers: Record<string, AnyExplainer | ExplainerEntry>,
+  metrics: MetricName[],
+  options?: CompareExplainersOptions,
+): Promise<ComparisonTable> {
+  const where = 'compareExplainers';
+  asForward(f, where);
+  checkInput(x, where);
+  const entries = checkExplainers(explainers, where);
+  const chosen = checkMetrics(metrics, where);
+  const opts = checkOptionsObject(options, where);
+  const { batchSize, seed } = checkCommonOptions(opts, where);
+  precheckTarget(opts.target, x.shape[0]!, where);
+  for (const key of ['infidelity', 'sensitivityMax', 'deletion', 'insertion'] as const) checkOptionsObject(opts[key], where, `options.${key}`);
+
+  const shared: Record<string, unknown> = { batchSize, seed };
+  if (opts.target !== undefined) shared.target = opts.target;
+  if (opts.baseline !== undefined) shared.baseline = opts.baseline;
+  if (opts.signal !== undefined) shared.signal = opts.signal;
+  const total = entries.length * (1 + chosen.length);
+  let done = 0;
+  const tick = () => opts.onProgress?.(++done, total);
+
+  const rows: ComparisonRow[] = [];
+  for (const [name, entry] of entries) {
+    throwIfAborted(opts.signal, where);
+    const explainerOptions = { ...shared, ...(entry.options ?? {}) };
+    const a = await runExplainer(entry.explainer, f, x, explainerOptions, where, `explainers.${name}`);
+    try {
+      tick();
+      const row: ComparisonRow = { explainer: name, means: {}, perRow: {}, ranks: {}, meanRank: 0, rank: 0 };
+      const baseline = (explainerOptions.baseline ?? opts.baseline) as number | Tensor | undefined;
+      for (const metric of chosen) {
+        throwIfAborted(opts.signal, where);
+        let values: number[];
+        switch (metric) {
+          case 'infidelity': {
+            const r = await infidelity(f, x, a, {
+              ...opts.infidelity,
+              ...shared,
+              ...(baseline !== undefined ? { baseline } : {}),
+              multiplyByInputs: entry.multiplyByInputs ?? true,
+            } as InfidelityOptions);
+            values = r.scaledInfidelity;
+            break;
+          }
+          case 'sensitivityMax':
+            values = await sensitivityMax(entry.explainer, f, x, {
+              ...(opts.sensitivityMax ?? {}),
+              explainerOptions: explainerOptions,
+              ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+              seed,
+            });
+            break;
+          case 'deletion':
+            values = (await deletionCurve(f, x, a, { ...opts.deletion, ...shared, random: false } as CurveOptions)).auc;
+            break;
+          case 'insertion':
+            values = (await insertionCurve(f, x, a, { ...opts.insertion, ...shared, random: false } as CurveOptions)).auc;
+            break;
+          case 'sparseness':
+            values = sparseness(a);
+            break;
+          case 'completeness':
+            values = await completeness(a, f, x, baseline, {
+              batchSize,
+              ...(opts.target !== undefined ? { target: opts.target } : {}),
+              ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+            });
+            break;
+        }
+        row.perRow[metric] = values;
+        row.means[metric] = values.reduce((s, v) => s + v, 0) / values.length;
+        tick();
+      }
+      rows.push(row);
+    } finally {
+      if (a !== x) a.dispose();
+    }
+  }
+
+  // Ranks per metric (1 = best, ties share the mean rank; NaN ranks last).
+  for (const metric of chosen) {
+    const sign = METRIC_DIRECTIONS[metric] === 'lower is better' ? 1 : -1;
+    const key = (r: ComparisonRow) => {
+      const v = r.means[metric]!;
+      return Number.isNaN(v) ? Infinity : sign * v;
+    };
+    for (const r of rows) {
+      const k = key(r);
+      let less = 0;
+      let equal = 0;
+      for (const o of rows) {
+        const ko = key(o);
+        if (ko < k) less++;
+        else if (ko === k) equal++;
+      }
+      r.ranks[metric] = less + (equal + 1) / 2;
+    }
+  }
+  for (const r of rows) r.meanRank = chosen.reduce((s, m) => s + r.ranks[m]!, 0) / chosen.length;
+  for (const r of rows) r.rank = 1 + rows.filter((o) => o.meanRank < r.meanRank).length;
+  const order = rows.map((r, i) => [r, i] as const).sort((p, q) => p[0].meanRank - q[0].meanRank || p[1] - q[1]);
+  return { columns: chosen.map((metric) => ({ metric, direction: METRIC_DIRECTIONS[metric] })), rows: order.map(([r]) => r) };
+}
+
+function checkExplainers(explainers: unknown, where: string): [string, ExplainerEntry][] {
+  if (explainers == null || typeof explainers !== 'object' || Array.isArray(explainers)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: explainers must be an object of explainers by name, got ${describe(explainers)}`);
+  }
+  const out: [string, ExplainerEntry][] = [];
+  for (const [name, value] of Object.entries(explainers)) {
+    if (typeof value === 'function') {
+      out.push([name, { explainer: value as AnyExplainer }]);
+      continue;
+    }
+    const e = value as Partial<ExplainerEntry> | null;
+    if (e == null || typeof e !== 'object' || typeof e.explainer !== 'function') {
+      throw new GlassboxError(
+        'INVALID_ARGUMENT',
+        `${where}: explainers.${name} must be an explainer function or { explainer, options? }, got ${describe(value)}`,
+      );
+    }
+    if (e.options !== undefined && (e.options === null || typeof e.options !== 'object' || Array.isArray(e.options))) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: explainers.${name}.options must be an object, got ${describe(e.options)}`);
+    }
+    if (e.multiplyByInputs !== undefined && typeof e.multiplyByInputs !== 'boolean') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: explainers.${name}.multiplyByInputs must be true or false, got ${describe(e.multiplyByInputs)}`);
+    }
+    out.push([name, e as ExplainerEntry]);
+  }
+  if (out.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: explainers must name at least one explainer, got {}`);
+  return out;
+}
+
+function checkMetrics(metrics: unknown, where: string): MetricName[] {
+  if (!Array.isArray(metrics) || metrics.length === 0) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: metrics must be a non-empty array of ${METRIC_NAMES.map((m) => `'${m}'`).join(', ')}, got ${describe(metrics)}`);
+  }
+  const out: MetricName[] = [];
+  metrics.forEach((m, i) => {
+    const name = assertOneOf(m, METRIC_NAMES, `metrics[${i}]`, where);
+    if (out.includes(name)) throw new GlassboxError('INVALID_ARGUMENT', `${where}: metrics[${i}] repeats '${name}'`);
+    out.push(name);
+  });
+  return out;
+}

@@ -1,0 +1,121 @@
+import { expect, it, vi } from 'vitest';
+import { tf } from '@glassbox/tensors-ops';
+import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
+import { deletionCurve } from './deletion-curve.js';
+import { exactLinearAttributions, linearModel, linearScores, seededMatrix } from './testing-internal/fixtures.js';
+
+const D = 12;
+const W = Array.from({ length: D }, (_, j) => ((j * 7) % 5) - 1.5 + j / 10); // mixed signs, distinct
+const XS = seededMatrix(3, D, 11, 0.2, 1.2);
+
+/** The deletion curve of a linear model on the host: F(x) minus the running sum of the attributions removed. */
+function expectedCurve(row: number[], a: number[], steps: number, baseline = 0): number[] {
+  const order = a.map((v, j) => [v, j] as const).sort((p, q) => q[0] - p[0] || p[1] - q[1]).map(([, j]) => j);
+  const fx = linearScores([row], W)[0]!;
+  return Array.from({ length: steps + 1 }, (_, k) => {
+    const removed = order.slice(0, Math.round((k * D) / steps));
+    return fx - removed.reduce((s, j) => s + W[j]! * (row[j]! - baseline), 0);
+  });
+}
+
+describeBackends('deletionCurve', () => {
+  it('follows the closed form of a linear model and falls faster than a random order', async () => {
+    const f = linearModel(W);
+    const x = tf.tensor2d(XS);
+    const A = exactLinearAttributions(XS, W);
+    const a = tf.tensor2d(A);
+    const res = await expectNoLeaks(() => deletionCurve(f, x, a, { steps: 6, seed: 3 }));
+    expect(res.fractions).toEqual([0, 2, 4, 6, 8, 10, 12].map((c) => c / 12));
+    for (let i = 0; i < XS.length; i++) {
+      const want = expectedCurve(XS[i]!, A[i]!, 6);
+      res.curves[i]!.forEach((v, k) => expect(v).toBeCloseTo(want[k]!, 4));
+      expect(res.auc[i]!).toBeLessThan(res.randomAuc![i]!);
+      // trapezoid of the closed-form curve over 0..1 in 6 equal steps, over |F(x)|
+      const area = want.reduce((s, v, k) => (k === 0 ? s : s + (v + want[k - 1]!) / 12), 0);
+      expect(res.auc[i]!).toBeCloseTo(area / Math.abs(want[0]!), 4);
+      // the random curve starts at F(x) and ends at F(baseline) = 0
+      expect(res.randomCurves![i]![0]).toBeCloseTo(want[0]!, 4);
+      expect(res.randomCurves![i]![6]).toBeCloseTo(0, 4);
+    }
+    tf.dispose([x, a]);
+  });
+
+  it('does not depend on batchSize, reports progress per batch and is deterministic with a seed', async () => {
+    const f = linearModel(W);
+    const x = tf.tensor2d(XS);
+    const a = tf.tensor2d(exactLinearAttributions(XS, W));
+    const progress = vi.fn();
+    const one = await deletionCurve(f, x, a, { steps: 4, seed: 9, batchSize: 4, onProgress: progress });
+    const all = await deletionCurve(f, x, a, { steps: 4, seed: 9, batchSize: 1000 });
+    const other = await deletionCurve(f, x, a, { steps: 4, seed: 10, batchSize: 7 });
+    expect(all).toEqual(one);
+    expect(other.curves).toEqual(one.curves);
+    expect(other.randomCurves).not.toEqual(one.randomCurves);
+    const total = 2 * 3 * 5;
+    expect(progress.mock.calls.length).toBe(Math.ceil(total / 4));
+    expect(progress.mock.calls.at(-1)).toEqual([total, total]);
+    const noRandom = await deletionCurve(f, x, a, { steps: 4, random: false });
+    expect(noRandom.randomCurves).toBeUndefined();
+    expect(noRandom.curves).toEqual(one.curves);
+    tf.dispose([x, a]);
+  });
+
+  it('removes feature groups together and uses the baseline and the target column', async () => {
+    // Two outputs; target column 1 is W, column 0 is -W.
+    const W2 = W.map((v) => [-v, v]);
+    const f = linearModel(W2);
+    const x = tf.tensor4d(XS.flat(), [3, 2, 3, 2]);
+    const a = tf.tensor4d(exactLinearAttributions(XS, W2, 1, 0.5).flat(), [3, 2, 3, 2]);
+    // one group per pixel: both channels of a pixel go together
+    const mask = tf.tensor3d([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5], [2, 3, 2], 'int32');
+    const res = await expectNoLeaks(() => deletionCurve(f, x, a, { target: 1, baseline: 0.5, featureMask: mask, steps: 6, random: false }));
+    for (let i = 0; i < 3; i++) {
+      const row = XS[i]!;
+      const contrib = [0, 1, 2, 3, 4, 5].map((g) => W[2 * g]! * (row[2 * g]! - 0.5) + W[2 * g + 1]! * (row[2 * g + 1]! - 0.5));
+      const order = contrib.map((v, g) => [v, g] as const).sort((p, q) => q[0] - p[0] || p[1] - q[1]).map(([, g]) => g);
+      const fx = linearScores([row], W)[0]!;
+      for (let k = 0; k <= 6; k++) {
+        const want = fx - order.slice(0, k).reduce((s, g) => s + contrib[g]!, 0);
+        expect(res.curves[i]![k]).toBeCloseTo(want, 4);
+      }
+    }
+    tf.dispose([x, a, mask]);
+  });
+
+  it('aborts between batches without leaking', async () => {
+    const f = linearModel(W);
+    const x = tf.tensor2d(XS);
+    const a = tf.tensor2d(exactLinearAttributions(XS, W));
+    const controller = new AbortController();
+    await expectGlassboxError(
+      () => deletionCurve(f, x, a, { steps: 10, batchSize: 5, signal: controller.signal, onProgress: (done) => done >= 10 && controller.abort() }),
+      'ABORTED',
+    );
+    tf.dispose([x, a]);
+  });
+
+  it('rejects bad input with GlassboxErrors and leaks nothing', async () => {
+    const f = linearModel(W);
+    const f2 = linearModel(W.map((v) => [v, -v]));
+    const x = tf.tensor2d(XS);
+    const a = tf.tensor2d(exactLinearAttributions(XS, W));
+    const wrong = tf.zeros([3, D - 1]);
+    const nan = tf.fill([3, D], NaN);
+    const ints = tf.zeros([3, D], 'int32');
+    const badBaseline = tf.zeros([2, D]);
+    await expectGlassboxError(() => deletionCurve(f, x, wrong), 'SHAPE_MISMATCH', /attributions must have x's shape \[3, 12\], got shape \[3, 11\]/);
+    await expectGlassboxError(() => deletionCurve(f, x, a, { steps: 0 }), 'INVALID_ARGUMENT', /options.steps/);
+    await expectGlassboxError(() => deletionCurve(f, x, a, { steps: 2.5 }), 'INVALID_ARGUMENT', /options.steps/);
+    await expectGlassboxError(() => deletionCurve(f, x, nan), 'NON_FINITE');
+    await expectGlassboxError(() => deletionCurve(f, ints, a), 'INVALID_ARGUMENT', /float32/);
+    await expectGlassboxError(() => deletionCurve(f2, x, a), 'INVALID_ARGUMENT', /target is required/);
+    await expectGlassboxError(() => deletionCurve(f2, x, a, { target: 2 }), 'TARGET_OUT_OF_RANGE');
+    await expectGlassboxError(() => deletionCurve(f2, x, a, { target: [0, 1] }), 'SHAPE_MISMATCH', /one per row/);
+    await expectGlassboxError(() => deletionCurve(f, x, a, { baseline: badBaseline }), 'SHAPE_MISMATCH');
+    await expectGlassboxError(() => deletionCurve(f, x, a, { random: 'yes' as unknown as boolean }), 'INVALID_ARGUMENT');
+    await expectGlassboxError(() => deletionCurve('model' as never, x, a), 'INVALID_ARGUMENT');
+    await expectGlassboxError(() => deletionCurve(f, x, a, { seed: -1 }), 'INVALID_ARGUMENT');
+    await expectGlassboxError(() => deletionCurve((z) => tf.zeros([z.shape[0]! + 1]), x, a), 'SHAPE_MISMATCH');
+    tf.dispose([x, a, wrong, nan, ints, badBaseline]);
+  });
+});

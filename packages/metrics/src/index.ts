@@ -1,0 +1,31 @@
+// @glassbox/metrics: which explanation to trust. Faithfulness (infidelity, deletion and insertion curves,
+// completeness), robustness (max-sensitivity), sanity checks (model-parameter randomization), sparseness,
+// and a table that ranks several explainers by several metrics.
+export { infidelity, PERTURBATIONS } from './infidelity.js';
+export type { InfidelityOptions, InfidelityResult, PerturbationFn, PerturbationContext, PerturbationName } from './infidelity.js';
+export { sensitivityMax } from './sensitivity-max.js';
+export type { SensitivityMaxOptions } from './sensitivity-max.js';
+export { deletionCurve } from './deletion-curve.js';
+export { insertionCurve } from './insertion-curve.js';
+export type { CurveOptions, CurveResult } from './internal/perturbation-curve.js';
+export { randomizationSanityCheck } from './randomization-sanity-check.js';
+export type {
+  RandomizableModel,
+  RandomizationSanityCheckOptions,
+  SanityCheckResult,
+  SanityLayerResult,
+} from './randomization-sanity-check.js';
+export { completeness } from './completeness.js';
+export type { CompletenessOptions } from './completeness.js';
+export { sparseness } from './sparseness.js';
+export { compareExplainers, METRIC_NAMES, METRIC_DIRECTIONS } from './compare-explainers.js';
+export type {
+  MetricName,
+  MetricDirection,
+  ExplainerEntry,
+  CompareExplainersOptions,
+  ComparisonColumn,
+  ComparisonRow,
+  ComparisonTable,
+} from './compare-explainers.js';
+export type { AnyExplainer, AttributionsInput } from './internal/types.js';

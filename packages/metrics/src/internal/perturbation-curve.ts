@@ -1,0 +1,195 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import {
+  GlassboxError,
+  asForward,
+  assertNumber,
+  checkCommonOptions,
+  checkInput,
+  createRng,
+  resolveBaseline,
+  resolveFeatureMask,
+  resolveTargets,
+  tf,
+  type Predictable,
+} from '@glassbox/tensors-ops';
+import { checkAttributions } from './check-attributions.js';
+import { checkBoolean, checkOptionsObject } from './check-options.js';
+import { precheckTarget, repeatTargets } from './check-target.js';
+import { createProgress } from './progress.js';
+import { targetScores } from './target-scores.js';
+import { trapezoid } from './trapezoid.js';
+import type { AttributionsInput } from './types.js';
+
+/** Options of deletionCurve and insertionCurve. */
+export interface CurveOptions {
+  /** Output column, one for all rows or one per row; optional when f returns [N] or [N, 1]. */
+  target?: number | number[];
+  /** Number of equal steps (integer >= 1); the curve has steps + 1 points. Default 20. */
+  steps?: number;
+  /**
+   * What a removed feature becomes (deletion) or what the input starts from (insertion): a number or a tensor
+   * broadcastable to x (e.g. a blurred copy of x, as in RISE). Default 0.
+   */
+  baseline?: number | Tensor;
+  /**
+   * Groups of features removed together (int32, broadcastable to one row of x, values 0..M-1), e.g. one
+   * group per pixel across its channels, or superpixels. A group's score is the sum of its attributions.
+   * Default: every element is its own feature.
+   */
+  featureMask?: Tensor | Int32Array | number[];
+  /** Also compute the curve of a random order, for comparison (seeded). Default true. */
+  random?: boolean;
+  /** Seed of the random order. Default 0. */
+  seed?: number;
+  /** Most rows per model call; default 64. */
+  batchSize?: number;
+  /** Called as batches finish with (model rows done, model rows in all). */
+  onProgress?: (done: number, total: number) => void;
+  /** Abort -> rejects with GlassboxError 'ABORTED'; checked between batches. */
+  signal?: AbortSignal;
+}
+
+/** The result of deletionCurve and insertionCurve. */
+export interface CurveResult {
+  /** The x axis: the fraction of features removed (deletion) or inserted (insertion) at each point, 0..1. */
+  fractions: number[];
+  /** One curve per row of x: the target score at each point, [N][steps + 1]. */
+  curves: number[][];
+  /** One area per row: the trapezoid area under the curve over `fractions`, divided by |F(x)| (see the function). */
+  auc: number[];
+  /** The curves of a random order (seeded), present unless `random: false`. */
+  randomCurves?: number[][];
+  /** The normalized areas of the random curves. */
+  randomAuc?: number[];
+}
+
+/**
+ * The shared engine of deletionCurve and insertionCurve: orders the features of each row by attribution
+ * (highest first; ties by feature index), builds the steps + 1 inputs of every row on the host (so the numbers
+ * do not depend on the backend's ops or on batchSize), scores them through mapBatches and integrates.
+ */
+export async function perturbationCurve(
+  mode: 'deletion' | 'insertion',
+  f: Predictable,
+  x: Tensor,
+  attributions: AttributionsInput,
+  options: CurveOptions | undefined,
+  where: string,
+): Promise<CurveResult> {
+  checkInput(x, where);
+  const a = checkAttributions(attributions, x, where);
+  const forward = asForward(f, where);
+  const opts = checkOptionsObject(options, where);
+  const { batchSize, seed } = checkCommonOptions(opts, where);
+  const steps = opts.steps === undefined ? 20 : assertNumber(opts.steps, 'options.steps', where, { integer: true, min: 1 });
+  const withRandom = checkBoolean(opts.random, 'options.random', where, true);
+  const n = x.shape[0]!;
+  precheckTarget(opts.target, n, where);
+  const rowShape = x.shape.slice(1);
+  const { groups, numGroups } = resolveFeatureMask(opts.featureMask, rowShape, where);
+  const d = groups.length;
+  if (d === 0) {
+    throw new GlassboxError('SHAPE_MISMATCH', `${where}: x must have at least one feature per row, got shape [${x.shape.join(', ')}]`);
+  }
+
+  const b = resolveBaseline(opts.baseline, x, where);
+  let xv: Float32Array;
+  let bv: Float32Array;
+  try {
+    xv = x.dataSync() as Float32Array;
+    bv = b.dataSync() as Float32Array;
+  } finally {
+    b.dispose();
+  }
+  const av = a.dataSync();
+
+  // rank[i][g] = position of group g in row i's order (0 = removed first).
+  const orders: Int32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const score = new Float64Array(numGroups);
+    for (let j = 0; j < d; j++) score[groups[j]!] += av[i * d + j]!;
+    const order = Array.from({ length: numGroups }, (_, g) => g);
+    order.sort((p, q) => score[q]! - score[p]! || p - q);
+    orders.push(rankOf(order));
+  }
+  if (withRandom) {
+    const rng = createRng(seed);
+    for (let i = 0; i < n; i++) orders.push(rankOf(rng.fork(i).permutation(numGroups)));
+  }
+
+  const points = steps + 1;
+  const counts = Array.from({ length: points }, (_, k) => Math.round((k * numGroups) / steps));
+  const fractions = counts.map((c) => c / numGroups);
+  const sets = withRandom ? 2 : 1;
+  const rows = sets * n * points;
+  const shape = [0, ...rowShape];
+  const source = {
+    rows,
+    get(start: number, end: number): Tensor {
+      const buf = new Float32Array((end - start) * d);
+      for (let r = start; r < end; r++) {
+        const set = Math.floor(r / (n * points));
+        const rem = r % (n * points);
+        const i = Math.floor(rem / points);
+        const k = rem % points;
+        const rank = orders[set * n + i]!;
+        const changedBelow = counts[k]!;
+        const o = (r - start) * d;
+        const base = i * d;
+        for (let j = 0; j < d; j++) {
+          const changed = rank[groups[j]!]! < changedBelow;
+          // deletion: removed features take the baseline; insertion: inserted features take x.
+          buf[o + j] = changed === (mode === 'deletion') ? bv[base + j]! : xv[base + j]!;
+        }
+      }
+      shape[0] = end - start;
+      return tf.tensor(buf, shape.slice(), 'float32');
+    },
+  };
+
+  const progress = createProgress(opts.onProgress, rows);
+  const scores = await targetScores(
+    forward,
+    source,
+    (outShape) => {
+      const t = resolveTargets(opts.target, outShape, n, where);
+      const perRow = repeatTargets(t, points);
+      if (sets === 1) return perRow;
+      const both = new Int32Array(rows);
+      both.set(perRow, 0);
+      both.set(perRow, n * points);
+      return both;
+    },
+    { batchSize, where, signal: opts.signal, onRows: progress.phase() },
+  );
+
+  const curveOf = (set: number, i: number) => Array.from(scores.subarray((set * n + i) * points, (set * n + i + 1) * points));
+  const result: CurveResult = { fractions, curves: [], auc: [] };
+  const norms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const curve = curveOf(0, i);
+    // F(x) is the first point of a deletion curve and the last point of an insertion curve.
+    const fx = Math.abs(mode === 'deletion' ? curve[0]! : curve[points - 1]!);
+    const norm = fx > 0 ? fx : 1;
+    norms.push(norm);
+    result.curves.push(curve);
+    result.auc.push(trapezoid(fractions, curve) / norm);
+  }
+  if (withRandom) {
+    result.randomCurves = [];
+    result.randomAuc = [];
+    for (let i = 0; i < n; i++) {
+      const curve = curveOf(1, i);
+      result.randomCurves.push(curve);
+      result.randomAuc.push(trapezoid(fractions, curve) / norms[i]!);
+    }
+  }
+  return result;
+}
+
+function rankOf(order: ArrayLike<number>): Int32Array {
+  const rank = new Int32Array(order.length);
+  for (let p = 0; p < order.length; p++) rank[order[p]!] = p;
+  return rank;
+}
+
