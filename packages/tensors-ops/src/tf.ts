@@ -1,7 +1,8 @@
 /**
  * The TensorFlow.js that every Glassbox package uses. Importing this module:
  *  - loads tfjs-core, the cpu backend and the WASM backend (WASM has the higher priority);
- *  - registers tfjs-core's gradients (from a bundle that loads in plain Node ESM, vitest and Vite);
+ *  - registers tfjs-core's gradients and chained op methods (`x.square()`), from bundles that load in plain
+ *    Node ESM, vitest and Vite (the CommonJS build of tfjs-core that Node loads has neither);
  *  - registers Glassbox's WASM kernel fixes (missing and slow kernels, see ./kernels);
  *  - turns on prod mode, which silences the cpu backend's banner in Node;
  *  - makes cpu the active backend until `initBackend()` switches to WASM.
@@ -10,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import './vendor/register-gradients.js';
+import './vendor/register-chained-ops.js';
 import { registerWasmKernels } from './kernels/register.js';
 
 tf.env().set('PROD', true);

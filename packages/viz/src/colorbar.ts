@@ -52,7 +52,7 @@ export interface ColorbarScale {
  * ```ts
  * const { image, scale } = heatmap(attr, [28, 28], { mode: 'signed' });
  * const bar = colorbar(scale.colormap, scale, { height: 112 });
- * const figure = grid([scaleImage(image, 4), bar], { padding: 4 });
+ * const figure = grid([scaleImage(image, 4), bar], { padding: 4, cellSize: { width: 112, height: 112 } });
  * ```
  */
 export function colorbar(

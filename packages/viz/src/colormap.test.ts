@@ -112,6 +112,8 @@ describe('colorAt', () => {
     expect(colorAt('grays', -3)).toEqual([0, 0, 0]);
     expect(colorAt('grays', 7)).toEqual([255, 255, 255]);
     expectVizError(() => colorAt('grays', NaN), 'NON_FINITE');
+    expectVizError(() => colorAt('jet' as ColormapName, 0.5), 'INVALID_ARGUMENT', 'colorAt: cmap must be one of', '"jet"');
+    expectVizError(() => colorAt({ name: 'x', kind: 'sequential', lut: new Uint8ClampedArray(3) }, 0.5), 'INVALID_ARGUMENT', 'colorAt: cmap', '1024 bytes');
   });
 });
 
@@ -140,6 +142,12 @@ describe('applyColormap', () => {
     expectVizError(() => applyColormap(Float32Array.of(0, NaN), [1, 2], 'viridis'), 'NON_FINITE', 'values[1]');
     expectVizError(() => applyColormap([0], [1, 1], 'nope' as ColormapName), 'INVALID_ARGUMENT', 'cmap');
     expectVizError(() => applyColormap([0], [1, 1], 'grays', { alpha: 2 }), 'INVALID_ARGUMENT', 'alpha');
+    expectVizError(() => applyColormap([0], [1, 1], 'grays', { alpha: -0.5 }), 'INVALID_ARGUMENT', 'applyColormap: options.alpha must be in [0, 1], got -0.5');
+    expectVizError(() => applyColormap([0], [1, 1], 'grays', { alpha: NaN }), 'INVALID_ARGUMENT', 'applyColormap: options.alpha');
+    expectVizError(() => applyColormap([0, 0], [1, 2], 'grays', { alpha: [0.5, 1.2] }), 'INVALID_ARGUMENT', 'applyColormap: options.alpha[1] is 1.2, expected opacities in [0, 1]');
+    expectVizError(() => applyColormap([0, 0], [1, 2], 'grays', { alpha: [-0.01, 1] }), 'INVALID_ARGUMENT', 'options.alpha[0] is -0.01');
+    expectVizError(() => applyColormap([0, 0], [1, 2], 'grays', { alpha: [NaN, 1] }), 'NON_FINITE', 'options.alpha[0] is NaN');
+    expectVizError(() => applyColormap([0], [1, 1], 'grays', { alpha: '1' as never }), 'INVALID_ARGUMENT', 'options.alpha');
     expectVizError(() => applyColormap([0], [1, 1], 'grays', { alpha: [0, 1] }), 'SHAPE_MISMATCH', 'options.alpha');
     expectVizError(() => applyColormap([0], [0, 1], 'grays'), 'INVALID_ARGUMENT', 'shape');
   });

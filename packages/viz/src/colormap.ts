@@ -11,7 +11,7 @@ import {
 } from 'd3-scale-chromatic';
 import { parseCssColor } from './color.js';
 import type { RGBAImage } from './image.js';
-import { checkFinite, checkOneOf, checkOptions, checkShape2D, checkValues, describe, fail, isArrayLike } from './validate.js';
+import { checkFinite, checkNumberInRange, checkOneOf, checkOptions, checkShape2D, checkValues, describe, fail, isArrayLike } from './validate.js';
 
 /**
  * Built-in colormap names.
@@ -191,6 +191,7 @@ export function lutIndex(t: number): number {
 export interface ApplyColormapOptions {
   /**
    * Opacity of the result, 0..1: one number for every pixel, or one per pixel (height*width). Default 1.
+   * Anything outside [0, 1] (or NaN) throws a `VizError` naming `options.alpha` (or `options.alpha[i]`).
    */
   alpha?: number | ArrayLike<number>;
 }
@@ -221,13 +222,17 @@ export function applyColormap(
   const alpha = options.alpha ?? 1;
   let alphaAt: (i: number) => number;
   if (typeof alpha === 'number') {
-    if (!(alpha >= 0 && alpha <= 1)) fail('INVALID_ARGUMENT', `${fn}: options.alpha must be in [0, 1], got ${alpha}`);
-    const a = Math.round(alpha * 255);
+    const a = Math.round(checkNumberInRange(fn, 'options.alpha', alpha, 0, 1) * 255);
     alphaAt = () => a;
   } else if (isArrayLike(alpha)) {
     checkValues(fn, 'options.alpha', alpha, h * w, shape);
     checkFinite(fn, 'options.alpha', alpha, shape);
-    alphaAt = (i) => Math.round(Math.min(1, Math.max(0, alpha[i])) * 255);
+    for (let i = 0; i < alpha.length; i++) {
+      if (alpha[i] < 0 || alpha[i] > 1) {
+        fail('INVALID_ARGUMENT', `${fn}: options.alpha[${i}] is ${alpha[i]}, expected opacities in [0, 1]`);
+      }
+    }
+    alphaAt = (i) => Math.round(alpha[i] * 255);
   } else {
     return fail('INVALID_ARGUMENT', `${fn}: options.alpha must be a number in [0, 1] or an array of height*width opacities, got ${describe(alpha)}`);
   }

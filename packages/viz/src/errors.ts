@@ -9,7 +9,7 @@
  * - `INVALID_ARGUMENT`: a value outside its allowed set or range, or of the wrong type (fraction 1.5,
  *   an unknown colormap name, a `data` that is not a Uint8ClampedArray).
  * - `SHAPE_MISMATCH`: sizes that do not fit each other (values vs shape, overlay of two different sizes,
- *   labels vs images).
+ *   grid images of different sizes without `cellSize`, labels vs images).
  * - `NON_FINITE`: a NaN or ±Infinity where finite numbers are needed (the message names the index).
  *
  * @example

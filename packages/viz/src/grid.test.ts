@@ -34,13 +34,51 @@ describe('grid', () => {
     expect(rgb(g, 2 + 4 * 2, 2)).toEqual(BLUE);
   });
 
-  it('centres smaller images in the cell and uses the background colour', () => {
-    const g = grid([createImage(4, 4, [255, 0, 0]), createImage(2, 2, [0, 0, 255])], { padding: 0, background: [9, 9, 9] });
-    expect([g.width, g.height]).toEqual([8, 4]);
-    expect(rgb(g, 4, 0)).toEqual([9, 9, 9]);
-    expect(rgb(g, 5, 1)).toEqual(BLUE);
-    expect(rgb(g, 6, 2)).toEqual(BLUE);
-    expect(rgb(g, 7, 3)).toEqual([9, 9, 9]);
+  it('rejects images of different sizes without cellSize, naming the first mismatch and both sizes', () => {
+    const mixed = [createImage(4, 4), createImage(4, 4), createImage(2, 3), createImage(5, 5)];
+    expectVizError(
+      () => grid(mixed),
+      'SHAPE_MISMATCH',
+      'grid: images[2] is 2x3 (width x height) but images[0] is 4x4',
+      'options.cellSize',
+    );
+    expectVizError(() => grid([createImage(3, 3), createImage(3, 4)], { labels: ['a', 'b'] }), 'SHAPE_MISMATCH', 'images[1] is 3x4', 'images[0] is 3x3');
+    expectVizError(() => gridLayout([{ width: 1, height: 1 }, { width: 2, height: 1 }]), 'SHAPE_MISMATCH', 'gridLayout: sizes[1] is 2x1', 'sizes[0] is 1x1');
+  });
+
+  it('cellSize resizes every image into the cell with nearest neighbour (contain, centred)', () => {
+    // a 2x2 image with four colours, a 1x1 blue one, and a 4x2 one: all into 4x4 cells
+    const quad: RGBAImage = {
+      width: 2,
+      height: 2,
+      data: Uint8ClampedArray.of(255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 0, 0, 0, 255),
+    };
+    const wide = createImage(4, 2, [255, 0, 0]);
+    const cellSize = { width: 4, height: 4 };
+    const g = grid([quad, createImage(1, 1, [0, 0, 255]), wide], { padding: 0, background: [9, 9, 9], cellSize });
+    expect([g.width, g.height]).toEqual([12, 4]);
+    // quad enlarged 2x: each source pixel is a 2x2 block
+    expect([rgb(g, 0, 0), rgb(g, 1, 1), rgb(g, 2, 0), rgb(g, 3, 1), rgb(g, 0, 2), rgb(g, 3, 3)]).toEqual([RED, RED, GREEN, GREEN, BLUE, [0, 0, 0]]);
+    // the 1x1 image fills its whole cell
+    for (let y = 0; y < 4; y++) for (let x = 4; x < 8; x++) expect(rgb(g, x, y)).toEqual(BLUE);
+    // the 4x2 image keeps its aspect ratio: 4x2, centred vertically (rows 1..2), background above and below
+    expect([rgb(g, 8, 0), rgb(g, 8, 1), rgb(g, 11, 2), rgb(g, 11, 3)]).toEqual([[9, 9, 9], RED, RED, [9, 9, 9]]);
+    const L = gridLayout([quad, quad, wide], { padding: 0, cellSize });
+    expect([L.cellWidth, L.cellHeight, L.width]).toEqual([4, 4, 12]);
+  });
+
+  it('cellSize also shrinks, and fit: stretch fills the cell exactly', () => {
+    const big = createImage(8, 8, [0, 255, 0]);
+    const g = grid([big, createImage(4, 2, [255, 0, 0])], { padding: 0, cellSize: { width: 2, height: 2 }, fit: 'stretch' });
+    expect([g.width, g.height]).toEqual([4, 2]);
+    expect([rgb(g, 0, 0), rgb(g, 1, 1)]).toEqual([GREEN, GREEN]);
+    expect([rgb(g, 2, 0), rgb(g, 3, 0), rgb(g, 2, 1), rgb(g, 3, 1)]).toEqual([RED, RED, RED, RED]);
+  });
+
+  it('same-size images with cellSize equal to their size are drawn unchanged', () => {
+    const a = grid(imgs, { columns: 2, padding: 1 });
+    const b = grid(imgs, { columns: 2, padding: 1, cellSize: { width: 2, height: 2 } });
+    expect(Array.from(b.data)).toEqual(Array.from(a.data));
   });
 
   it('reserves a label band of 7 + 2 px above each cell and draws the label centred in it', () => {
@@ -91,5 +129,10 @@ describe('grid', () => {
     expectVizError(() => grid(imgs, { background: 'white' }), 'INVALID_ARGUMENT', 'options.background');
     expectVizError(() => grid(imgs, { labels: [1, 2, 3] as never }), 'INVALID_ARGUMENT', 'options.labels[0]');
     expectVizError(() => gridLayout([]), 'INVALID_ARGUMENT', 'sizes');
+    expectVizError(() => grid(imgs, { cellSize: { width: 0, height: 2 } }), 'INVALID_ARGUMENT', 'grid: options.cellSize.width');
+    expectVizError(() => grid(imgs, { cellSize: { width: 2, height: 1.5 } }), 'INVALID_ARGUMENT', 'options.cellSize.height');
+    expectVizError(() => grid(imgs, { cellSize: 28 as never }), 'INVALID_ARGUMENT', 'options.cellSize must be { width, height }');
+    expectVizError(() => grid(imgs, { cellSize: { width: 2, height: 2 }, fit: 'cover' as never }), 'INVALID_ARGUMENT', 'options.fit');
+    expectVizError(() => grid(imgs, { fit: 'stretch' }), 'INVALID_ARGUMENT', 'options.fit needs options.cellSize');
   });
 });

@@ -93,10 +93,30 @@ describe('heatmap', () => {
     expect(half.image.data[3]).toBe(128);
   });
 
+  it("nonFinite: 'zero' draws NaN and ±Infinity as the neutral colour (0)", () => {
+    const { image, scale } = heatmap(Float32Array.of(-2, NaN, 2, Infinity), [2, 2], { nonFinite: 'zero', clip: { percentile: 100 } });
+    expect(scale).toEqual({ mode: 'signed', min: -2, max: 2, colormap: 'RdBu_r' });
+    expect(px(image, 0)).toEqual(lutAt('RdBu_r', 0));
+    expect(px(image, 1)).toEqual(lutAt('RdBu_r', 128));
+    expect(px(image, 2)).toEqual(lutAt('RdBu_r', 255));
+    expect(px(image, 3)).toEqual(lutAt('RdBu_r', 128));
+    // before channels are reduced: pixel 0 = 1 + 0 (NaN) + 1 = 2
+    const c = heatmap(Float32Array.of(1, NaN, 1, -1, -1, 0), [1, 2, 3], { nonFinite: 'zero', clip: { percentile: 100 } });
+    expect(c.scale.max).toBe(2);
+    // magnitude opacity: a NaN pixel is transparent like a zero
+    const m = heatmap(Float32Array.of(NaN, 1), [1, 2], { nonFinite: 'zero', opacity: 'magnitude' });
+    expect([m.image.data[3], m.image.data[7]]).toEqual([0, 255]);
+  });
+
   it('every bad input gets a VizError with the right code', () => {
     expectVizError(() => heatmap(new Float32Array(10), [28, 28]), 'SHAPE_MISMATCH', 'heatmap: values has 10 elements, expected 784 for shape [28, 28]');
     expectVizError(() => heatmap(Float32Array.of(0, 1, NaN, 3), [2, 2]), 'NON_FINITE', 'heatmap: values[2] is NaN', '[1, 0]');
-    expectVizError(() => heatmap(Float32Array.of(0, Infinity), [1, 2]), 'NON_FINITE', 'values[1]');
+    expectVizError(() => heatmap(Float32Array.of(0, Infinity), [1, 2]), 'NON_FINITE', 'values[1]', "options.nonFinite: 'zero'");
+    expectVizError(() => heatmap(Float32Array.of(0, -Infinity), [1, 2], { nonFinite: 'error' }), 'NON_FINITE', 'values[1] is -Infinity');
+    expectVizError(() => heatmap(Float32Array.of(0, 1, 2, 3, 4, NaN), [1, 2, 3]), 'NON_FINITE', 'values[5] is NaN', '[0, 1, 2]');
+    expectVizError(() => heatmap(new Float32Array(4), [2, 2], { nonFinite: 'ignore' as never }), 'INVALID_ARGUMENT', 'heatmap: options.nonFinite');
+    expectVizError(() => heatmap(new Float32Array(8), [2, 2, 3]), 'SHAPE_MISMATCH', 'heatmap: values has 8 elements, expected 12 for shape [2, 2, 3]');
+    expectVizError(() => heatmap([NaN], [2, 1], { nonFinite: 'zero' }), 'SHAPE_MISMATCH', 'heatmap: values has 1 elements, expected 2 for shape [2, 1]');
     expectVizError(() => heatmap(new Float32Array(4), [2, 2, 1, 1]), 'INVALID_ARGUMENT', 'shape');
     expectVizError(() => heatmap(new Float32Array(4), [2, -2]), 'INVALID_ARGUMENT', 'shape');
     expectVizError(() => heatmap(new Float32Array(4), [2, 2], { mode: 'minmax' as never }), 'INVALID_ARGUMENT', 'options.mode');
@@ -105,6 +125,8 @@ describe('heatmap', () => {
     expectVizError(() => heatmap(new Float32Array(4), [2, 2], { reduceChannels: 'max' as never }), 'INVALID_ARGUMENT', 'options.reduceChannels');
     expectVizError(() => heatmap(new Float32Array(4), [2, 2], { opacity: 'auto' as never }), 'INVALID_ARGUMENT', 'options.opacity');
     expectVizError(() => heatmap(new Float32Array(4), [2, 2], { alpha: 1.5 }), 'INVALID_ARGUMENT', 'options.alpha');
+    expectVizError(() => heatmap(new Float32Array(4), [2, 2], { alpha: -0.1 }), 'INVALID_ARGUMENT', 'heatmap: options.alpha must be in [0, 1], got -0.1');
+    expectVizError(() => heatmap(new Float32Array(4), [2, 2], { alpha: NaN }), 'INVALID_ARGUMENT', 'heatmap: options.alpha');
     expectVizError(() => heatmap('x' as never, [1, 1]), 'INVALID_ARGUMENT', 'values');
   });
 });

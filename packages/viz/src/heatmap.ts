@@ -60,10 +60,11 @@ export const defaultColormaps: Readonly<Record<NormalizeMode, ColormapName>> = {
  * pass to `colorbar(scale.colormap, scale)`. Constant or all-zero input is drawn in the neutral colour,
  * never NaN.
  *
- * @param values Float32Array of h*w (or h*w*c, channel-last) attributions, all finite (NaN -> NON_FINITE).
+ * @param values Float32Array of h*w (or h*w*c, channel-last) attributions, all finite (NaN -> NON_FINITE)
+ *   unless `nonFinite: 'zero'` (NaN and ±Infinity are then treated as 0, before channels are reduced).
  * @param shape `[h, w]`, `[h, w, 1]` or `[h, w, c]`.
- * @param options mode (default 'signed'), clip (default `{ percentile: 99 }`), colormap, reduceChannels,
- *   opacity, alpha.
+ * @param options mode (default 'signed'), clip (default `{ percentile: 99 }`), nonFinite (default 'error'),
+ *   colormap, reduceChannels, opacity, alpha.
  * @example
  * ```ts
  * const attr = new Float32Array(28 * 28).map((_, i) => Math.sin(i / 30));
@@ -78,8 +79,8 @@ export function heatmap(
 ): HeatmapResult {
   const fn = 'heatmap';
   checkOptions(fn, options);
-  const reduced = reduceChannelsAs(fn, 'values', values, shape, options.reduceChannels, 'options.reduceChannels');
   const norm = resolveNormalizeOptions(fn, options);
+  const reduced = reduceChannelsAs(fn, 'values', values, shape, options.reduceChannels, 'options.reduceChannels', norm.nonFinite);
   const cmap = resolveColormap(fn, 'options.colormap', options.colormap ?? defaultColormaps[norm.mode]);
   const opacity = checkOneOf(fn, 'options.opacity', options.opacity ?? 'uniform', ['uniform', 'magnitude']);
   const alpha = checkNumberInRange(fn, 'options.alpha', options.alpha ?? 1, 0, 1);
@@ -89,7 +90,7 @@ export function heatmap(
   if (opacity === 'magnitude') {
     const neutral = neutralPosition(norm.mode);
     const span = norm.mode === 'signed' ? 0.5 : 1;
-    alphaOption = t.map((ti) => (alpha * Math.abs(ti - neutral)) / span);
+    alphaOption = t.map((ti) => Math.min(1, (alpha * Math.abs(ti - neutral)) / span));
   }
   const image = applyColormap(t, reduced.shape, cmap, { alpha: alphaOption });
   return { image, scale: { ...scale, colormap: cmap.name } };

@@ -208,3 +208,26 @@ export function blendPixel(dst: Uint8ClampedArray, d: number, r: number, g: numb
   dst[d + 2] = (b * a + dst[d + 2] * da * (1 - a)) / oa;
   dst[d + 3] = oa * 255;
 }
+
+/**
+ * Internal: nearest-neighbour resize to width x height (src = floor(dst * in / out), as `upsample`'s
+ * 'nearest'); returns the image itself when the size already matches.
+ */
+export function resizeNearest(image: RGBAImage, width: number, height: number): RGBAImage {
+  if (image.width === width && image.height === height) return image;
+  const data = new Uint8ClampedArray(width * height * 4);
+  const src = image.data;
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(image.height - 1, Math.floor((y * image.height) / height));
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(image.width - 1, Math.floor((x * image.width) / width));
+      const s = (sy * image.width + sx) * 4;
+      const d = (y * width + x) * 4;
+      data[d] = src[s];
+      data[d + 1] = src[s + 1];
+      data[d + 2] = src[s + 2];
+      data[d + 3] = src[s + 3];
+    }
+  }
+  return { width, height, data };
+}

@@ -4,6 +4,14 @@ export type { Color } from './color.js';
 export { createImage, fromGray, fromPixels, scaleImage, type FromPixelsOptions, type RGBAImage } from './image.js';
 export { toDataURL, toPNG } from './png.js';
 export {
+  drawTo,
+  toImageData,
+  type BrowserImageData,
+  type CanvasContext2DLike,
+  type CanvasLike,
+  type DrawToOptions,
+} from './canvas.js';
+export {
   fromTensor,
   fromTensorAsync,
   type AsyncTensorLike,
@@ -30,6 +38,7 @@ export {
   type NormalizeOptions,
   type NormalizeResult,
   type NormalizeScale,
+  type NonFinitePolicy,
 } from './normalize.js';
 export { channelReductions, reduceChannels, type ChannelReduction } from './reduce-channels.js';
 export { defaultColormaps, heatmap, type HeatmapOptions, type HeatmapResult, type HeatmapScale } from './heatmap.js';

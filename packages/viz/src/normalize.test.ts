@@ -90,6 +90,32 @@ describe('normalize', () => {
     expect(arr(values)).toEqual([0, 0]);
   });
 
+  it("nonFinite: 'zero' treats NaN and ±Infinity as 0 instead of throwing", () => {
+    const { values, scale } = normalize(Float32Array.of(-4, NaN, 2, Infinity, -Infinity, 4), { nonFinite: 'zero', clip: { percentile: 100 } });
+    expect(arr(values)).toEqual([0, 0.5, 0.75, 0.5, 0.5, 1]);
+    expect(scale).toEqual({ mode: 'signed', min: -4, max: 4 });
+    // same as writing the zeros yourself, in every mode
+    for (const mode of ['signed', 'abs', 'positive', 'negative'] as const) {
+      const a = normalize([NaN, 3, -1, Infinity], { mode, nonFinite: 'zero' });
+      const b = normalize([0, 3, -1, 0], { mode });
+      expect(arr(a.values), mode).toEqual(arr(b.values));
+      expect(a.scale).toEqual(b.scale);
+    }
+    // all non-finite: neutral, no NaN
+    expect(arr(normalize([NaN, NaN], { nonFinite: 'zero' }).values)).toEqual([0.5, 0.5]);
+    // the input is not modified
+    const input = Float32Array.of(NaN, 1);
+    normalize(input, { nonFinite: 'zero' });
+    expect(Number.isNaN(input[0])).toBe(true);
+  });
+
+  it("nonFinite: 'error' (the default) throws NON_FINITE naming the index and the option", () => {
+    expectVizError(() => normalize(Float32Array.of(1, 2, Infinity)), 'NON_FINITE', 'normalize: values[2] is Infinity', "options.nonFinite: 'zero'");
+    expectVizError(() => normalize([-Infinity], { nonFinite: 'error' }), 'NON_FINITE', 'values[0] is -Infinity');
+    expectVizError(() => normalize([1], { nonFinite: 'skip' as never }), 'INVALID_ARGUMENT', 'normalize: options.nonFinite', "'error', 'zero'");
+    expectVizError(() => normalize(['a'] as never, { nonFinite: 'zero' }), 'INVALID_ARGUMENT', 'values[0] must be a number');
+  });
+
   it('rejects bad input', () => {
     expectVizError(() => normalize(Float32Array.of(1, NaN)), 'NON_FINITE', 'normalize: values[1] is NaN');
     expectVizError(() => normalize(new Float32Array(0)), 'INVALID_ARGUMENT', 'empty');

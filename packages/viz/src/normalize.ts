@@ -1,4 +1,17 @@
-import { checkFinite, checkNumberInRange, checkOneOf, checkOptions, describe, fail, isArrayLike } from './validate.js';
+import {
+  applyNonFinitePolicy,
+  checkFinite,
+  checkNumberInRange,
+  checkOneOf,
+  checkOptions,
+  describe,
+  fail,
+  isArrayLike,
+  nonFinitePolicies,
+  type NonFinitePolicy,
+} from './validate.js';
+
+export type { NonFinitePolicy } from './validate.js';
 
 /**
  * How attributions become colour positions t in [0, 1]:
@@ -27,6 +40,13 @@ export interface NormalizeOptions {
   mode?: NormalizeMode;
   /** Default `{ percentile: 99 }`. */
   clip?: ClipOption;
+  /**
+   * What to do with NaN and ±Infinity in the values: `'error'` (default) throws a `VizError` with code
+   * `'NON_FINITE'` naming the first such index; `'zero'` treats them as 0: they get the neutral colour and
+   * count as zeros when the percentile bound is computed. Opt in only when you know why they are there
+   * (e.g. 0/0 in a ratio-based attribution).
+   */
+  nonFinite?: NonFinitePolicy;
 }
 
 /**
@@ -78,9 +98,10 @@ export function percentile(values: ArrayLike<number>, p: number): number {
 /** Internal: validates normalize options; `fn` names the public caller in messages. */
 export function resolveNormalizeOptions(
   fn: string,
-  options: { mode?: unknown; clip?: unknown },
-): { mode: NormalizeMode; clip: { percentile: number } | { value: number } } {
+  options: { mode?: unknown; clip?: unknown; nonFinite?: unknown },
+): { mode: NormalizeMode; clip: { percentile: number } | { value: number }; nonFinite: NonFinitePolicy } {
   const mode = checkOneOf(fn, 'options.mode', options.mode ?? 'signed', normalizeModes);
+  const nonFinite = checkOneOf(fn, 'options.nonFinite', options.nonFinite ?? 'error', nonFinitePolicies);
   const clip = options.clip ?? { percentile: 99 };
   if (clip === null || typeof clip !== 'object') {
     fail('INVALID_ARGUMENT', `${fn}: options.clip must be { percentile } or { value }, got ${describe(clip)}`);
@@ -92,13 +113,13 @@ export function resolveNormalizeOptions(
   }
   if (hasP) {
     const p = checkNumberInRange(fn, 'options.clip.percentile', (clip as { percentile: unknown }).percentile, 0, 100, { loOpen: true });
-    return { mode, clip: { percentile: p } };
+    return { mode, clip: { percentile: p }, nonFinite };
   }
   const v = checkNumberInRange(fn, 'options.clip.value', (clip as { value: unknown }).value, 0, Infinity, {
     loOpen: true,
     hiOpen: true,
   });
-  return { mode, clip: { value: v } };
+  return { mode, clip: { value: v }, nonFinite };
 }
 
 /** Internal: magnitude that the mode encodes. */
@@ -128,8 +149,10 @@ function magnitude(mode: NormalizeMode, v: number): number {
  * equal (e.g. all zero), or the mode's magnitude is zero everywhere, every t is the neutral position
  * (0.5 for signed, 0 otherwise) and the scale has min === max.
  *
- * @param values attributions (Float32Array or numbers), any length >= 1, all finite.
- * @param options `mode` (default 'signed'), `clip` (default `{ percentile: 99 }`).
+ * @param values attributions (Float32Array or numbers), any length >= 1, all finite unless
+ *   `nonFinite: 'zero'`.
+ * @param options `mode` (default 'signed'), `clip` (default `{ percentile: 99 }`), `nonFinite`
+ *   (default 'error').
  * @example
  * ```ts
  * const { values: t, scale } = normalize(Float32Array.of(-2, 0, 1, 2), { mode: 'signed', clip: { percentile: 100 } });
@@ -141,8 +164,8 @@ export function normalize(values: ArrayLike<number>, options: NormalizeOptions =
   if (!isArrayLike(values)) fail('INVALID_ARGUMENT', `${fn}: values must be a Float32Array (or an array of numbers), got ${describe(values)}`);
   if (values.length === 0) fail('INVALID_ARGUMENT', `${fn}: values must not be empty`);
   checkOptions(fn, options);
-  checkFinite(fn, 'values', values);
-  return normalizeUnchecked(values, resolveNormalizeOptions(fn, options));
+  const resolved = resolveNormalizeOptions(fn, options);
+  return normalizeUnchecked(applyNonFinitePolicy(fn, 'values', values, resolved.nonFinite), resolved);
 }
 
 /** Internal: normalize after validation. */

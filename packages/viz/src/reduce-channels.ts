@@ -1,4 +1,4 @@
-import { checkFinite, checkOneOf, checkValues, describe, fail, fmtShape } from './validate.js';
+import { applyNonFinitePolicy, checkFinite, checkOneOf, checkValues, describe, fail, fmtShape, type NonFinitePolicy } from './validate.js';
 
 /** How a channel-last `[h, w, c]` attribution becomes one value per pixel. */
 export type ChannelReduction = 'sum' | 'mean' | 'absSum';
@@ -25,14 +25,18 @@ export function reduceChannels(
   return reduceChannelsAs('reduceChannels', 'values', values, shape, how, 'how');
 }
 
-/** Internal: reduceChannels with the caller's names in messages; also checks finiteness. */
+/**
+ * Internal: reduceChannels with the caller's names in messages; also checks finiteness. Without `nonFinite`
+ * any NaN/±Infinity throws; with a policy (from a caller's `options.nonFinite`) see `applyNonFinitePolicy`.
+ */
 export function reduceChannelsAs(
   fn: string,
   name: string,
-  values: ArrayLike<number>,
+  input: ArrayLike<number>,
   shape: unknown,
   how: unknown,
   howName: string,
+  nonFinite?: NonFinitePolicy,
 ): { values: Float32Array; shape: [number, number] } {
   if (
     !Array.isArray(shape) ||
@@ -49,8 +53,10 @@ export function reduceChannelsAs(
   const reduction = checkOneOf(fn, howName, how ?? 'sum', channelReductions);
   const [h, w] = shape as number[];
   const c = shape.length === 3 ? (shape[2] as number) : 1;
-  checkValues(fn, name, values, h * w * c, shape as number[]);
-  checkFinite(fn, name, values, shape as number[]);
+  checkValues(fn, name, input, h * w * c, shape as number[]);
+  let values = input;
+  if (nonFinite === undefined) checkFinite(fn, name, input, shape as number[]);
+  else values = applyNonFinitePolicy(fn, name, input, nonFinite, shape as number[]);
   const out = new Float32Array(h * w);
   for (let i = 0; i < h * w; i++) {
     let s = 0;

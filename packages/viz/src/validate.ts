@@ -126,8 +126,17 @@ export function checkValues(
   return values;
 }
 
-/** Throws NON_FINITE naming the first index that is NaN or ±Infinity (or not a number at all). */
-export function checkFinite(fn: string, name: string, values: ArrayLike<number>, shape?: ArrayLike<number>): void {
+/**
+ * Throws NON_FINITE naming the first index that is NaN or ±Infinity (or INVALID_ARGUMENT for something that
+ * is not a number at all). `hint` is appended to the NON_FINITE message (e.g. how to opt out).
+ */
+export function checkFinite(
+  fn: string,
+  name: string,
+  values: ArrayLike<number>,
+  shape?: ArrayLike<number>,
+  hint = '',
+): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number') {
@@ -135,9 +144,45 @@ export function checkFinite(fn: string, name: string, values: ArrayLike<number>,
     }
     if (!Number.isFinite(v)) {
       const where = shape ? ` (at ${fmtShape(unravel(i, shape))} for shape ${fmtShape(shape)})` : '';
-      fail('NON_FINITE', `${fn}: ${name}[${i}] is ${v}${where}; expected finite numbers`);
+      fail('NON_FINITE', `${fn}: ${name}[${i}] is ${v}${where}; expected finite numbers${hint}`);
     }
   }
+}
+
+/** What to do with NaN and ±Infinity in attribution values: throw NON_FINITE (default) or treat them as 0. */
+export type NonFinitePolicy = 'error' | 'zero';
+
+export const nonFinitePolicies: readonly NonFinitePolicy[] = ['error', 'zero'];
+
+/** The hint appended to NON_FINITE messages of functions that accept `options.nonFinite`. */
+export const NON_FINITE_HINT = " (or pass options.nonFinite: 'zero' to treat NaN and ±Infinity as 0)";
+
+/**
+ * Checks `values` under a non-finite policy: with 'error' as `checkFinite` (with the opt-out hint); with
+ * 'zero' only that every element is a number. Returns the values with NaN/±Infinity replaced by 0 (a copy
+ * only when something had to be replaced).
+ */
+export function applyNonFinitePolicy(
+  fn: string,
+  name: string,
+  values: ArrayLike<number>,
+  policy: NonFinitePolicy,
+  shape?: ArrayLike<number>,
+): ArrayLike<number> {
+  if (policy === 'error') {
+    checkFinite(fn, name, values, shape, NON_FINITE_HINT);
+    return values;
+  }
+  let out: Float64Array | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number') fail('INVALID_ARGUMENT', `${fn}: ${name}[${i}] must be a number, got ${describe(v)}`);
+    if (!Number.isFinite(v)) {
+      out ??= Float64Array.from(values);
+      out[i] = 0;
+    }
+  }
+  return out ?? values;
 }
 
 /** Flat index -> multi-index for a row-major shape. */

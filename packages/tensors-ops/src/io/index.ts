@@ -1,0 +1,10 @@
+export { encodeWeights, DEFAULT_WEIGHTS_FORMAT } from './encode-weights.js';
+export type { EncodeOptions, EncodedWeights, NamedWeights } from './encode-weights.js';
+export { decodeWeights } from './decode-weights.js';
+export { saveWeightsToFiles, loadWeightsFromFiles } from './files.js';
+export type { SavedFiles, LoadedWeights } from './files.js';
+export { loadWeightsFromUrl } from './url.js';
+export type { UrlLoadOptions } from './url.js';
+export { toModelArtifacts, fromModelArtifacts, fileIOHandler } from './artifacts.js';
+export { DEFAULT_MAX_ELEMENTS, MODEL_JSON_FILE, WEIGHTS_BIN_FILE, WEIGHT_DTYPES } from './manifest.js';
+export type { DecodeOptions, WeightDType } from './manifest.js';

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { tf } from '../tf.js';
+import { initBackend } from '../backend.js';
+import { createRng, type Rng } from '../rng.js';
+import { conv2dBackpropInputWith } from './conv2d-backprop-input.js';
+import {
+  callOnWasm,
+  convOutShape,
+  liveCount,
+  maxAbsDiff,
+  onBothBackends,
+  randomConvCase,
+  randomTensor,
+  runOriginalOnWasm,
+  type ConvCase,
+} from './parity-helpers.js';
+
+function attrsOf(c: ConvCase): Record<string, unknown> {
+  return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode, inputShape: c.xShape };
+}
+
+function inputsOf(rng: Rng, c: ConvCase): { dy: tf.Tensor; filter: tf.Tensor } {
+  return { dy: randomTensor(rng, convOutShape(c)), filter: randomTensor(rng, c.filterShape) };
+}
+
+function runBackpropInput(rng: Rng, c: ConvCase): tf.Tensor {
+  return tf.engine().runKernel('Conv2DBackpropInput', inputsOf(rng, c), attrsOf(c) as never) as tf.Tensor;
+}
+
+const LAYER_CASES: ConvCase[] = [
+  { xShape: [2, 28, 28, 16], filterShape: [3, 3, 16, 32], strides: [1, 1], pad: 'same' },
+  { xShape: [2, 28, 28, 16], filterShape: [3, 3, 16, 32], strides: [2, 2], pad: 'same' },
+  { xShape: [2, 14, 14, 32], filterShape: [4, 4, 32, 16], strides: [2, 2], pad: 'same' },
+  { xShape: [2, 15, 15, 8], filterShape: [5, 5, 8, 8], strides: [2, 2], pad: 'valid' },
+];
+
+describe('Conv2DBackpropInput (wasm)', () => {
+  it('matches the cpu backend on random shapes, strides and paddings', async () => {
+    const rng = createRng(202);
+    for (let t = 0; t < 40; t++) {
+      const c = randomConvCase(rng);
+      const seed = rng.nextUint32();
+      const { cpu, wasm } = await onBothBackends(() => runBackpropInput(createRng(seed), c));
+      expect(wasm.shapes[0], JSON.stringify(c)).toEqual(c.xShape);
+      expect(maxAbsDiff(wasm.values[0]!, cpu.values[0]!), JSON.stringify(c)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('matches the original wasm kernel, and both strategies agree, on layer-sized cases', async () => {
+    await initBackend({ backend: 'wasm', fallback: false });
+    const zeros = conv2dBackpropInputWith('zeros');
+    for (const c of LAYER_CASES) {
+      const { dy, filter } = inputsOf(createRng(3), c);
+      const original = runOriginalOnWasm('Conv2DBackpropInput', { dy, filter }, attrsOf(c) as never);
+      const phase = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrsOf(c) as never) as tf.Tensor;
+      const viaZeros = callOnWasm(zeros as never, { dy, filter }, attrsOf(c) as never);
+      expect(phase.shape).toEqual(original.shape);
+      expect(maxAbsDiff(phase.dataSync(), original.values), JSON.stringify(c)).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(viaZeros.values, original.values), JSON.stringify(c)).toBeLessThanOrEqual(1e-4);
+      tf.dispose([dy, filter, phase]);
+    }
+  });
+
+  it('the zero-insertion strategy matches the cpu backend on random cases', async () => {
+    const zeros = conv2dBackpropInputWith('zeros');
+    const rng = createRng(303);
+    for (let t = 0; t < 20; t++) {
+      const c = randomConvCase(rng);
+      const seed = rng.nextUint32();
+      const { cpu } = await onBothBackends(() => runBackpropInput(createRng(seed), c));
+      const { dy, filter } = inputsOf(createRng(seed), c);
+      const got = callOnWasm(zeros as never, { dy, filter }, attrsOf(c) as never);
+      tf.dispose([dy, filter]);
+      expect(maxAbsDiff(got.values, cpu.values[0]!), JSON.stringify(c)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('falls back to the original kernel for paddings beyond the phase filter (and still matches cpu)', async () => {
+    const c: ConvCase = { xShape: [1, 6, 7, 2], filterShape: [2, 2, 2, 3], strides: [1, 1], pad: [[0, 0], [3, 0], [0, 4], [0, 0]] };
+    // explicit padding 3 > kh - 1 makes the phase convolution's top padding negative.
+    const { cpu, wasm } = await onBothBackends(() => runBackpropInput(createRng(4), c));
+    expect(maxAbsDiff(wasm.values[0]!, cpu.values[0]!)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('conv2dTranspose (the public op) agrees between backends', async () => {
+    const { cpu, wasm } = await onBothBackends(() => {
+      const rng = createRng(11);
+      const x = randomTensor(rng, [2, 7, 7, 8]) as tf.Tensor4D;
+      const f = randomTensor(rng, [3, 3, 4, 8]) as tf.Tensor4D;
+      return [tf.conv2dTranspose(x, f, [2, 14, 14, 4], 2, 'same'), tf.conv2dTranspose(x, f, [2, 15, 15, 4], 2, 'valid')];
+    });
+    expect(maxAbsDiff(wasm.values[0]!, cpu.values[0]!)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(wasm.values[1]!, cpu.values[1]!)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('leaks no tensors and no backend data', async () => {
+    await initBackend({ backend: 'wasm', fallback: false });
+    const rng = createRng(12);
+    const cases = [randomConvCase(rng), randomConvCase(rng), ...LAYER_CASES.slice(1, 3)];
+    tf.dispose(runBackpropInput(createRng(1), cases[0]!));
+    const before = liveCount();
+    for (const c of cases) tf.dispose(tf.tidy(() => runBackpropInput(createRng(2), c)));
+    const zeros = conv2dBackpropInputWith('zeros');
+    for (const c of cases) {
+      const { dy, filter } = inputsOf(createRng(2), c);
+      callOnWasm(zeros as never, { dy, filter }, attrsOf(c) as never);
+      tf.dispose([dy, filter]);
+    }
+    expect(liveCount()).toEqual(before);
+  });
+});

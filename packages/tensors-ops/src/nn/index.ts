@@ -1,0 +1,52 @@
+export { activation, ACTIVATION_NAMES, resolveActivation, LEAKY_RELU_ALPHA, ELU_ALPHA } from './activations.js';
+export type { ActivationName, ActivationOptions, ActivationConfig, ActivationRef } from './activations.js';
+export {
+  initialize,
+  initializerValues,
+  computeFans,
+  glorotUniform,
+  glorotNormal,
+  heUniform,
+  heNormal,
+  zerosInitializer,
+  onesInitializer,
+  INITIALIZER_NAMES,
+  TRUNCATED_NORMAL_STDDEV,
+} from './initializers.js';
+export type { InitializerName } from './initializers.js';
+export { dense } from './dense.js';
+export { conv2d } from './conv2d.js';
+export type { Conv2DOptions } from './conv2d.js';
+export { conv2dTranspose } from './conv2d-transpose.js';
+export type { Conv2DTransposeOptions } from './conv2d-transpose.js';
+export { batchNorm, batchNormMoments, updateMovingAverage, BATCH_NORM_MOMENTUM, BATCH_NORM_EPSILON } from './batch-norm.js';
+export type { BatchNormParams, BatchNormOptions } from './batch-norm.js';
+export { maxPool, avgPool } from './pooling.js';
+export type { Pool2DOptions } from './pooling.js';
+export { flatten, reshapeRows } from './reshape.js';
+export { dropout, dropoutMask } from './dropout.js';
+export type { Padding } from './common.js';
+export { LAYER_TYPES } from './layer-spec.js';
+export type {
+  LayerSpec,
+  LayerType,
+  DenseLayerSpec,
+  Conv2DLayerSpec,
+  Conv2DTransposeLayerSpec,
+  BatchNormLayerSpec,
+  ActivationLayerSpec,
+  FlattenLayerSpec,
+  ReshapeLayerSpec,
+  Pool2DLayerSpec,
+  DropoutLayerSpec,
+} from './layer-spec.js';
+export { Sequential, sequential, SEQUENTIAL_FORMAT } from './sequential.js';
+export type {
+  SequentialOptions,
+  ApplyOptions,
+  LayerInfo,
+  ActivationsResult,
+  SplitModel,
+  SequentialJSON,
+  SetWeightsOptions,
+} from './sequential.js';

@@ -1,0 +1,628 @@
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
+import { GlassboxError, describe } from '../errors.js';
+import { createRng, type Rng } from '../rng.js';
+import { isTensor } from '../contract/validate.js';
+import { applyActivation, type ActivationConfig } from './activations.js';
+import { initialize } from './initializers.js';
+import { denseLinear } from './dense.js';
+import { conv2dLinear } from './conv2d.js';
+import { conv2dTransposeLinear } from './conv2d-transpose.js';
+import { batchNormMomentsImpl, batchNormWith, updateMovingAverageImpl } from './batch-norm.js';
+import { poolImpl } from './pooling.js';
+import { dropoutImpl } from './dropout.js';
+import { checkSeed, formatShape, hashString, mixSeed } from './common.js';
+import { planLayers, type LayerPlan, type LayerSpec, type LayerType, type ParamKey } from './layer-spec.js';
+
+/** Options of `sequential`. */
+export interface SequentialOptions {
+  /** Seed of the parameter initializers (and of dropout masks when `apply` gets no seed); integer, default 0. */
+  seed?: number;
+}
+
+/** Options of `Sequential.apply` and the other forward methods. */
+export interface ApplyOptions {
+  /**
+   * Training mode (default false): batch norm uses the batch's statistics and dropout drops. Inference mode:
+   * batch norm uses its moving statistics and dropout is the identity.
+   */
+  training?: boolean;
+  /**
+   * Seed of the dropout masks of this call (integer). Default: the next number of the model's own seeded
+   * generator, so successive training steps get different masks and a run is still reproducible.
+   */
+  seed?: number;
+  /**
+   * In training mode, update the moving mean and variance of the batch-norm layers (default true). Works
+   * inside gradient tapes too (the update is not differentiated). Set false to run training-mode statistics
+   * without side effects (e.g. for an explainer).
+   */
+  updateStatistics?: boolean;
+}
+
+/** A layer of a `Sequential`, as its callers see it. */
+export interface LayerInfo {
+  readonly index: number;
+  readonly name: string;
+  readonly type: LayerType;
+  /** The spec with its name and every default filled in. */
+  readonly spec: Readonly<LayerSpec> & { readonly name: string };
+  /** Shape of one input row (no batch axis). */
+  readonly inputShape: readonly number[];
+  /** Shape of one output row (no batch axis). */
+  readonly outputShape: readonly number[];
+  /**
+   * The nonlinearity the layer applies after its linear part (dense, conv2d, conv2dTranspose: their
+   * `activation`, `{ fn: 'linear' }` when none; activation layers: their fn), or null for layers without one
+   * (batchNorm, pooling, flatten, reshape, dropout). `applyLayerLinear` computes the part before it.
+   */
+  readonly activation: Readonly<ActivationConfig> | null;
+  /** Full names of the layer's parameters, e.g. ['conv1/kernel', 'conv1/bias']. */
+  readonly params: readonly string[];
+}
+
+/**
+ * What `applyWithActivations` returns; the caller owns every tensor (dispose with `tf.dispose(result)`).
+ * (A type alias, not an interface, so that it is a tf.TensorContainer.)
+ */
+export type ActivationsResult = {
+  /** The model's output; the same tensor object as `activations[last layer's name]`. */
+  output: Tensor;
+  /** The output of every layer, by layer name. */
+  activations: Record<string, Tensor>;
+  /**
+   * The input of every layer's nonlinearity, by layer name, for the layers whose `activation` is not
+   * 'linear' (dense/conv with an activation, and activation layers).
+   */
+  preActivations: Record<string, Tensor>;
+};
+
+/** A model split at a layer; `head(features(x))` equals `apply(x)` exactly. */
+export interface SplitModel {
+  /** Runs the layers up to and including the split layer (inference mode unless options say otherwise). */
+  features: (x: Tensor, options?: ApplyOptions) => Tensor;
+  /** Runs the remaining layers on the split layer's output (the identity when split at the last layer). */
+  head: (a: Tensor, options?: ApplyOptions) => Tensor;
+  /** Index of the split layer. */
+  layerIndex: number;
+  /** Shape of one row of the features (the split layer's output shape). */
+  featuresShape: number[];
+}
+
+/** The architecture of a `Sequential` as JSON (no weights; store those with the io functions). */
+export interface SequentialJSON {
+  format: 'glassbox-sequential';
+  version: 1;
+  inputShape: number[];
+  /** The seed the parameters were initialised with. */
+  seed: number;
+  layers: LayerSpec[];
+}
+
+export const SEQUENTIAL_FORMAT = 'glassbox-sequential';
+
+/** Options of `Sequential.setWeights`. */
+export interface SetWeightsOptions {
+  /** Allow weights to be missing (those keep their values); default false. Unknown names are always refused. */
+  allowPartial?: boolean;
+}
+
+interface RunContext {
+  training: boolean;
+  update: boolean;
+  seed: number | undefined;
+  where: string;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value as object)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function cloneJSON<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * A stack of layers, each feeding the next, with its parameters held in tf.Variables. Built by
+ * `sequential(specs, inputShape, { seed })` from plain layer specs; see `sequential` for the full story.
+ */
+export class Sequential {
+  /** Every parameter by full name ('conv1/kernel', 'bn1/movingMean', ...), in layer order. */
+  readonly params: ReadonlyMap<string, Variable>;
+  /** The layers, in order. */
+  readonly layers: readonly LayerInfo[];
+  /** Shape of one input row (no batch axis). */
+  readonly inputShape: readonly number[];
+  /** Shape of one output row (no batch axis). */
+  readonly outputShape: readonly number[];
+  /** The seed the parameters were initialised with. */
+  readonly seed: number;
+
+  private readonly plans: LayerPlan[];
+  private readonly vars = new Map<string, Variable>();
+  private readonly trainable = new Set<string>();
+  private readonly dropoutRng: Rng;
+  private disposed = false;
+
+  private constructor(inputShape: number[], plans: LayerPlan[], seed: number) {
+    this.plans = plans;
+    this.seed = seed;
+    this.inputShape = Object.freeze(inputShape.slice());
+    this.outputShape = Object.freeze(plans[plans.length - 1]!.outputShape.slice());
+    this.dropoutRng = createRng(seed).fork(0xd209);
+    this.layers = Object.freeze(
+      plans.map((p) =>
+        deepFreeze({
+          index: p.index,
+          name: p.name,
+          type: p.type,
+          spec: cloneJSON(p.spec),
+          inputShape: p.inputShape.slice(),
+          outputShape: p.outputShape.slice(),
+          activation: p.activation === null ? null : { ...p.activation },
+          params: p.params.map((q) => q.name),
+        }),
+      ),
+    );
+    try {
+      for (const p of plans) {
+        for (const q of p.params) {
+          const init = initialize(q.initializer, q.shape, mixSeed(seed, hashString(q.name)));
+          try {
+            this.vars.set(q.name, tf.variable(init, q.trainable));
+          } finally {
+            init.dispose();
+          }
+          if (q.trainable) this.trainable.add(q.name);
+        }
+      }
+    } catch (e) {
+      for (const v of this.vars.values()) v.dispose();
+      throw e;
+    }
+    this.params = this.vars;
+  }
+
+  /** @internal Builds a model from checked plans; use `sequential` or `Sequential.fromJSON`. */
+  static create(specs: unknown, inputShape: unknown, options: SequentialOptions, where: string): Sequential {
+    if (options === null || typeof options !== 'object') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+    }
+    const seed = options.seed === undefined ? 0 : checkSeed(options.seed, 'options.seed', where);
+    const planned = planLayers(specs, inputShape, where);
+    return new Sequential(planned.inputShape, planned.plans, seed);
+  }
+
+  /**
+   * Rebuilds a model from `toJSON()` output (an object or its JSON string). Parameters are initialised from
+   * `options.seed`, else from the stored seed, so a round trip without `setWeights` gives identical outputs.
+   */
+  static fromJSON(json: SequentialJSON | string, options: SequentialOptions = {}): Sequential {
+    const where = 'Sequential.fromJSON';
+    let j: unknown = json;
+    if (typeof json === 'string') {
+      try {
+        j = JSON.parse(json);
+      } catch (e) {
+        throw new GlassboxError('INVALID_ARGUMENT', `${where}: json is not valid JSON (${(e as Error).message})`);
+      }
+    }
+    if (j === null || typeof j !== 'object' || Array.isArray(j)) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: json must be an object from Sequential.toJSON(), got ${describe(j)}`);
+    }
+    const o = j as Partial<SequentialJSON>;
+    if (o.format !== SEQUENTIAL_FORMAT) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.format must be '${SEQUENTIAL_FORMAT}', got ${describe(o.format)}`);
+    }
+    if (o.version !== 1) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.version must be 1, got ${describe(o.version)}`);
+    }
+    if (options === null || typeof options !== 'object') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+    }
+    const seed = options.seed ?? (o.seed === undefined ? 0 : checkSeed(o.seed, 'json.seed', where));
+    return Sequential.create(o.layers, o.inputShape, { seed }, where);
+  }
+
+  /** The architecture as JSON-serialisable data (specs with defaults, input shape, seed); no weights. */
+  toJSON(): SequentialJSON {
+    return {
+      format: SEQUENTIAL_FORMAT,
+      version: 1,
+      inputShape: this.inputShape.slice(),
+      seed: this.seed,
+      layers: this.plans.map((p) => cloneJSON(p.spec)),
+    };
+  }
+
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * Runs the model on a batch. In training mode batch norm uses batch statistics (and updates its moving
+   * averages unless `updateStatistics: false`) and dropout draws seeded masks; in inference mode (default)
+   * neither depends on the other rows or on chance. Differentiable with respect to x and the variables.
+   *
+   * @param x float32 [N, ...inputShape].
+   * @param options `training` (default false), `seed` (dropout masks), `updateStatistics` (default true).
+   * @returns float32 [N, ...outputShape] that the caller owns.
+   */
+  apply(x: Tensor, options: ApplyOptions = {}): Tensor {
+    const ctx = this.context(options, 'Sequential.apply');
+    this.checkRows(x, 'x', this.inputShape, ctx.where);
+    return tf.tidy(() => this.run(x, 0, this.plans.length, ctx));
+  }
+
+  /** Inference-mode forward pass, so a Sequential is a `Predictable` for every explainer. */
+  predict(x: Tensor): Tensor {
+    const ctx = this.context({}, 'Sequential.predict');
+    this.checkRows(x, 'x', this.inputShape, ctx.where);
+    return tf.tidy(() => this.run(x, 0, this.plans.length, ctx));
+  }
+
+  /**
+   * Runs the model and keeps every layer's output by name (and the input of every nonlinearity), for
+   * explainers that look inside (GradCAM, DeepLIFT, layer attributions) and for debugging.
+   *
+   * @param x float32 [N, ...inputShape].
+   * @param options as `apply`.
+   * @returns `{ output, activations, preActivations }`; the caller owns every tensor (`tf.dispose(result)`).
+   */
+  applyWithActivations(x: Tensor, options: ApplyOptions = {}): ActivationsResult {
+    const ctx = this.context(options, 'Sequential.applyWithActivations');
+    this.checkRows(x, 'x', this.inputShape, ctx.where);
+    return tf.tidy(() => {
+      const activations: Record<string, Tensor> = {};
+      const preActivations: Record<string, Tensor> = {};
+      let h = x;
+      for (const plan of this.plans) {
+        if (plan.activation !== null && plan.activation.fn !== 'linear') {
+          const z = this.linear(plan, h, ctx);
+          preActivations[plan.name] = z;
+          h = applyActivation(z, plan.activation);
+        } else {
+          h = this.full(plan, h, ctx);
+        }
+        activations[plan.name] = h;
+      }
+      return { output: h, activations, preActivations };
+    });
+  }
+
+  /**
+   * Runs one layer (its linear part and its activation) on that layer's input.
+   *
+   * @param layer index or name.
+   * @param x float32 [N, ...layers[i].inputShape].
+   * @param options as `apply`.
+   * @returns float32 [N, ...layers[i].outputShape] that the caller owns.
+   */
+  applyLayer(layer: number | string, x: Tensor, options: ApplyOptions = {}): Tensor {
+    const ctx = this.context(options, 'Sequential.applyLayer');
+    const plan = this.plan(layer, ctx.where);
+    this.checkRows(x, 'x', plan.inputShape, ctx.where);
+    return tf.tidy(() => this.full(plan, x, ctx));
+  }
+
+  /**
+   * Runs one layer without its nonlinearity (the pre-activation: x W + b for dense, the convolution plus
+   * bias for conv layers, the identity for activation layers; the whole layer for layers without an
+   * activation). `activation(applyLayerLinear(i, x), layers[i].activation)` equals `applyLayer(i, x)`.
+   *
+   * @param layer index or name.
+   * @param x float32 [N, ...layers[i].inputShape].
+   * @param options as `apply`.
+   * @returns float32 [N, ...layers[i].outputShape] that the caller owns.
+   */
+  applyLayerLinear(layer: number | string, x: Tensor, options: ApplyOptions = {}): Tensor {
+    const ctx = this.context(options, 'Sequential.applyLayerLinear');
+    const plan = this.plan(layer, ctx.where);
+    this.checkRows(x, 'x', plan.inputShape, ctx.where);
+    return tf.tidy(() => this.linear(plan, x, ctx));
+  }
+
+  /**
+   * Splits the model after a layer: `features` runs the layers up to and including it, `head` the rest, and
+   * `head(features(x))` equals `apply(x)` exactly (GradCAM takes gradients of the head at the features).
+   * Both default to inference mode, so each is a ForwardFn.
+   *
+   * @param layerName the name of the last layer of `features`.
+   */
+  split(layerName: string): SplitModel {
+    const where = 'Sequential.split';
+    this.checkAlive(where);
+    const plan = this.plan(layerName, where);
+    const k = plan.index;
+    const n = this.plans.length;
+    return {
+      layerIndex: k,
+      featuresShape: plan.outputShape.slice(),
+      features: (x: Tensor, options: ApplyOptions = {}) => {
+        const ctx = this.context(options, `Sequential.split('${plan.name}').features`);
+        this.checkRows(x, 'x', this.inputShape, ctx.where);
+        return tf.tidy(() => this.run(x, 0, k + 1, ctx));
+      },
+      head: (a: Tensor, options: ApplyOptions = {}) => {
+        const ctx = this.context(options, `Sequential.split('${plan.name}').head`);
+        this.checkRows(a, 'a', plan.outputShape, ctx.where);
+        return tf.tidy(() => this.run(a, k + 1, n, ctx));
+      },
+    };
+  }
+
+  /** The trainable variables (kernels, biases, batch-norm gamma and beta), in layer order. */
+  trainableVariables(): Variable[] {
+    this.checkAlive('Sequential.trainableVariables');
+    return [...this.vars.entries()].filter(([name]) => this.trainable.has(name)).map(([, v]) => v);
+  }
+
+  /** The non-trainable variables (batch-norm moving statistics), in layer order. */
+  nonTrainableVariables(): Variable[] {
+    this.checkAlive('Sequential.nonTrainableVariables');
+    return [...this.vars.entries()].filter(([name]) => !this.trainable.has(name)).map(([, v]) => v);
+  }
+
+  /** Number of scalar parameters (trainable and not). */
+  countParams(): number {
+    let n = 0;
+    for (const v of this.vars.values()) n += v.size;
+    return n;
+  }
+
+  /** A copy of every parameter by full name (the caller owns the tensors), ready for `encodeWeights`. */
+  getWeights(): Record<string, Tensor> {
+    this.checkAlive('Sequential.getWeights');
+    const out: Record<string, Tensor> = {};
+    for (const [name, v] of this.vars) out[name] = tf.clone(v);
+    return out;
+  }
+
+  /**
+   * Sets parameters from tensors by full name (e.g. from `getWeights()` or `decodeWeights`). Everything is
+   * checked before anything is changed. The given tensors stay owned by the caller.
+   *
+   * @param weights a record or Map from parameter name to float32 tensor of that parameter's shape.
+   * @param options `allowPartial` (default false): allow missing names.
+   * @throws GlassboxError BAD_WEIGHTS naming the weight: unknown or missing name, not a float32 tensor,
+   *   wrong shape (expected vs got), non-finite values, negative moving variance.
+   */
+  setWeights(weights: Record<string, Tensor> | ReadonlyMap<string, Tensor>, options: SetWeightsOptions = {}): void {
+    const where = 'Sequential.setWeights';
+    this.checkAlive(where);
+    if (weights === null || typeof weights !== 'object') {
+      throw new GlassboxError('BAD_WEIGHTS', `${where}: weights must be a record of tensors by name, got ${describe(weights)}`);
+    }
+    const entries: [string, unknown][] = weights instanceof Map ? [...weights.entries()] : Object.entries(weights);
+    const seen = new Set<string>();
+    for (const [name, t] of entries) {
+      const v = this.vars.get(name);
+      if (v === undefined) {
+        throw new GlassboxError(
+          'BAD_WEIGHTS',
+          `${where}: unknown weight '${name}'; this model's weights are ${[...this.vars.keys()].map((k) => `'${k}'`).join(', ')}`,
+        );
+      }
+      if (!isTensor(t) || (t as Tensor & { isDisposed?: boolean }).isDisposed) {
+        throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must be a live float32 tensor, got ${describe(t)}`);
+      }
+      if (t.dtype !== 'float32') {
+        throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must be float32, got dtype ${t.dtype}`);
+      }
+      if (t.shape.length !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
+        throw new GlassboxError(
+          'BAD_WEIGHTS',
+          `${where}: weight '${name}' must have shape ${formatShape(v.shape)}, got ${formatShape(t.shape)}`,
+        );
+      }
+      const values = t.dataSync();
+      const isVariance = name.endsWith('/movingVariance');
+      for (let i = 0; i < values.length; i++) {
+        const x = values[i]!;
+        if (!Number.isFinite(x) || (isVariance && x < 0)) {
+          throw new GlassboxError(
+            'BAD_WEIGHTS',
+            `${where}: weight '${name}' must hold ${isVariance ? 'finite values >= 0' : 'finite values'}, got ${describe(x)} at flat index ${i}`,
+          );
+        }
+      }
+      seen.add(name);
+    }
+    if (!options.allowPartial) {
+      const missing = [...this.vars.keys()].filter((k) => !seen.has(k));
+      if (missing.length > 0) {
+        throw new GlassboxError(
+          'BAD_WEIGHTS',
+          `${where}: missing weight${missing.length > 1 ? 's' : ''} ${missing.map((k) => `'${k}'`).join(', ')} (pass { allowPartial: true } to keep their values)`,
+        );
+      }
+    }
+    for (const [name, t] of entries) this.vars.get(name)!.assign(t as Tensor);
+  }
+
+  /** Frees every variable. The model cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+    this.disposed = true;
+  }
+
+  // ---- private ----
+
+  private checkAlive(where: string): void {
+    if (this.disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: this Sequential has been disposed`);
+  }
+
+  private context(options: ApplyOptions, where: string): RunContext {
+    this.checkAlive(where);
+    if (options === null || typeof options !== 'object') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+    }
+    const training = options.training ?? false;
+    if (typeof training !== 'boolean') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.training must be a boolean, got ${describe(training)}`);
+    }
+    const update = options.updateStatistics ?? true;
+    if (typeof update !== 'boolean') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.updateStatistics must be a boolean, got ${describe(update)}`);
+    }
+    const seed = options.seed === undefined ? undefined : checkSeed(options.seed, 'options.seed', where);
+    return { training, update: training && update, seed, where };
+  }
+
+  private plan(layer: unknown, where: string): LayerPlan {
+    if (typeof layer === 'number') {
+      if (Number.isInteger(layer) && layer >= 0 && layer < this.plans.length) return this.plans[layer]!;
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: layer index must be an integer in 0..${this.plans.length - 1}, got ${describe(layer)}`);
+    }
+    const found = typeof layer === 'string' ? this.plans.find((p) => p.name === layer) : undefined;
+    if (found === undefined) {
+      throw new GlassboxError(
+        'INVALID_ARGUMENT',
+        `${where}: layer must be one of ${this.plans.map((p) => `'${p.name}'`).join(', ')} (or an index), got ${describe(layer)}`,
+      );
+    }
+    return found;
+  }
+
+  private checkRows(x: unknown, name: string, rowShape: readonly number[], where: string): asserts x is Tensor {
+    if (!isTensor(x) || (x as Tensor & { isDisposed?: boolean }).isDisposed) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a live float32 tensor, got ${describe(x)}`);
+    }
+    if (x.dtype !== 'float32') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a float32 tensor, got dtype ${x.dtype}`);
+    }
+    const ok = x.rank === rowShape.length + 1 && x.shape[0]! >= 1 && rowShape.every((d, i) => x.shape[i + 1] === d);
+    if (!ok) {
+      throw new GlassboxError(
+        'SHAPE_MISMATCH',
+        `${where}: ${name} must have shape [N, ${rowShape.join(', ')}] with N >= 1, got ${formatShape(x.shape)}`,
+      );
+    }
+  }
+
+  private v(plan: LayerPlan, key: ParamKey): Variable {
+    return this.vars.get(`${plan.name}/${key}`)!;
+  }
+
+  private optionalBias(plan: LayerPlan, useBias: boolean): Tensor | null {
+    return useBias ? this.v(plan, 'bias') : null;
+  }
+
+  private dropoutSeed(ctx: RunContext, index: number): number {
+    if (ctx.seed === undefined) ctx.seed = this.dropoutRng.nextUint32();
+    return mixSeed(ctx.seed, index);
+  }
+
+  /** The layer's linear part (everything but its activation). Never returns x itself. */
+  private linear(plan: LayerPlan, x: Tensor, ctx: RunContext): Tensor {
+    const op = plan.op;
+    switch (op.kind) {
+      case 'dense':
+        return denseLinear(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias));
+      case 'conv2d':
+        return conv2dLinear(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), op.config);
+      case 'conv2dTranspose':
+        return conv2dTransposeLinear(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), op.config);
+      case 'batchNorm': {
+        const gamma = this.v(plan, 'gamma');
+        const beta = this.v(plan, 'beta');
+        const movingMean = this.v(plan, 'movingMean');
+        const movingVariance = this.v(plan, 'movingVariance');
+        if (!ctx.training) return batchNormWith(x, movingMean, movingVariance, gamma, beta, op.epsilon);
+        const { mean, variance } = batchNormMomentsImpl(x);
+        if (ctx.update) {
+          updateMovingAverageImpl(movingMean, mean, op.momentum);
+          updateMovingAverageImpl(movingVariance, variance, op.momentum);
+        }
+        return batchNormWith(x, mean, variance, gamma, beta, op.epsilon);
+      }
+      case 'activation':
+        return tf.clone(x);
+      case 'flatten':
+        return tf.reshape(x, [x.shape[0]!, plan.outputShape[0]!]);
+      case 'reshape':
+        return tf.reshape(x, [x.shape[0]!, ...op.shape]);
+      case 'pool':
+        return poolImpl(op.pool, x, op.config);
+      case 'dropout':
+        return ctx.training && op.rate > 0 ? dropoutImpl(x, op.rate, this.dropoutSeed(ctx, plan.index)) : tf.clone(x);
+    }
+  }
+
+  /** The whole layer. Never returns x itself. */
+  private full(plan: LayerPlan, x: Tensor, ctx: RunContext): Tensor {
+    const act = plan.activation;
+    if (plan.op.kind === 'activation') {
+      const y = applyActivation(x, act!);
+      return y === x ? tf.clone(x) : y;
+    }
+    const z = this.linear(plan, x, ctx);
+    return act === null || act.fn === 'linear' ? z : applyActivation(z, act);
+  }
+
+  /** Layers from..to-1; a new tensor even when the range is empty. */
+  private run(x: Tensor, from: number, to: number, ctx: RunContext): Tensor {
+    let h = x;
+    for (let i = from; i < to; i++) h = this.full(this.plans[i]!, h, ctx);
+    return h === x ? tf.clone(x) : h;
+  }
+}
+
+/**
+ * Builds a sequential model from plain layer specs: each layer feeds the next, the parameters live in
+ * tf.Variables named '<layer>/<param>' and are initialised from the seed (the same numbers on every backend).
+ * The specs are JSON (`toJSON`/`Sequential.fromJSON` round-trip the architecture; `getWeights`/`setWeights`
+ * with the io functions the weights), and every layer keeps its activation apart from its linear part, so
+ * explainers can walk the model layer by layer (`layers[i].activation`, `applyLayer`, `applyLayerLinear`,
+ * `applyWithActivations`) or cut it in two (`split`).
+ *
+ * Formula: f(x) = L_n(... L_2(L_1(x))), L_i(h) = activation_i(linear_i(h)).
+ *
+ * Layer specs (`name` optional everywhere, default `${type}_${index}`):
+ * - `{ type: 'dense', units, activation?, useBias? = true, kernelInitializer? = 'glorotUniform', biasInitializer? = 'zeros' }`
+ *   params kernel [in, units], bias [units];
+ * - `{ type: 'conv2d', filters, kernelSize, strides? = 1, padding? = 'valid', dilations? = 1, activation?, useBias?, ...Initializer? }`
+ *   params kernel [kh, kw, in, filters], bias [filters];
+ * - `{ type: 'conv2dTranspose', filters, kernelSize, strides? = 1, padding? = 'valid', activation?, useBias?, ...Initializer? }`
+ *   params kernel [kh, kw, filters, in], bias [filters];
+ * - `{ type: 'batchNorm', momentum? = 0.99, epsilon? = 1e-3 }` params gamma, beta (trainable), movingMean,
+ *   movingVariance (not trainable), each [C];
+ * - `{ type: 'activation', fn, alpha? }`, `{ type: 'flatten' }`, `{ type: 'reshape', shape }`,
+ *   `{ type: 'maxPool' | 'avgPool', poolSize? = 2, strides? = poolSize, padding? = 'valid' }`, `{ type: 'dropout', rate }`.
+ *
+ * Paper: the blocks cite theirs (see `dense`, `conv2d`, `conv2dTranspose`, `batchNorm`, `dropout`, the
+ * initializers); the layer-wise view serves DeepLIFT (Shrikumar et al. 2017, arXiv:1704.02685) and Grad-CAM
+ * (Selvaraju et al. 2016, arXiv:1610.02391).
+ *
+ * @param specs the layers, in order (at least one).
+ * @param inputShape one input row without the batch axis, e.g. [28, 28, 1].
+ * @param options `seed` (integer, default 0): initializers and default dropout masks.
+ * @throws GlassboxError INVALID_ARGUMENT for a bad spec or duplicate names, SHAPE_MISMATCH when a layer does
+ *   not fit its input (no variables are made then).
+ *
+ * @example
+ * ```ts
+ * const model = sequential(
+ *   [
+ *     { type: 'conv2d', name: 'conv1', filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' },
+ *     { type: 'maxPool', name: 'pool1', poolSize: 2 },
+ *     { type: 'flatten' },
+ *     { type: 'dense', name: 'logits', units: 10 },
+ *   ],
+ *   [28, 28, 1],
+ *   { seed: 42 },
+ * );
+ * const logits = model.predict(images);              // [N, 10]
+ * const { features, head } = model.split('conv1');    // head(features(x)) equals predict(x)
+ * ```
+ */
+export function sequential(specs: LayerSpec[], inputShape: number[], options: SequentialOptions = {}): Sequential {
+  return Sequential.create(specs, inputShape, options, 'sequential');
+}
