@@ -1,0 +1,192 @@
+/**
+ * Argument checks and input preparation shared by every explainer in this package (the Captum-like helper
+ * layer): the model becomes a ForwardFn, x and the baseline become flat Float32Arrays, the shared options are
+ * validated before any model call.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import {
+  GlassboxError,
+  asForward,
+  checkCommonOptions,
+  checkInput,
+  describe,
+  resolveBaseline,
+  resolveFeatureMask,
+  type ExplainOptions,
+  type FeatureMaskInfo,
+  type ForwardFn,
+  type Predictable,
+} from '@glassbox/tensors-ops';
+
+export interface Prepared {
+  forward: ForwardFn;
+  /** N, rows of x. */
+  n: number;
+  /** Shape of one row of x. */
+  rowShape: number[];
+  /** Elements in one row. */
+  rowSize: number;
+  /** x, row-major. */
+  x: Float32Array;
+  /** The baseline broadcast to x's shape, row-major (zeros when the method has no baseline). */
+  b: Float32Array;
+  batchSize: number;
+  seed: number;
+}
+
+/** Checks that options is an object (or undefined) and returns it. */
+export function optionsObject<T extends object>(options: T | undefined, where: string): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+  }
+  return options;
+}
+
+/**
+ * Checks the form of options.target before any model call (its range is checked against the first model
+ * output by the evaluator): undefined, an integer, or one integer per row.
+ */
+export function checkTargetForm(target: unknown, n: number, where: string): void {
+  if (target === undefined) return;
+  const one = (t: unknown, label: string): void => {
+    if (typeof t !== 'number' || !Number.isInteger(t)) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${label} must be an integer output column, got ${describe(t)}`);
+    }
+    if (t < 0) {
+      throw new GlassboxError('TARGET_OUT_OF_RANGE', `${where}: ${label} must be >= 0, got ${t}`);
+    }
+  };
+  if (Array.isArray(target)) {
+    if (target.length !== n) {
+      throw new GlassboxError('SHAPE_MISMATCH', `${where}: options.target has ${target.length} entries, expected one per row of x (${n})`);
+    }
+    target.forEach((t, i) => one(t, `options.target[${i}]`));
+    return;
+  }
+  one(target, 'options.target');
+}
+
+/** Copies a tensor's values (a defensive copy: some backends hand out views). */
+export function readFloat(t: Tensor): Float32Array {
+  return Float32Array.from(t.dataSync() as Float32Array);
+}
+
+/**
+ * The common preparation of a perturbation explainer: model, x (float32, rank >= 2, finite), shared options,
+ * target form and (when `withBaseline`) the baseline, all checked before any model call.
+ */
+export function prepare(
+  f: Predictable,
+  x: Tensor,
+  options: ExplainOptions,
+  where: string,
+  withBaseline = true,
+): Prepared {
+  const forward = asForward(f, where);
+  checkInput(x, where);
+  const { batchSize, seed } = checkCommonOptions(options, where);
+  const n = x.shape[0]!;
+  checkTargetForm(options.target, n, where);
+  const rowShape = x.shape.slice(1);
+  const rowSize = rowShape.reduce((a, b) => a * b, 1);
+  let b: Float32Array;
+  if (withBaseline) {
+    const bt = resolveBaseline(options.baseline, x, where);
+    try {
+      b = readFloat(bt);
+    } finally {
+      bt.dispose();
+    }
+  } else {
+    b = new Float32Array(0);
+  }
+  return { forward, n, rowShape, rowSize, x: readFloat(x), b, batchSize, seed };
+}
+
+/** A validated feature mask plus, per group, the flat element indices of one row that belong to it. */
+export interface FeatureGroups extends FeatureMaskInfo {
+  /** Elements of group g are members[offsets[g] .. offsets[g + 1]). */
+  offsets: Int32Array;
+  members: Int32Array;
+}
+
+/** Groups elements by group id (a CSR index) for fast per-group edits of a row. */
+export function indexGroups(info: FeatureMaskInfo): FeatureGroups {
+  const { groups, numGroups } = info;
+  const offsets = new Int32Array(numGroups + 1);
+  for (let e = 0; e < groups.length; e++) offsets[groups[e]! + 1]++;
+  for (let g = 0; g < numGroups; g++) offsets[g + 1] += offsets[g]!;
+  const fill = offsets.slice(0, numGroups);
+  const members = new Int32Array(groups.length);
+  for (let e = 0; e < groups.length; e++) members[fill[groups[e]!]!++] = e;
+  return { groups, numGroups, offsets, members };
+}
+
+/** resolveFeatureMask (tensors-ops) followed by indexGroups. */
+export function featureGroups(mask: unknown, rowShape: readonly number[], where: string): FeatureGroups {
+  return indexGroups(resolveFeatureMask(mask, rowShape, where));
+}
+
+/**
+ * Writes one model row mixing x and the baseline by coalition: element e comes from x when its group is in
+ * the coalition (`on[groups[e]] !== 0`), from the baseline otherwise.
+ */
+export function fillCoalition(
+  out: Float32Array,
+  offset: number,
+  x: Float32Array,
+  b: Float32Array,
+  rowStart: number,
+  groups: Int32Array,
+  on: ArrayLike<number>,
+): void {
+  const size = groups.length;
+  for (let e = 0; e < size; e++) out[offset + e] = on[groups[e]!] ? x[rowStart + e]! : b[rowStart + e]!;
+}
+
+/** Spreads one value per group to every element of a row: out[rowStart + e] = values[groups[e]]. */
+export function spreadGroups(out: Float32Array, rowStart: number, groups: Int32Array, values: ArrayLike<number>): void {
+  for (let e = 0; e < groups.length; e++) out[rowStart + e] = values[groups[e]!]!;
+}
+
+/** Checks an optional positive integer option (e.g. samples >= 1); returns it or the default. */
+export function intOption(value: unknown, name: string, where: string, fallback: number, min = 1, max?: number): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && (max === undefined || value <= max);
+  if (!ok) {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: ${name} must be an integer >= ${min}${max === undefined ? '' : ` and <= ${max}`}, got ${describe(value)}`,
+    );
+  }
+  return value as number;
+}
+
+/** Checks an optional finite number option with an exclusive or inclusive lower bound; returns it or the default. */
+export function numberOption(
+  value: unknown,
+  name: string,
+  where: string,
+  fallback: number,
+  rule: { gt?: number; min?: number; lt?: number; max?: number } = {},
+): number {
+  if (value === undefined) return fallback;
+  const v = value as number;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(v) &&
+    (rule.gt === undefined || v > rule.gt) &&
+    (rule.min === undefined || v >= rule.min) &&
+    (rule.lt === undefined || v < rule.lt) &&
+    (rule.max === undefined || v <= rule.max);
+  if (!ok) {
+    const parts: string[] = [];
+    if (rule.gt !== undefined) parts.push(`> ${rule.gt}`);
+    if (rule.min !== undefined) parts.push(`>= ${rule.min}`);
+    if (rule.lt !== undefined) parts.push(`< ${rule.lt}`);
+    if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a finite number ${parts.join(' and ')}, got ${describe(value)}`);
+  }
+  return v;
+}
