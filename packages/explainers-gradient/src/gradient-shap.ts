@@ -1,0 +1,173 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import {
+  GlassboxError,
+  assertFinite,
+  assertFloatTensor,
+  assertNumber,
+  createRng,
+  describe,
+  formatShape,
+  isBroadcastable,
+  tf,
+} from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, Predictable, Rng } from '@glassbox/tensors-ops';
+import { accumulateGradients, columnOf, forwardOutputs, forwardScores, gatherRows } from './internal/engine.js';
+import { context, prepare } from './internal/prepare.js';
+
+export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'> {
+  /**
+   * The baseline distribution: a tensor [B, ...rowShape] of B reference rows (e.g. a sample of training
+   * inputs), a tensor or number broadcastable to one row of x (a single baseline). Default 0.
+   */
+  baseline?: number | Tensor;
+  /** Random (baseline, point on the path, noise) draws per row of x, an integer >= 1. Default 20. */
+  samples?: number;
+  /** Standard deviation of the Gaussian noise added to x for each draw, >= 0. Default 0 (no noise). */
+  stdev?: number;
+}
+
+/** The random draws of one (row, sample) pair; independent of batching. */
+function drawRng(seed: number, row: number, sample: number): Rng {
+  return createRng(seed).fork(row).fork(sample);
+}
+
+/**
+ * GradientSHAP (expected gradients): SHAP values of the target score estimated by sampling. For each draw a
+ * baseline b is picked at random from a reference distribution, a point is picked uniformly at random on the
+ * path from b to (a noisy copy of) x, and the gradient there is multiplied by (x - b). The mean over draws
+ * estimates the expectation over baselines of integrated gradients, so the attributions of a row add up to
+ * F(x) - E_b[F(b)] in expectation.
+ *
+ *   attributions = 1/S sum_s (x~_s - b_s) * dF_t(b_s + a_s (x~_s - b_s)) / dx,
+ *       b_s ~ uniform over the B baselines, a_s ~ U(0, 1), x~_s = x + N(0, stdev^2)
+ *   delta        = sum(attributions of a row) - 1/S sum_s (F_t(x~_s) - F_t(b_s))   (0 in expectation)
+ *
+ * Papers: S. Lundberg, S.-I. Lee, "A Unified Approach to Interpreting Model Predictions", 2017,
+ * arXiv:1705.07874; G. Erion, J. Janizek, P. Sturmfels, S. Lundberg, S.-I. Lee, "Improving performance of deep
+ * learning models with axiomatic attribution priors and expected gradients", 2019, arXiv:1906.10670.
+ *
+ * @param f the model, [N, ...] -> [N, K] or [N].
+ * @param x float32 [N, ...] (rank >= 2), finite.
+ * @param options
+ *  - `baseline`: [B, ...rowShape] distribution, or broadcastable to one row; default 0.
+ *  - `samples`: default 20. `stdev`: default 0. `seed`: default 0 (same seed, same result).
+ *  - `target`, `batchSize` (default 64, results do not depend on it), `onProgress`, `signal`.
+ * @returns attributions of x's shape and delta [N] (owned by the caller).
+ *
+ * @example
+ * ```ts
+ * const { attributions, delta } = await gradientShap(model, images, { baseline: trainSample, samples: 50, target: 2, seed: 7 });
+ * ```
+ */
+export async function gradientShap(f: Predictable, x: Tensor, options: GradientShapOptions = {}): Promise<Attribution> {
+  const where = 'gradientShap';
+  const p = prepare(f, x, options as ExplainOptions, where);
+  const { n, rowShape, rowSize, seed } = p;
+  const samples = options.samples === undefined ? 20 : assertNumber(options.samples, 'options.samples', where, { integer: true, min: 1 });
+  const stdev = options.stdev === undefined ? 0 : assertNumber(options.stdev, 'options.stdev', where, { min: 0 });
+  const dist = resolveDistribution(options.baseline, rowShape, where);
+  const b = dist.shape[0]!;
+  try {
+    const total = n * samples;
+    const rowOf = (j: number): number => Math.floor(j / samples);
+    // One (baseline index, alpha) per draw, drawn up front; the noise is redrawn from the same stream per batch.
+    const baseIdx = new Int32Array(total);
+    const alpha = new Float64Array(total);
+    for (let j = 0; j < total; j++) {
+      const r = drawRng(seed, rowOf(j), j % samples);
+      baseIdx[j] = r.int(b);
+      alpha[j] = r.uniform();
+    }
+    const noisy = (start: number, end: number): Tensor => {
+      const idx = new Int32Array(end - start);
+      for (let j = start; j < end; j++) idx[j - start] = rowOf(j);
+      const xr = gatherRows(p.x, idx);
+      if (stdev === 0) return xr;
+      const noise = new Float32Array((end - start) * rowSize);
+      for (let j = start; j < end; j++) {
+        const r = drawRng(seed, rowOf(j), j % samples);
+        r.int(b);
+        r.uniform();
+        noise.set(r.normalArray(rowSize, 0, stdev), (j - start) * rowSize);
+      }
+      return tf.add(xr, tf.tensor(noise, xr.shape, 'float32'));
+    };
+    const forwardRows = (stdev === 0 ? n : total) + b;
+    const ctx = context(p, options as ExplainOptions, where, forwardRows + total);
+
+    // F at x (or at each noisy copy) and at every baseline.
+    const fx =
+      stdev === 0
+        ? await forwardScores(ctx, n, (s, e) => tf.slice(p.x, s, e - s), (j) => j)
+        : await forwardScores(ctx, total, noisy, rowOf);
+    const fb = await forwardOutputs(ctx, b, (s, e) => tf.slice(dist, s, e - s));
+
+    const acc = new Float64Array(n * rowSize);
+    await accumulateGradients(
+      ctx,
+      {
+        total,
+        rowOf,
+        weight: () => 1 / samples,
+        build: (start, end) => {
+          const xs = noisy(start, end);
+          const bs = gatherRows(dist, baseIdx.subarray(start, end));
+          const diff = tf.sub(xs, bs);
+          return { points: tf.add(bs, tf.mul(columnOf(alpha.subarray(start, end), xs.rank), diff)), factor: diff };
+        },
+      },
+      acc,
+      rowSize,
+    );
+
+    const targets = p.targets.resolve([n, fb.k]);
+    const attr = new Float32Array(n * rowSize);
+    const delta = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let e = i * rowSize; e < (i + 1) * rowSize; e++) {
+        attr[e] = acc[e]!;
+        sum += acc[e]!;
+      }
+      let gap = 0;
+      for (let s = 0; s < samples; s++) {
+        const j = i * samples + s;
+        const fxj = stdev === 0 ? fx[i]! : fx[j]!;
+        const fbj = fb.values[baseIdx[j]! * fb.k + (fb.k === 1 ? 0 : targets[i]!)]!;
+        gap += fxj - fbj;
+      }
+      delta[i] = sum - gap / samples;
+    }
+    return {
+      attributions: tf.tensor(attr, p.x.shape, 'float32'),
+      delta: tf.tensor1d(delta, 'float32'),
+      method: 'gradientShap',
+    };
+  } finally {
+    dist.dispose();
+  }
+}
+
+/** The baseline option as a distribution [B, ...rowShape] owned by the caller. */
+function resolveDistribution(baseline: unknown, rowShape: number[], where: string): Tensor {
+  const name = 'options.baseline';
+  if (baseline === undefined) return tf.zeros([1, ...rowShape]);
+  if (typeof baseline === 'number') {
+    if (!Number.isFinite(baseline)) {
+      throw new GlassboxError('NON_FINITE', `${where}: ${name} must be finite, got ${describe(baseline)}`);
+    }
+    return tf.fill([1, ...rowShape], baseline, 'float32');
+  }
+  assertFloatTensor(baseline, name, where);
+  const isDistribution =
+    baseline.rank === rowShape.length + 1 && baseline.shape.slice(1).every((d, i) => d === rowShape[i]) && baseline.shape[0]! >= 1;
+  if (!isDistribution && !isBroadcastable(baseline.shape, rowShape)) {
+    throw new GlassboxError(
+      'SHAPE_MISMATCH',
+      `${where}: ${name} must be a distribution [B, ${rowShape.join(', ')}] or broadcastable to one row of x (${formatShape(rowShape)}), got shape ${formatShape(baseline.shape)}`,
+    );
+  }
+  assertFinite(baseline, name, where);
+  if (isDistribution) return tf.clone(baseline);
+  return tf.tidy(() => tf.expandDims(tf.add(tf.zeros(rowShape), baseline), 0));
+}

@@ -1,0 +1,39 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Attribution, ExplainOptions, Predictable } from '@glassbox/tensors-ops';
+import { inputGradients } from './internal/input-gradients.js';
+import { withGuidedRelu } from './internal/guided-relu.js';
+import { context, prepare } from './internal/prepare.js';
+
+/**
+ * Guided backpropagation: the gradient of the target score, but every ReLU lets only positive gradient
+ * through (and only where its input was positive). The result keeps the image features that increase the
+ * score and looks sharp; it is largely independent of the higher layers (Adebayo et al. 2018), so use it for
+ * pictures (and inside guidedGradCam), not as a faithful attribution.
+ *
+ *   ReLU's backward rule: dL/dz = relu(dL/dy) * [z > 0]        (instead of dL/dy * [z > 0])
+ *   attributions = dF_t/dx computed with that rule
+ *
+ * Applies to ReLUs computed with tf.relu (tensors-ops nn models, plain functions); ReLUs fused into matMul or
+ * conv kernels (tfjs-layers layers with activation 'relu') keep their ordinary gradient.
+ *
+ * Paper: J. T. Springenberg, A. Dosovitskiy, T. Brox, M. Riedmiller, "Striving for Simplicity: The All
+ * Convolutional Net", 2014, arXiv:1412.6806.
+ *
+ * @param f the model, [N, ...] -> [N, K] or [N].
+ * @param x float32 [N, ...] (rank >= 2), finite.
+ * @param options `target`, `batchSize` (default 64), `onProgress`, `signal`.
+ * @returns attributions of x's shape (owned by the caller).
+ *
+ * @example
+ * ```ts
+ * const { attributions } = await guidedBackprop(model, images, { target: 1 });
+ * ```
+ */
+export async function guidedBackprop(f: Predictable, x: Tensor, options: ExplainOptions = {}): Promise<Attribution> {
+  const where = 'guidedBackprop';
+  const p = prepare(f, x, options, where);
+  const ctx = context(p, options, where, p.n);
+  ctx.gradientRule = withGuidedRelu;
+  const attributions = await inputGradients(ctx, p.x, (g) => g);
+  return { attributions, method: 'guidedBackprop' };
+}

@@ -1,0 +1,78 @@
+/** The integrated-gradients core shared by integratedGradients and latentAttribution. */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { tf } from '@glassbox/tensors-ops';
+import type { ExplainOptions } from '@glassbox/tensors-ops';
+import { accumulateGradients, columnOf, forwardScores, gatherRows, rowsOf } from './engine.js';
+import type { IntegrationRule } from './integration.js';
+import { context } from './prepare.js';
+import type { Prepared } from './prepare.js';
+
+/**
+ * attributions = (x - b) * sum_k w_k * grad F(b + a_k (x - b)), delta = sum(attributions of a row) - (F(x) - F(b)).
+ * Sums run in float64 in the order of the rule, so the result does not depend on the batch size. F(x) and F(b)
+ * are evaluated first (2N rows), then the N * steps path points, `batchSize` points per model call, each batch
+ * built when it is needed.
+ */
+export async function pathIntegral(
+  p: Prepared & { x: Tensor },
+  baseline: Tensor,
+  rule: IntegrationRule,
+  options: ExplainOptions | undefined,
+  where: string,
+): Promise<{ attributions: Tensor; delta: Tensor }> {
+  const { x, n, rowSize } = p;
+  const steps = rule.alphas.length;
+  const ctx = context(p, options, where, 2 * n + n * steps);
+
+  // F(x) and F(b): virtual rows 0..n-1 are x, n..2n-1 are the baseline.
+  const ends = await forwardScores(
+    ctx,
+    2 * n,
+    (start, end) => {
+      const parts: Tensor[] = [];
+      if (start < n) parts.push(rowsOf(x, start, Math.min(end, n)));
+      if (end > n) parts.push(rowsOf(baseline, Math.max(start, n) - n, end - n));
+      return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+    },
+    (j) => (j < n ? j : j - n),
+  );
+
+  const acc = new Float64Array(n * rowSize);
+  const rowOf = (j: number): number => Math.floor(j / steps);
+  await accumulateGradients(
+    ctx,
+    {
+      total: n * steps,
+      rowOf,
+      weight: (j) => rule.weights[j % steps]!,
+      build: (start, end) => {
+        const idx = new Int32Array(end - start);
+        const a = new Float64Array(end - start);
+        for (let j = start; j < end; j++) {
+          idx[j - start] = rowOf(j);
+          a[j - start] = rule.alphas[j % steps]!;
+        }
+        const xr = gatherRows(x, idx);
+        const br = gatherRows(baseline, idx);
+        return { points: tf.add(br, tf.mul(columnOf(a, x.rank), tf.sub(xr, br))) };
+      },
+    },
+    acc,
+    rowSize,
+  );
+
+  const xv = x.dataSync();
+  const bv = baseline.dataSync();
+  const attr = new Float32Array(n * rowSize);
+  const delta = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let e = i * rowSize; e < (i + 1) * rowSize; e++) {
+      const v = (xv[e]! - bv[e]!) * acc[e]!;
+      attr[e] = v;
+      sum += v;
+    }
+    delta[i] = sum - (ends[i]! - ends[n + i]!);
+  }
+  return { attributions: tf.tensor(attr, x.shape, 'float32'), delta: tf.tensor1d(delta, 'float32') };
+}

@@ -1,0 +1,220 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import {
+  GlassboxError,
+  NOISE_VARIANTS,
+  assertNumber,
+  assertOneOf,
+  checkCommonOptions,
+  checkInput,
+  createRng,
+  describe,
+  forEachBatch,
+  formatShape,
+  isTensor,
+  tf,
+} from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, NoiseVariant, Predictable } from '@glassbox/tensors-ops';
+import { Progress, sizeOf } from './internal/engine.js';
+import { inputXGradient } from './input-x-gradient.js';
+import { integratedGradients } from './integrated-gradients.js';
+import { saliency } from './saliency.js';
+import { gradientShap } from './gradient-shap.js';
+import { guidedBackprop } from './guided-backprop.js';
+import { deepLift } from './deep-lift.js';
+import { gradCam } from './grad-cam.js';
+import { guidedGradCam } from './guided-grad-cam.js';
+
+export interface NoiseTunnelOptions {
+  /** Noisy copies per row of x, an integer >= 1. Default 10. */
+  samples?: number;
+  /** Standard deviation of the Gaussian noise, >= 0, in the units of x. Default 0.15 (for inputs in [0, 1]). */
+  stdev?: number;
+  /** 'smoothgrad' (mean, default), 'smoothgrad_sq' (mean of squares) or 'vargrad' (variance). */
+  variant?: NoiseVariant;
+  /** Seed of the noise; default: the seed given at call time, else 0. */
+  seed?: number;
+  /** Default batchSize for the wrapped explainer when the call gives none. */
+  batchSize?: number;
+}
+
+
+/**
+ * Explainers whose attributions of a row depend only on that row (deterministic, row by row): the noisy
+ * copies of several rows can go through one call, which the explainer batches by batchSize.
+ */
+const ROWWISE = new Set<unknown>([saliency, inputXGradient, integratedGradients, guidedBackprop, deepLift, gradCam, guidedGradCam]);
+/** Explainers whose `baseline` option is a distribution, passed through as is. */
+const DISTRIBUTION_BASELINE = new Set<unknown>([gradientShap]);
+
+
+/**
+ * Noise tunnel: wraps any explainer so that it explains a neighbourhood of x instead of the single point x.
+ * Each row is copied `samples` times with Gaussian noise added, the wrapped explainer runs on the noisy
+ * copies, and the results are reduced per row. Averaging (SmoothGrad) removes the high-frequency noise of
+ * gradient maps; the variance (VarGrad) shows where the explanation is unstable.
+ *
+ *   smoothgrad:    1/S sum_s A(x + e_s)
+ *   smoothgrad_sq: 1/S sum_s A(x + e_s)^2
+ *   vargrad:       1/S sum_s A(x + e_s)^2 - (1/S sum_s A(x + e_s))^2,     e_s ~ N(0, stdev^2 I)
+ *
+ * Papers: D. Smilkov, N. Thorat, B. Kim, F. Viegas, M. Wattenberg, "SmoothGrad: removing noise by adding
+ * noise", 2017, arXiv:1706.03825; J. Adebayo, J. Gilmer, I. Goodfellow, B. Kim, "Local Explanation Methods for
+ * Deep Neural Networks Lack Sensitivity to Parameter Values", 2018, arXiv:1810.03307 (VarGrad).
+ *
+ * The returned explainer has the contract's signature; its call options go to the wrapped explainer
+ * (target, baseline, steps, ...), with a per-row `target` array and a per-row baseline [N, ...] expanded to
+ * the noisy copies. The noise is drawn per row from the seed, so the result does not depend on batchSize.
+ * The deterministic row-wise explainers of this package (saliency, inputXGradient, integratedGradients,
+ * guidedBackprop, deepLift, gradCam, guidedGradCam) receive the copies of several rows in one call; any
+ * other explainer (gradientShap, those of @glassbox/explainers-perturbation, your own) is called once per row
+ * with its `samples` copies and a seed derived from the call's seed and the row. The model argument is
+ * passed through untouched, so explainers whose first argument is not a plain model (deepLift, gradCam) can
+ * be wrapped too.
+ * `delta` (mean over copies) is returned for 'smoothgrad' when the wrapped explainer returns one.
+ *
+ * @param explainer any explainer `(f, x, options) => Promise<Attribution>`.
+ * @param config `samples` (default 10), `stdev` (default 0.15), `variant` (default 'smoothgrad'), `seed`,
+ *   `batchSize`.
+ * @returns an explainer `(f, x, options) => Promise<Attribution>` with method 'noiseTunnel(<inner method>)'.
+ *
+ * @example
+ * ```ts
+ * const smoothGrad = noiseTunnel(saliency, { samples: 16, stdev: 0.1, seed: 1 });
+ * const { attributions } = await smoothGrad(model, images, { target: 3 });
+ * ```
+ */
+export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
+  explainer: (f: M, x: Tensor, options: O) => Promise<Attribution>,
+  config: NoiseTunnelOptions = {},
+): (f: M, x: Tensor, options?: O) => Promise<Attribution> {
+  const where = 'noiseTunnel';
+  if (typeof explainer !== 'function') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: explainer must be an explainer function (f, x, options) => Promise<Attribution>, got ${describe(explainer)}`);
+  }
+  if (config == null || typeof config !== 'object') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(config)}`);
+  }
+  const samples = config.samples === undefined ? 10 : assertNumber(config.samples, 'options.samples', where, { integer: true, min: 1 });
+  const stdev = config.stdev === undefined ? 0.15 : assertNumber(config.stdev, 'options.stdev', where, { min: 0 });
+  const variant = config.variant === undefined ? 'smoothgrad' : assertOneOf(config.variant, NOISE_VARIANTS, 'options.variant', where);
+  const fixed = checkCommonOptions({ batchSize: config.batchSize, seed: config.seed }, where);
+  const rowwise = ROWWISE.has(explainer);
+  const distributionBaseline = DISTRIBUTION_BASELINE.has(explainer);
+
+  return async (f: M, x: Tensor, options?: O): Promise<Attribution> => {
+    checkInput(x, where);
+    const o: ExplainOptions = (options ?? {}) as ExplainOptions;
+    const common = checkCommonOptions({ ...o, batchSize: o.batchSize ?? fixed.batchSize }, where);
+    const batchSize = common.batchSize;
+    const noiseSeed = config.seed ?? o.seed ?? 0;
+    const innerSeed = o.seed ?? config.seed ?? 0;
+    const n = x.shape[0]!;
+    const rowShape = x.shape.slice(1);
+    const rowSize = sizeOf(rowShape);
+
+    const target = o.target;
+    if (Array.isArray(target) && target.length !== n) {
+      throw new GlassboxError('SHAPE_MISMATCH', `${where}: options.target has ${target.length} entries, expected one per row of x (${n})`);
+    }
+    const baseline = o.baseline;
+    const perRowBaseline =
+      !distributionBaseline && isTensor(baseline) && baseline.rank === x.rank && baseline.shape[0] === n && n > 1;
+
+    const xv = x.dataSync();
+    const noiseOf = (i: number): Float32Array => createRng(noiseSeed).fork(i).normalArray(samples * rowSize, 0, stdev);
+    const sum = new Float64Array(n * rowSize);
+    const sumSq = variant === 'smoothgrad' ? null : new Float64Array(n * rowSize);
+    let deltaSum: Float64Array | null = variant === 'smoothgrad' ? new Float64Array(n) : null;
+    let innerMethod = 'explainer';
+    const progress = new Progress(n * samples, o.onProgress);
+    const rowsPerCall = rowwise ? Math.max(1, Math.floor((4 * batchSize) / samples)) : 1;
+
+    await forEachBatch(
+      n,
+      async (start, end) => {
+        const rows = end - start;
+        const copies = new Float32Array(rows * samples * rowSize);
+        for (let i = start; i < end; i++) {
+          const noise = noiseOf(i);
+          const base = (i - start) * samples * rowSize;
+          for (let s = 0; s < samples; s++) {
+            for (let e = 0; e < rowSize; e++) {
+              copies[base + s * rowSize + e] = xv[i * rowSize + e]! + noise[s * rowSize + e]!;
+            }
+          }
+        }
+        const owned: Tensor[] = [];
+        let result: Attribution | null = null;
+        try {
+          const xt = tf.tensor(copies, [rows * samples, ...rowShape], 'float32');
+          owned.push(xt);
+          const inner: ExplainOptions & Record<string, unknown> = { ...(o as Record<string, unknown>), batchSize };
+          delete inner.onProgress;
+          if (Array.isArray(target)) {
+            const t: number[] = [];
+            for (let i = start; i < end; i++) for (let s = 0; s < samples; s++) t.push(target[i]!);
+            inner.target = t;
+          }
+          if (perRowBaseline) {
+            const idx = new Int32Array(rows * samples);
+            for (let j = 0; j < idx.length; j++) idx[j] = start + Math.floor(j / samples);
+            const bt = tf.tidy(() => tf.gather(baseline as Tensor, tf.tensor1d(idx, 'int32'), 0));
+            owned.push(bt);
+            inner.baseline = bt;
+          }
+          if (!rowwise) inner.seed = createRng(innerSeed).fork(start).nextUint32();
+          result = await explainer(f, xt, inner as O);
+          if (result == null || !isTensor(result.attributions)) {
+            throw new GlassboxError('INVALID_ARGUMENT', `${where}: the wrapped explainer must resolve to { attributions: Tensor, ... }, got ${describe(result)}`);
+          }
+          const a = result.attributions;
+          if (a.shape.length !== xt.shape.length || a.shape.some((d, k) => d !== xt.shape[k])) {
+            throw new GlassboxError(
+              'SHAPE_MISMATCH',
+              `${where}: the wrapped explainer returned attributions of shape ${formatShape(a.shape)} for x of shape ${formatShape(xt.shape)}`,
+            );
+          }
+          innerMethod = result.method;
+          const av = await a.data();
+          for (let i = start; i < end; i++) {
+            const base = (i - start) * samples * rowSize;
+            for (let s = 0; s < samples; s++) {
+              for (let e = 0; e < rowSize; e++) {
+                const v = av[base + s * rowSize + e]!;
+                sum[i * rowSize + e] += v;
+                if (sumSq !== null) sumSq[i * rowSize + e] += v * v;
+              }
+            }
+          }
+          if (deltaSum !== null) {
+            if (result.delta !== undefined && isTensor(result.delta) && result.delta.size === rows * samples) {
+              const dv = await result.delta.data();
+              for (let j = 0; j < rows * samples; j++) deltaSum[start + Math.floor(j / samples)] += dv[j]!;
+            } else {
+              deltaSum = null;
+            }
+          }
+        } finally {
+          for (const t of owned) t.dispose();
+          if (result !== null) {
+            if (isTensor(result.attributions)) result.attributions.dispose();
+            if (isTensor(result.delta)) result.delta.dispose();
+          }
+        }
+        progress.add(rows * samples);
+      },
+      { batchSize: rowsPerCall, signal: o.signal, where },
+    );
+
+    const out = new Float32Array(n * rowSize);
+    for (let e = 0; e < out.length; e++) {
+      const mean = sum[e]! / samples;
+      if (variant === 'smoothgrad') out[e] = mean;
+      else if (variant === 'smoothgrad_sq') out[e] = sumSq![e]! / samples;
+      else out[e] = Math.max(0, sumSq![e]! / samples - mean * mean);
+    }
+    const attribution: Attribution = { attributions: tf.tensor(out, x.shape, 'float32'), method: `noiseTunnel(${innerMethod})` };
+    if (deltaSum !== null) attribution.delta = tf.tensor1d(Float32Array.from(deltaSum, (d) => d / samples), 'float32');
+    return attribution;
+  };
+}

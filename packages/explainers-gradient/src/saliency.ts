@@ -1,0 +1,46 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { tf } from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, Predictable } from '@glassbox/tensors-ops';
+import { inputGradients } from './internal/input-gradients.js';
+import { booleanOption, context, prepare } from './internal/prepare.js';
+
+export interface SaliencyOptions extends ExplainOptions {
+  /** Return |dF/dx| (true, default, as in the paper) or the signed gradient (false). */
+  abs?: boolean;
+}
+
+/**
+ * Saliency: how much would the target score move if one input element moved a little? The gradient of the
+ * target output with respect to the input, taken at the input itself. Cheap (one backward pass per batch)
+ * and local: it describes the model's sensitivity at x, not the contribution of x relative to a baseline.
+ *
+ *   attributions = |dF_t(x) / dx|          (or the signed gradient with `abs: false`)
+ *
+ * where F_t is the raw output column `target` of f (no softmax is added).
+ *
+ * Paper: K. Simonyan, A. Vedaldi, A. Zisserman, "Deep Inside Convolutional Networks: Visualising Image
+ * Classification Models and Saliency Maps", 2013, arXiv:1312.6034.
+ *
+ * @param f the model, [N, ...] -> [N, K] or [N]; a function or an object with predict(x).
+ * @param x float32 [N, ...] (rank >= 2), finite.
+ * @param options
+ *  - `target`: output column, one number for all rows or one per row; optional when f returns [N] or [N, 1].
+ *  - `abs`: boolean, default true.
+ *  - `batchSize`: most rows per model call, default 64.
+ *  - `onProgress(done, total)`, `signal` (abort between batches).
+ * @returns attributions of x's shape (owned by the caller); no delta.
+ *
+ * @example
+ * ```ts
+ * const { attributions } = await saliency(model, images, { target: 3 });
+ * attributions.dispose();
+ * ```
+ */
+export async function saliency(f: Predictable, x: Tensor, options: SaliencyOptions = {}): Promise<Attribution> {
+  const where = 'saliency';
+  const p = prepare(f, x, options, where);
+  const abs = booleanOption(options.abs, 'options.abs', where, true);
+  const ctx = context(p, options, where, p.n);
+  const attributions = await inputGradients(ctx, p.x, (g) => (abs ? tf.abs(g) : g));
+  return { attributions, method: 'saliency' };
+}
