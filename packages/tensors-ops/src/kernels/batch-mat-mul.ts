@@ -10,8 +10,12 @@
  *     sides are transposed, Aᵀ·Bᵀ = (B·A)ᵀ needs one transpose of the output instead, if that one is smaller;
  *   - batch B against batch 1 (a @ shared b): a is viewed as one [B·M, K] matrix, one product;
  *   - batch 1 against batch B, or batch B against batch B: a loop of B plain products over copies of the
- *     slices (heap memmoves), writing into one output. Measured against the original blocked loop in
- *     bench/ops.bench.mjs (8 × 128×256 @ 256×128: see the report); the loop of fast products wins.
+ *     slices (heap memmoves), writing into one output. bench/ops.bench.mjs measures it against the original
+ *     kernel's blocked loop: for 8 × (128×256 @ 256×128) the loop of fast products is 6-9x faster (5-8 ms
+ *     against ~50 ms on a loaded 2-core machine), and folding a shared b into rows 10x.
+ *
+ * Zero-sized products return zeros (the original hands K = 0 to XNNPACK, which refuses it and leaves the
+ * output uninitialised); non-float32 inputs and batches that are neither equal nor 1 run the original.
  */
 import { broadcast_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { Scratch, heapCopy, reshapeInfo, runOriginalKernel, transposeInfo, type BackendWasm, type WasmKernelArgs } from './shared.js';

@@ -3,7 +3,8 @@ import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
 import { isGlassboxError } from '../errors.js';
-import { convOutShape, liveCount, maxAbsDiff, onBothBackends, randomConvCase, randomTensor, type ConvCase } from './parity-helpers.js';
+import { conv2dBackpropFilterWith } from './conv2d-backprop-filter.js';
+import { callOnWasm, convOutShape, liveCount, maxAbsDiff, onBothBackends, randomConvCase, randomTensor, type ConvCase } from './parity-helpers.js';
 
 type Case = ConvCase;
 
@@ -60,8 +61,39 @@ describe('Conv2DBackpropFilter (wasm)', () => {
     }
   });
 
-  it('matches the cpu backend on a layer-sized case (28x28x16 -> 32, stride 2, same)', async () => {
-    const c: Case = { xShape: [4, 28, 28, 16], filterShape: [3, 3, 16, 32], strides: [2, 2], pad: 'same' };
+  it('the convolution strategy matches the cpu backend on random cases', async () => {
+    const viaConv = conv2dBackpropFilterWith('conv');
+    const rng = createRng(111);
+    for (let t = 0; t < 20; t++) {
+      const c = randomCase(rng);
+      const seed = rng.nextUint32();
+      const { cpu } = await onBothBackends(() => runBackpropFilter(createRng(seed), c));
+      const r = createRng(seed);
+      const x = randomTensor(r, c.xShape);
+      const dy = randomTensor(r, dyShape(c));
+      const got = callOnWasm(viaConv as never, { x, dy }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode, filterShape: c.filterShape } as never);
+      tf.dispose([x, dy]);
+      expect(maxAbsDiff(got.values, cpu.values[0]!), JSON.stringify(c)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('processes large batches in chunks (checked against the convolution strategy)', async () => {
+    // 40 images x 9 taps x 32x32 pixels x 16 channels exceed the patch budget (4M floats): two chunks.
+    await initBackend({ backend: 'wasm', fallback: false });
+    const c: Case = { xShape: [40, 32, 32, 16], filterShape: [3, 3, 16, 4], strides: [1, 1], pad: 'same' };
+    const r = createRng(17);
+    const x = randomTensor(r, c.xShape);
+    const dy = randomTensor(r, dyShape(c));
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape };
+    const chunked = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor;
+    const reference = callOnWasm(conv2dBackpropFilterWith('conv') as never, { x, dy }, attrs as never);
+    const scale = Math.max(...Array.from(reference.values, Math.abs));
+    expect(maxAbsDiff(chunked.dataSync(), reference.values) / scale).toBeLessThanOrEqual(1e-5);
+    tf.dispose([x, dy, chunked]);
+  });
+
+  it('matches the cpu backend on a layer-sized case (2x28x28x16 -> 32, stride 2, same)', async () => {
+    const c: Case = { xShape: [2, 28, 28, 16], filterShape: [3, 3, 16, 32], strides: [2, 2], pad: 'same' };
     const { cpu, wasm } = await onBothBackends(() => runBackpropFilter(createRng(7), c));
     expect(maxAbsDiff(wasm.values[0]!, cpu.values[0]!)).toBeLessThanOrEqual(1e-4);
   });
@@ -118,6 +150,14 @@ describe('Conv2DBackpropFilter (wasm)', () => {
     tf.dispose(runBackpropFilter(createRng(1), cases[0]!));
     const before = liveCount();
     for (const c of cases) tf.dispose(tf.tidy(() => runBackpropFilter(createRng(2), c)));
+    // The chunked path (40 images exceed the patch budget) and the convolution strategy.
+    const big: Case = { xShape: [40, 32, 32, 16], filterShape: [3, 3, 16, 2], strides: [1, 1], pad: 'same' };
+    tf.dispose(tf.tidy(() => runBackpropFilter(createRng(3), big)));
+    const r = createRng(4);
+    const x = randomTensor(r, cases[2]!.xShape);
+    const dy = randomTensor(r, dyShape(cases[2]!));
+    callOnWasm(conv2dBackpropFilterWith('conv') as never, { x, dy }, { strides: [2, 2], pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never);
+    tf.dispose([x, dy]);
     expect(liveCount()).toEqual(before);
   });
 });

@@ -12,7 +12,10 @@
  * pattern) and slicing by p mod s gives dx. That is the "sub-pixel" decomposition: it multiplies no inserted
  * zeros, so it does ~s² fewer flops than the textbook route (insert s−1 zeros between rows/columns of dy,
  * then a stride-1 convolution with the flipped filter, padding k−1−p), which is kept here as the 'zeros'
- * strategy for the benchmark. With s = 1 both are the same single convolution.
+ * strategy for the benchmark. With s = 1 both are the same single convolution. bench/ops.bench.mjs, 16 images
+ * 28×28×16 ← 3×3×32: stride 1, phase 9.0 ms / zeros 13.3 ms / original 153 ms; stride 2, phase 8.0 ms /
+ * zeros 19.8 ms / original 71 ms. When k is not a multiple of s the phase filter is padded to ⌈k/s⌉·s taps
+ * (3×3, stride 2: 16 taps for 9), so it still does up to ~1.8x the minimal flops.
  *
  * NCHW, and explicit paddings of at least ⌈k/s⌉·s, run the original kernel.
  */

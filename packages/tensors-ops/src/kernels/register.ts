@@ -6,14 +6,14 @@
  *
  * | kernel                               | what                                                          |
  * |--------------------------------------|---------------------------------------------------------------|
- * | Conv2DBackpropFilter                 | new: one XNNPACK convolution over transposed x and dy         |
+ * | Conv2DBackpropFilter                 | new: im2col + one XNNPACK GEMM (per chunk of images)          |
  * | Conv2DBackpropInput                  | replaced: sub-pixel (phase) decomposition, one convolution    |
  * | BatchMatMul                          | replaced: transposes and batches as plain XNNPACK products    |
  * | _FusedMatMul                         | replaced: same, keeping bias/activation (and fixing its bias) |
  * | UnsortedSegmentSum                   | new: ScatterNd (ids in range), else bridged through the cpu   |
- * | DepthwiseConv2dNativeBackpropFilter  | new: bridged through the cpu backend                          |
- * | DepthwiseConv2dNativeBackpropInput   | new: bridged through the cpu backend                          |
- * | MaxPoolGrad                          | replaced (wrong for windows <= 0): bridged through the cpu    |
+ * | DepthwiseConv2dNativeBackpropFilter  | new: one pass on the WASM heap (cpu bridge for dilations)     |
+ * | DepthwiseConv2dNativeBackpropInput   | new: one pass on the WASM heap (cpu bridge for dilations)     |
+ * | MaxPoolGrad                          | replaced (wrong for windows <= 0): one pass on the WASM heap  |
  */
 import { batchMatMul } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';

@@ -157,12 +157,6 @@ export function padInfo(backend: BackendWasm, x: TensorInfo, paddings: Array<[nu
   return runWasmKernel('PadV2', backend, { x }, { paddings, constantValue });
 }
 
-/** A TensorInfo viewing the same data under a new shape: a reshape when the shape changes, else a new reference. */
-export function sameDataAs(backend: BackendWasm, x: TensorInfo, shape: number[]): TensorInfo {
-  backend.incRef(x.dataId);
-  return { dataId: x.dataId, shape, dtype: x.dtype };
-}
-
 /**
  * Copies `count` elements from `src` (starting at element `srcStart`) to `dst` (at `dstStart`) inside the
  * WASM heap (a memmove). Views are taken right before copying because any allocation may grow the heap and
