@@ -1,0 +1,269 @@
+/**
+ * The `glassbox` program: commander definitions of the commands and `main`, which runs one command line and
+ * returns the exit code (0 ok, 1 failure, 2 bad usage). The command modules (and TensorFlow.js with them)
+ * are imported only when a command runs, so `--help` and usage errors are quick.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT_OK, EXIT_USAGE, exitCodeOf, glassboxCode, oneLine } from './errors.js';
+import { METHODS } from './methods.js';
+import { MODEL_NAMES, PRETRAINED } from './models.js';
+import { createProgress } from './progress.js';
+import { BACKENDS, type CliIo } from './runtime.js';
+
+export const VERSION = '0.0.0';
+
+/** Where the program writes; tests pass their own. */
+export interface ProgramStreams {
+  stdout: { write(text: string): unknown };
+  stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+}
+
+function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`}.`);
+    }
+    return n;
+  };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0.');
+  return n;
+}
+
+const backendOption = () =>
+  new Option('--backend <name>', 'TensorFlow.js backend (default: $GLASSBOX_BACKEND, else wasm with SIMD)').choices(BACKENDS as string[]);
+
+function methodHelp(): string {
+  const width = Math.max(...METHODS.map((m) => m.name.length));
+  return METHODS.map((m) => {
+    const kinds = m.kinds.length === 5 ? 'all kinds' : m.kinds.join(', ');
+    const aliases = m.aliases.length > 0 ? ` (also: ${m.aliases.join(', ')})` : '';
+    return `  ${m.name.padEnd(width)}  ${m.summary}; ${kinds}${aliases}`;
+  }).join('\n');
+}
+
+function modelHelp(): string {
+  return (
+    MODEL_NAMES.map((n) => `  ${n.padEnd(10)}  pretrained ${PRETRAINED[n].pretrained}: ${PRETRAINED[n].description}`).join('\n') +
+    `\n  <path>      a model.json saved by 'glassbox train' (or the folder holding it)`
+  );
+}
+
+const EXPLAIN_AFTER = `
+Models (--model):
+${modelHelp()}
+
+Methods (--method):
+${methodHelp()}
+
+What is explained:
+  classifier  the logit of class --target (default: the predicted class)
+  ae, vae     the encoder's latent dimension --target (VAE: the mean mu; default: the largest |value|)
+  gan         the discriminator's logit on the generated image G(z) w.r.t. its pixels; --input random:SEED
+              or a .json latent code (an image input is scored as is)
+  cyclegan    the mean of the centre region (middle half of each side) of translateAB(x); no --target
+
+Inputs (--input): digits:test:17 (split train|test), path.png (28x28 grey or RGB), path.json (an image,
+  or a GAN latent code), random:SEED (GAN)
+
+Writes attribution.json (values, shape, method, options, timing), heatmap.png, overlay.png and input.png
+(plus translation.png for a cyclegan), through a temporary folder renamed at the end.
+
+Examples:
+  $ glassbox explain --model classifier --method ig --input digits:test:17 --out out/ig-17
+  $ glassbox explain --model vae --method saliency --input seven.png --target 3 --out out/vae
+  $ glassbox explain --model gan --method occlusion --input random:42 --out out/gan
+  $ glassbox explain --model runs/cnn/model.json --method kernel-shap --input digits:test:0 --samples 512 --out out/ks
+`;
+
+const REPORT_AFTER = `
+Report methods (--methods, comma-separated; default: the whole suite of the kind):
+  classifier  saliency, integrated-gradients, noise-tunnel, occlusion, kernel-shap, grad-cam
+  ae, vae     latent-sensitivity, latent-traversal, encoder-saliency, latent-attribution
+  gan         discriminator-saliency, latent-attribution
+  cyclegan    region-saliency, region-integrated-gradients, discriminator-saliency
+
+Writes report.html (one self-contained page) and report.json (the data), through a temporary folder.
+
+Examples:
+  $ glassbox report --model classifier --out out/report
+  $ glassbox report --model vae --inputs digits:test:0-3 --methods latent-traversal --out out/vae-report
+`;
+
+const TRAIN_AFTER = `
+Models (--model): ${MODEL_NAMES.join(', ')} (the architectures of the pretrained models; seeded)
+
+Writes model.json + weights.bin (TensorFlow.js format; load with --model <dir>/model.json) and training.json.
+
+Examples:
+  $ glassbox train --model classifier --epochs 3 --out runs/cnn
+  $ glassbox train --model gan --epochs 1 --limit 256 --out runs/gan-quick
+`;
+
+const BENCH_AFTER = `
+Runs 'pnpm -r --workspace-concurrency=1 run bench' at the root of the glassbox repository, then prints every
+number of bench/results/*.json (arrays of repeated runs left out).
+
+Examples:
+  $ glassbox bench
+  $ glassbox bench --no-run --filter median
+  $ glassbox bench --no-run --results path/to/results --json
+`;
+
+/** Builds the commander program. `run` receives each command's name and options. */
+export function buildProgram(streams: ProgramStreams, run: (command: string, options: Record<string, unknown>) => Promise<void>): Command {
+  const program = new Command();
+  program
+    .name('glassbox')
+    .description('Explain deep generative models and classifiers: train, explain, report, bench')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void streams.stdout.write(s),
+      writeErr: (s) => void streams.stderr.write(s),
+      // One line: commander puts suggestions on a second line.
+      outputError: (s, write) => write(`glassbox: ${s.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText('after', `\nExit codes: 0 ok, 1 failure, 2 bad usage or bad input. Run 'glassbox <command> --help' for each command.`);
+
+  program
+    .command('explain')
+    .description('explain one input of a model with one method; writes attribution.json, heatmap.png, overlay.png')
+    .requiredOption('--model <model>', `${MODEL_NAMES.join('|')} or a path to model.json`)
+    .requiredOption('--method <name>', 'explainer (kebab-case of the function, or an alias such as ig)')
+    .requiredOption('--input <spec>', 'digits:<train|test>:<index> | path.png | path.json | random:<seed> (gan)')
+    .requiredOption('--out <dir>', 'output folder (written atomically)')
+    .option('--target <n>', 'output to explain: class (classifier), latent dimension (ae, vae), discriminator column (gan)', integer(0))
+    .option('--steps <n>', 'integration steps (integrated-gradients; default 50)', integer(1, 100_000))
+    .option('--samples <n>', 'samples (noise-tunnel 10, gradient-shap 20, shapley-value-sampling 25, kernel-shap 2M+2048, lime 256)', integer(1, 10_000_000))
+    .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)
+    .option('--window <n>', 'occlusion window side in pixels (default 4)', integer(1))
+    .option('--stride <n>', 'occlusion stride in pixels (default window / 2)', integer(1))
+    .option('--cells <n>', 'grid patches per side for feature-ablation, shapley, kernel-shap, lime (default 7; exact-shapley 3)', integer(1))
+    .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
+    .option('--scale <n>', 'enlargement of the PNGs (8: 28x28 -> 224x224)', integer(1, 64), 8)
+    .addOption(backendOption())
+    .option('--json', 'print a JSON summary on stdout (no progress bar)')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', EXPLAIN_AFTER)
+    .action((options: Record<string, unknown>) => run('explain', options));
+
+  program
+    .command('report')
+    .description("run @glassbox/report's suite for the model's kind; writes report.html (self-contained) and report.json")
+    .requiredOption('--model <model>', `${MODEL_NAMES.join('|')} or a path to model.json`)
+    .requiredOption('--out <dir>', 'output folder (written atomically)')
+    .option('--inputs <spec>', 'the images: digits:<split>:<a-b> | path.png | path.json', 'digits:test:0-7')
+    .option('--methods <list>', "comma-separated methods of the kind's suite (default: all that apply)")
+    .option('--target <n>', 'classifier: the class to explain (default: each predicted class); ae/vae: the latent dimension', integer(0))
+    .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)
+    .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
+    .option('--title <text>', 'page title')
+    .addOption(backendOption())
+    .option('--json', 'print a JSON summary on stdout (no progress bar)')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', REPORT_AFTER)
+    .action((options: Record<string, unknown>) => run('report', options));
+
+  program
+    .command('train')
+    .description('train a model on the digits and save it (model.json + weights.bin)')
+    .requiredOption('--model <name>', MODEL_NAMES.join('|'))
+    .requiredOption('--epochs <n>', 'passes over the data', integer(1, 100_000))
+    .requiredOption('--out <dir>', 'output folder (written atomically)')
+    .option('--batch-size <n>', 'rows per step (default 64; cyclegan 32)', integer(1))
+    .option('--seed <n>', 'seed of the weights, the shuffling and every random draw', integer(0, 0xffffffff), 0)
+    .option('--limit <n>', 'train on the first n rows of the train split (quick runs)', integer(1, 8000))
+    .option('--learning-rate <x>', "Adam's step size (default 1e-3; gan, cyclegan 2e-4)", positiveNumber)
+    .addOption(backendOption())
+    .option('--json', 'print a JSON summary on stdout (no progress bar)')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', TRAIN_AFTER)
+    .action((options: Record<string, unknown>) => run('train', options));
+
+  program
+    .command('bench')
+    .description("run the packages' benchmarks and print bench/results/*.json as a table")
+    .option('--no-run', 'only read the existing results')
+    .option('--results <dir>', 'results folder (default <repo>/bench/results)')
+    .option('--filter <text>', 'only metrics whose file or path contains this text')
+    .option('--json', 'print the results as JSON on stdout')
+    .addHelpText('after', BENCH_AFTER)
+    .action((options: Record<string, unknown>) => run('bench', options));
+
+  return program;
+}
+
+/** Runs one command line (without 'node' and the script); returns the exit code. */
+export async function main(args: readonly string[], streams: ProgramStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let current = '';
+  let json = false;
+  const run = async (command: string, options: Record<string, unknown>): Promise<void> => {
+    current = command;
+    json = options.json === true;
+    const stderrTTY = Boolean((streams.stderr as { isTTY?: boolean }).isTTY);
+    const io: CliIo = {
+      out: (t) => void streams.stdout.write(t),
+      err: (t) => void streams.stderr.write(t),
+      progress: createProgress(stderrTTY && !json && options.progress !== false, streams.stderr as NodeJS.WriteStream),
+      json,
+    };
+    const print = (summary: unknown, text: string) => io.out(json ? JSON.stringify({ ok: true, ...(summary as object) }, null, 2) + '\n' : text);
+    switch (command) {
+      case 'explain': {
+        const { runExplain, formatExplain } = await import('./commands/explain.js');
+        const s = await runExplain(options as never, io);
+        print(s, formatExplain(s));
+        break;
+      }
+      case 'report': {
+        const { runReport, formatReport } = await import('./commands/report.js');
+        const s = await runReport(options as never, io);
+        print(s, formatReport(s));
+        break;
+      }
+      case 'train': {
+        const { runTrain, formatTrain } = await import('./commands/train.js');
+        const s = await runTrain(options as never, io);
+        print(s, formatTrain(s));
+        break;
+      }
+      case 'bench': {
+        const { runBench, formatBench } = await import('./commands/bench.js');
+        const s = await runBench(options as never, io);
+        for (const w of s.warnings) if (json) io.err(`glassbox bench: warning: ${w}\n`);
+        print(s, formatBench(s));
+        break;
+      }
+    }
+  };
+  const program = buildProgram(streams, run);
+  try {
+    await program.parseAsync(args as string[], { from: 'user' });
+    return EXIT_OK;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version end with 0; 'commander.help' is help shown because no command was given (bad usage).
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
+      if (args.includes('--json')) {
+        const message = e.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ');
+        streams.stdout.write(JSON.stringify({ ok: false, error: { message, code: e.code, exitCode: EXIT_USAGE } }, null, 2) + '\n');
+      }
+      return EXIT_USAGE;
+    }
+    const code = exitCodeOf(e);
+    streams.stderr.write(`glassbox${current ? ` ${current}` : ''}: error: ${oneLine(e)}\n`);
+    if (process.env.GLASSBOX_DEBUG && e instanceof Error && e.stack) streams.stderr.write(e.stack + '\n');
+    if (json) {
+      streams.stdout.write(
+        JSON.stringify({ ok: false, error: { message: e instanceof Error ? e.message : String(e), code: glassboxCode(e), exitCode: code } }, null, 2) + '\n',
+      );
+    }
+    return code;
+  }
+}
