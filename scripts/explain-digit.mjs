@@ -8,7 +8,7 @@ import { initBackend, tf } from '@glassbox/tensors-ops';
 import { loadDigits } from '@glassbox/datasets';
 import { loadPretrained } from '@glassbox/models-classifier';
 import { integratedGradients } from '@glassbox/explainers-gradient';
-import { colorbar, fromGray, grid, heatmap, overlay, scaleImage, toPNG } from '@glassbox/viz';
+import { colorbar, createImage, fromGray, grid, heatmap, overlay, scaleImage, toPNG } from '@glassbox/viz';
 
 const index = Number(process.argv[2] ?? 0);
 const out = resolve(process.argv[3] ?? 'out/explain-digit.png');
@@ -50,7 +50,15 @@ const picture = grid([big(input), big(map), big(overlay(input, map, { alpha: 0.6
   labels: [`digit ${y[index]}`, `IG class ${predicted}`, 'overlay'],
 });
 const bar = colorbar('RdBu_r', scale, { orientation: 'horizontal', width: picture.width - 16, height: 24 });
-const page = grid([picture, bar], { columns: 1, padding: 0, cellSize: { width: picture.width, height: picture.height }, fit: 'contain' });
+// Stack the picture and the colorbar (centred) on one white page.
+const page = createImage(picture.width, picture.height + bar.height + 8, [255, 255, 255, 255]);
+const blit = (src, left, top) => {
+  for (let row = 0; row < src.height; row++) {
+    page.data.set(src.data.subarray(row * src.width * 4, (row + 1) * src.width * 4), ((top + row) * page.width + left) * 4);
+  }
+};
+blit(picture, 0, 0);
+blit(bar, Math.floor((page.width - bar.width) / 2), picture.height + 4);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, toPNG(page));
 console.log(`wrote ${out} (${page.width}x${page.height})`);
