@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '@glassbox/tensors-ops';
-import type { Attribution, ExplainOptions, Predictable } from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { context, prepare } from './internal/prepare.js';
 
@@ -18,7 +18,7 @@ import { context, prepare } from './internal/prepare.js';
  *
  * @param f the model, [N, ...] -> [N, K] or [N].
  * @param x float32 [N, ...] (rank >= 2), finite.
- * @param options `target`, `batchSize` (default 64), `onProgress`, `signal`.
+ * @param options `target`, `batchSize` (default 64), `onProgress`, `signal`, `pool` (as in saliency).
  * @returns attributions of x's shape (owned by the caller); no delta.
  *
  * @example
@@ -26,7 +26,7 @@ import { context, prepare } from './internal/prepare.js';
  * const { attributions } = await inputXGradient(model, images, { target: [3, 1, 4] });
  * ```
  */
-export async function inputXGradient(f: Predictable, x: Tensor, options: ExplainOptions = {}): Promise<Attribution> {
+export async function inputXGradient(f: Predictable, x: Tensor, options: ExplainOptions & PoolOption = {}): Promise<Attribution> {
   const where = 'inputXGradient';
   const p = prepare(f, x, options, where);
   const ctx = context(p, options, where, p.n);

@@ -1,11 +1,11 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { INTEGRATION_METHODS, assertNumber, assertOneOf, resolveBaseline } from '@glassbox/tensors-ops';
-import type { Attribution, ExplainOptions, IntegrationMethod, Predictable } from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, IntegrationMethod, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { integrationRule } from './internal/integration.js';
 import { pathIntegral } from './internal/path-integral.js';
 import { prepare } from './internal/prepare.js';
 
-export interface IntegratedGradientsOptions extends ExplainOptions {
+export interface IntegratedGradientsOptions extends ExplainOptions, PoolOption {
   /** Points on the path from the baseline to x (n), an integer >= 1 (>= 2 for 'riemann_trapezoid'). Default 50. */
   steps?: number;
   /** Integration rule. Default 'gausslegendre'. */
@@ -37,6 +37,11 @@ export interface IntegratedGradientsOptions extends ExplainOptions {
  *  - `batchSize`: most points per model call (default 64); the N * steps path points are built batch by batch.
  *    Results do not depend on it.
  *  - `onProgress(done, total)` in model rows (2N forward rows, then N * steps gradient rows); `signal`.
+ *  - `pool`: a tensors-ops Pool (`createPool()`): the batches of path points run on its workers and are summed
+ *    here in the same float64 order, so the numbers are those of a single-thread run with the same batchSize.
+ *    Needs a model that can cross a thread (a Sequential, a Classifier, `poolable(f, spec)`); with a plain
+ *    function the call runs on the main thread and the pool warns once. Without `batchSize`, a pooled call
+ *    uses tensors-ops' `autoBatchSize` (<= 64 rows, within a memory budget, at least 4 batches to share).
  * @returns attributions of x's shape and delta [N] (both owned by the caller).
  *
  * @example

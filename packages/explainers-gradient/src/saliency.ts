@@ -1,10 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '@glassbox/tensors-ops';
-import type { Attribution, ExplainOptions, Predictable } from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { booleanOption, context, prepare } from './internal/prepare.js';
 
-export interface SaliencyOptions extends ExplainOptions {
+export interface SaliencyOptions extends ExplainOptions, PoolOption {
   /** Return |dF/dx| (true, default, as in the paper) or the signed gradient (false). */
   abs?: boolean;
 }
@@ -28,6 +28,8 @@ export interface SaliencyOptions extends ExplainOptions {
  *  - `abs`: boolean, default true.
  *  - `batchSize`: most rows per model call, default 64.
  *  - `onProgress(done, total)`, `signal` (abort between batches).
+ *  - `pool`: a tensors-ops Pool; the batches' gradients are computed by its workers (same numbers as one
+ *    thread with the same batchSize). See integratedGradients for which models can use it.
  * @returns attributions of x's shape (owned by the caller); no delta.
  *
  * @example

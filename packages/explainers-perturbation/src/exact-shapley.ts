@@ -70,7 +70,7 @@ export async function exactShapley(f: Predictable, x: Tensor, options: ExactShap
         fillCoalition(out, offset, p.x, p.b, Math.floor(r / per) * rowSize, g.groups, on);
       },
     },
-    scoreContext(where, opts, n, p.batchSize),
+    scoreContext(where, opts, n, p.batchSize, p),
   );
   // weight[s] = s! (m - s - 1)! / m!
   const weight = new Float64Array(Math.max(1, m));

@@ -64,7 +64,7 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
         }
       },
     },
-    scoreContext(where, opts, n, p.batchSize),
+    scoreContext(where, opts, n, p.batchSize, p),
   );
   const attr = new Float32Array(n * rowSize);
   for (let i = 0; i < n; i++) {

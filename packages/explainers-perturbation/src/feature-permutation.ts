@@ -91,7 +91,7 @@ export async function featurePermutation(
         }
       },
     },
-    scoreContext(where, opts, n, p.batchSize),
+    scoreContext(where, opts, n, p.batchSize, p),
   );
   const diff = new Float64Array(n * m);
   const importance = new Array<number>(m).fill(0);

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertOneOf, createRng, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { assertOneOf, createRng, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import {
@@ -13,7 +13,7 @@ import {
 export type KernelShapVariant = 'leverage' | 'plain';
 export const KERNEL_SHAP_VARIANTS: readonly KernelShapVariant[] = ['leverage', 'plain'];
 
-export interface KernelShapOptions extends ExplainOptions {
+export interface KernelShapOptions extends ExplainOptions, PoolOption {
   /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps); default every element its own group. */
   featureMask?: Tensor | Int32Array | number[];
   /**
@@ -56,6 +56,8 @@ export interface KernelShapOptions extends ExplainOptions {
  *   - `samples`: coalitions per row (default 2M + 2048; all 2^M - 2 when that is fewer).
  *   - `variant`: 'leverage' (default) or 'plain'.
  *   - `baseline` (default 0), `seed` (default 0), `target`, `batchSize` (default 64), `onProgress`, `signal`.
+ *   - `pool`: a tensors-ops Pool: the workers rebuild the coalition rows from x, the baseline, the feature
+ *     groups and the coalition list; same numbers as one thread with the same batchSize (see occlusion).
  * @returns attributions with x's shape (each element carries its group's value); N (2 + samples) model rows.
  *   The same coalitions are used for every row of x.
  *
@@ -83,6 +85,13 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
   const per = count + 2;
   const full = new Uint8Array(m).fill(1);
   const empty = new Uint8Array(m);
+  let z: Uint8Array | undefined;
+  if (p.pool !== null) {
+    // Coalition k of a row: 0 = F(x) (every group on), 1 = F(b) (none), k >= 2 = design coalition k - 2.
+    z = new Uint8Array(per * m);
+    z.set(full, 0);
+    z.set(design.z.subarray(0, count * m), 2 * m);
+  }
   const scores = await scoreRows(
     p.forward,
     {
@@ -95,8 +104,9 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
         const on = k === 0 ? full : k === 1 ? empty : design.z.subarray((k - 2) * m, (k - 1) * m);
         fillCoalition(out, offset, p.x, p.b, i * rowSize, g.groups, on);
       },
+      recipe: z === undefined ? undefined : { kind: 'coalitions', rowShape, x: p.x, baseline: p.b, groups: g.groups, m, z },
     },
-    scoreContext(where, opts, n, p.batchSize),
+    scoreContext(where, opts, n, p.batchSize, p),
   );
   const solve = shapleyRegression(design);
   const attr = new Float32Array(n * rowSize);

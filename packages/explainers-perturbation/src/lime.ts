@@ -164,7 +164,7 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
         fillCoalition(out, offset, p.x, p.b, i * rowSize, g.groups, designs[i]!.subarray(s * g.numGroups, (s + 1) * g.numGroups));
       },
     },
-    scoreContext(where, opts, n, p.batchSize),
+    scoreContext(where, opts, n, p.batchSize, p),
   );
 
   const attr = new Float32Array(n * rowSize);

@@ -1,9 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, describe, formatShape, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, describe, formatShape, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
 import { optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
-export interface OcclusionOptions extends ExplainOptions {
+export interface OcclusionOptions extends ExplainOptions, PoolOption {
   /** Window size, one integer per non-batch dimension of x, each in 1..that dimension (e.g. [4, 4, 1] for NHWC). Required. */
   window: number[];
   /** Step between window starts, one integer per non-batch dimension, each in 1..that dimension. Default: 1 everywhere. */
@@ -69,6 +69,10 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  *   - `baseline`: number or tensor broadcastable to x; default 0.
  *   - `target`: output column, one for all rows or one per row; optional when f returns [N] or [N, 1].
  *   - `batchSize` (default 64), `onProgress(done, total)` in model rows, `signal` (abort between batches).
+ *   - `pool`: a tensors-ops Pool (`createPool()`): the workers rebuild the occluded rows from x, the baseline
+ *     and the window list and run the model; the scores come back in batch order, so the result is the same
+ *     numbers as one thread with the same batchSize. Needs a model that can cross a thread (a Sequential, a
+ *     Classifier, `poolable(f, spec)`); with a plain function the call runs here and the pool warns once.
  * @returns attributions with x's shape (the caller disposes them).
  *
  * @example
@@ -119,6 +123,14 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
   }
   const w = windows.length;
   const per = w + 1;
+  let recipe: RowRecipe | undefined;
+  if (p.pool !== null) {
+    const offsets = new Int32Array(w + 1);
+    for (let k = 0; k < w; k++) offsets[k + 1] = offsets[k]! + windows[k]!.length;
+    const members = new Int32Array(offsets[w]!);
+    for (let k = 0; k < w; k++) members.set(windows[k]!, offsets[k]!);
+    recipe = { kind: 'windows', rowShape, x: p.x, baseline: p.b, offsets, members };
+  }
   const scores = await scoreRows(
     p.forward,
     {
@@ -132,8 +144,9 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
         out.set(p.x.subarray(start, start + rowSize), offset);
         if (k >= 0) for (const e of windows[k]!) out[offset + e] = p.b[start + e]!;
       },
+      recipe,
     },
-    scoreContext(where, opts, n, p.batchSize),
+    scoreContext(where, opts, n, p.batchSize, p),
   );
   const attr = new Float32Array(n * rowSize);
   const sums = new Float64Array(rowSize);

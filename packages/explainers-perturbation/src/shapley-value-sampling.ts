@@ -82,7 +82,7 @@ export async function shapleyValueSampling(
         fillCoalition(out, offset, p.x, p.b, i * rowSize, g.groups, on);
       },
     },
-    scoreContext(where, opts, n, p.batchSize),
+    scoreContext(where, opts, n, p.batchSize, p),
   );
   const attr = new Float32Array(n * rowSize);
   const phi = new Float64Array(m);

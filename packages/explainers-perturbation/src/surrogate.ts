@@ -134,7 +134,7 @@ export async function surrogate(f: Predictable, X: Tensor, options: SurrogateOpt
       inputOf: (r) => r,
       fill: (r, out, offset) => out.set(p.x.subarray(r * rowSize, (r + 1) * rowSize), offset),
     },
-    scoreContext(where, opts, n, p.batchSize),
+    scoreContext(where, opts, n, p.batchSize, p),
   );
   const features = groupMeans(p.x, n, rowSize, g);
   const pick = (rows: number[]): { u: Float64Array; t: Float64Array } => {

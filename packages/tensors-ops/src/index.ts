@@ -30,3 +30,4 @@ export {
 export type { NumberRule, FeatureMaskInfo } from './contract/validate.js';
 export * from './nn/index.js';
 export * from './io/index.js';
+export * from './pool/index.js';

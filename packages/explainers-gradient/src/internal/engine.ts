@@ -14,7 +14,7 @@ import {
   selectTarget,
   tf,
 } from '@glassbox/tensors-ops';
-import type { ForwardFn } from '@glassbox/tensors-ops';
+import type { BatchResult, ForwardFn, PoolExecution, RowRecipe } from '@glassbox/tensors-ops';
 import { safeGrad } from './safe-grad.js';
 
 /** Resolves `options.target` once, against the shape of the first model output seen. */
@@ -22,7 +22,8 @@ export class TargetResolver {
   private resolved: Int32Array | null = null;
 
   constructor(
-    private readonly target: unknown,
+    /** options.target as given. */
+    readonly target: unknown,
     /** Rows of x (a per-row target has one entry per row of x). */
     readonly n: number,
     private readonly where: string,
@@ -73,10 +74,60 @@ export interface RunContext {
   targets: TargetResolver;
   where: string;
   batchSize: number;
+  /**
+   * Rows per model call for a batch loop over `rows` rows: options.batchSize when given, else the automatic
+   * choice (tensors-ops' autoBatchSize: <= 64, within the memory budget, and for a pooled loop at least 4 batches).
+   */
+  batchFor: (rows: number, pooled: boolean) => number;
   progress: Progress;
   signal?: AbortSignal;
   /** Runs each gradient computation (e.g. with guided ReLU gradients installed); default: as is. */
   gradientRule?: <T>(fn: () => T) => T;
+  /** The pool the batches run on, or null (main thread). */
+  pool: PoolExecution | null;
+}
+
+/**
+ * The pool for a batch loop, or null: a loop runs pooled when the call has a pool, the loop has a recipe the
+ * workers can rebuild its rows from, and no custom gradient rule is installed (those are main-thread state).
+ * When the call has a pool the loop cannot use, the pool warns once why.
+ */
+function poolFor(ctx: RunContext, recipe: RowRecipe | undefined): PoolExecution | null {
+  if (ctx.pool === null || ctx.pool === undefined) return null;
+  if (ctx.gradientRule !== undefined) {
+    ctx.pool.pool.warn(`[glassbox] ${ctx.where}: options.pool is not used, the work runs on the main thread: its custom gradient rule cannot run in a pool worker.`);
+    return null;
+  }
+  if (recipe === undefined) {
+    ctx.pool.pool.warn(`[glassbox] ${ctx.where}: options.pool is not used for every step, part of the work runs on the main thread: this explainer builds those rows in a way the pool's workers cannot repeat yet.`);
+    return null;
+  }
+  return ctx.pool;
+}
+
+/** Runs one pooled batch loop: the workers compute, `take` merges each batch's result in batch order. */
+async function runPooled(
+  ctx: RunContext,
+  pool: PoolExecution,
+  op: 'forward' | 'gradients',
+  recipe: RowRecipe,
+  total: number,
+  take: (start: number, end: number, result: BatchResult) => void,
+): Promise<void> {
+  await pool.run({
+    where: ctx.where,
+    op,
+    recipe,
+    total,
+    batchSize: ctx.batchFor(total, true),
+    target: ctx.targets.target as number | number[] | undefined,
+    inputs: ctx.targets.n,
+    signal: ctx.signal,
+    onBatch: (start, end, result) => {
+      take(start, end, result);
+      ctx.progress.add(end - start);
+    },
+  });
 }
 
 /**
@@ -112,8 +163,25 @@ export async function forwardScores(
   total: number,
   build: (start: number, end: number) => Tensor,
   rowOf: (j: number) => number,
+  recipe?: RowRecipe,
 ): Promise<Float64Array> {
   const scores = new Float64Array(total);
+  const take = (start: number, end: number, values: ArrayLike<number>, shape: readonly number[]): void => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const k = shape.length === 1 ? 1 : size / (end - start);
+    const cols = ctx.targets.forRows(shape, start, end, rowOf);
+    for (let j = start; j < end; j++) {
+      scores[j] = k === 1 ? values[j - start]! : values[(j - start) * k + cols[j - start]!]!;
+    }
+  };
+  const pool = poolFor(ctx, recipe);
+  if (pool !== null) {
+    await runPooled(ctx, pool, 'forward', recipe!, total, (start, end, r) => {
+      ctx.targets.resolve(r.shape);
+      take(start, end, r.values, r.shape);
+    });
+    return scores;
+  }
   await forEachBatch(
     total,
     async (start, end) => {
@@ -124,18 +192,13 @@ export async function forwardScores(
         return y;
       });
       try {
-        const values = await out.data();
-        const k = out.rank === 1 ? 1 : out.size / (end - start);
-        const cols = ctx.targets.forRows(out.shape, start, end, rowOf);
-        for (let j = start; j < end; j++) {
-          scores[j] = k === 1 ? values[j - start]! : values[(j - start) * k + cols[j - start]!]!;
-        }
+        take(start, end, await out.data(), out.shape);
       } finally {
         out.dispose();
       }
       ctx.progress.add(end - start);
     },
-    { batchSize: ctx.batchSize, signal: ctx.signal, where: ctx.where },
+    { batchSize: ctx.batchFor(total, false), signal: ctx.signal, where: ctx.where },
   );
   return scores;
 }
@@ -172,7 +235,7 @@ export async function forwardOutputs(
       }
       ctx.progress.add(end - start);
     },
-    { batchSize: ctx.batchSize, signal: ctx.signal, where: ctx.where },
+    { batchSize: ctx.batchFor(total, false), signal: ctx.signal, where: ctx.where },
   );
   return { values: values ?? new Float32Array(0), k };
 }
@@ -190,6 +253,11 @@ export interface GradientPlan {
    * shape that multiplies the gradient before it is summed. Called inside tf.tidy.
    */
   build(start: number, end: number): { points: Tensor; factor?: Tensor };
+  /**
+   * The same points as data a pool worker can rebuild them from (only for plans without a factor); plans
+   * without one run on the main thread.
+   */
+  recipe?: RowRecipe;
 }
 
 /**
@@ -197,6 +265,21 @@ export interface GradientPlan {
  * acc[rowOf(j)] (float64, row-major [N, rowSize]).
  */
 export async function accumulateGradients(ctx: RunContext, plan: GradientPlan, acc: Float64Array, rowSize: number): Promise<void> {
+  // The same float64 sums, in the same order (virtual row by virtual row), whether the gradients come from
+  // this thread or from the pool: the result does not depend on where, or on how many workers, they ran.
+  const add = (start: number, end: number, v: ArrayLike<number>): void => {
+    for (let j = start; j < end; j++) {
+      const w = plan.weight(j);
+      const dst = plan.rowOf(j) * rowSize;
+      const src = (j - start) * rowSize;
+      for (let e = 0; e < rowSize; e++) acc[dst + e] += w * v[src + e]!;
+    }
+  };
+  const pool = poolFor(ctx, plan.recipe);
+  if (pool !== null) {
+    await runPooled(ctx, pool, 'gradients', plan.recipe!, plan.total, (start, end, r) => add(start, end, r.values));
+    return;
+  }
   await forEachBatch(
     plan.total,
     async (start, end) => {
@@ -206,20 +289,59 @@ export async function accumulateGradients(ctx: RunContext, plan: GradientPlan, a
         return factor === undefined ? grad : tf.mul(grad, factor);
       });
       try {
-        const v = await g.data();
-        for (let j = start; j < end; j++) {
-          const w = plan.weight(j);
-          const dst = plan.rowOf(j) * rowSize;
-          const src = (j - start) * rowSize;
-          for (let e = 0; e < rowSize; e++) acc[dst + e] += w * v[src + e]!;
-        }
+        add(start, end, await g.data());
       } finally {
         g.dispose();
       }
       ctx.progress.add(end - start);
     },
-    { batchSize: ctx.batchSize, signal: ctx.signal, where: ctx.where },
+    { batchSize: ctx.batchFor(plan.total, false), signal: ctx.signal, where: ctx.where },
   );
+}
+
+/**
+ * Gradients of the target at the rows of x (saliency, input x gradient): `transform(grad, rows)` of every batch
+ * (inside tf.tidy, on this thread), concatenated (owned by the caller). With a pool, the workers compute the
+ * gradients from a copy of x's values and the transform runs here on each batch as it arrives, in order.
+ */
+export async function rowGradients(
+  ctx: RunContext,
+  x: Tensor,
+  transform: (grad: Tensor, rows: Tensor) => Tensor,
+): Promise<Tensor> {
+  const n = x.shape[0]!;
+  const rowShape = x.shape.slice(1);
+  const parts: Tensor[] = [];
+  try {
+    const recipe: RowRecipe | undefined =
+      ctx.pool !== null && ctx.gradientRule === undefined
+        ? { kind: 'rows', rowShape, data: Float32Array.from(x.dataSync() as Float32Array) }
+        : undefined;
+    const pool = ctx.pool === null ? null : poolFor(ctx, recipe);
+    if (pool !== null) {
+      await runPooled(ctx, pool, 'gradients', recipe!, n, (start, end, r) => {
+        parts.push(tf.tidy(() => transform(tf.tensor(r.values, [end - start, ...rowShape], 'float32'), rowsOf(x, start, end))));
+      });
+    } else {
+      await forEachBatch(
+        n,
+        (start, end) => {
+          parts.push(
+            tf.tidy(() => {
+              const rows = rowsOf(x, start, end);
+              return transform(targetGradient(ctx, rows, start, (j) => j), rows);
+            }),
+          );
+          ctx.progress.add(end - start);
+        },
+        { batchSize: ctx.batchFor(n, false), signal: ctx.signal, where: ctx.where },
+      );
+    }
+    if (parts.length === 1) return parts.pop()!;
+    return tf.concat(parts, 0);
+  } finally {
+    for (const p of parts) p.dispose();
+  }
 }
 
 /** Rows [start, end) of a tensor [N, ...] (inside tf.tidy). */

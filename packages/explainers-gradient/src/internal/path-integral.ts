@@ -23,6 +23,11 @@ export async function pathIntegral(
   const { x, n, rowSize } = p;
   const steps = rule.alphas.length;
   const ctx = context(p, options, where, 2 * n + n * steps);
+  // With a pool, the workers rebuild the rows from these (x and the baseline once per job, not every row).
+  const xv = x.dataSync() as Float32Array;
+  const bv = baseline.dataSync() as Float32Array;
+  const pooled = ctx.pool !== null;
+  const rowShape = x.shape.slice(1);
 
   // F(x) and F(b): virtual rows 0..n-1 are x, n..2n-1 are the baseline.
   const ends = await forwardScores(
@@ -35,6 +40,7 @@ export async function pathIntegral(
       return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
     },
     (j) => (j < n ? j : j - n),
+    pooled ? { kind: 'rows', rowShape, data: concatRows(xv, bv) } : undefined,
   );
 
   const acc = new Float64Array(n * rowSize);
@@ -56,13 +62,13 @@ export async function pathIntegral(
         const br = gatherRows(baseline, idx);
         return { points: tf.add(br, tf.mul(columnOf(a, x.rank), tf.sub(xr, br))) };
       },
+      // tensors-ops' 'path' recipe builds the same points with the same ops (gather, sub, mul, add).
+      recipe: pooled ? { kind: 'path', rowShape, x: Float32Array.from(xv), baseline: Float32Array.from(bv), alphas: rule.alphas } : undefined,
     },
     acc,
     rowSize,
   );
 
-  const xv = x.dataSync();
-  const bv = baseline.dataSync();
   const attr = new Float32Array(n * rowSize);
   const delta = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -75,4 +81,11 @@ export async function pathIntegral(
     delta[i] = sum - (ends[i]! - ends[n + i]!);
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), delta: tf.tensor1d(delta, 'float32') };
+}
+
+function concatRows(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }

@@ -1,7 +1,7 @@
 /** The argument checks every explainer of this package starts with. */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, checkInput, describe } from '@glassbox/tensors-ops';
-import type { ExplainOptions, ForwardFn, Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, autoBatchSize, checkCommonOptions, checkInput, describe, estimateRowBytes, resolvePool } from '@glassbox/tensors-ops';
+import type { ExplainOptions, ForwardFn, PoolExecution, Predictable } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver, sizeOf } from './engine.js';
 import type { RunContext } from './engine.js';
 
@@ -14,8 +14,14 @@ export interface Prepared {
   /** Elements in one row of x. */
   rowSize: number;
   batchSize: number;
+  /** Whether the caller gave options.batchSize (else the engine picks it per batch loop, see autoBatchSize). */
+  batchSizeGiven: boolean;
+  /** Estimated bytes per model row (tensors-ops Sequential models), for the automatic batch size. */
+  rowBytes: number | null;
   seed: number;
   targets: TargetResolver;
+  /** The pool the batches run on (options.pool with a model that can cross a thread), or null. */
+  pool: PoolExecution | null;
 }
 
 /** Checks f, x and the shared options (in that order) and fills in defaults. */
@@ -27,7 +33,20 @@ export function prepare(f: Predictable, x: unknown, options: ExplainOptions | un
   const n = x.shape[0]!;
   const rowShape = x.shape.slice(1);
   const targets = new TargetResolver(options.target, n, where);
-  return { x, forward, n, rowShape, rowSize: sizeOf(rowShape), batchSize, seed, targets };
+  const pool = resolvePool((options as { pool?: unknown }).pool, f, where);
+  return {
+    x,
+    forward,
+    n,
+    rowShape,
+    rowSize: sizeOf(rowShape),
+    batchSize,
+    batchSizeGiven: options.batchSize !== undefined,
+    rowBytes: estimateRowBytes(f),
+    seed,
+    targets,
+    pool,
+  };
 }
 
 /** A RunContext over `total` model rows in all. */
@@ -37,7 +56,9 @@ export function context(p: Prepared, options: ExplainOptions | undefined, where:
     targets: p.targets,
     where,
     batchSize: p.batchSize,
+    batchFor: (rows: number, pooled: boolean) => (p.batchSizeGiven ? p.batchSize : autoBatchSize(rows, { rowBytes: p.rowBytes, pooled })),
     progress: new Progress(total, options?.onProgress),
+    pool: p.pool,
   };
   if (options?.signal !== undefined) ctx.signal = options.signal;
   return ctx;

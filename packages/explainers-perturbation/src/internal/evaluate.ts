@@ -6,6 +6,7 @@
  */
 import {
   GlassboxError,
+  autoBatchSize,
   checkModelOutput,
   forEachBatch,
   formatShape,
@@ -13,8 +14,11 @@ import {
   tf,
   type ExplainOptions,
   type ForwardFn,
+  type PoolExecution,
+  type RowRecipe,
   type RowSource,
 } from '@glassbox/tensors-ops';
+import type { Prepared } from './prepare.js';
 
 /** The model rows an explainer needs, made on demand. */
 export interface RowPlan {
@@ -26,6 +30,11 @@ export interface RowPlan {
   inputOf(row: number): number;
   /** Writes model row `row` into out[offset .. offset + rowSize). */
   fill(row: number, out: Float32Array, offset: number): void;
+  /**
+   * The same rows as data a pool worker can rebuild them from (tensors-ops' RowRecipe, whose `inputOf` must
+   * agree with this plan's); plans without one run on the main thread.
+   */
+  recipe?: RowRecipe;
 }
 
 export interface ScoreContext {
@@ -37,6 +46,10 @@ export interface ScoreContext {
   batchSize: number;
   onProgress?: ((done: number, total: number) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** The pool the rows run on, or null/undefined (main thread). */
+  pool?: PoolExecution | null;
+  /** Rows per model call for `rows` rows in all, pooled or not (default: batchSize). */
+  batchFor?: (rows: number, pooled: boolean) => number;
 }
 
 /** A RowSource (tensors-ops' lazy rows) over a plan: rows [start, end) as a float32 tensor. */
@@ -62,9 +75,53 @@ export function planSource(plan: RowPlan): RowSource {
 export async function scoreRows(forward: ForwardFn, plan: RowPlan, ctx: ScoreContext): Promise<Float64Array> {
   const { where } = ctx;
   const scores = new Float64Array(plan.rows);
-  const source = planSource(plan);
   let targets: Int32Array | null = null;
   let tail: number[] | null = null;
+  // Merges one batch's outputs; the same code whether they were computed here or by a pool worker.
+  const take = (start: number, end: number, shape: readonly number[], data: ArrayLike<number>): void => {
+    const shapeTail = shape.slice(1);
+    if (tail === null) {
+      targets = resolveTargets(ctx.target, shape, ctx.inputs, where);
+      tail = shapeTail;
+    } else if (shapeTail.length !== tail.length || shapeTail.some((d, i) => d !== tail![i])) {
+      throw new GlassboxError(
+        'SHAPE_MISMATCH',
+        `${where}: f returned shape ${formatShape(shape)} after ${formatShape([start, ...tail])}; every batch must have the same output width`,
+      );
+    }
+    const k = shape.length === 1 ? 1 : shape[1]!;
+    const t = targets!;
+    if (k === 1) {
+      for (let r = start; r < end; r++) scores[r] = data[r - start]!;
+    } else {
+      for (let r = start; r < end; r++) scores[r] = data[(r - start) * k + t[plan.inputOf(r)]!]!;
+    }
+  };
+  if (ctx.pool != null) {
+    if (plan.recipe !== undefined) {
+      const batchSize = ctx.batchFor?.(plan.rows, true) ?? ctx.batchSize;
+      await ctx.pool.run({
+        where,
+        op: 'forward',
+        recipe: plan.recipe,
+        total: plan.rows,
+        batchSize,
+        target: ctx.target,
+        inputs: ctx.inputs,
+        signal: ctx.signal,
+        onBatch: (start, end, r) => {
+          take(start, end, r.shape, r.values);
+          ctx.onProgress?.(end, plan.rows);
+        },
+      });
+      return scores;
+    }
+    ctx.pool.pool.warn(
+      `[glassbox] ${where}: options.pool is not used, the work runs on the main thread: this explainer builds its rows in a way the pool's workers cannot repeat yet.`,
+    );
+  }
+  const source = planSource(plan);
+  const batchSize = ctx.batchFor?.(plan.rows, false) ?? ctx.batchSize;
   await forEachBatch(
     plan.rows,
     async (start, end) => {
@@ -74,29 +131,12 @@ export async function scoreRows(forward: ForwardFn, plan: RowPlan, ctx: ScoreCon
         return out;
       });
       try {
-        const shapeTail = y.shape.slice(1);
-        if (tail === null) {
-          targets = resolveTargets(ctx.target, y.shape, ctx.inputs, where);
-          tail = shapeTail;
-        } else if (shapeTail.length !== tail.length || shapeTail.some((d, i) => d !== tail![i])) {
-          throw new GlassboxError(
-            'SHAPE_MISMATCH',
-            `${where}: f returned shape ${formatShape(y.shape)} after ${formatShape([start, ...tail])}; every batch must have the same output width`,
-          );
-        }
-        const data = await y.data();
-        const k = y.rank === 1 ? 1 : y.shape[1]!;
-        const t = targets!;
-        if (k === 1) {
-          for (let r = start; r < end; r++) scores[r] = data[r - start]!;
-        } else {
-          for (let r = start; r < end; r++) scores[r] = data[(r - start) * k + t[plan.inputOf(r)]!]!;
-        }
+        take(start, end, y.shape, await y.data());
       } finally {
         y.dispose();
       }
     },
-    { batchSize: ctx.batchSize, onProgress: ctx.onProgress, signal: ctx.signal, where },
+    { batchSize, onProgress: ctx.onProgress, signal: ctx.signal, where },
   );
   return scores;
 }
@@ -107,6 +147,13 @@ export function scoreContext(
   options: ExplainOptions,
   inputs: number,
   batchSize: number,
+  p?: Pick<Prepared, 'pool' | 'batchSizeGiven' | 'rowBytes'>,
 ): ScoreContext {
-  return { where, target: options.target, inputs, batchSize, onProgress: options.onProgress, signal: options.signal };
+  const ctx: ScoreContext = { where, target: options.target, inputs, batchSize, onProgress: options.onProgress, signal: options.signal };
+  if (p !== undefined) {
+    ctx.pool = p.pool;
+    // Without options.batchSize: <= 64 rows, within the memory budget, and in a pool at least 4 batches.
+    if (!p.batchSizeGiven) ctx.batchFor = (rows, pooled) => autoBatchSize(rows, { rowBytes: p.rowBytes, pooled });
+  }
+  return ctx;
 }

@@ -8,6 +8,8 @@ import {
   GlassboxError,
   asForward,
   checkCommonOptions,
+  estimateRowBytes,
+  resolvePool,
   checkInput,
   describe,
   resolveBaseline,
@@ -15,6 +17,7 @@ import {
   type ExplainOptions,
   type FeatureMaskInfo,
   type ForwardFn,
+  type PoolExecution,
   type Predictable,
 } from '@glassbox/tensors-ops';
 
@@ -31,7 +34,13 @@ export interface Prepared {
   /** The baseline broadcast to x's shape, row-major (zeros when the method has no baseline). */
   b: Float32Array;
   batchSize: number;
+  /** Whether the caller gave options.batchSize (else the evaluator picks it, see tensors-ops' autoBatchSize). */
+  batchSizeGiven: boolean;
+  /** Estimated bytes per model row (tensors-ops Sequential models), for the automatic batch size. */
+  rowBytes: number | null;
   seed: number;
+  /** The pool the model rows run on (options.pool with a model that can cross a thread), or null. */
+  pool: PoolExecution | null;
 }
 
 /** Checks that options is an object (or undefined) and returns it. */
@@ -101,7 +110,20 @@ export function prepare(
   } else {
     b = new Float32Array(0);
   }
-  return { forward, n, rowShape, rowSize, x: readFloat(x), b, batchSize, seed };
+  const pool = resolvePool((options as { pool?: unknown }).pool, f, where);
+  return {
+    forward,
+    n,
+    rowShape,
+    rowSize,
+    x: readFloat(x),
+    b,
+    batchSize,
+    batchSizeGiven: options.batchSize !== undefined,
+    rowBytes: estimateRowBytes(f),
+    seed,
+    pool,
+  };
 }
 
 /** A validated feature mask plus, per group, the flat element indices of one row that belong to it. */

@@ -1,0 +1,112 @@
+// Pooled execution (options.pool) of occlusion and KernelSHAP: the same numbers as one thread, for 1 and 2
+// workers; aborts and leaks. The workers run the built @glassbox/tensors-ops (dist) on this suite's backend.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createPool, createRng, sequential, tf, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
+import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
+import { occlusion } from './occlusion.js';
+import { kernelShap } from './kernel-shap.js';
+import { featureAblation } from './feature-ablation.js';
+import { gridSegments } from './grid-segments.js';
+
+async function values(run: () => Promise<{ attributions: Tensor }>): Promise<number[]> {
+  const r = await run();
+  const v = Array.from(r.attributions.dataSync());
+  r.attributions.dispose();
+  return v;
+}
+
+describeBackends('pooled perturbation explainers', (backend) => {
+  const pools: Record<1 | 2, Pool | null> = { 1: null, 2: null };
+  const warnings: string[] = [];
+  let model: Sequential;
+  let x: Tensor;
+  let baseline: Tensor;
+  const mask = gridSegments([8, 8, 1], { cells: 4 });
+  const mask9 = gridSegments([8, 8, 1], { cells: 3 });
+
+  beforeAll(async () => {
+    [pools[1], pools[2]] = await Promise.all([
+      createPool({ workers: 1, backend, onWarning: (m) => warnings.push(m) }),
+      createPool({ workers: 2, backend, onWarning: (m) => warnings.push(m) }),
+    ]);
+    model = sequential(
+      [
+        { type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+        { type: 'conv2d', filters: 6, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' },
+        { type: 'flatten' },
+        { type: 'dense', units: 5 },
+      ],
+      [8, 8, 1],
+      { seed: 4 },
+    );
+    // Seeded normal weights and biases, so that the ReLUs switch on and off.
+    const current = model.getWeights();
+    const next: Record<string, Tensor> = {};
+    let k = 0;
+    for (const [name, t] of Object.entries(current)) next[name] = tf.tensor(createRng(40 + k++).normalArray(t.size, 0, name.endsWith('/bias') ? 0.3 : 0.5), t.shape);
+    model.setWeights(next);
+    tf.dispose([current, next]);
+    x = tf.tensor4d(createRng(3).uniformArray(3 * 64), [3, 8, 8, 1]);
+    baseline = tf.tensor4d(createRng(4).uniformArray(64, -0.2, 0.2), [1, 8, 8, 1]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([pools[1]?.close(), pools[2]?.close()]);
+    model?.dispose();
+    tf.dispose([x, baseline]);
+  });
+
+  it('occlusion: identical with 1 and 2 workers (overlapping and clipped windows, per-row targets)', async () => {
+    const options = { window: [3, 3, 1], strides: [2, 2, 1], target: [0, 3, 1], baseline, batchSize: 7 };
+    const single = await values(() => occlusion(model, x, options));
+    for (const workers of [1, 2] as const) {
+      expect(await expectNoLeaks(() => values(() => occlusion(model, x, { ...options, pool: pools[workers]! }))), `${workers} workers`).toEqual(single);
+    }
+  });
+
+  it('kernelShap: identical with 1 and 2 workers (sampled and enumerated coalitions)', async () => {
+    for (const [featureMask, samples] of [
+      [mask, 40],
+      [mask9, 2 ** 9],
+    ] as const) {
+      const options = { featureMask, samples, seed: 5, target: 2, baseline: 0.1, batchSize: 16 };
+      const single = await values(() => kernelShap(model, x, options));
+      for (const workers of [1, 2] as const) {
+        expect(await expectNoLeaks(() => values(() => kernelShap(model, x, { ...options, pool: pools[workers]! }))), `${samples} samples, ${workers} workers`).toEqual(single);
+      }
+    }
+    expect(pools[2]!.stats().batchesPerWorker.every((b) => b > 0)).toBe(true);
+  });
+
+  it('abort rejects with ABORTED and the workers stop; progress counts model rows in order', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    await expectGlassboxError(
+      () =>
+        occlusion(model, x, {
+          window: [2, 2, 1],
+          target: 1,
+          batchSize: 4,
+          pool: pools[2]!,
+          signal: controller.signal,
+          onProgress: (done) => {
+            seen.push(done);
+            if (done >= 40) controller.abort();
+          },
+        }),
+      'ABORTED',
+      /^occlusion: aborted/,
+    );
+    expect(seen.slice(0, 3)).toEqual([4, 8, 12]);
+    await pools[2]!.idle();
+    expect(pools[2]!.liveWorkers()).toBe(2);
+  });
+
+  it('explainers without a recipe run on the main thread and say so once', async () => {
+    warnings.length = 0;
+    const single = await values(() => featureAblation(model, x, { featureMask: mask, target: 1 }));
+    expect(await values(() => featureAblation(model, x, { featureMask: mask, target: 1, pool: pools[1]! } as never))).toEqual(single);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/featureAblation: options\.pool is not used/);
+  });
+});

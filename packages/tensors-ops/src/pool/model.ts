@@ -1,0 +1,266 @@
+/**
+ * Models that can travel to a worker: a model crosses a thread as data (its architecture and weights, or the
+ * name of a builder the worker imports), never as a closure.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
+import { GlassboxError, describe } from '../errors.js';
+import type { Predictable } from '../contract/types.js';
+import { SEQUENTIAL_FORMAT, Sequential, type SequentialJSON } from '../nn/sequential.js';
+import type { PooledModelSpec, WeightData } from './types.js';
+
+/** The property under which a Predictable carries its pooled description (see `poolable`). */
+export const POOLED_MODEL: unique symbol = Symbol.for('glassbox.pooledModel');
+
+/** A module builder description, for `poolable`. */
+export interface ModuleModelSpec {
+  /** A specifier the worker can import: a package name or an absolute file:/https: URL. */
+  module: string;
+  /** The builder's export name; called as `await builder(args, { tf, weights, ops })`, returns a Predictable. */
+  export: string;
+  /** Structured-clone data for the builder. */
+  args?: unknown;
+  /** Weights (tensors by name, or plain data) handed to the builder as tensors. */
+  weights?: Record<string, Tensor> | WeightData[];
+}
+
+/** A model described for the pool: the spec and a key that identifies its content (for the workers' cache). */
+export interface PoolModel {
+  spec: PooledModelSpec;
+  key: string;
+}
+
+type SequentialLike = {
+  toJSON(): unknown;
+  getWeights(): Record<string, Tensor>;
+  predict(x: Tensor): Tensor;
+  isDisposed?: boolean;
+};
+
+function isSequentialLike(value: unknown): value is SequentialLike {
+  if (value instanceof Sequential) return true;
+  if (value == null || typeof value !== 'object') return false;
+  const v = value as Partial<SequentialLike>;
+  return typeof v.toJSON === 'function' && typeof v.getWeights === 'function' && typeof v.predict === 'function';
+}
+
+/** 64-bit content hash (two 32-bit FNV-1a variants) of strings and typed arrays, as hex. */
+function hashParts(parts: Array<string | ArrayBufferView>): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  const mix = (v: number): void => {
+    h1 = Math.imul(h1 ^ v, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ ((v << 7) | (v >>> 25)), 0x5bd1e995) >>> 0;
+  };
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      mix(p.length);
+      for (let i = 0; i < p.length; i++) mix(p.charCodeAt(i));
+    } else {
+      mix(p.byteLength);
+      const whole = p.byteLength >> 2;
+      const words = new Uint32Array(p.buffer, p.byteOffset, whole);
+      for (let i = 0; i < whole; i++) mix(words[i]!);
+      const bytes = new Uint8Array(p.buffer, p.byteOffset + whole * 4, p.byteLength - whole * 4);
+      for (let i = 0; i < bytes.length; i++) mix(bytes[i]!);
+    }
+  }
+  return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
+}
+
+function weightsToData(weights: Record<string, Tensor> | WeightData[] | undefined, where: string): WeightData[] {
+  if (weights === undefined) return [];
+  if (Array.isArray(weights)) {
+    return weights.map((w, i) => {
+      if (w == null || typeof w.name !== 'string' || !Array.isArray(w.shape) || !(w.data instanceof Float32Array)) {
+        throw new GlassboxError('INVALID_ARGUMENT', `${where}: weights[${i}] must be { name, shape, data: Float32Array }, got ${describe(w)}`);
+      }
+      return w;
+    });
+  }
+  if (typeof weights !== 'object') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: weights must be a record of tensors by name, got ${describe(weights)}`);
+  }
+  return Object.entries(weights).map(([name, t]) => {
+    if (t == null || typeof (t as Tensor).dataSync !== 'function' || !Array.isArray((t as Tensor).shape)) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: weights['${name}'] must be a tensor, got ${describe(t)}`);
+    }
+    if ((t as Tensor).dtype !== 'float32') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: weights['${name}'] must be float32, got dtype ${(t as Tensor).dtype}`);
+    }
+    return { name, shape: (t as Tensor).shape.slice(), data: Float32Array.from((t as Tensor).dataSync() as Float32Array) };
+  });
+}
+
+function keyOf(spec: PooledModelSpec): string {
+  const parts: Array<string | ArrayBufferView> = [];
+  if (spec.kind === 'sequential') {
+    parts.push('sequential', JSON.stringify(spec.json));
+  } else {
+    let args: string;
+    try {
+      args = JSON.stringify(spec.args) ?? 'undefined';
+    } catch {
+      // Not JSON (e.g. typed arrays inside cycles): no caching across calls.
+      args = `uncacheable:${Math.random()}:${Date.now()}`;
+    }
+    parts.push('module', spec.module, spec.export, args);
+  }
+  for (const w of spec.weights ?? []) parts.push(w.name, w.shape.join(','), w.data);
+  return hashParts(parts);
+}
+
+/**
+ * Marks a model as buildable in a pool worker: returns a Predictable that computes exactly what `f` computes on
+ * the main thread and that the pool rebuilds in each worker by importing `spec.module` and calling its export
+ * `spec.export` as `await builder(spec.args, { tf, weights, ops })`. Use it for models that are not tensors-ops
+ * `Sequential`s (those are poolable as they are). The builder must compute the same function as `f`.
+ *
+ * @example
+ * ```ts
+ * // my-model.mjs:  export function build(args, { tf, weights }) { return (x) => tf.matMul(x, weights.w); }
+ * const g = poolable((x) => tf.matMul(x, w), { module: new URL('./my-model.mjs', import.meta.url).href, export: 'build', weights: { w } });
+ * await integratedGradients(g, x, { pool });
+ * ```
+ */
+export function poolable<T extends Predictable>(f: T, spec: ModuleModelSpec): T {
+  const where = 'poolable';
+  if (typeof f !== 'function' && (f == null || typeof (f as { predict?: unknown }).predict !== 'function')) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: f must be a function or an object with predict(x), got ${describe(f)}`);
+  }
+  if (spec == null || typeof spec !== 'object') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec must be { module, export, args?, weights? }, got ${describe(spec)}`);
+  }
+  if (typeof spec.module !== 'string' || spec.module.length === 0) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec.module must be a module specifier or URL string, got ${describe(spec.module)}`);
+  }
+  if (typeof spec.export !== 'string' || spec.export.length === 0) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec.export must be the builder's export name, got ${describe(spec.export)}`);
+  }
+  const weights = weightsToData(spec.weights, where);
+  const described: PooledModelSpec = { kind: 'module', module: spec.module, export: spec.export, args: spec.args, weights };
+  if (typeof f === 'function') {
+    const fn = f as (x: Tensor) => Tensor;
+    const wrapped = ((x: Tensor) => fn(x)) as unknown as T;
+    Object.defineProperty(wrapped, POOLED_MODEL, { value: described, enumerable: false });
+    return wrapped;
+  }
+  const obj = f as { predict(x: Tensor): Tensor | Tensor[] };
+  const wrapped = { predict: (x: Tensor) => obj.predict(x) } as unknown as T;
+  Object.defineProperty(wrapped, POOLED_MODEL, { value: described, enumerable: false });
+  return wrapped;
+}
+
+function describeSequential(m: SequentialLike, where: string): PoolModel {
+  if (m.isDisposed === true) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model has been disposed`);
+  const json = m.toJSON() as SequentialJSON;
+  const weights = m.getWeights();
+  try {
+    const spec: PooledModelSpec = { kind: 'sequential', json, weights: weightsToData(weights, where) };
+    return { spec, key: keyOf(spec) };
+  } finally {
+    tf.dispose(weights);
+  }
+}
+
+/**
+ * The pooled description of a model, or a sentence saying why it has none. Poolable: a tensors-ops
+ * `Sequential`; an object whose `network` is one and whose `predict` is that network's inference pass (the
+ * models-classifier `Classifier`); anything marked with `poolable(f, spec)` or carrying a `POOLED_MODEL`
+ * property / `toPooledModel()` method returning a `PooledModelSpec`. A plain function (a closure) is not: it
+ * cannot cross a thread.
+ */
+export function describePoolModel(f: Predictable, where = 'describePoolModel'): PoolModel | { reason: string } {
+  const carried = (f as unknown as Record<symbol, unknown>)?.[POOLED_MODEL];
+  if (carried !== undefined) {
+    const spec = carried as PooledModelSpec;
+    return { spec, key: keyOf(spec) };
+  }
+  if (f != null && typeof (f as { toPooledModel?: unknown }).toPooledModel === 'function') {
+    const spec = (f as unknown as { toPooledModel(): PooledModelSpec }).toPooledModel();
+    if (spec == null || (spec.kind !== 'sequential' && spec.kind !== 'module')) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: f.toPooledModel() must return a pooled model spec, got ${describe(spec)}`);
+    }
+    return { spec, key: keyOf(spec) };
+  }
+  if (isSequentialLike(f)) {
+    const json = (f as SequentialLike).toJSON() as { format?: unknown } | null;
+    if (json != null && json.format === SEQUENTIAL_FORMAT) return describeSequential(f as SequentialLike, where);
+  }
+  const network = (f as { network?: unknown; kind?: unknown } | null)?.network;
+  if (f != null && typeof f === 'object' && (f as { kind?: unknown }).kind === 'classifier' && isSequentialLike(network)) {
+    const json = network.toJSON() as { format?: unknown } | null;
+    if (json != null && json.format === SEQUENTIAL_FORMAT) return describeSequential(network, where);
+  }
+  if (typeof f === 'function') {
+    return {
+      reason:
+        'f is a plain function: a closure cannot cross a thread, so the pool cannot rebuild it in a worker. ' +
+        'Pass a tensors-ops Sequential (or a models-package model), or wrap f with poolable(f, { module, export, args, weights })',
+    };
+  }
+  return {
+    reason:
+      'f is an object with predict(x) that the pool does not know how to rebuild in a worker (not a tensors-ops Sequential). ' +
+      'Give it a toPooledModel() method or wrap it with poolable(f, { module, export, args, weights })',
+  };
+}
+
+/** A model rebuilt in a worker. */
+export interface BuiltModel {
+  forward: (x: Tensor) => Tensor;
+  dispose(): void;
+}
+
+/** Worker side: rebuilds a model from its spec. `ops` is the tensors-ops module (handed to module builders). */
+export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promise<BuiltModel> {
+  const where = 'pool worker';
+  if (spec.kind === 'sequential') {
+    const model = Sequential.fromJSON(spec.json);
+    const tensors: Record<string, Tensor> = {};
+    try {
+      for (const w of spec.weights) tensors[w.name] = tf.tensor(w.data, w.shape, 'float32');
+      model.setWeights(tensors);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    } finally {
+      tf.dispose(tensors);
+    }
+    return { forward: (x) => model.predict(x), dispose: () => model.dispose() };
+  }
+  if (spec.kind === 'module') {
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(/* @vite-ignore */ spec.module)) as Record<string, unknown>;
+    } catch (e) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: cannot import model module ${describe(spec.module)} (${(e as Error)?.message ?? e})`, { cause: e });
+    }
+    const builder = mod[spec.export];
+    if (typeof builder !== 'function') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: module ${describe(spec.module)} has no function export '${spec.export}', got ${describe(builder)}`);
+    }
+    const weights: Record<string, Tensor> = {};
+    for (const w of spec.weights ?? []) weights[w.name] = tf.tensor(w.data, w.shape, 'float32');
+    let built: unknown;
+    try {
+      built = await (builder as (args: unknown, ctx: unknown) => unknown)(spec.args, { tf, weights, ops });
+    } catch (e) {
+      tf.dispose(weights);
+      throw e;
+    }
+    const disposeAll = (): void => {
+      const d = (built as { dispose?: unknown } | null)?.dispose;
+      if (typeof d === 'function') (d as () => void).call(built);
+      tf.dispose(weights);
+    };
+    if (typeof built === 'function') return { forward: built as (x: Tensor) => Tensor, dispose: disposeAll };
+    if (built != null && typeof (built as { predict?: unknown }).predict === 'function') {
+      const m = built as { predict(x: Tensor): Tensor };
+      return { forward: (x) => m.predict(x), dispose: disposeAll };
+    }
+    disposeAll();
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: builder '${spec.export}' of ${describe(spec.module)} must return a function or an object with predict(x), got ${describe(built)}`);
+  }
+  throw new GlassboxError('INVALID_ARGUMENT', `${where}: unknown pooled model kind ${describe((spec as { kind?: unknown }).kind)}`);
+}

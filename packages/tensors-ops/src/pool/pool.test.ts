@@ -1,0 +1,273 @@
+// The pool's mechanics: sizing, exact merging in batch order, worker death, abort, close, warnings, leaks.
+// The workers run the BUILT package (dist/pool/worker.js): `pnpm build` (turbo does it before tests).
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../tf.js';
+import { initBackend } from '../backend.js';
+import { createRng } from '../rng.js';
+import { sequential, type Sequential } from '../nn/sequential.js';
+import { selectTarget } from '../contract/select-target.js';
+import { expectGlassboxError, expectNoLeaks } from '../testing/index.js';
+import { autoBatchSize, createPool, describePoolModel, estimateRowBytes, isPool, poolable, resolvePool, type Pool, type PoolJob, type PoolModel } from './index.js';
+
+const fixture = new URL('./fixtures/linear-model.mjs', import.meta.url).href;
+
+/** The OS threads of this process (Linux: /proc/self/task); each pool worker is one. */
+function tasks(): Set<string> {
+  return new Set(readdirSync('/proc/self/task'));
+}
+
+/** Starts a pool and returns it with the ids of the OS threads it started. */
+async function poolWithThreads(options: Parameters<typeof createPool>[0]): Promise<{ pool: Pool; tids: string[] }> {
+  const before = tasks();
+  const pool = await createPool(options);
+  return { pool, tids: [...tasks()].filter((t) => !before.has(t)) };
+}
+
+/** Waits (up to 2 s) until none of `tids` runs; returns those still running. */
+async function stillRunning(tids: string[]): Promise<string[]> {
+  for (let i = 0; i < 40 && tids.some((t) => tasks().has(t)); i++) await new Promise((r) => setTimeout(r, 50));
+  const now = tasks();
+  return tids.filter((t) => now.has(t));
+}
+
+function linearFixture(args: Record<string, unknown>, w: tf.Tensor): PoolModel {
+  const f = poolable((x: tf.Tensor) => tf.matMul(tf.reshape(x, [x.shape[0]!, w.shape[0]!]), w), { module: fixture, export: 'build', args, weights: { w } });
+  const d = describePoolModel(f);
+  if ('reason' in d) throw new Error(d.reason);
+  return d;
+}
+
+/** A job over `rows` rows of 6 features, collecting each batch's values in order. */
+function rowsJob(model: PoolModel, data: Float32Array, batchSize: number, op: 'forward' | 'gradients'): Omit<PoolJob, 'onBatch'> {
+  return {
+    where: 'poolTest',
+    model,
+    op,
+    recipe: { kind: 'rows', rowShape: [6], data },
+    total: data.length / 6,
+    batchSize,
+    target: 1,
+    inputs: data.length / 6,
+  };
+}
+
+describe('createPool', () => {
+  let poolTids: string[] = [];
+  let pool: Pool;
+  let model: Sequential;
+  let w: tf.Tensor;
+
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm', fallback: false });
+    ({ pool, tids: poolTids } = await poolWithThreads({ workers: 2 }));
+    model = sequential(
+      [
+        { type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+        { type: 'flatten' },
+        { type: 'dense', units: 3 },
+      ],
+      [6, 6, 1],
+      { seed: 3 },
+    );
+    w = tf.tensor2d(createRng(2).normalArray(6 * 3), [6, 3]);
+  });
+
+  afterAll(async () => {
+    await pool?.close();
+    model?.dispose();
+    w?.dispose();
+  });
+
+  it('starts one thread per worker, sized by options.workers, and reports their backend', async () => {
+    expect(isPool(pool)).toBe(true);
+    expect(pool.size).toBe(2);
+    expect(pool.liveWorkers()).toBe(2);
+    expect(poolTids).toHaveLength(2);
+    expect(pool.workerInfo.map((i) => i.backend)).toEqual(['wasm', 'wasm']);
+  });
+
+  it('checks its options and GLASSBOX_WORKERS', async () => {
+    await expectGlassboxError(() => createPool({ workers: 0 }), 'INVALID_ARGUMENT', /options\.workers must be an integer in 1\.\.256, got 0/);
+    await expectGlassboxError(() => createPool({ backend: 'gpu' as never }), 'INVALID_ARGUMENT', /options\.backend/);
+    const saved = process.env.GLASSBOX_WORKERS;
+    process.env.GLASSBOX_WORKERS = 'many';
+    try {
+      await expectGlassboxError(() => createPool(), 'INVALID_ARGUMENT', /GLASSBOX_WORKERS must be an integer in 1\.\.256, got "many"/);
+      process.env.GLASSBOX_WORKERS = '1';
+      const one = await createPool();
+      expect(one.size).toBe(1);
+      await one.close();
+    } finally {
+      if (saved === undefined) delete process.env.GLASSBOX_WORKERS;
+      else process.env.GLASSBOX_WORKERS = saved;
+    }
+  });
+
+  it('returns the batches in batch order with the numbers of the main thread (Sequential, forward and gradients)', async () => {
+    const n = 13;
+    const data = createRng(5).uniformArray(n * 36);
+    const described = describePoolModel(model);
+    if ('reason' in described) throw new Error(described.reason);
+    const x = tf.tensor4d(data, [n, 6, 6, 1]);
+    const expectedY = model.predict(x);
+    const expectedG = tf.grad((v: tf.Tensor) => tf.sum(selectTarget(model.predict(v), new Int32Array(n).fill(2))))(x);
+    for (const op of ['forward', 'gradients'] as const) {
+      const order: number[] = [];
+      const got = new Float32Array(op === 'forward' ? n * 3 : n * 36);
+      await expectNoLeaks(() =>
+        pool.run({
+          where: 'poolTest',
+          model: described,
+          op,
+          recipe: { kind: 'rows', rowShape: [6, 6, 1], data },
+          total: n,
+          batchSize: 3,
+          target: 2,
+          inputs: n,
+          onBatch: (start, end, r, index) => {
+            order.push(index);
+            expect(r.values.length).toBe((end - start) * (op === 'forward' ? 3 : 36));
+            got.set(r.values, start * (op === 'forward' ? 3 : 36));
+          },
+        }),
+      );
+      expect(order).toEqual([0, 1, 2, 3, 4]);
+      const want = (op === 'forward' ? expectedY : expectedG).dataSync();
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-6);
+    }
+    expect(pool.stats().batchesPerWorker.every((b) => b > 0)).toBe(true);
+    tf.dispose([x, expectedY, expectedG]);
+  });
+
+  it('rebuilds module models (poolable) in the workers', async () => {
+    const data = createRng(6).uniformArray(10 * 6);
+    const got = new Float32Array(10 * 3);
+    await pool.run({ ...rowsJob(linearFixture({}, w), data, 4, 'forward'), onBatch: (s, _e, r) => got.set(r.values, s * 3) });
+    const x = tf.tensor2d(data, [10, 6]);
+    const want = tf.matMul(x, w);
+    expect(Array.from(got)).toEqual(Array.from(want.dataSync()));
+    tf.dispose([x, want]);
+  });
+
+  it('rejects with the error the model raised in the worker (same code and message)', async () => {
+    const data = createRng(6).uniformArray(4 * 6);
+    const d = linearFixture({}, w);
+    await expectGlassboxError(
+      () => pool.run({ ...rowsJob(d, data, 2, 'gradients'), target: 5, onBatch: () => undefined }),
+      'TARGET_OUT_OF_RANGE',
+      /^poolTest: options\.target must be in 0\.\.2 \(f returns 3 columns\), got 5$/,
+    );
+    const failing = linearFixture({ throwOnCall: 1 }, w);
+    await expect(pool.run({ ...rowsJob(failing, data, 2, 'forward'), onBatch: () => undefined })).rejects.toThrow(/failing on call 1 as asked.*pool worker/);
+    // The pool keeps working afterwards.
+    let rows = 0;
+    await pool.run({ ...rowsJob(d, data, 2, 'forward'), onBatch: (s, e) => (rows += e - s) });
+    expect(rows).toBe(4);
+  });
+
+  it('a worker that dies mid-job rejects with BACKEND_UNAVAILABLE and leaves no worker thread behind', async () => {
+    const data = createRng(7).uniformArray(40 * 6);
+    const dying = linearFixture({ exitOnCall: 2, exitCode: 7 }, w);
+    const err = await expectGlassboxError(
+      () => pool.run({ ...rowsJob(dying, data, 2, 'forward'), onBatch: () => undefined }),
+      'BACKEND_UNAVAILABLE',
+      /poolTest: pool worker \d \(thread \d+\) died while computing rows \d+\.\.\d+ \(exit code 7\)/,
+    );
+    expect(err.message).toMatch(/terminated its other workers/);
+    expect(pool.liveWorkers()).toBe(0);
+    expect(await stillRunning(poolTids)).toEqual([]);
+    // The next job starts a fresh set of workers.
+    const healthy = linearFixture({}, w);
+    let rows = 0;
+    await pool.run({ ...rowsJob(healthy, data, 8, 'forward'), onBatch: (s, e) => (rows += e - s) });
+    expect(rows).toBe(40);
+    expect(pool.liveWorkers()).toBe(2);
+    expect(pool.stats().started).toBe(4);
+  });
+
+  it('abort rejects with ABORTED at once and stops every worker after the batch it is computing', async () => {
+    const data = createRng(8).uniformArray(60 * 6);
+    const slow = linearFixture({ busyMs: 40 }, w);
+    const controller = new AbortController();
+    const before = pool.stats().batchesPerWorker.reduce((a, b) => a + b, 0);
+    let merged = 0;
+    await expectGlassboxError(
+      () =>
+        pool.run({
+          ...rowsJob(slow, data, 2, 'forward'),
+          signal: controller.signal,
+          onBatch: () => {
+            if (++merged === 2) controller.abort();
+          },
+        }),
+      'ABORTED',
+      /^poolTest: aborted by the caller's AbortSignal$/,
+    );
+    await pool.idle();
+    const computed = pool.stats().batchesPerWorker.reduce((a, b) => a + b, 0) - before;
+    // At most: the batches merged, those finished meanwhile and one in progress per worker; far fewer than 30.
+    expect(computed).toBeLessThanOrEqual(2 + 2 * 2);
+    expect(pool.liveWorkers()).toBe(2);
+    // An already-aborted signal rejects before any work.
+    await expectGlassboxError(() => pool.run({ ...rowsJob(slow, data, 2, 'forward'), signal: AbortSignal.abort(), onBatch: () => undefined }), 'ABORTED');
+  });
+
+  it('warns once (onWarning) and falls back when the model is a plain closure', async () => {
+    const warnings: string[] = [];
+    const quiet = await createPool({ workers: 1, onWarning: (m) => warnings.push(m) });
+    try {
+      const closure = (x: tf.Tensor) => tf.matMul(x, w);
+      const d = describePoolModel(closure);
+      expect('reason' in d && d.reason).toMatch(/a closure cannot cross a thread/);
+      expect(resolvePool(quiet, closure, 'saliency')).toBeNull();
+      expect(resolvePool(quiet, closure, 'saliency')).toBeNull();
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^\[glassbox\] saliency: options\.pool is not used, the work runs on the main thread: f is a plain function/);
+      expect(resolvePool(quiet, model, 'saliency')).not.toBeNull();
+      // A models-classifier Classifier travels as its network (its predict is the network's inference pass).
+      const classifier = { kind: 'classifier', network: model, predict: (v: tf.Tensor) => model.predict(v) };
+      const described = describePoolModel(classifier);
+      expect('spec' in described && described.spec.kind).toBe('sequential');
+      expect(warnings).toHaveLength(1);
+      expect(() => resolvePool(4, model, 'saliency')).toThrow(/options\.pool must be a Pool from createPool\(\), got 4/);
+    } finally {
+      await quiet.close();
+    }
+    expect(() => resolvePool(quiet, model, 'saliency')).toThrow(/options\.pool has been closed/);
+  });
+
+  it('close() terminates every worker; a closed pool refuses jobs', async () => {
+    const { pool: extra, tids } = await poolWithThreads({ workers: 2 });
+    expect(tids).toHaveLength(2);
+    await extra.close();
+    expect(extra.closed).toBe(true);
+    expect(extra.liveWorkers()).toBe(0);
+    expect(await stillRunning(tids)).toEqual([]);
+    expect(pool.liveWorkers()).toBe(2);
+    await expectGlassboxError(
+      () => extra.run({ ...rowsJob(linearFixture({}, w), new Float32Array(6), 1, 'forward'), onBatch: () => undefined }),
+      'INVALID_ARGUMENT',
+      /options\.pool has been closed/,
+    );
+  });
+});
+
+describe('autoBatchSize', () => {
+  it('is at most 64, fits the memory budget, and leaves a pool at least 4 batches (not below 8 rows)', () => {
+    expect(autoBatchSize(10_000)).toBe(64);
+    expect(autoBatchSize(10_000, { rowBytes: 4 * 1024 * 1024 })).toBe(16);
+    expect(autoBatchSize(10_000, { rowBytes: 1e12 })).toBe(1);
+    expect(autoBatchSize(32, { pooled: true })).toBe(8);
+    expect(autoBatchSize(100, { pooled: true })).toBe(25);
+    expect(autoBatchSize(10, { pooled: true })).toBe(8);
+    expect(autoBatchSize(2048, { pooled: true })).toBe(64);
+  });
+
+  it('estimates the bytes of a row from a Sequential', () => {
+    const m = sequential([{ type: 'dense', units: 4 }], [3]);
+    expect(estimateRowBytes(m)).toBe((3 + 4) * 4 * 3);
+    expect(estimateRowBytes((x: tf.Tensor) => x)).toBeNull();
+    m.dispose();
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * The entry of a pool worker (a Node worker_threads Worker or a browser module Web Worker). It starts its own
+ * backend (WASM by default), rebuilds the job's model from data, rebuilds the job's rows from the recipe and
+ * answers every batch message with a result, an error or 'skipped' (when the job was cancelled). Messages are
+ * handled one at a time, in order.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as ops from '../index.js';
+import { tf } from '../tf.js';
+import { initBackend, type BackendName } from '../backend.js';
+import { GlassboxError } from '../errors.js';
+import { checkModelOutput, resolveTargets, selectTarget } from '../contract/select-target.js';
+import { buildPoolModel, type BuiltModel } from './model.js';
+import { checkRecipe, prepareRecipe, type PreparedRecipe } from './recipes.js';
+import type { FromWorker, JobMessage, SerializedError, ToWorker } from './types.js';
+
+interface Port {
+  post(message: FromWorker, transfer?: ArrayBuffer[]): void;
+}
+
+interface Job {
+  id: number;
+  op: JobMessage['op'];
+  where: string;
+  target: JobMessage['target'];
+  inputs: number;
+  recipe: PreparedRecipe;
+  forward: (x: Tensor) => Tensor;
+}
+
+let port: Port;
+let threadId = 0;
+let cancelled: Int32Array | null = null;
+let model: { key: string; built: BuiltModel } | null = null;
+const jobs = new Map<number, Job>();
+
+function serialize(e: unknown): SerializedError {
+  if (e instanceof Error) {
+    const out: SerializedError = { name: e.name, message: e.message };
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') out.code = code;
+    if (e.stack !== undefined) out.stack = e.stack;
+    return out;
+  }
+  return { name: 'Error', message: String(e) };
+}
+
+/** d (sum_j F_{t_j}(rows_j)) / d rows, with tfjs-core's tape cleaned up when the model throws (as safeGrad does). */
+function targetGradient(job: Job, points: Tensor, start: number): Tensor {
+  const rows = points.shape[0]!;
+  let failure: unknown = undefined;
+  let failed = false;
+  const g = tf.tidy(() => {
+    const { grads } = tf.engine().gradients(
+      () => {
+        try {
+          const y = job.forward(points);
+          checkModelOutput(y, rows, job.where);
+          const per = resolveTargets(job.target, [job.inputs, ...y.shape.slice(1)], job.inputs, job.where);
+          const cols = new Int32Array(rows);
+          for (let j = 0; j < rows; j++) cols[j] = per[job.recipe.inputOf(start + j)]!;
+          return tf.sum(selectTarget(y, cols));
+        } catch (e) {
+          failed = true;
+          failure = e;
+          return tf.mul(tf.sum(points), 0);
+        }
+      },
+      [points],
+      undefined,
+      true,
+    );
+    return grads[0] ?? null;
+  });
+  if (failed) {
+    g?.dispose();
+    throw failure;
+  }
+  if (g == null) {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${job.where}: f is not differentiable with respect to its input: its output is not connected to the input through TensorFlow.js ops`,
+    );
+  }
+  return g;
+}
+
+/**
+ * A copy of a tensor's values that this thread may transfer: the cpu backend's dataSync hands out its own storage
+ * (possibly shared with other tensors, e.g. a reshape of a weight), which must not be detached.
+ */
+function ownCopy(values: ArrayLike<number>): Float32Array {
+  return values instanceof Float32Array ? values.slice() : Float32Array.from(values);
+}
+
+function runBatch(job: Job, index: number, start: number, end: number): void {
+  let out: Tensor;
+  if (job.op === 'forward') {
+    out = tf.tidy(() => {
+      const y = job.forward(job.recipe.build(start, end));
+      checkModelOutput(y, end - start, job.where);
+      return y;
+    });
+  } else {
+    out = tf.tidy(() => targetGradient(job, job.recipe.build(start, end), start));
+  }
+  try {
+    const values = ownCopy(out.dataSync());
+    port.post({ type: 'result', jobId: job.id, index, values, shape: out.shape.slice() }, [values.buffer as ArrayBuffer]);
+  } finally {
+    out.dispose();
+  }
+}
+
+async function startJob(msg: JobMessage): Promise<void> {
+  if (model === null || model.key !== msg.modelKey) {
+    if (msg.model === undefined) throw new GlassboxError('BACKEND_UNAVAILABLE', `${msg.where}: pool worker has no model ${msg.modelKey}`);
+    const previous = model;
+    model = null;
+    previous?.built.dispose();
+    model = { key: msg.modelKey, built: await buildPoolModel(msg.model, ops) };
+  }
+  checkRecipe(msg.recipe, msg.where);
+  const recipe = prepareRecipe(msg.recipe, msg.inputs);
+  jobs.set(msg.jobId, {
+    id: msg.jobId,
+    op: msg.op,
+    where: msg.where,
+    target: msg.target,
+    inputs: msg.inputs,
+    recipe,
+    forward: model.built.forward,
+  });
+}
+
+function endJob(id: number): void {
+  const job = jobs.get(id);
+  if (job === undefined) return;
+  jobs.delete(id);
+  job.recipe.dispose();
+}
+
+/** Errors of a job's set-up, reported on its first batch (so that the main thread sees them in order). */
+const setupErrors = new Map<number, unknown>();
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'init': {
+      if (msg.cancel !== undefined) cancelled = new Int32Array(msg.cancel);
+      try {
+        const info = await initBackend({ backend: msg.backend as BackendName | undefined, fallback: false });
+        port.post({ type: 'ready', info: { ...info, threadId } });
+      } catch (e) {
+        port.post({ type: 'init-error', error: serialize(e) });
+      }
+      return;
+    }
+    case 'job': {
+      try {
+        await startJob(msg);
+      } catch (e) {
+        setupErrors.set(msg.jobId, e);
+      }
+      return;
+    }
+    case 'batch': {
+      const setup = setupErrors.get(msg.jobId);
+      if (setup !== undefined) {
+        port.post({ type: 'error', jobId: msg.jobId, index: msg.index, error: serialize(setup) });
+        return;
+      }
+      const job = jobs.get(msg.jobId);
+      if (job === undefined || (cancelled !== null && Atomics.load(cancelled, 0) === msg.jobId)) {
+        port.post({ type: 'skipped', jobId: msg.jobId, index: msg.index });
+        return;
+      }
+      try {
+        runBatch(job, msg.index, msg.start, msg.end);
+      } catch (e) {
+        port.post({ type: 'error', jobId: msg.jobId, index: msg.index, error: serialize(e) });
+      }
+      return;
+    }
+    case 'end': {
+      setupErrors.delete(msg.jobId);
+      endJob(msg.jobId);
+      return;
+    }
+  }
+}
+
+let chain: Promise<void> = Promise.resolve();
+function receive(msg: ToWorker): void {
+  chain = chain.then(() => handle(msg)).catch((e) => {
+    // handle() reports every expected failure itself; anything else is a bug: let the main thread know.
+    port.post({ type: 'init-error', error: serialize(e) });
+  });
+}
+
+const isNode =
+  typeof process !== 'undefined' &&
+  process.versions?.node != null &&
+  typeof (globalThis as { window?: unknown }).window === 'undefined' &&
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+if (isNode) {
+  // No top-level await (bundlers build browser workers as classic scripts by default); the port queues the
+  // messages that arrive before the listener is attached.
+  void (async () => {
+    // A variable specifier keeps bundlers from resolving Node's module for the browser build of this worker.
+    const name = 'node:worker_threads';
+    const wt = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
+    const parent = wt.parentPort;
+    if (parent === null) throw new Error('@glassbox/tensors-ops pool worker: must run inside a worker thread');
+    threadId = wt.threadId;
+    port = { post: (m, transfer) => parent.postMessage(m, transfer ?? []) };
+    parent.on('message', (m: ToWorker) => receive(m));
+  })();
+} else {
+  const scope = globalThis as unknown as {
+    postMessage(m: unknown, transfer?: ArrayBuffer[]): void;
+    addEventListener(type: 'message', cb: (e: { data: ToWorker }) => void): void;
+  };
+  port = { post: (m, transfer) => scope.postMessage(m, transfer ?? []) };
+  scope.addEventListener('message', (e) => receive(e.data));
+}
