@@ -1,0 +1,90 @@
+/** Argument checks shared by the models of this package. */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { GlassboxError, assertNumber, describe, formatShape, isTensor } from '@glassbox/tensors-ops';
+
+/** Checks that x is a live float32 tensor [N, ...rowShape] with N >= 1. */
+export function checkRows(x: unknown, rowShape: readonly number[], where: string, name = 'x'): asserts x is Tensor {
+  if (!isTensor(x) || (x as Tensor & { isDisposed?: boolean }).isDisposed) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a live float32 tensor, got ${describe(x)}`);
+  }
+  if (x.dtype !== 'float32') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a float32 tensor, got dtype ${x.dtype}`);
+  }
+  const ok = x.rank === rowShape.length + 1 && x.shape[0]! >= 1 && rowShape.every((d, i) => x.shape[i + 1] === d);
+  if (!ok) {
+    throw new GlassboxError('SHAPE_MISMATCH', `${where}: ${name} must have shape [N, ${rowShape.join(', ')}] with N >= 1, got ${formatShape(x.shape)}`);
+  }
+}
+
+/** Checks that every value of x is finite (reads x). */
+export function checkFiniteRows(x: Tensor, where: string, name = 'x'): void {
+  const values = x.dataSync();
+  const rowSize = x.size / x.shape[0]!;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      throw new GlassboxError(
+        'NON_FINITE',
+        `${where}: ${name} must be finite, got ${describe(values[i])} in row ${Math.floor(i / rowSize)} (flat index ${i})`,
+      );
+    }
+  }
+}
+
+/** Checks an options argument: undefined or an object. */
+export function checkOptions<T extends object>(options: unknown, where: string): Partial<T> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+  }
+  return options as Partial<T>;
+}
+
+/** Checks a shape: a non-empty array of integers >= 1. */
+export function checkShape(value: unknown, name: string, where: string, rank?: number): number[] {
+  if (!Array.isArray(value) || value.length === 0 || (rank !== undefined && value.length !== rank) || !value.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: ${name} must be ${rank === undefined ? 'a non-empty array' : `an array of ${rank}`} of integers >= 1, got ${describe(value)}`,
+    );
+  }
+  return (value as number[]).slice();
+}
+
+/** Checks a list of layer widths: integers >= 1 (possibly empty when allowEmpty). */
+export function checkUnits(value: unknown, name: string, where: string, allowEmpty: boolean): number[] {
+  if (!Array.isArray(value) || (!allowEmpty && value.length === 0) || !value.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be an array of integers >= 1${allowEmpty ? '' : ' (at least one)'}, got ${describe(value)}`);
+  }
+  return (value as number[]).slice();
+}
+
+export function checkSeed(value: unknown, name: string, where: string): number {
+  return value === undefined ? 0 : assertNumber(value, name, where, { integer: true, min: 0, max: 0xffffffff });
+}
+
+/** Checks a dropout rate in [0, 1). */
+export function checkRate(value: unknown, name: string, where: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a number in [0, 1), got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Checks an AbortSignal-like option. */
+export function checkSignal(value: unknown, where: string): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const s = value as { aborted?: unknown } | null;
+  if (s === null || typeof s !== 'object' || typeof s.aborted !== 'boolean') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.signal must be an AbortSignal, got ${describe(value)}`);
+  }
+  return value as AbortSignal;
+}
+
+/** Checks an optional callback. */
+export function checkCallback<F>(value: unknown, name: string, where: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a function, got ${describe(value)}`);
+  }
+  return value as F | undefined;
+}
