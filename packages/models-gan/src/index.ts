@@ -1,0 +1,16 @@
+export { GAN, GAN_FORMAT, ganGeneratorLayers, ganDiscriminatorLayers } from './gan.js';
+export type { GanConfig, GanOptions, GanJSON, GanTrainOptions, GanLoss, GanHistory, SampleOptions, InterpolateOptions } from './gan.js';
+export { CycleGAN, CYCLEGAN_FORMAT, cycleGeneratorLayers, cycleDiscriminatorLayers } from './cyclegan.js';
+export type { CycleGanConfig, CycleGanOptions, CycleGanJSON, CycleGanTrainOptions, CycleGanLoss, CycleGanHistory } from './cyclegan.js';
+export { interpolateLatents, INTERPOLATION_METHODS } from './interpolate.js';
+export type { InterpolationMethod, InterpolateLatentsOptions } from './interpolate.js';
+export { dilate } from './dilate.js';
+export { loadPretrained, PRETRAINED_NAMES } from './pretrained.js';
+export type { PretrainedName, PretrainedOptions } from './pretrained.js';
+export { featureStatistics, frechetDistance, histogramEntropy, measureGanQuality, measureTranslation } from './quality.js';
+export type { FeatureStatistics, GanQualityOptions, GanQuality, TranslationQualityOptions, TranslationQuality } from './quality.js';
+export { OUTPUT_ACTIVATIONS } from './common.js';
+export type { OutputActivation } from './common.js';
+export { DEFAULT_DIVERGENCE } from './training.js';
+export type { CommonTrainOptions, DivergenceOptions, BatchLogs, EpochLogs, StepPosition } from './training.js';
+export type { ModelSource, ModelDestination, LoadOptions } from './serialize.js';

@@ -1,0 +1,35 @@
+// @glassbox/report: explainModel runs the suite of explainers and metrics that fits a model's kind and
+// returns plain data; renderReport turns it into one self-contained HTML page.
+export { explainModel } from './explain-model.js';
+export { renderReport } from './render/render-report.js';
+export { REPORT_METHODS, METHOD_LABELS } from './methods.js';
+export { MODEL_KINDS } from './types.js';
+export type {
+  ModelKind,
+  ModelPart,
+  FeaturesHeadSplit,
+  ClassifierModel,
+  AutoencoderModel,
+  GanModel,
+  CycleGanModel,
+  ReportModel,
+  ReportData,
+  SuiteSettings,
+  ExplainModelOptions,
+  ArrayData,
+  ReportMeta,
+  CurveSummary,
+  ExplanationMetrics,
+  ExplanationResult,
+  RankingMetric,
+  RankingRow,
+  RankingTable,
+  ClassifierReport,
+  RegionAttribution,
+  AutoencoderReport,
+  GanReport,
+  CycleGanRegion,
+  CycleGanReport,
+  ReportResult,
+  RenderReportOptions,
+} from './types.js';

@@ -1,0 +1,330 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { GlassboxError, describe, formatShape, mapBatches, resolveTargets, tf, type ForwardFn } from '@glassbox/tensors-ops';
+import { gradCam, integratedGradients, noiseTunnel, saliency } from '@glassbox/explainers-gradient';
+import { kernelShap, occlusion } from '@glassbox/explainers-perturbation';
+import {
+  METRIC_DIRECTIONS,
+  completeness,
+  deletionCurve,
+  infidelity,
+  insertionCurve,
+  sensitivityMax,
+  sparseness,
+  type AnyExplainer,
+  type CurveResult,
+} from '@glassbox/metrics';
+import type {
+  ClassifierReport,
+  CurveSummary,
+  ExplanationMetrics,
+  ExplanationResult,
+  RankingMetric,
+  RankingRow,
+  RankingTable,
+} from '../types.js';
+import { METHOD_LABELS } from '../methods.js';
+import { mean, toArrayData, toRows } from '../internal/arrays.js';
+import { baseMeta, selectMethods, spread, type SuiteContext } from '../internal/context.js';
+import { patchGroups, pixelGroups } from '../internal/regions.js';
+import { runStages, type Stage } from '../internal/stages.js';
+import { guardModelCall, modelPart } from '../internal/validate.js';
+
+interface MethodSpec {
+  explain: AnyExplainer;
+  /** Whether the map has a meaningful sign. */
+  signed: boolean;
+  /** Whether the map is "multiplied by inputs" (for infidelity). */
+  multiplyByInputs: boolean;
+  /** Whether the method has the completeness axiom (then its gap is reported). */
+  complete: boolean;
+}
+
+/** The layer Grad-CAM explains: model.gradCamLayer, else model.lastConvLayer, else the last 'conv2d' layer the model lists. */
+function gradCamLayer(model: Record<string, unknown>, where: string): { layer: string | null; reason: string | null } {
+  if (typeof model.split !== 'function') {
+    return { layer: null, reason: 'the model has no split(layer) method (Grad-CAM needs the feature maps of a layer)' };
+  }
+  if (model.gradCamLayer !== undefined) {
+    if (typeof model.gradCamLayer !== 'string' || model.gradCamLayer.length === 0) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.gradCamLayer must be a layer name, got ${describe(model.gradCamLayer)}`);
+    }
+    return { layer: model.gradCamLayer, reason: null };
+  }
+  if (typeof model.lastConvLayer === 'string' && model.lastConvLayer.length > 0) return { layer: model.lastConvLayer, reason: null };
+  const layers = model.layers;
+  if (Array.isArray(layers)) {
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i] as { name?: unknown; type?: unknown } | null;
+      if (l != null && l.type === 'conv2d' && typeof l.name === 'string') return { layer: l.name, reason: null };
+    }
+  }
+  return { layer: null, reason: "the model names no gradCamLayer and lists no 'conv2d' layer to default to" };
+}
+
+function softmax(row: number[]): number[] {
+  const m = Math.max(...row);
+  const e = row.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+function curveSummary(r: CurveResult): CurveSummary {
+  const randomCurves = r.randomCurves ?? [];
+  const randomAuc = r.randomAuc ?? [];
+  return {
+    fractions: r.fractions.slice(),
+    curves: r.curves.map((c) => c.slice()),
+    auc: r.auc.slice(),
+    randomCurves: randomCurves.map((c) => c.slice()),
+    randomAuc: randomAuc.slice(),
+    meanAuc: mean(r.auc),
+    meanRandomAuc: mean(randomAuc),
+  };
+}
+
+export const RANKING_METRICS: readonly RankingMetric[] = ['deletion', 'insertion', 'infidelity', 'sensitivityMax', 'sparseness'];
+
+/** Ranks the explanations per metric (1 = best, ties share the mean rank, NaN last) and overall by mean rank. */
+export function rankExplanations(explanations: ExplanationResult[]): RankingTable {
+  const valueOf = (e: ExplanationResult, m: RankingMetric): number => {
+    const x = e.metrics;
+    switch (m) {
+      case 'deletion':
+        return x.deletion.meanAuc;
+      case 'insertion':
+        return x.insertion.meanAuc;
+      case 'infidelity':
+        return mean(x.scaledInfidelity);
+      case 'sensitivityMax':
+        return mean(x.sensitivityMax);
+      case 'sparseness':
+        return mean(x.sparseness);
+    }
+  };
+  const rows: RankingRow[] = explanations.map((e) => {
+    const means = {} as Record<RankingMetric, number>;
+    for (const m of RANKING_METRICS) means[m] = valueOf(e, m);
+    return { method: e.method, means, ranks: {} as Record<RankingMetric, number>, meanRank: 0, rank: 0 };
+  });
+  for (const m of RANKING_METRICS) {
+    const sign = METRIC_DIRECTIONS[m] === 'lower is better' ? 1 : -1;
+    const key = (r: RankingRow) => (Number.isFinite(r.means[m]) ? sign * r.means[m] : Infinity);
+    for (const r of rows) {
+      const k = key(r);
+      let less = 0;
+      let equal = 0;
+      for (const o of rows) {
+        const ko = key(o);
+        if (ko < k) less++;
+        else if (ko === k) equal++;
+      }
+      r.ranks[m] = less + (equal + 1) / 2;
+    }
+  }
+  for (const r of rows) r.meanRank = mean(RANKING_METRICS.map((m) => r.ranks[m]));
+  for (const r of rows) r.rank = 1 + rows.filter((o) => o.meanRank < r.meanRank).length;
+  const sorted = rows.map((r, i) => [r, i] as const).sort((p, q) => p[0].meanRank - q[0].meanRank || p[1] - q[1]);
+  return {
+    columns: RANKING_METRICS.map((metric) => ({ metric, direction: METRIC_DIRECTIONS[metric] })),
+    rows: sorted.map(([r]) => r),
+  };
+}
+
+/**
+ * The classifier suite: saliency, integrated gradients, SmoothGrad, occlusion, KernelSHAP on patches and
+ * Grad-CAM, each for the target class of each input, scored by deletion / insertion AUC (with a random
+ * order for reference), infidelity, max-sensitivity, sparseness and (IG, KernelSHAP) completeness.
+ */
+export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierReport> {
+  const { where, x, rowShape, settings, common, scope } = ctx;
+  const model = ctx.model as Record<string, unknown>;
+  if (typeof model.predict !== 'function') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: a classifier must have predict(x) returning logits [N, K], got model.predict = ${describe(model.predict)}`);
+  }
+  const f = modelPart(model, 'predict', where) as ForwardFn;
+  const cam = gradCamLayer(model, where);
+  const { methods, skipped } = selectMethods(ctx, { gradCam: cam.reason }, where, (m) => new GlassboxError('INVALID_ARGUMENT', m));
+  const s = x.shape[0]!;
+  const pixels = pixelGroups(rowShape);
+  const rank = rowShape.length;
+  const windowOf = (side: number) => (rank === 3 ? [side, side, rowShape[2]!] : [side, side]);
+
+  const specs: Record<string, () => MethodSpec> = {
+    saliency: () => ({ explain: (g, xx, o) => saliency(g, xx, o), signed: false, multiplyByInputs: false, complete: false }),
+    integratedGradients: () => ({
+      explain: (g, xx, o) => integratedGradients(g, xx, { ...o, steps: settings.igSteps }),
+      signed: true,
+      multiplyByInputs: true,
+      complete: true,
+    }),
+    noiseTunnel: () => {
+      const smooth = noiseTunnel(saliency, { samples: settings.noiseSamples, stdev: settings.noiseStdev * spread(ctx), seed: common.seed });
+      return { explain: (g, xx, o) => smooth(g, xx, o), signed: false, multiplyByInputs: false, complete: false };
+    },
+    occlusion: () => {
+      const window = windowOf(Math.min(settings.occlusionWindow, rowShape[0]!, rowShape[1]!));
+      const strides = windowOf(Math.min(settings.occlusionStride, rowShape[0]!, rowShape[1]!));
+      return { explain: (g, xx, o) => occlusion(g, xx, { ...o, window, strides }), signed: true, multiplyByInputs: true, complete: false };
+    },
+    kernelShap: () => {
+      const featureMask = patchGroups(rowShape, settings.kernelShapCells);
+      // Each element gets its share 1/|patch| of the patch's Shapley value, so that the map adds up to
+      // F(x) - F(0) (efficiency) like integrated gradients, and its scale per pixel is comparable.
+      const counts = new Map<number, number>();
+      for (const g of featureMask) counts.set(g, (counts.get(g) ?? 0) + 1);
+      const share = Float32Array.from(featureMask, (g) => 1 / counts.get(g)!);
+      return {
+        explain: async (g, xx, o) => {
+          const r = await kernelShap(g, xx, { ...o, featureMask, samples: settings.kernelShapSamples });
+          try {
+            return { ...r, attributions: tf.tidy(() => tf.mul(r.attributions, tf.tensor(share, rowShape))) };
+          } finally {
+            r.attributions.dispose();
+          }
+        },
+        signed: true,
+        multiplyByInputs: true,
+        complete: true,
+      };
+    },
+    gradCam: () => {
+      const split = (model.split as (layer: string) => { features: unknown; head: unknown }).call(model, cam.layer!);
+      if (split == null || typeof split !== 'object' || split.features === undefined || split.head === undefined) {
+        throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.split('${cam.layer}') must return { features, head }, got ${describe(split)}`);
+      }
+      const camModel = { features: split.features, head: split.head } as Parameters<typeof gradCam>[0];
+      return {
+        explain: (_g, xx, o) => {
+          const { seed: _seed, baseline: _baseline, ...rest } = (o ?? {}) as Record<string, unknown>;
+          return gradCam(camModel, xx, rest);
+        },
+        signed: false,
+        multiplyByInputs: false,
+        complete: false,
+      };
+    },
+  };
+
+  let logits: number[][] = [];
+  let targets: number[] = [];
+  let predicted: number[] = [];
+  const maps = new Map<string, { spec: MethodSpec; a: Tensor }>();
+  const metrics = new Map<string, Partial<ExplanationMetrics>>();
+  const explainOptions = () => ({ ...common, target: targets });
+
+  const stages: Stage[] = [];
+  stages.push({
+    name: 'predict',
+    run: async () => {
+      const out = scope.keep(await guardModelCall(() => mapBatches(f, x, { ...common, where }), 'model.predict', x.shape, where));
+      if (out.rank !== 2 || out.shape[1]! < 2) {
+        throw new GlassboxError('SHAPE_MISMATCH', `${where}: model.predict must return logits [N, K] with K >= 2 classes, got shape ${formatShape(out.shape)}`);
+      }
+      logits = toRows(out);
+      predicted = logits.map((row) => row.indexOf(Math.max(...row)));
+      const k = out.shape[1]!;
+      const names = model.classNames;
+      if (names !== undefined && (!Array.isArray(names) || names.length !== k || !names.every((n) => typeof n === 'string'))) {
+        throw new GlassboxError('SHAPE_MISMATCH', `${where}: model.classNames must be ${k} strings (one per logit), got ${describe(names)}`);
+      }
+      const t = ctx.args.target;
+      targets = t === undefined ? predicted.slice() : Array.from(resolveTargets(t, out.shape, s, where));
+    },
+  });
+  for (const m of methods) {
+    stages.push({
+      name: m,
+      run: async () => {
+        const spec = specs[m]!();
+        const result = await spec.explain(f, x, explainOptions());
+        result.delta?.dispose();
+        maps.set(m, { spec, a: scope.keep(result.attributions) });
+        metrics.set(m, {});
+      },
+    });
+  }
+  const curve = { steps: settings.curveSteps, featureMask: pixels, random: true };
+  for (const m of methods) {
+    const get = () => maps.get(m)!;
+    stages.push({
+      name: `deletion(${m})`,
+      run: async () => {
+        metrics.get(m)!.deletion = curveSummary(await deletionCurve(f, x, get().a, { ...curve, ...explainOptions() }));
+      },
+    });
+    stages.push({
+      name: `insertion(${m})`,
+      run: async () => {
+        metrics.get(m)!.insertion = curveSummary(await insertionCurve(f, x, get().a, { ...curve, ...explainOptions() }));
+      },
+    });
+    stages.push({
+      name: `infidelity(${m})`,
+      run: async () => {
+        const r = await infidelity(f, x, get().a, {
+          ...explainOptions(),
+          perturbation: 'subtract',
+          samples: settings.infidelitySamples,
+          featureMask: pixels,
+          multiplyByInputs: get().spec.multiplyByInputs,
+        });
+        const into = metrics.get(m)!;
+        into.infidelity = r.infidelity.slice();
+        into.scaledInfidelity = r.scaledInfidelity.slice();
+      },
+    });
+    stages.push({
+      name: `sensitivityMax(${m})`,
+      run: async () => {
+        const rows = Math.min(settings.sensitivityRows, s);
+        const xs = scope.keep(tf.slice(x, 0, rows));
+        metrics.get(m)!.sensitivityMax = await sensitivityMax(get().spec.explain, f, xs, {
+          ...common,
+          radius: settings.sensitivityRadius * spread(ctx),
+          samples: settings.sensitivitySamples,
+          target: targets.slice(0, rows),
+        });
+      },
+    });
+    stages.push({
+      name: `sparseness(${m})`,
+      run: async () => {
+        const into = metrics.get(m)!;
+        into.sparseness = sparseness(get().a);
+        into.completeness = get().spec.complete
+          ? await completeness(get().a, f, x, 0, { target: targets, batchSize: common.batchSize, ...(common.signal ? { signal: common.signal } : {}) })
+          : null;
+      },
+    });
+  }
+
+  await runStages(stages, { onProgress: ctx.args.onProgress, signal: ctx.args.signal }, where);
+
+  const explanations: ExplanationResult[] = methods.map((m) => {
+    const { spec, a } = maps.get(m)!;
+    return {
+      method: m,
+      label: METHOD_LABELS[m] ?? m,
+      attributions: toArrayData(a),
+      signed: spec.signed,
+      metrics: metrics.get(m) as ExplanationMetrics,
+    };
+  });
+  const k = logits[0]?.length ?? 0;
+  const names = model.classNames as string[] | undefined;
+  return {
+    kind: 'classifier',
+    meta: baseMeta(ctx, methods, skipped),
+    inputs: toArrayData(x),
+    classNames: names ? names.slice() : Array.from({ length: k }, (_, i) => String(i)),
+    predictions: {
+      logits,
+      probabilities: logits.map(softmax),
+      predicted,
+      target: targets,
+      labels: ctx.args.labels ? ctx.args.labels.slice(0, s) : null,
+    },
+    explanations,
+    ranking: explanations.length > 0 ? rankExplanations(explanations) : null,
+  };
+}
