@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The main job, end to end: load the pretrained digits CNN, pick one test digit, explain the predicted class
-// with integrated gradients on the WASM backend, and write a PNG (digit | heatmap | overlay, with a colorbar).
+// with integrated gradients on the WASM backend, and write a PNG (digit | heatmap | overlay, with a colorbar);
+// then write a sample HTML report of the classifier (a suite of explainers scored by the metrics) next to it.
 // Usage: node scripts/explain-digit.mjs [index=0] [out=out/explain-digit.png]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import { initBackend, tf } from '@glassbox/tensors-ops';
 import { loadDigits } from '@glassbox/datasets';
 import { loadPretrained } from '@glassbox/models-classifier';
 import { integratedGradients } from '@glassbox/explainers-gradient';
+import { explainModel, renderReport } from '@glassbox/report';
 import { colorbar, createImage, fromGray, grid, heatmap, overlay, scaleImage, toPNG } from '@glassbox/viz';
 
 const index = Number(process.argv[2] ?? 0);
@@ -23,6 +25,7 @@ if (!Number.isInteger(index) || index < 0 || index >= y.length) {
   process.exit(2);
 }
 const digit = tf.slice(x, index, 1);
+const reportInputs = tf.slice(x, index, 2);
 x.dispose();
 
 const logits = model.predict(digit);
@@ -62,3 +65,10 @@ blit(bar, Math.floor((page.width - bar.width) / 2), picture.height + 4);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, toPNG(page));
 console.log(`wrote ${out} (${page.width}x${page.height})`);
+
+const reportStarted = performance.now();
+const result = await explainModel(model, reportInputs, { samples: 2, seed: 1 });
+reportInputs.dispose();
+const reportPath = resolve(dirname(out), 'report.html');
+writeFileSync(reportPath, renderReport(result, { title: 'Glassbox report: digits CNN' }));
+console.log(`wrote ${reportPath} (${((performance.now() - reportStarted) / 1000).toFixed(1)} s)`);
