@@ -101,7 +101,14 @@ async function evaluateGan(gan) {
     const small = await loadDigits({ split: 'test', limit: CHECK.ganReferenceImages });
     const k = await measureGanQuality(gan, { classifier: c.classifier, features: c.features, reference: small.x, n: CHECK.ganSamples, seed: CHECK.ganSeed, confidence: EVALUATION.confidence });
     small.x.dispose();
-    const check = { ...CHECK, confidentShare: k.confidentShare, entropy: k.entropy, frechetDistance: k.frechetDistance };
+    const check = {
+      ganSamples: CHECK.ganSamples,
+      ganSeed: CHECK.ganSeed,
+      ganReferenceImages: CHECK.ganReferenceImages,
+      confidentShare: k.confidentShare,
+      entropy: k.entropy,
+      frechetDistance: k.frechetDistance,
+    };
     const q = await measureGanQuality(gan, {
       classifier: c.classifier,
       features: c.features,
@@ -250,7 +257,7 @@ function readmeSection(all) {
   if (g) {
     const q = g.quality;
     lines.push(
-      `**digits-gan** (${g.parameters.toLocaleString('en-US')} parameters, ${g.train.epochs} epochs on the 8,000 train digits, ${g.trainingMinutes ?? '?'} min on ${g.backend}):`,
+      `**digits-gan** (${g.model.numClasses ? `class-conditional, ${g.model.numClasses} classes, samples cycle through them; ` : ''}${g.parameters.toLocaleString('en-US')} parameters, ${g.train.epochs} epochs on the 8,000 train digits, ${g.trainingMinutes ?? '?'} min on ${g.backend}):`,
       '',
       '| measure | value | aim |',
       '|---|---:|---:|',
@@ -258,7 +265,7 @@ function readmeSection(all) {
         ? [
             `| samples labelled with confidence >= ${q.confidence} by the digits classifier | ${(q.confidentShare * 100).toFixed(1)}% | >= 80% |`,
             `| entropy of the predicted class histogram (ln 10 = 2.303 is the most) | ${q.entropy.toFixed(3)} nats | >= 2.15 |`,
-            `| Frechet distance, classifier features of ${q.samples} samples vs the 2,000 test digits | ${q.frechetDistance} | lower is better |`,
+            `| Frechet distance, classifier features of ${q.samples.toLocaleString('en-US')} samples vs the 2,000 test digits | ${q.frechetDistance} | lower is better |`,
             `| the same distance between two halves of the test digits (the floor) | ${q.referenceFrechetDistance} | |`,
             `| class histogram of the samples (0..9) | ${q.histogram.join(', ')} | |`,
           ].join('\n')

@@ -392,6 +392,14 @@ async function meanAbsError(rows: number, batchSize: number, where: string, f: (
  * @param model anything with the ForwardFns `translateAB` and `translateBA` (images in 0..1).
  * @param options a, b (required), targetB, targetA, batchSize (250).
  * @returns the errors (mean over every pixel).
+ *
+ * @example
+ * ```ts
+ * const { x } = await loadDigits({ split: 'test' });
+ * const thick = dilate(x);
+ * const q = await measureTranslation(cyclegan, { a: x, b: thick, targetB: thick, targetA: x });
+ * console.log(q.translationErrorAB, q.cycleErrorA);
+ * ```
  */
 export async function measureTranslation(
   model: { translateAB: ForwardFn; translateBA: ForwardFn },
