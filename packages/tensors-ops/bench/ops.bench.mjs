@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmarks the ops Glassbox's models and explainers run, on the wasm and the cpu backend, and on wasm with
-// the ORIGINAL tfjs-backend-wasm kernels swapped back in (where one exists), so that the speed-up of
-// src/kernels is visible. Imports the BUILT package: run `pnpm build` (or `node scripts/prepare-vendor.mjs &&
+// the ORIGINAL tfjs-backend-wasm kernels (where one exists) and tfjs-core's gradients swapped back in, so that
+// the speed-up of src/kernels is visible. Imports the BUILT package: run `pnpm build` (or `node scripts/prepare-vendor.mjs &&
 // npx tsc -p tsconfig.build.json`) first. Writes /work/main/bench/results/ops.json (relative to this file:
 // ../../../bench/results/ops.json). `--quick` shortens every measurement (a smoke run).
 //
@@ -24,6 +24,7 @@ import { originalKernel } from '../dist/kernels/register.js';
 import { conv2dBackpropInputWith } from '../dist/kernels/conv2d-backprop-input.js';
 import { conv2dBackpropFilterWith } from '../dist/kernels/conv2d-backprop-filter.js';
 import { bridgeToCpu } from '../dist/kernels/shared.js';
+import { fusedBatchNormGradConfig, originalGradient } from '../dist/kernels/fused-batch-norm-grad.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, '../../../bench/results/ops.json');
@@ -77,10 +78,20 @@ function timeRoundRobin(contenders, { budgetMs = quick ? 200 : 900, minReps = 3,
 /** The op as a contender: run inside tidy, dispose the outputs. */
 const asRun = (fn) => () => tf.dispose(tf.tidy(fn));
 
-/** Runs fn with the original wasm kernels registered in place of Glassbox's (kernels Glassbox only added stay). */
-function withOriginalKernels(fn) {
+const REPLACED_KERNELS = ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum'];
+const REPLACED_GRADIENTS = { FusedBatchNorm: fusedBatchNormGradConfig };
+
+/**
+ * Runs fn with the original wasm kernels registered in place of Glassbox's (kernels Glassbox only added stay)
+ * and tfjs-core's gradients in place of Glassbox's; `kernels` / `gradients` pick which (default: all).
+ */
+function withOriginalKernels(fn, { kernels = REPLACED_KERNELS, gradients = Object.keys(REPLACED_GRADIENTS) } = {}) {
   const swapped = [];
-  for (const name of ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'MaxPoolGrad']) {
+  for (const name of gradients) {
+    const original = originalGradient(name);
+    if (original !== undefined) tf.registerGradient(original);
+  }
+  for (const name of kernels) {
     const original = originalKernel(name);
     if (original === undefined) continue;
     const ours = tf.getKernel(name, 'wasm');
@@ -95,6 +106,7 @@ function withOriginalKernels(fn) {
       tf.unregisterKernel(name, 'wasm');
       tf.registerKernel(ours);
     }
+    for (const name of gradients) tf.registerGradient(REPLACED_GRADIENTS[name]);
   }
 }
 
@@ -307,6 +319,41 @@ const ROWS = [
       return { fn: () => g([x, f], dy), keep: [x, f, dy] };
     },
   },
+  ...[
+    [[64, 28, 28, 32], [0, 1, 2], 'bias and batch-norm gradients of a conv layer'],
+    [[256, 512], [0], 'bias gradient of a dense layer'],
+  ].map(([shape, axis, what], i) => ({
+    name: `kernel Sum ${shape.join('x')} over axes [${axis.join(', ')}] (${what})`,
+    flops: () => null,
+    setup: () => {
+      const r = createRng(26 + i);
+      const x = rand(r, shape);
+      return { fn: () => tf.sum(x, axis), keep: [x] };
+    },
+  })),
+  {
+    name: 'batchNorm forward+backward Nx28x28x32 with batch moments (training mode; grads w.r.t. x, gamma, beta)',
+    batch: 64,
+    cpuBatch: 16,
+    flops: () => null,
+    setup: (n) => {
+      const r = createRng(28);
+      const x = rand(r, [n, 28, 28, 32]);
+      const gamma = rand(r, [32], 0.5, 1.5);
+      const beta = rand(r, [32], -0.5, 0.5);
+      const dy = rand(r, [n, 28, 28, 32]);
+      const g = tf.grads((x_, gamma_, beta_) => {
+        const { mean, variance } = tf.moments(x_, [0, 1, 2]);
+        return tf.batchNorm(x_, mean, variance, beta_, gamma_, 1e-3);
+      });
+      return { fn: () => g([x, gamma, beta], dy), keep: [x, gamma, beta, dy] };
+    },
+    // Each change alone (wasm = both, wasmOriginal = neither).
+    alternatives: {
+      'gradient without Tile, original Sum kernel': (run) => () => withOriginalKernels(run, { kernels: ['Sum'], gradients: [] }),
+      "tfjs-core's gradient (Tile), Glassbox's Sum kernel": (run) => () => withOriginalKernels(run, { kernels: [], gradients: ['FusedBatchNorm'] }),
+    },
+  },
   {
     name: 'maxPool forward+backward Nx28x28x32, 2x2 stride 2 same',
     batch: 16,
@@ -331,6 +378,7 @@ function measureWasm(row, n) {
   const made = row.setup(n);
   const contenders = { wasm: asRun(made.fn) };
   if (row.original === undefined) contenders.wasmOriginal = () => withOriginalKernels(asRun(made.fn));
+  for (const [name, wrap] of Object.entries(row.alternatives ?? {})) contenders[`variant: ${name}`] = wrap(asRun(made.fn));
   const backend = tf.backend();
   if (row.variants) {
     const infos = Object.fromEntries(Object.entries(made.inputs).map(([k, t]) => [k, { dataId: t.dataId, shape: t.shape, dtype: t.dtype }]));
@@ -411,7 +459,7 @@ const report = {
   quick,
   notes: [
     'medianMs: median over repeated runs after 2 warm-up runs (runs over 1.5 s: one run); inputs seeded; outputs disposed, not read back',
-    'wasm = Glassbox kernels; wasmOriginal = the original tfjs-backend-wasm BatchMatMul, _FusedMatMul, Conv2DBackpropInput and MaxPoolGrad swapped back in (kernels wasm lacks stay Glassbox\'s: without them those rows cannot run at all); both, and the wasmVariants (alternative strategies called directly), run interleaved',
+    'wasm = Glassbox kernels and gradients; wasmOriginal = the original tfjs-backend-wasm BatchMatMul, _FusedMatMul, Conv2DBackpropInput, MaxPoolGrad and Sum and tfjs-core\'s FusedBatchNorm gradient swapped back in (kernels wasm lacks stay Glassbox\'s: without them those rows cannot run at all); both, and the wasmVariants (alternative strategies called directly, or one of the swaps alone), run interleaved',
     'rows with noOriginal time no original: the kernel is missing from tfjs-backend-wasm 4.22 (the op could not run on wasm before) or is not replaced',
     'cpu rows with "extrapolated" were timed on a smaller batch (the cpu convolution gradients take minutes at the wasm batch) and scaled linearly',
     'GFLOP/s = flops / time with 2 flops per multiply-add; forward+backward of a convolution counts 3x its forward; null where not well defined',

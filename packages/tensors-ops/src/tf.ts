@@ -3,6 +3,8 @@
  *  - loads tfjs-core, the cpu backend and the WASM backend (WASM has the higher priority);
  *  - registers tfjs-core's gradients and chained op methods (`x.square()`), from bundles that load in plain
  *    Node ESM, vitest and Vite (the CommonJS build of tfjs-core that Node loads has neither);
+ *  - then registers Glassbox's gradient fixes over tfjs-core's (FusedBatchNorm without Tile, see
+ *    ./kernels/fused-batch-norm-grad.ts; bit-identical results);
  *  - registers Glassbox's WASM kernel fixes (missing and slow kernels, see ./kernels);
  *  - turns on prod mode, which silences the cpu backend's banner in Node;
  *  - makes cpu the active backend until `initBackend()` switches to WASM.
@@ -13,8 +15,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import './vendor/register-gradients.js';
 import './vendor/register-chained-ops.js';
 import { registerWasmKernels } from './kernels/register.js';
+import { registerGradientFixes } from './kernels/fused-batch-norm-grad.js';
 
 tf.env().set('PROD', true);
+// After the import of tfjs-core's gradients above (imports run first), so that ours win.
+registerGradientFixes();
 registerWasmKernels();
 // The WASM backend starts asynchronously, so until `initBackend()` resolves, tensors would throw "backend not
 // yet initialized". Start on cpu (its start is synchronous) so that tensors work right after import;

@@ -46,6 +46,19 @@ describe('Conv2DBackpropInput (wasm)', () => {
     }
   });
 
+  it('matches the cpu backend with >= 8 input channels (the per-phase convolutions; fewer run col2im)', async () => {
+    const rng = createRng(404);
+    for (let t = 0; t < 20; t++) {
+      const base = randomConvCase(rng);
+      const ci = 8 + rng.int(5);
+      const c: ConvCase = { ...base, xShape: [base.xShape[0], base.xShape[1], base.xShape[2], ci], filterShape: [base.filterShape[0], base.filterShape[1], ci, base.filterShape[3]] };
+      const seed = rng.nextUint32();
+      const { cpu, wasm } = await onBothBackends(() => runBackpropInput(createRng(seed), c));
+      expect(wasm.shapes[0], JSON.stringify(c)).toEqual(c.xShape);
+      expect(maxAbsDiff(wasm.values[0]!, cpu.values[0]!), JSON.stringify(c)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
   it('matches the original wasm kernel, and both strategies agree, on layer-sized cases', async () => {
     await initBackend({ backend: 'wasm', fallback: false });
     const zeros = conv2dBackpropInputWith('zeros');
@@ -61,17 +74,37 @@ describe('Conv2DBackpropInput (wasm)', () => {
     }
   });
 
-  it('the zero-insertion strategy matches the cpu backend on random cases', async () => {
-    const zeros = conv2dBackpropInputWith('zeros');
+  it.each(['zeros', 'uniform-phase'] as const)('the %s strategy matches the cpu backend on random cases', async (strategy) => {
+    const kernel = conv2dBackpropInputWith(strategy);
     const rng = createRng(303);
     for (let t = 0; t < 20; t++) {
       const c = randomConvCase(rng);
       const seed = rng.nextUint32();
       const { cpu } = await onBothBackends(() => runBackpropInput(createRng(seed), c));
       const { dy, filter } = inputsOf(createRng(seed), c);
-      const got = callOnWasm(zeros as never, { dy, filter }, attrsOf(c) as never);
+      const got = callOnWasm(kernel as never, { dy, filter }, attrsOf(c) as never);
       tf.dispose([dy, filter]);
       expect(maxAbsDiff(got.values, cpu.values[0]!), JSON.stringify(c)).toBeLessThanOrEqual(1e-4);
+    }
+  });
+
+  it('the exact phases give the same numbers as the padded phase filter (only zero products are dropped)', async () => {
+    await initBackend({ backend: 'wasm', fallback: false });
+    const uniform = conv2dBackpropInputWith('uniform-phase');
+    const exact = conv2dBackpropInputWith('phase');
+    const cases: ConvCase[] = [
+      ...LAYER_CASES,
+      { xShape: [3, 28, 28, 32], filterShape: [3, 3, 32, 64], strides: [2, 2], pad: 'same' },
+      { xShape: [2, 9, 11, 3], filterShape: [3, 5, 3, 4], strides: [3, 2], pad: 'valid' },
+      { xShape: [2, 10, 10, 2], filterShape: [1, 1, 2, 4], strides: [2, 2], pad: 'valid' },
+    ];
+    for (const c of cases) {
+      const { dy, filter } = inputsOf(createRng(5), c);
+      const a = callOnWasm(uniform as never, { dy, filter }, attrsOf(c) as never);
+      const b = callOnWasm(exact as never, { dy, filter }, attrsOf(c) as never);
+      tf.dispose([dy, filter]);
+      expect(b.shape, JSON.stringify(c)).toEqual(c.xShape);
+      expect(maxAbsDiff(a.values, b.values), JSON.stringify(c)).toBeLessThanOrEqual(2e-6);
     }
   });
 
@@ -100,11 +133,13 @@ describe('Conv2DBackpropInput (wasm)', () => {
     tf.dispose(runBackpropInput(createRng(1), cases[0]!));
     const before = liveCount();
     for (const c of cases) tf.dispose(tf.tidy(() => runBackpropInput(createRng(2), c)));
-    const zeros = conv2dBackpropInputWith('zeros');
-    for (const c of cases) {
-      const { dy, filter } = inputsOf(createRng(2), c);
-      callOnWasm(zeros as never, { dy, filter }, attrsOf(c) as never);
-      tf.dispose([dy, filter]);
+    for (const strategy of ['zeros', 'uniform-phase'] as const) {
+      const kernel = conv2dBackpropInputWith(strategy);
+      for (const c of cases) {
+        const { dy, filter } = inputsOf(createRng(2), c);
+        callOnWasm(kernel as never, { dy, filter }, attrsOf(c) as never);
+        tf.dispose([dy, filter]);
+      }
     }
     expect(liveCount()).toEqual(before);
   });

@@ -3,7 +3,7 @@ import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { WASM_KERNEL_NAMES, installedWasmKernels, originalKernel, registerWasmKernels } from './register.js';
 
-const REPLACED = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad'];
+const REPLACED = ['Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'MaxPoolGrad', 'Sum'];
 const ADDED = ['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
 
 describe('registerWasmKernels', () => {

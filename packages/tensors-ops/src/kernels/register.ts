@@ -7,13 +7,20 @@
  * | kernel                               | what                                                          |
  * |--------------------------------------|---------------------------------------------------------------|
  * | Conv2DBackpropFilter                 | new: im2col + one XNNPACK GEMM (per chunk of images)          |
- * | Conv2DBackpropInput                  | replaced: sub-pixel (phase) decomposition, one convolution    |
+ * | Conv2DBackpropInput                  | replaced: one exact convolution per sub-pixel phase; for < 8  |
+ * |                                      | input channels one product + col2im                           |
  * | BatchMatMul                          | replaced: transposes and batches as plain XNNPACK products    |
  * | _FusedMatMul                         | replaced: same, keeping bias/activation (and fixing its bias) |
  * | UnsortedSegmentSum                   | new: ScatterNd (ids in range), else bridged through the cpu   |
  * | DepthwiseConv2dNativeBackpropFilter  | new: one pass on the WASM heap (cpu bridge for dilations)     |
  * | DepthwiseConv2dNativeBackpropInput   | new: one pass on the WASM heap (cpu bridge for dilations)     |
  * | MaxPoolGrad                          | replaced (wrong for windows <= 0): one pass on the WASM heap  |
+ * | Sum                                  | replaced for leading reduced axes (bias/batch-norm gradients, |
+ * |                                      | C >= 8): one row-by-row pass, no Transpose; bit-identical     |
+ * | Identity, Cast (same dtype)          | replaced: share the input's buffer instead of copying it      |
+ *
+ * Not a kernel: the gradient of FusedBatchNorm (tf.batchNorm) is also replaced, with one that broadcasts
+ * instead of tiling (bit-identical), by ./fused-batch-norm-grad.ts, registered from ../tf.ts.
  */
 import { batchMatMul } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
@@ -23,7 +30,9 @@ import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.
 import { fusedMatMul } from './fused-mat-mul.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { installWasmKernel } from './shared.js';
+import { sum } from './sum.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
+import { castView, identityView } from './views.js';
 
 export { installedWasmKernels, originalKernel } from './shared.js';
 
@@ -37,6 +46,9 @@ export const WASM_KERNEL_NAMES = [
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
   'MaxPoolGrad',
+  'Sum',
+  'Identity',
+  'Cast',
 ] as const;
 
 let done = false;
@@ -52,5 +64,8 @@ export function registerWasmKernels(): void {
   installWasmKernel('DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dBackpropFilter);
   installWasmKernel('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInput);
   installWasmKernel('MaxPoolGrad', maxPoolGrad);
+  installWasmKernel('Sum', sum);
+  installWasmKernel('Identity', identityView);
+  installWasmKernel('Cast', castView);
   done = true;
 }

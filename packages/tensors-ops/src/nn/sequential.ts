@@ -1,3 +1,4 @@
+import { fusedConv2dLayer, fusedDenseLayer } from './fused.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
@@ -562,6 +563,17 @@ export class Sequential {
     if (plan.op.kind === 'activation') {
       const y = applyActivation(x, act!);
       return y === x ? tf.clone(x) : y;
+    }
+    if (!ctx.training) {
+      // Inference: conv/dense + bias + linear/relu as one fused kernel (see ./fused.ts); null when it does not apply.
+      const op = plan.op;
+      const fused =
+        op.kind === 'conv2d'
+          ? fusedConv2dLayer(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), op.config, act)
+          : op.kind === 'dense'
+            ? fusedDenseLayer(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), act)
+            : null;
+      if (fused !== null) return fused;
     }
     const z = this.linear(plan, x, ctx);
     return act === null || act.fn === 'linear' ? z : applyActivation(z, act);
