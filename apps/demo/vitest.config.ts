@@ -1,5 +1,5 @@
-// The demo's tests are end-to-end: they build the app, serve it with `vite preview` and drive Debian's chromium
-// with playwright-core. One worker, one file, long timeouts.
+// The demo's tests are end-to-end: they build a page (the demo, or e2e/pool-page), serve it and drive Debian's
+// chromium with playwright-core. One worker, one file at a time, long timeouts.
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.ts';
 

@@ -37,8 +37,9 @@ export interface IntegratedGradientsOptions extends ExplainOptions, PoolOption {
  *  - `batchSize`: most points per model call (default 64); the N * steps path points are built batch by batch.
  *    Results do not depend on it.
  *  - `onProgress(done, total)` in model rows (2N forward rows, then N * steps gradient rows); `signal`.
- *  - `pool`: a tensors-ops Pool (`createPool()`): the batches of path points run on its workers and are summed
- *    here in the same float64 order, so the numbers are those of a single-thread run with the same batchSize.
+ *  - `pool`: a tensors-ops Pool (`createPool()` from `@glassbox/tensors-ops/pool`): the batches of path points
+ *    run on its workers and are summed here in the same float64 order, so the numbers are those of a
+ *    single-thread run with the same batchSize.
  *    Needs a model that can cross a thread (a Sequential, a Classifier, `poolable(f, spec)`); with a plain
  *    function the call runs on the main thread and the pool warns once. Without `batchSize`, a pooled call
  *    uses tensors-ops' `autoBatchSize` (<= 64 rows, within a memory budget, at least 4 batches to share).

@@ -2,7 +2,8 @@
 // worker errors and the fallback for models that cannot cross a thread. The workers run the built
 // @glassbox/tensors-ops (dist), on the same backend as this suite.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createPool, sequential, tf, type Attribution, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
+import { sequential, tf, type Attribution, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
+import { createPool } from '@glassbox/tensors-ops/pool';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '@glassbox/tensors-ops/testing';
 import { integratedGradients } from './integrated-gradients.js';
 import { saliency } from './saliency.js';

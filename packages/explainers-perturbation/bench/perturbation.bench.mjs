@@ -6,6 +6,10 @@
 //    median time on wasm and cpu, and its ratio to the bare forward cost of the same number of rows.
 //    The cpu backend's convolutions are ~35x slower than wasm's, so on cpu the run uses BENCH_CPU_INPUTS
 //    inputs (default 2; BENCH_CPU_INPUTS=32 for the full run, ~5 minutes on an idle 2-core machine) and reports the time extrapolated to 32.
+//    Then the same CNN as a tensors-ops Sequential (same weights) on wasm: occlusion's incremental fast path
+//    (the default for such models) against the full path (incremental: false), runs alternating, with the
+//    largest |difference| of the attributions. BENCH_ONLY=occlusion-incremental runs only this part and
+//    prints it without writing the JSON.
 // 2. KernelSHAP on a 12-feature model with interactions: mean absolute error against exactShapley at 64..1024
 //    model evaluations (samples = evaluations - 2: F(x) and F(b) are the other two), averaged over seeds
 //    and inputs, for the default leverage sampling and for plain Shapley-kernel sampling.
@@ -13,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { tf, initBackend, createRng } from '@glassbox/tensors-ops';
+import { tf, initBackend, createRng, sequential } from '@glassbox/tensors-ops';
 import { occlusion, kernelShap, exactShapley } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -43,7 +47,21 @@ function makeCnn(seed) {
       const h2 = tf.relu(tf.add(tf.conv2d(h1, w2, 2, 'same'), b2));
       return tf.add(tf.matMul(tf.reshape(h2, [x.shape[0], 14 * 14 * 64]), w3), b3);
     });
-  return { f, dispose: () => tf.dispose([w1, b1, w2, b2, w3, b3]) };
+  /** The same network as a tensors-ops Sequential with the same weights (the caller disposes it). */
+  const toSequential = () => {
+    const model = sequential(
+      [
+        { type: 'conv2d', name: 'conv1', filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' },
+        { type: 'conv2d', name: 'conv2', filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' },
+        { type: 'flatten', name: 'flatten' },
+        { type: 'dense', name: 'logits', units: 10 },
+      ],
+      [28, 28, 1],
+    );
+    model.setWeights({ 'conv1/kernel': w1, 'conv1/bias': b1, 'conv2/kernel': w2, 'conv2/bias': b2, 'logits/kernel': w3, 'logits/bias': b3 });
+    return model;
+  };
+  return { f, toSequential, dispose: () => tf.dispose([w1, b1, w2, b2, w3, b3]) };
 }
 
 async function timeIt(fn) {
@@ -99,6 +117,57 @@ async function benchOcclusion(backend, inputs, reps) {
     medianMsExtrapolatedTo32Inputs: Math.round((m / rows) * 32 * (1 + windows)),
     allRunsMs: occ.map((v) => Math.round(v)),
     allForwardRunsMs: fwd.map((v) => Math.round(v)),
+  };
+}
+
+/** Occlusion on the CNN as a Sequential: the incremental fast path against the full path, on one backend. */
+async function benchOcclusionIncremental(backend, inputs, reps) {
+  await initBackend({ backend, fallback: false });
+  const cnn = makeCnn(1234);
+  const model = cnn.toSequential();
+  const pixels = createRng(99).uniformArray(32 * 784, 0, 1);
+  const x = tf.tensor4d(pixels.subarray(0, inputs * 784), [inputs, 28, 28, 1]);
+  const options = { window: [4, 4, 1], strides: [2, 2, 1], batchSize: 64, target: 3 };
+  const run = async (incremental) => {
+    const t0 = performance.now();
+    const r = await occlusion(model, x, { ...options, incremental });
+    const ms = performance.now() - t0;
+    const values = r.attributions.dataSync().slice();
+    r.attributions.dispose();
+    return { ms, values };
+  };
+  await run(true);
+  await run(false);
+  const inc = [];
+  const full = [];
+  let maxAbsDiff = 0;
+  let maxAbsAttribution = 0;
+  for (let r = 0; r < reps; r++) {
+    const a = await run(true);
+    const b = await run(false);
+    inc.push(a.ms);
+    full.push(b.ms);
+    for (let i = 0; i < a.values.length; i++) {
+      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a.values[i] - b.values[i]));
+      maxAbsAttribution = Math.max(maxAbsAttribution, Math.abs(b.values[i]));
+    }
+    log(`occlusion ${backend} Sequential: run ${r + 1}/${reps}: incremental ${inc[r].toFixed(0)} ms, full ${full[r].toFixed(0)} ms`);
+  }
+  tf.dispose(x);
+  model.dispose();
+  cnn.dispose();
+  return {
+    inputs,
+    modelRows: inputs * (1 + 13 * 13),
+    repetitions: reps,
+    incrementalMedianMs: Math.round(median(inc)),
+    fullMedianMs: Math.round(median(full)),
+    speedup: Number((median(full) / median(inc)).toFixed(2)),
+    pairedSpeedupMedian: Number(median(full.map((v, k) => v / inc[k])).toFixed(2)),
+    maxAbsDiff,
+    maxAbsAttribution,
+    allIncrementalRunsMs: inc.map((v) => Math.round(v)),
+    allFullRunsMs: full.map((v) => Math.round(v)),
   };
 }
 
@@ -169,6 +238,10 @@ async function benchKernelShap() {
 }
 
 // ---------------------------------------------------------------- run
+if (process.env.BENCH_ONLY === 'occlusion-incremental') {
+  console.log(JSON.stringify(await benchOcclusionIncremental('wasm', 32, Number(process.env.BENCH_REPS ?? 7)), null, 2));
+  process.exit(0);
+}
 const cpuInputs = Number(process.env.BENCH_CPU_INPUTS ?? 2);
 const result = {
   generatedAt: new Date().toISOString(),
@@ -185,13 +258,22 @@ const result = {
     note: 'ratioToForward = median occlusion time / median time of the same number of bare model rows in batches of 64; pairedRatioMedian = median over runs of (occlusion / the forward run right after it)',
     backends: {},
   },
+  occlusionIncremental: {
+    model: 'the same CNN as a tensors-ops Sequential with the same weights',
+    window: [4, 4, 1],
+    strides: [2, 2, 1],
+    batchSize: 64,
+    note: 'incremental = the default fast path for Sequential CNNs; full = incremental: false (every row runs the whole model); runs alternate; maxAbsDiff = largest |incremental - full| over the attributions',
+    backends: {},
+  },
   kernelShap: null,
 };
 result.occlusion.backends.wasm = await benchOcclusion('wasm', 32, 5);
 result.occlusion.backends.cpu = await benchOcclusion('cpu', cpuInputs, 3);
+result.occlusionIncremental.backends.wasm = await benchOcclusionIncremental('wasm', 32, 7);
 result.kernelShap = await benchKernelShap();
 result.totalSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
 log(`wrote ${outFile}`);
-console.log(JSON.stringify({ occlusion: result.occlusion.backends, kernelShapRatio: result.kernelShap.ratioLeverageToPlain }, null, 2));
+console.log(JSON.stringify({ occlusion: result.occlusion.backends, occlusionIncremental: result.occlusionIncremental.backends, kernelShapRatio: result.kernelShap.ratioLeverageToPlain }, null, 2));

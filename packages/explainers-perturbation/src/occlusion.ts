@@ -2,20 +2,32 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, describe, formatShape, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
 import { optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
 
 export interface OcclusionOptions extends ExplainOptions, PoolOption {
   /** Window size, one integer per non-batch dimension of x, each in 1..that dimension (e.g. [4, 4, 1] for NHWC). Required. */
   window: number[];
   /** Step between window starts, one integer per non-batch dimension, each in 1..that dimension. Default: 1 everywhere. */
   strides?: number[];
+  /**
+   * Use the exact incremental fast path when it applies (default true); false always runs the whole model
+   * on every occluded row. See `occlusion`.
+   */
+  incremental?: boolean;
+}
+
+/** One window position along one dimension. */
+interface Extent {
+  start: number;
+  extent: number;
 }
 
 /**
  * Window start positions and extents along one dimension: starts 0, s, 2s, ... while start <= size - window,
  * then one last window, clipped at the end, when the full windows stop short of the end.
  */
-export function windowStarts(size: number, window: number, stride: number): { start: number; extent: number }[] {
-  const out: { start: number; extent: number }[] = [];
+export function windowStarts(size: number, window: number, stride: number): Extent[] {
+  const out: Extent[] = [];
   let start = 0;
   for (; start < size - window + 1; start += stride) out.push({ start, extent: window });
   const last = out[out.length - 1]!;
@@ -69,10 +81,25 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  *   - `baseline`: number or tensor broadcastable to x; default 0.
  *   - `target`: output column, one for all rows or one per row; optional when f returns [N] or [N, 1].
  *   - `batchSize` (default 64), `onProgress(done, total)` in model rows, `signal` (abort between batches).
- *   - `pool`: a tensors-ops Pool (`createPool()`): the workers rebuild the occluded rows from x, the baseline
- *     and the window list and run the model; the scores come back in batch order, so the result is the same
- *     numbers as one thread with the same batchSize. Needs a model that can cross a thread (a Sequential, a
- *     Classifier, `poolable(f, spec)`); with a plain function the call runs here and the pool warns once.
+ *   - `pool`: a tensors-ops Pool (`createPool()` from `@glassbox/tensors-ops/pool`): the workers rebuild the
+ *     occluded rows from x, the baseline and the window list and run the model; the scores come back in batch
+ *     order, so the result is the same numbers as one thread with the same batchSize. Needs a model that can
+ *     cross a thread (a Sequential, a Classifier, `poolable(f, spec)`); with a plain function the call runs
+ *     here and the pool warns once. When the incremental fast path applies it runs on the calling thread and
+ *     the pool is not used: computing its rows here is cheaper than shipping them to the workers.
+ *   - `incremental` (default true): an exact incremental fast path for convolutional networks. It applies
+ *     when f is a tensors-ops `Sequential` (or a models-classifier `Classifier`, whose `network` is one), the
+ *     rows of x are [H, W, C] images of the model's input shape, and the model starts with a "local prefix"
+ *     of layers whose output pixel depends only on a window of their input: conv2d (any strides and
+ *     dilations, 'valid' or 'same' zero padding), max/avg pooling with 'valid' padding (or 'same' when it pads
+ *     nothing), batchNorm, dropout and activation layers, with elementwise activations (not softmax or
+ *     logSoftmax), followed by at least one other layer (flatten, dense, ...). The prefix activations of x are
+ *     then computed once per image, and for each occluded row each prefix layer recomputes only the outputs
+ *     whose receptive field meets the changed region (on the crop of its input they read, with the changed
+ *     values pasted in); the rest of the model runs on the patched activation. The scores, and so the
+ *     attributions, equal the full path's up to float rounding. Rows are batched by window position (at most
+ *     `batchSize` rows per model call) and `onProgress` counts the same model rows. When it does not apply, or
+ *     with `incremental: false`, every occluded row runs the whole model.
  * @returns attributions with x's shape (the caller disposes them).
  *
  * @example
@@ -90,6 +117,10 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
   const { n, rowShape, rowSize } = p;
   const window = checkWindowArg(opts.window, 'options.window', rowShape, where);
   const strides = opts.strides === undefined ? rowShape.map(() => 1) : checkWindowArg(opts.strides, 'options.strides', rowShape, where);
+  if (opts.incremental !== undefined && typeof opts.incremental !== 'boolean') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.incremental must be a boolean, got ${describe(opts.incremental)}`);
+  }
+  const fast = opts.incremental === false ? null : planIncremental(f, rowShape);
 
   // Windows as lists of flat element indices of one row.
   const perDim = rowShape.map((size, d) => windowStarts(size, window[d]!, strides[d]!));
@@ -123,31 +154,47 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
   }
   const w = windows.length;
   const per = w + 1;
-  let recipe: RowRecipe | undefined;
-  if (p.pool !== null) {
-    const offsets = new Int32Array(w + 1);
-    for (let k = 0; k < w; k++) offsets[k + 1] = offsets[k]! + windows[k]!.length;
-    const members = new Int32Array(offsets[w]!);
-    for (let k = 0; k < w; k++) members.set(windows[k]!, offsets[k]!);
-    recipe = { kind: 'windows', rowShape, x: p.x, baseline: p.b, offsets, members };
-  }
-  const scores = await scoreRows(
-    p.forward,
-    {
-      rows: n * per,
-      rowShape,
-      inputOf: (r) => Math.floor(r / per),
-      fill: (r, out, offset) => {
-        const i = Math.floor(r / per);
-        const k = (r % per) - 1;
-        const start = i * rowSize;
-        out.set(p.x.subarray(start, start + rowSize), offset);
-        if (k >= 0) for (const e of windows[k]!) out[offset + e] = p.b[start + e]!;
+  let scores: Float64Array;
+  if (fast !== null) {
+    // Window k is the product of positions (a, b, c) of the three dimensions, the last one fastest.
+    const rects = new Int32Array(w * 6);
+    const [rowsAt, colsAt, chansAt] = perDim as [Extent[], Extent[], Extent[]];
+    for (let k = 0; k < w; k++) {
+      const a = rowsAt[Math.floor(k / (colsAt.length * chansAt.length))]!;
+      const b = colsAt[Math.floor(k / chansAt.length) % colsAt.length]!;
+      const c = chansAt[k % chansAt.length]!;
+      rects.set([a.start, a.extent, b.start, b.extent, c.start, c.extent], k * 6);
+    }
+    const geometry: OcclusionWindows = { count: w, rects };
+    // The pool is not used: the incremental rows are cheaper to compute here than to ship to workers.
+    scores = await incrementalOcclusionScores(fast, p, geometry, scoreContext(where, opts, n, p.batchSize, { ...p, pool: null }));
+  } else {
+    let recipe: RowRecipe | undefined;
+    if (p.pool !== null) {
+      const offsets = new Int32Array(w + 1);
+      for (let k = 0; k < w; k++) offsets[k + 1] = offsets[k]! + windows[k]!.length;
+      const members = new Int32Array(offsets[w]!);
+      for (let k = 0; k < w; k++) members.set(windows[k]!, offsets[k]!);
+      recipe = { kind: 'windows', rowShape, x: p.x, baseline: p.b, offsets, members };
+    }
+    scores = await scoreRows(
+      p.forward,
+      {
+        rows: n * per,
+        rowShape,
+        inputOf: (r) => Math.floor(r / per),
+        fill: (r, out, offset) => {
+          const i = Math.floor(r / per);
+          const k = (r % per) - 1;
+          const start = i * rowSize;
+          out.set(p.x.subarray(start, start + rowSize), offset);
+          if (k >= 0) for (const e of windows[k]!) out[offset + e] = p.b[start + e]!;
+        },
+        recipe,
       },
-      recipe,
-    },
-    scoreContext(where, opts, n, p.batchSize, p),
-  );
+      scoreContext(where, opts, n, p.batchSize, p),
+    );
+  }
   const attr = new Float32Array(n * rowSize);
   const sums = new Float64Array(rowSize);
   for (let i = 0; i < n; i++) {

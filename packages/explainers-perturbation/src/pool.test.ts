@@ -1,7 +1,8 @@
 // Pooled execution (options.pool) of occlusion and KernelSHAP: the same numbers as one thread, for 1 and 2
 // workers; aborts and leaks. The workers run the built @glassbox/tensors-ops (dist) on this suite's backend.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createPool, createRng, sequential, tf, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
+import { createRng, sequential, tf, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
+import { createPool } from '@glassbox/tensors-ops/pool';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
 import { occlusion } from './occlusion.js';
 import { kernelShap } from './kernel-shap.js';
@@ -57,11 +58,24 @@ describeBackends('pooled perturbation explainers', (backend) => {
   });
 
   it('occlusion: identical with 1 and 2 workers (overlapping and clipped windows, per-row targets)', async () => {
-    const options = { window: [3, 3, 1], strides: [2, 2, 1], target: [0, 3, 1], baseline, batchSize: 7 };
+    // incremental: false, else this CNN takes the incremental fast path, which does not use the pool.
+    const options = { window: [3, 3, 1], strides: [2, 2, 1], target: [0, 3, 1], baseline, batchSize: 7, incremental: false };
     const single = await values(() => occlusion(model, x, options));
     for (const workers of [1, 2] as const) {
       expect(await expectNoLeaks(() => values(() => occlusion(model, x, { ...options, pool: pools[workers]! }))), `${workers} workers`).toEqual(single);
     }
+  });
+
+  it('occlusion with the incremental fast path runs on the calling thread: the pool is not used, the same numbers', async () => {
+    const options = { window: [3, 3, 1], strides: [2, 2, 1], target: [0, 3, 1], baseline, batchSize: 7 };
+    const single = await values(() => occlusion(model, x, options));
+    const full = await values(() => occlusion(model, x, { ...options, incremental: false }));
+    single.forEach((v, i) => expect(Math.abs(v - full[i]!)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(full[i]!)));
+    await pools[2]!.idle();
+    const before = pools[2]!.stats();
+    expect(await expectNoLeaks(() => values(() => occlusion(model, x, { ...options, pool: pools[2]! })))).toEqual(single);
+    expect(pools[2]!.stats().batchesPerWorker).toEqual(before.batchesPerWorker);
+    expect(pools[2]!.stats().jobs).toBe(before.jobs);
   });
 
   it('kernelShap: identical with 1 and 2 workers (sampled and enumerated coalitions)', async () => {
@@ -88,6 +102,7 @@ describeBackends('pooled perturbation explainers', (backend) => {
           target: 1,
           batchSize: 4,
           pool: pools[2]!,
+          incremental: false,
           signal: controller.signal,
           onProgress: (done) => {
             seen.push(done);

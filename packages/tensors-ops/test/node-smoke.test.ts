@@ -2,7 +2,6 @@
 // broken in Node. These tests run the BUILT package in a plain `node` child process.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -45,6 +44,45 @@ describe('the built package in plain Node ESM', () => {
     expect(last.shape).toEqual([2, 8, 8, 1]);
     expect(last.gw).toEqual([3, 3, 1, 4]);
     expect(last.finite).toBe(1);
+  });
+
+  it("keeps createPool out of the main entry and serves it from '@glassbox/tensors-ops/pool'", () => {
+    const out = runNode(`
+      import * as main from '@glassbox/tensors-ops';
+      import * as poolEntry from '@glassbox/tensors-ops/pool';
+      const pool = await poolEntry.createPool({ workers: 1, backend: 'cpu' });
+      const info = pool.workerInfo.map((i) => i.backend);
+      const branded = main.isPool(pool);
+      await pool.close();
+      console.log(JSON.stringify({
+        mainHasCreatePool: 'createPool' in main,
+        mainHasPool: 'Pool' in main,
+        helpers: ['isPool', 'resolvePool', 'autoBatchSize', 'estimateRowBytes', 'poolable'].every((k) => typeof main[k] === 'function'),
+        poolExports: Object.keys(poolEntry).sort(),
+        info,
+        branded,
+        closed: pool.closed,
+      }));
+    `);
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual({
+      mainHasCreatePool: false,
+      mainHasPool: false,
+      helpers: true,
+      poolExports: ['Pool', 'createPool', 'isPool'],
+      info: ['cpu'],
+      branded: true,
+      closed: true,
+    });
+  });
+
+  it('starts a pool from `node --input-type=module -e` (the workers must not inherit --input-type)', () => {
+    const script = `
+      import { createPool } from '@glassbox/tensors-ops/pool';
+      const pool = await createPool({ workers: 1, backend: 'cpu' });
+      console.log(pool.liveWorkers());
+      await pool.close();`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: pkgRoot, encoding: 'utf8', env: { ...process.env, GLASSBOX_BACKEND: '' } });
+    expect(out.trim()).toBe('1');
   });
 
   it('exposes the testing entry point and the GlassboxError class', () => {

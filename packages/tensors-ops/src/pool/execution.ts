@@ -2,12 +2,14 @@
 import { GlassboxError, describe } from '../errors.js';
 import type { Predictable } from '../contract/types.js';
 import { describePoolModel, type PoolModel } from './model.js';
-import { isPool, type Pool, type PoolJob } from './pool.js';
+import { isPool } from './brand.js';
+// Types only: this module is part of the main entry, which must not load pool.ts (and its worker script).
+import type { Pool, PoolJob } from './pool.js';
 
 /** The option every poolable explainer accepts. */
 export interface PoolOption {
   /**
-   * A pool from `createPool()`: the explainer's batches run on its workers and are merged in batch order, so the
+   * A pool from `createPool()` (`@glassbox/tensors-ops/pool`): the explainer's batches run on its workers and are merged in batch order, so the
    * result is the same numbers as without it. Needs a model the pool can rebuild in a worker (a tensors-ops
    * Sequential, a Classifier, or `poolable(f, spec)`); with a plain function the call runs on the main thread
    * and the pool warns once.
@@ -33,7 +35,7 @@ export interface PoolExecution {
 export function resolvePool(pool: unknown, f: Predictable, where: string): PoolExecution | null {
   if (pool === undefined || pool === null) return null;
   if (!isPool(pool)) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.pool must be a Pool from createPool(), got ${describe(pool)}`);
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.pool must be a Pool from createPool() (@glassbox/tensors-ops/pool), got ${describe(pool)}`);
   }
   if (pool.closed) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.pool has been closed`);

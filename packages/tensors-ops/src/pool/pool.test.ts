@@ -8,7 +8,9 @@ import { createRng } from '../rng.js';
 import { sequential, type Sequential } from '../nn/sequential.js';
 import { selectTarget } from '../contract/select-target.js';
 import { expectGlassboxError, expectNoLeaks } from '../testing/index.js';
-import { autoBatchSize, createPool, describePoolModel, estimateRowBytes, isPool, poolable, resolvePool, type Pool, type PoolJob, type PoolModel } from './index.js';
+// createPool comes from the opt-in entry ('@glassbox/tensors-ops/pool'); the rest from the main entry.
+import { createPool, isPool as isPoolOfPoolEntry, type Pool, type PoolJob } from './index.js';
+import { autoBatchSize, describePoolModel, estimateRowBytes, isPool, poolable, resolvePool, type PoolModel } from '../index.js';
 
 const fixture = new URL('./fixtures/linear-model.mjs', import.meta.url).href;
 
@@ -81,6 +83,11 @@ describe('createPool', () => {
 
   it('starts one thread per worker, sized by options.workers, and reports their backend', async () => {
     expect(isPool(pool)).toBe(true);
+    expect(isPoolOfPoolEntry(pool)).toBe(true);
+    // The brand is a registered symbol, so a Pool is recognised without importing pool.ts (and across copies).
+    expect((pool as unknown as Record<symbol, unknown>)[Symbol.for('glassbox.pool')]).toBe(true);
+    expect(isPool({ [Symbol.for('glassbox.pool')]: true })).toBe(true);
+    expect(isPool({ run: () => undefined, closed: false })).toBe(false);
     expect(pool.size).toBe(2);
     expect(pool.liveWorkers()).toBe(2);
     expect(poolTids).toHaveLength(2);
@@ -230,7 +237,7 @@ describe('createPool', () => {
       const described = describePoolModel(classifier);
       expect('spec' in described && described.spec.kind).toBe('sequential');
       expect(warnings).toHaveLength(1);
-      expect(() => resolvePool(4, model, 'saliency')).toThrow(/options\.pool must be a Pool from createPool\(\), got 4/);
+      expect(() => resolvePool(4, model, 'saliency')).toThrow(/options\.pool must be a Pool from createPool\(\) \(@glassbox\/tensors-ops\/pool\), got 4/);
     } finally {
       await quiet.close();
     }

@@ -8,6 +8,9 @@ import { GlassboxError, abortError, describe } from '../errors.js';
 import type { BackendName } from '../backend.js';
 import type { PoolModel } from './model.js';
 import type { BatchResult, FromWorker, PoolOp, RowRecipe, SerializedError, ToWorker, WorkerInfo } from './types.js';
+import { POOL_BRAND } from './brand.js';
+
+export { isPool } from './brand.js';
 
 /** Options of `createPool`. */
 export interface PoolOptions {
@@ -88,18 +91,11 @@ interface Running {
   reject(e: unknown): void;
 }
 
-const POOL_BRAND = Symbol.for('glassbox.pool');
-
 const isNode =
   typeof process !== 'undefined' &&
   process.versions?.node != null &&
   typeof (globalThis as { window?: unknown }).window === 'undefined' &&
   typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
-
-/** True for a Pool made by createPool (also across duplicated copies of this package). */
-export function isPool(value: unknown): value is Pool {
-  return value != null && typeof value === 'object' && (value as Record<symbol, unknown>)[POOL_BRAND] === true;
-}
 
 function reconstruct(e: SerializedError, where: string, worker: number): Error {
   if (e.name === 'GlassboxError' && typeof e.code === 'string') {
@@ -114,12 +110,16 @@ function reconstruct(e: SerializedError, where: string, worker: number): Error {
 }
 
 async function nodeWorkerUrl(): Promise<URL> {
-  const own = new URL('./worker.js', import.meta.url);
+  // Not written as the literal `new URL('./worker.js', import.meta.url)`: bundlers would copy the unbundled
+  // worker file into browser builds as an asset (the browser branch of spawn() has the literal they bundle).
+  const file = './worker.js';
+  const own = new URL(file, import.meta.url);
   const fsName = 'node:fs';
   const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs');
   if (own.protocol === 'file:' && fs.existsSync(own)) return own;
   // Running from the TypeScript sources (vitest): the worker runs the built package next to them.
-  const built = new URL('../../dist/pool/worker.js', import.meta.url);
+  const fromSources = '../../dist/pool/worker.js';
+  const built = new URL(fromSources, import.meta.url);
   if (fs.existsSync(built)) return built;
   throw new GlassboxError(
     'BACKEND_UNAVAILABLE',
@@ -267,7 +267,10 @@ export class Pool {
       const url = await nodeWorkerUrl();
       const wtName = 'node:worker_threads';
       const wt = (await import(/* @vite-ignore */ wtName)) as typeof import('node:worker_threads');
-      const w = new wt.Worker(url, { name: `glassbox-pool-${index}` });
+      // Workers inherit the parent's execArgv, and Node refuses `--input-type` (as in `node --input-type=module
+      // -e '...'`) for a worker file: leave it out.
+      const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+      const w = new wt.Worker(url, { name: `glassbox-pool-${index}`, execArgv });
       w.on('message', onMessage);
       w.on('error', (e) => {
         slot.lastError = e;
@@ -428,7 +431,8 @@ export class Pool {
     const wasAlive = slot.alive;
     slot.alive = false;
     if (slot.stopping || !wasAlive) return;
-    const why = `exit code ${code ?? 'unknown'}${slot.lastError !== undefined ? `: ${(slot.lastError as Error)?.message ?? String(slot.lastError)}` : ''}`;
+    // code null: a browser worker, which has no exit code; its death is an uncaught error.
+    const why = `${code === null ? 'uncaught error' : `exit code ${code}`}${slot.lastError !== undefined ? `: ${(slot.lastError as Error)?.message ?? String(slot.lastError)}` : ''}`;
     if (slot.onExitDuringStart !== undefined) {
       slot.onExitDuringStart(why);
       return;
@@ -580,9 +584,26 @@ export class Pool {
  * models-classifier `Classifier`, or any model marked with `poolable(f, { module, export, args, weights })`.
  * A plain function cannot cross a thread: the explainer then runs on the main thread and the pool warns once.
  *
- * In Node the workers are `worker_threads`, in browsers module Web Workers (bundlers pick the worker file up
- * through `new Worker(new URL('./worker.js', import.meta.url))`). Each worker loads the built package
- * (`dist/pool/worker.js`).
+ * This lives in the opt-in entry `@glassbox/tensors-ops/pool` (not in the main entry), because it references the
+ * worker script: an app that imports only `@glassbox/tensors-ops` gets no worker bundle.
+ *
+ * In Node the workers are `worker_threads` running the built package (`dist/pool/worker.js`). In browsers they
+ * are module Web Workers: bundlers (Vite, webpack) find the worker through the literal
+ * `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` and emit it as a bundle of its own;
+ * each worker starts its WASM backend from the `.wasm` files the bundler emitted next to it. The default number
+ * of workers is `navigator.hardwareConcurrency`. A browser has no exit event for a worker: an uncaught error in
+ * a worker counts as its death (the job rejects with BACKEND_UNAVAILABLE, as in Node).
+ *
+ * Threads in a cross-origin isolated page: there (SharedArrayBuffer available) the WASM backend would pick its
+ * threaded build in every worker, each starting its own pthread workers from a Blob of the backend's source,
+ * which oversubscribes the cores (workers x threads) and breaks when the app's bundler compresses the worker
+ * bundle ("ReferenceError: e is not defined"). The pool's workers therefore always run the single-threaded SIMD
+ * build, one thread each: the workers are the parallelism, and `workerInfo[i].threads` is 1. The page's own
+ * backend is unaffected (it may run the threaded build through `initBackend({ threads })`); for the conv and
+ * dense layers of the end-to-end test in chromium (apps/demo's e2e/pool.e2e.test.ts), the pooled results are
+ * identical to the main thread's on the threaded build with 2 threads. The isolated page also gives the pool a
+ * SharedArrayBuffer cancel flag, so that after an abort the workers skip the batches already queued instead of
+ * computing them; without isolation they stop after the batches already sent to them (at most `inflight` each).
  *
  * @param options `workers` (default GLASSBOX_WORKERS, else the number of cores), `backend` (default
  *   GLASSBOX_BACKEND, else 'wasm'), `inflight` (default 2), `onWarning` (default console.warn).
@@ -591,6 +612,9 @@ export class Pool {
  *
  * @example
  * ```ts
+ * import { createPool } from '@glassbox/tensors-ops/pool';
+ * import { integratedGradients } from '@glassbox/explainers-gradient';
+ *
  * const pool = await createPool();                         // one worker per core
  * try {
  *   const { attributions } = await integratedGradients(model, images, { target: 3, steps: 64, pool });

@@ -148,6 +148,12 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'init': {
       if (msg.cancel !== undefined) cancelled = new Int32Array(msg.cancel);
       try {
+        // One thread per worker, always: the pool's workers are its parallelism. In a cross-origin isolated page
+        // the WASM backend would otherwise load its threaded build here too, and every worker would start its
+        // own pthread workers (oversubscribing the cores) from a Blob of the backend's factory source, which
+        // breaks when an app's bundler compresses the worker bundle ("ReferenceError: e is not defined").
+        // See createPool's doc comment (pool.ts).
+        tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
         const info = await initBackend({ backend: msg.backend as BackendName | undefined, fallback: false });
         port.post({ type: 'ready', info: { ...info, threadId } });
       } catch (e) {
