@@ -151,13 +151,35 @@ export function poolable<T extends Predictable>(f: T, spec: ModuleModelSpec): T 
   return wrapped;
 }
 
+/**
+ * Descriptions of Sequentials already described, with the data ids of the weights they were made from. Reading
+ * and hashing the weights costs ~3 ms for a small CNN, more than a whole pooled saliency batch, so an explainer
+ * call reuses the description while the model holds the same weight buffers (tf.Variable.assign and
+ * setWeights give a variable a new data id, so changed weights are described again).
+ */
+const described = new WeakMap<object, { names: string[]; ids: unknown[]; json: string; model: PoolModel }>();
+
 function describeSequential(m: SequentialLike, where: string): PoolModel {
   if (m.isDisposed === true) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model has been disposed`);
   const json = m.toJSON() as SequentialJSON;
   const weights = m.getWeights();
   try {
+    const names = Object.keys(weights);
+    const ids = names.map((n) => weights[n]!.dataId);
+    const text = JSON.stringify(json);
+    const cached = described.get(m);
+    if (
+      cached !== undefined &&
+      cached.json === text &&
+      cached.names.length === names.length &&
+      cached.names.every((n, i) => n === names[i] && cached.ids[i] === ids[i])
+    ) {
+      return cached.model;
+    }
     const spec: PooledModelSpec = { kind: 'sequential', json, weights: weightsToData(weights, where) };
-    return { spec, key: keyOf(spec) };
+    const model = { spec, key: keyOf(spec) };
+    described.set(m, { names, ids, json: text, model });
+    return model;
   } finally {
     tf.dispose(weights);
   }

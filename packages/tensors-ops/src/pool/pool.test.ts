@@ -147,6 +147,44 @@ describe('createPool', () => {
     tf.dispose([x, expectedY, expectedG]);
   });
 
+  it('reuses the description of an unchanged Sequential and describes it again after its weights change', async () => {
+    const m = sequential([{ type: 'dense', units: 2 }], [3], { seed: 9 });
+    const a = describePoolModel(m);
+    const b = describePoolModel(m);
+    if ('reason' in a || 'reason' in b) throw new Error('not poolable');
+    expect(b).toBe(a); // cached: the same buffers
+    const w = m.getWeights();
+    const kernel = w['dense_0/kernel']!;
+    const doubled = tf.mul(kernel, 2);
+    m.setWeights({ 'dense_0/kernel': doubled }, { allowPartial: true });
+    doubled.dispose();
+    const c = describePoolModel(m);
+    if ('reason' in c) throw new Error('not poolable');
+    expect(c.key).not.toBe(a.key);
+    // The pool computes with the new weights.
+    const x = tf.tensor2d([1, 2, 3], [1, 3]);
+    const want = m.predict(x);
+    const got = new Float32Array(2);
+    await pool.run({
+      where: 'poolTest', model: c, op: 'forward', recipe: { kind: 'rows', rowShape: [3], data: new Float32Array([1, 2, 3]) },
+      total: 1, batchSize: 1, target: undefined, inputs: 1, onBatch: (_s, _e, r) => got.set(r.values),
+    });
+    expect(Array.from(got)).toEqual(Array.from(want.dataSync()));
+    tf.dispose([x, want, ...Object.values(w)]);
+    m.dispose();
+  });
+
+  it('spreads a job of few batches over the workers (one batch each before a second to anyone)', async () => {
+    const described = describePoolModel(model);
+    if ('reason' in described) throw new Error(described.reason);
+    const before = pool.stats().batchesPerWorker.slice();
+    await pool.run({
+      where: 'poolTest', model: described, op: 'forward', recipe: { kind: 'rows', rowShape: [6, 6, 1], data: new Float32Array(2 * 36) },
+      total: 2, batchSize: 1, target: 0, inputs: 2, onBatch: () => undefined,
+    });
+    expect(pool.stats().batchesPerWorker.map((b, i) => b - before[i]!)).toEqual([1, 1]);
+  });
+
   it('rebuilds module models (poolable) in the workers', async () => {
     const data = createRng(6).uniformArray(10 * 6);
     const got = new Float32Array(10 * 3);

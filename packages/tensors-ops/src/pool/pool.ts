@@ -466,9 +466,15 @@ export class Pool {
     if (this.cancel !== null) Atomics.store(this.cancel, 0, id);
   }
 
-  private dispatch(r: Running, slot: Slot): void {
+  /** Fills every worker's queue breadth-first (one batch each, then a second each, ...), so that a job with
+   * few batches still spreads over all workers instead of filling the first worker's queue. */
+  private dispatchAll(r: Running): void {
+    for (let level = 1; level <= this.inflight; level++) for (const slot of this.slots) this.dispatch(r, slot, level);
+  }
+
+  private dispatch(r: Running, slot: Slot, limit = this.inflight): void {
     // Answers still due for a cancelled job occupy the worker's queue too, so they count.
-    while (!r.done && slot.alive && r.next < r.batches && slot.pending.size < this.inflight) {
+    while (!r.done && slot.alive && r.next < r.batches && slot.pending.size < limit) {
       const index = r.next++;
       const start = index * r.job.batchSize;
       const end = Math.min(r.job.total, start + r.job.batchSize);
@@ -561,7 +567,7 @@ export class Pool {
           slot.modelKey = job.model.key;
           slot.thread.post(msg);
         }
-        for (const slot of this.slots) this.dispatch(r, slot);
+        this.dispatchAll(r);
       });
     } catch (e) {
       // A failed job may have left a worker without its model (e.g. the builder threw): rebuild next time.
