@@ -216,10 +216,17 @@ function col2imBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: Tenso
           for (let x = 0; x < kw; x++) {
             const [lo, hi] = colRange[x]!;
             const tap = (y * kw + x) * ci;
-            for (let c = lo; c < hi; c++) {
-              const d = dstRow + (c * sw + x - padLeft) * ci;
-              const s0 = srcRow + c * taps + tap;
-              for (let k = 0; k < ci; k++) dst[d + k] += src[s0 + k]!;
+            if (ci === 1) {
+              // The common case (the gradient to a grey image): one strided add per output column.
+              let d = dstRow + lo * sw + x - padLeft;
+              let s0 = srcRow + lo * taps + tap;
+              for (let c = lo; c < hi; c++, d += sw, s0 += taps) dst[d] += src[s0]!;
+            } else {
+              for (let c = lo; c < hi; c++) {
+                const d = dstRow + (c * sw + x - padLeft) * ci;
+                const s0 = srcRow + c * taps + tap;
+                for (let k = 0; k < ci; k++) dst[d + k] += src[s0 + k]!;
+              }
             }
           }
         }
