@@ -173,12 +173,7 @@ async function init(requested: 'wasm' | 'cpu', threadsWanted: number | undefined
   // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP + COEP headers).
   const threads = threadsWanted ?? (isolated ? Math.min(cores, 8) : 1);
   let warning: string | undefined;
-  // tfjs-backend-wasm caps its XNNPACK thread pool at navigator.hardwareConcurrency / 2 (it assumes two
-  // hyper-threads per core), whatever setThreadsCount asks, so on a 2-core machine it would never use more
-  // than one thread. While the backend starts (its C++ reads the count once, when the module is created),
-  // this worker reports twice the threads it wants, so that the cap lets `threads` through.
-  const shadow = isolated && requested === 'wasm' && threads > 1 && threads > Math.floor(cores / 2);
-  if (shadow) Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
+  // initBackend lifts tfjs-backend-wasm's cap of hardwareConcurrency / 2 threads when more are asked for.
   const info = await initBackend({
     backend: requested,
     threads,
@@ -188,8 +183,6 @@ async function init(requested: 'wasm' | 'cpu', threadsWanted: number | undefined
       warning = m;
       console.warn(m);
     },
-  }).finally(() => {
-    if (shadow) Reflect.deleteProperty(navigator, 'hardwareConcurrency');
   });
   console.info(
     `[demo] backend ${info.backend}, simd ${info.simd}, threads ${info.threads} (asked ${threads}; ${cores} cores; cross-origin isolated ${isolated}; multithread support ${String(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))})`,

@@ -10,8 +10,12 @@ export interface BackendOptions {
   backend?: BackendName;
   /**
    * Threads for the WASM backend. Only the threaded WASM build (a browser page that is cross-origin isolated)
-   * can use more than one; in Node the WASM backend runs on one thread. Default: the browser's
-   * `navigator.hardwareConcurrency`. Must be set before the WASM backend first starts.
+   * can use more than one; in Node the WASM backend runs on one thread. Default: tfjs-backend-wasm's own choice.
+   * tfjs-backend-wasm never starts more than half of
+   * `navigator.hardwareConcurrency` threads, whatever it is asked (it assumes two hyper-threads per core), so
+   * on a 2-core machine it would use one; when more are asked, `initBackend` lifts that cap while the backend
+   * starts (the page's navigator reports twice the threads asked for during the start). Must be set before the
+   * WASM backend first starts; `info.threads` tells what it got.
    */
   threads?: number;
   /** Where the .wasm files are served from: a URL prefix ending in '/' or a map of file name to URL. */
@@ -109,11 +113,14 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
 
   let ok = false;
   let reason = '';
+  const restore = liftThreadCap(options.threads);
   try {
     ok = await tf.setBackend('wasm');
     if (!ok) reason = 'tf.setBackend("wasm") returned false';
   } catch (e) {
     reason = e instanceof Error ? e.message : String(e);
+  } finally {
+    restore();
   }
   if (ok && tf.getBackend() === 'wasm') {
     await tf.ready();
@@ -128,6 +135,28 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   await tf.ready();
   lastInfo = await describeActive(reason);
   return lastInfo;
+}
+
+/**
+ * tfjs-backend-wasm sizes its thread pool as min(asked, floor(navigator.hardwareConcurrency / 2)), reading
+ * navigator.hardwareConcurrency once, when the WASM module starts. When more threads are asked for in a
+ * cross-origin isolated page, the navigator reports twice that number until the start is over (an own property
+ * that shadows the prototype's getter, removed afterwards). Returns the function that restores it.
+ */
+function liftThreadCap(threads: number | undefined): () => void {
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; crossOriginIsolated?: boolean };
+  const nav = g.navigator;
+  const cores = nav?.hardwareConcurrency;
+  if (isNode || threads === undefined || threads < 2 || nav == null || typeof cores !== 'number' || g.crossOriginIsolated !== true) return () => {};
+  if (threads <= Math.floor(cores / 2)) return () => {};
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: threads * 2, configurable: true });
+  } catch {
+    return () => {}; // the backend keeps its cap; info.threads reports what it got
+  }
+  return () => {
+    Reflect.deleteProperty(nav, 'hardwareConcurrency');
+  };
 }
 
 /** What `initBackend` set up last, or null before the first call. */

@@ -59,18 +59,10 @@ const computedBatches = (p: Pool): number => p.stats().batchesPerWorker.reduce((
 const api = {
   /**
    * Starts the page's own backend (threaded WASM with `threads` threads when the page is cross-origin isolated)
-   * and the model. tfjs-backend-wasm caps its threads at hardwareConcurrency / 2, so, as the demo does, the page
-   * reports twice the threads it wants while the backend starts.
+   * and the model (initBackend lifts tfjs-backend-wasm's cap of hardwareConcurrency / 2 threads).
    */
   async setup(threads = 1): Promise<{ backend: BackendInfo; isolated: boolean; cores: number; multithread: boolean }> {
-    const shadow = threads > 1 && threads > Math.floor(navigator.hardwareConcurrency / 2);
-    if (shadow) Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
-    let backend: BackendInfo;
-    try {
-      backend = await initBackend({ fallback: false, threads });
-    } finally {
-      if (shadow) Reflect.deleteProperty(navigator, 'hardwareConcurrency');
-    }
+    const backend = await initBackend({ fallback: false, threads });
     model = sequential(
       [
         { type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
