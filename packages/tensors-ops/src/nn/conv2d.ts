@@ -2,6 +2,7 @@ import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { applyActivation, resolveActivation, type ActivationConfig, type ActivationRef } from './activations.js';
+import { fusedConv2dLayer } from './fused.js';
 import { assertFloatOfRank, checkBias, checkPadding, checkWindowFits, formatShape, optionKey as key, toPair, type Padding } from './common.js';
 
 /** Options of `conv2d`. */
@@ -71,6 +72,10 @@ export function conv2dLinear(x: Tensor, kernel: Tensor, bias: Tensor | null, con
  * @returns float32 [N, H', W', outChannels] that the caller owns.
  * @throws GlassboxError SHAPE_MISMATCH when shapes do not fit, INVALID_ARGUMENT for bad options.
  *
+ * With a linear or relu activation and dilation 1, it runs as one fused kernel (convolution, bias and
+ * activation; see the Sequential's inference mode) whose gradient computes only the parts asked for; the
+ * numbers equal the separate ops up to float rounding.
+ *
  * @example
  * ```ts
  * const y = conv2d(images, kernel, bias, { strides: 2, padding: 'same', activation: 'relu' });
@@ -89,5 +94,5 @@ export function conv2d(x: Tensor, kernel: Tensor, bias?: Tensor | null, options:
   const b = checkBias(bias, kernel.shape[3]!, where);
   const config = resolveConv2DOptions(options, where);
   checkWindowFits(x.shape.slice(1, 3), [kernel.shape[0]!, kernel.shape[1]!], config.dilations, config.padding, 'kernel', where);
-  return tf.tidy(() => applyActivation(conv2dLinear(x, kernel, b, config), config.activation));
+  return tf.tidy(() => fusedConv2dLayer(x, kernel, b, config, config.activation) ?? applyActivation(conv2dLinear(x, kernel, b, config), config.activation));
 }
