@@ -8,7 +8,7 @@
  *                dec_actJ] -> logits (4x4 transposed conv, stride 2) -> output (sigmoid)
  */
 import { GlassboxError, assertNumber, assertOneOf, describe, type LayerSpec } from '@glassbox/tensors-ops';
-import { checkOptions, checkSeed, checkShape, checkUnits } from './internal/checks.js';
+import { checkOptions, checkSeed, checkShape, checkUnits } from '@glassbox/tensors-ops/models';
 
 /** The two families of encoder/decoder. */
 export type Variant = 'mlp' | 'conv';

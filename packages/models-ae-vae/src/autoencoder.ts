@@ -12,7 +12,7 @@ import {
 import { decoderSpecs, encoderSpecs, optionsObject, resolveArchitecture, type ArchitectureOptions, type ResolvedArchitecture } from './architectures.js';
 import { LatentModel } from './latent-model.js';
 import { bernoulliNll, squaredError } from './losses.js';
-import { checkCallback, checkRows, checkSignal } from './internal/checks.js';
+import { checkCallback, checkRows, checkSignal } from '@glassbox/tensors-ops/models';
 
 /** The reconstruction error an autoencoder is trained on. */
 export type ReconstructionLoss = 'bce' | 'mse';

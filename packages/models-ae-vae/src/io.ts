@@ -4,10 +4,10 @@ import { decoderSpecs, encoderSpecs } from './architectures.js';
 import { Autoencoder, resolveAutoencoderOptions } from './autoencoder.js';
 import { AE_VAE_FORMAT } from './latent-model.js';
 import { VAE, resolveVaeOptions } from './vae.js';
-import { countSpecParams } from './internal/param-count.js';
-import { asBadWeights, badWeights, loadDir, loadEncoded, topologyOf, type LoadOptions, type LoadPlan } from './internal/model-io.js';
+import { countSpecParams } from '@glassbox/tensors-ops/models';
+import { asBadWeights, badWeights, loadDir, loadEncoded, topologyOf, type LoadOptions, type LoadPlan } from '@glassbox/tensors-ops/models';
 
-export type { LoadOptions, UrlLoadOptions } from './internal/model-io.js';
+export type { LoadOptions, UrlLoadOptions } from '@glassbox/tensors-ops/models';
 
 /** An autoencoder or a VAE, as `load` returns it (tell them apart by `kind`: 'ae' or 'vae'). */
 export type LatentVariableModel = Autoencoder | VAE;

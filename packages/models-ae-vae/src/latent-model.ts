@@ -12,7 +12,7 @@ import {
   type Variable,
 } from '@glassbox/tensors-ops';
 import type { ResolvedArchitecture, Variant } from './architectures.js';
-import { checkRows } from './internal/checks.js';
+import { checkRows } from '@glassbox/tensors-ops/models';
 
 export const AE_VAE_FORMAT = 'glassbox-ae-vae';
 

@@ -2,7 +2,7 @@ import { GlassboxError, assertOneOf, describe } from '@glassbox/tensors-ops';
 import type { Autoencoder } from './autoencoder.js';
 import type { VAE } from './vae.js';
 import { planLatentModel, type LatentVariableModel } from './io.js';
-import { loadDir, loadUrl, nodeModules, type UrlLoadOptions } from './internal/model-io.js';
+import { loadDir, loadUrl, nodeModules, type UrlLoadOptions } from '@glassbox/tensors-ops/models';
 
 /** Names of the pretrained models shipped in the package's `weights/` folder. */
 export const PRETRAINED_MODELS = ['digits-ae', 'digits-conv-ae', 'digits-vae'] as const;

@@ -3,10 +3,10 @@ import { GlassboxError, describe, isTensor, tf } from '@glassbox/tensors-ops';
 import { Autoencoder } from './autoencoder.js';
 import { VAE } from './vae.js';
 import { bernoulliNll, gaussianKlPerDim, squaredError } from './losses.js';
-import { checkFiniteRows, checkRows } from './internal/checks.js';
-import { resolveTrainOptions, runTraining, type TrainHistory, type TrainOptions, type TrainTask } from './internal/train-loop.js';
+import { checkFiniteRows, checkRows } from '@glassbox/tensors-ops/models';
+import { resolveTrainOptions, runTraining, type TrainHistory, type TrainOptions, type TrainTask } from '@glassbox/tensors-ops/models';
 
-export type { BatchLog, EpochLog, TrainHistory, TrainOptions } from './internal/train-loop.js';
+export type { BatchLog, EpochLog, TrainHistory, TrainOptions } from '@glassbox/tensors-ops/models';
 
 /** Metrics of an autoencoder's training epochs besides the loss: the mean squared error per pixel. */
 export type AutoencoderMetric = 'mse';

@@ -4,7 +4,7 @@ import { decoderSpecs, encoderSpecs, optionsObject, resolveArchitecture, type Ar
 import { resolveEvaluateOptions, type LatentEvaluateOptions } from './autoencoder.js';
 import { LatentModel } from './latent-model.js';
 import { bernoulliNll, gaussianKlPerDim } from './losses.js';
-import { checkRows } from './internal/checks.js';
+import { checkRows } from '@glassbox/tensors-ops/models';
 
 /** Options of `vae`. */
 export interface VaeOptions extends ArchitectureOptions {

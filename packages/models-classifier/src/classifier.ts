@@ -15,7 +15,7 @@ import {
   type SequentialJSON,
   type SplitModel,
 } from '@glassbox/tensors-ops';
-import { checkCallback, checkOptions, checkRate, checkRows, checkSeed, checkShape, checkSignal, checkUnits } from './internal/checks.js';
+import { checkCallback, checkOptions, checkRate, checkRows, checkSeed, checkShape, checkSignal, checkUnits } from '@glassbox/tensors-ops/models';
 
 /** How a classifier was built: the CNN or MLP of this package, or from your own layer specs. */
 export type ClassifierVariant = 'cnn' | 'mlp' | 'custom';

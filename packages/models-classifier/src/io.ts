@@ -20,11 +20,11 @@ import {
   resolveMlpOptions,
   type ClassifierVariant,
 } from './classifier.js';
-import { checkSeed } from './internal/checks.js';
-import { countSpecParams } from './internal/param-count.js';
-import { asBadWeights, badWeights, loadDir, loadEncoded, topologyOf, type LoadOptions, type LoadPlan } from './internal/model-io.js';
+import { checkSeed } from '@glassbox/tensors-ops/models';
+import { countSpecParams } from '@glassbox/tensors-ops/models';
+import { asBadWeights, badWeights, loadDir, loadEncoded, topologyOf, type LoadOptions, type LoadPlan } from '@glassbox/tensors-ops/models';
 
-export type { LoadOptions, UrlLoadOptions } from './internal/model-io.js';
+export type { LoadOptions, UrlLoadOptions } from '@glassbox/tensors-ops/models';
 
 const VARIANTS: readonly ClassifierVariant[] = ['cnn', 'mlp', 'custom'];
 

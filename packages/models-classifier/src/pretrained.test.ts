@@ -4,7 +4,7 @@ import { tf } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectTensorClose } from '@glassbox/tensors-ops/testing';
 import { loadDigits } from '@glassbox/datasets';
 import { planClassifier } from './io.js';
-import { loadUrl } from './internal/model-io.js';
+import { loadUrl } from '@glassbox/tensors-ops/models';
 import { PRETRAINED_CLASSIFIERS, loadPretrained } from './pretrained.js';
 
 const weightsDir = new URL('../weights/digits-cnn/', import.meta.url);

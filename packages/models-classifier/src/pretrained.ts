@@ -1,7 +1,7 @@
 import { GlassboxError, assertOneOf, describe } from '@glassbox/tensors-ops';
 import type { Classifier } from './classifier.js';
 import { planClassifier } from './io.js';
-import { loadDir, loadUrl, nodeModules, type UrlLoadOptions } from './internal/model-io.js';
+import { loadDir, loadUrl, nodeModules, type UrlLoadOptions } from '@glassbox/tensors-ops/models';
 
 /** Names of the pretrained classifiers shipped in the package's `weights/` folder. */
 export const PRETRAINED_CLASSIFIERS = ['digits-cnn'] as const;

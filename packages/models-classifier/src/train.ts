@@ -1,10 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, assertNumber, describe, tf, type Rng } from '@glassbox/tensors-ops';
 import { Classifier, resolveLabels, type Labels } from './classifier.js';
-import { checkFiniteRows, checkRows } from './internal/checks.js';
-import { resolveTrainOptions, runTraining, type TrainHistory, type TrainOptions } from './internal/train-loop.js';
+import { checkFiniteRows, checkRows } from '@glassbox/tensors-ops/models';
+import { resolveTrainOptions, runTraining, type TrainHistory, type TrainOptions } from '@glassbox/tensors-ops/models';
 
-export type { BatchLog, EpochLog, TrainHistory, TrainOptions } from './internal/train-loop.js';
+export type { BatchLog, EpochLog, TrainHistory, TrainOptions } from '@glassbox/tensors-ops/models';
 
 /** Labelled rows to train on. */
 export interface ClassifierData {

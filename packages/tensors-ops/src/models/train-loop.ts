@@ -1,5 +1,5 @@
 /**
- * The training loop shared by the models of this package: seeded shuffling, Adam (tf.train), progress
+ * The training loop shared by Glassbox's models packages (models-classifier, models-ae-vae): seeded shuffling, Adam (tf.train), progress
  * callbacks, abort between batches, and a finiteness check of the loss and the gradients BEFORE the update,
  * so that a diverging run stops with NON_FINITE and keeps the weights of its last finite step.
  */
@@ -13,7 +13,7 @@ import {
   tf,
   yieldToEventLoop,
   type Rng,
-} from '@glassbox/tensors-ops';
+} from '../index.js';
 
 /** What `onBatch` receives after every training step. */
 export interface BatchLog {
@@ -51,7 +51,7 @@ export interface TrainHistory<M extends string = never> {
   seconds: number;
 }
 
-/** Options of every `train` function of this package. */
+/** Options of every `train` function of the models packages. */
 export interface TrainOptions<M extends string = never> {
   /** Passes over the data, integer >= 1; default 1. */
   epochs?: number;

@@ -17,7 +17,7 @@ import {
   loadWeightsFromUrl,
   tf,
   type EncodedWeights,
-} from '@glassbox/tensors-ops';
+} from '../index.js';
 
 /** Options of the loaders. */
 export interface LoadOptions {

@@ -1,6 +1,6 @@
-/** Argument checks shared by the models of this package. */
+/** Argument checks shared by Glassbox's models packages (models-classifier, models-ae-vae). */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, assertNumber, describe, formatShape, isTensor } from '@glassbox/tensors-ops';
+import { GlassboxError, assertNumber, describe, formatShape, isTensor } from '../index.js';
 
 /** Checks that x is a live float32 tensor [N, ...rowShape] with N >= 1. */
 export function checkRows(x: unknown, rowShape: readonly number[], where: string, name = 'x'): asserts x is Tensor {
