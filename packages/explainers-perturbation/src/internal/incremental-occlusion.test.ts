@@ -2,10 +2,10 @@
 // kind of local prefix, window geometry, baseline and target; really taken when it applies, never otherwise;
 // no leaks; progress, batch size and abort behave as on the full path.
 import { afterAll, expect, it, vi } from 'vitest';
-import { createRng, sequential, tf, type LayerSpec, type Sequential, type Tensor } from '@glassbox/tensors-ops';
+import { createRng, sequential, sequentialOf, tf, type LayerSpec, type Sequential, type Tensor } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
 import { occlusion, type OcclusionOptions } from '../occlusion.js';
-import { planIncremental, sequentialOf } from './incremental-occlusion.js';
+import { planIncremental } from './incremental-occlusion.js';
 
 const models: Sequential[] = [];
 

@@ -15,8 +15,8 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   DEFAULT_BATCH_MEMORY_BUDGET,
   GlassboxError,
-  SEQUENTIAL_FORMAT,
-  Sequential,
+  sequentialOf,
+  type Sequential,
   activation,
   autoBatchSize,
   avgPool,
@@ -71,41 +71,6 @@ export interface IncrementalModel {
 export interface OcclusionWindows {
   count: number;
   rects: Int32Array;
-}
-
-function isSequential(value: unknown): value is Sequential {
-  if (value instanceof Sequential) return true;
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Partial<Sequential>;
-  if (
-    !Array.isArray(v.layers) ||
-    !Array.isArray(v.inputShape) ||
-    !(v.params instanceof Map) ||
-    typeof v.split !== 'function' ||
-    typeof v.applyLayer !== 'function' ||
-    typeof v.toJSON !== 'function'
-  ) {
-    return false;
-  }
-  try {
-    return (v.toJSON() as { format?: unknown } | null)?.format === SEQUENTIAL_FORMAT;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The tensors-ops Sequential that computes f, or null: f itself, or the `network` of a models-classifier
- * `Classifier` (an object with kind 'classifier' whose predict is its network's inference pass), as the pool
- * recognises models (tensors-ops' describePoolModel).
- */
-export function sequentialOf(f: unknown): Sequential | null {
-  if (isSequential(f)) return f;
-  if (f !== null && typeof f === 'object' && (f as { kind?: unknown }).kind === 'classifier') {
-    const network = (f as { network?: unknown }).network;
-    if (isSequential(network)) return network;
-  }
-  return null;
 }
 
 function isElementwise(a: Readonly<ActivationConfig> | null): boolean {

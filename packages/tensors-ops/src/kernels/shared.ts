@@ -61,7 +61,7 @@ function store(): KernelStore {
   return s;
 }
 
-function lookupKernel(name: string, backendName: string): KernelConfig | undefined {
+export function lookupKernel(name: string, backendName: string): KernelConfig | undefined {
   // getKernel is typed as always returning a config but returns undefined for an unknown kernel.
   return getKernel(name, backendName) as KernelConfig | undefined;
 }

@@ -15,7 +15,8 @@
  * unfused layer in the last bit; training (Sequential in training mode) keeps the unfused ops, so trained
  * weights do not depend on this. The gradient of relu uses the mask y > 0, the same as relu(z)'s (z > 0).
  */
-import type { GradConfig, KernelConfig, NamedAttrMap, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import type { GradConfig, NamedAttrMap, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import { lookupKernel } from '../kernels/shared.js';
 import { tf } from '../tf.js';
 import type { ActivationConfig } from './activations.js';
 import type { Conv2DConfig } from './conv2d.js';
@@ -36,21 +37,17 @@ interface DenseAttrs {
   activation: FusableActivation;
 }
 
-function lookup(name: string, backendName: string): KernelConfig | undefined {
-  return tf.getKernel(name, backendName) as KernelConfig | undefined;
-}
-
 function register(): void {
   const key = Symbol.for('@glassbox/tensors-ops/fused-layers');
   const g = globalThis as unknown as Record<symbol, boolean | undefined>;
   for (const backendName of BACKENDS) {
-    if (lookup(FUSED_CONV2D_KERNEL, backendName) === undefined) {
+    if (lookupKernel(FUSED_CONV2D_KERNEL, backendName) === undefined) {
       tf.registerKernel({
         kernelName: FUSED_CONV2D_KERNEL,
         backendName,
         kernelFunc: ({ inputs, backend, attrs }) => {
           const a = attrs as unknown as ConvAttrs;
-          const target = lookup('FusedConv2D', backendName)!;
+          const target = lookupKernel('FusedConv2D', backendName)!;
           return target.kernelFunc({
             inputs,
             backend,
@@ -59,13 +56,13 @@ function register(): void {
         },
       });
     }
-    if (lookup(FUSED_DENSE_KERNEL, backendName) === undefined) {
+    if (lookupKernel(FUSED_DENSE_KERNEL, backendName) === undefined) {
       tf.registerKernel({
         kernelName: FUSED_DENSE_KERNEL,
         backendName,
         kernelFunc: ({ inputs, backend, attrs }) => {
           const a = attrs as unknown as DenseAttrs;
-          const target = lookup('_FusedMatMul', backendName)!;
+          const target = lookupKernel('_FusedMatMul', backendName)!;
           return target.kernelFunc({
             inputs: { a: inputs.a!, b: inputs.b!, ...(inputs.bias === undefined ? {} : { bias: inputs.bias }) },
             backend,
@@ -122,7 +119,7 @@ function fusable(act: ActivationConfig | null): FusableActivation | null {
 
 function available(name: string): boolean {
   const backend = tf.getBackend();
-  return backend !== undefined && lookup(name, backend) !== undefined;
+  return backend !== undefined && lookupKernel(name, backend) !== undefined;
 }
 
 /**

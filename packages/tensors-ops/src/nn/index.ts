@@ -40,7 +40,7 @@ export type {
   Pool2DLayerSpec,
   DropoutLayerSpec,
 } from './layer-spec.js';
-export { Sequential, sequential, SEQUENTIAL_FORMAT } from './sequential.js';
+export { Sequential, sequential, sequentialOf, SEQUENTIAL_FORMAT } from './sequential.js';
 export type {
   SequentialOptions,
   ApplyOptions,

@@ -12,7 +12,7 @@ import { conv2dTranspose } from './conv2d-transpose.js';
 import { dense } from './dense.js';
 import { flatten, reshapeRows } from './reshape.js';
 import type { LayerSpec } from './layer-spec.js';
-import { Sequential, sequential, type SequentialJSON } from './sequential.js';
+import { Sequential, sequential, sequentialOf, type SequentialJSON } from './sequential.js';
 
 const SPECS: LayerSpec[] = [
   { type: 'conv2d', name: 'conv1', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
@@ -450,5 +450,27 @@ describe('sequential across backends', () => {
     const wasm = await run('wasm');
     expect(wasm.weights).toEqual(cpu.weights);
     for (let i = 0; i < cpu.y.length; i++) expect(Math.abs(wasm.y[i]! - cpu.y[i]!)).toBeLessThan(1e-5);
+  });
+});
+
+describe('sequentialOf', () => {
+  it('finds the Sequential of a model, of a classifier-like wrapper, and nothing in a plain function', () => {
+    const m = sequential([{ type: 'dense', units: 2 }], [3], { seed: 1 });
+    expect(sequentialOf(m)).toBe(m);
+    expect(sequentialOf({ kind: 'classifier', network: m, predict: (x: Tensor) => m.predict(x) })).toBe(m);
+    expect(sequentialOf({ kind: 'other', network: m })).toBeNull();
+    expect(sequentialOf((x: Tensor) => m.predict(x))).toBeNull();
+    expect(sequentialOf({ toJSON: () => ({ format: 'something-else' }), predict: () => null })).toBeNull();
+    // A Sequential of another copy of the package: the same shape, not the same class.
+    const copy = Object.assign(Object.create(null), {
+      layers: m.layers,
+      inputShape: m.inputShape,
+      params: m.params,
+      predict: (x: Tensor) => m.predict(x),
+      getWeights: () => m.getWeights(),
+      toJSON: () => m.toJSON(),
+    });
+    expect(sequentialOf(copy)).toBe(copy);
+    m.dispose();
   });
 });

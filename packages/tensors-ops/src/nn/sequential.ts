@@ -638,3 +638,40 @@ export class Sequential {
 export function sequential(specs: LayerSpec[], inputShape: number[], options: SequentialOptions = {}): Sequential {
   return Sequential.create(specs, inputShape, options, 'sequential');
 }
+
+/**
+ * The tensors-ops Sequential behind a model, or null: `f` itself, or the `network` of a models-classifier
+ * `Classifier` (an object with kind 'classifier' whose predict is its network's inference pass). Also
+ * recognises a Sequential made by another copy of this package (same JSON format and methods), as happens
+ * when a bundle or a test runner loads the package twice. Explainers use it to take model-aware fast paths;
+ * the pool to send the model to its workers.
+ */
+export function sequentialOf(f: unknown): Sequential | null {
+  if (isSequential(f)) return f;
+  if (f !== null && typeof f === 'object' && (f as { kind?: unknown }).kind === 'classifier') {
+    const network = (f as { network?: unknown }).network;
+    if (isSequential(network)) return network;
+  }
+  return null;
+}
+
+function isSequential(value: unknown): value is Sequential {
+  if (value instanceof Sequential) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Partial<Sequential>;
+  if (
+    !Array.isArray(v.layers) ||
+    !Array.isArray(v.inputShape) ||
+    !(v.params instanceof Map) ||
+    typeof v.predict !== 'function' ||
+    typeof v.getWeights !== 'function' ||
+    typeof v.toJSON !== 'function'
+  ) {
+    return false;
+  }
+  try {
+    return (v.toJSON() as { format?: unknown } | null)?.format === SEQUENTIAL_FORMAT;
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import type { Predictable } from '../contract/types.js';
-import { SEQUENTIAL_FORMAT, Sequential, type SequentialJSON } from '../nn/sequential.js';
+import { Sequential, sequentialOf, type SequentialJSON } from '../nn/sequential.js';
 import type { PooledModelSpec, WeightData } from './types.js';
 
 /** The property under which a Predictable carries its pooled description (see `poolable`). */
@@ -33,16 +33,8 @@ export interface PoolModel {
 type SequentialLike = {
   toJSON(): unknown;
   getWeights(): Record<string, Tensor>;
-  predict(x: Tensor): Tensor;
   isDisposed?: boolean;
 };
-
-function isSequentialLike(value: unknown): value is SequentialLike {
-  if (value instanceof Sequential) return true;
-  if (value == null || typeof value !== 'object') return false;
-  const v = value as Partial<SequentialLike>;
-  return typeof v.toJSON === 'function' && typeof v.getWeights === 'function' && typeof v.predict === 'function';
-}
 
 /** 64-bit content hash (two 32-bit FNV-1a variants) of strings and typed arrays, as hex. */
 function hashParts(parts: Array<string | ArrayBufferView>): string {
@@ -205,15 +197,8 @@ export function describePoolModel(f: Predictable, where = 'describePoolModel'): 
     }
     return { spec, key: keyOf(spec) };
   }
-  if (isSequentialLike(f)) {
-    const json = (f as SequentialLike).toJSON() as { format?: unknown } | null;
-    if (json != null && json.format === SEQUENTIAL_FORMAT) return describeSequential(f as SequentialLike, where);
-  }
-  const network = (f as { network?: unknown; kind?: unknown } | null)?.network;
-  if (f != null && typeof f === 'object' && (f as { kind?: unknown }).kind === 'classifier' && isSequentialLike(network)) {
-    const json = network.toJSON() as { format?: unknown } | null;
-    if (json != null && json.format === SEQUENTIAL_FORMAT) return describeSequential(network, where);
-  }
+  const network = sequentialOf(f);
+  if (network !== null) return describeSequential(network, where);
   if (typeof f === 'function') {
     return {
       reason:
