@@ -1,6 +1,6 @@
 // Argument checks shared by every public function. Internal: not re-exported from index.ts.
 import { VizError, type VizErrorCode } from './errors.js';
-import type { RGBAImage } from './image.js';
+import type { RGBAImage } from './rgba-image.js';
 
 export function fail(code: VizErrorCode, message: string): never {
   throw new VizError(code, message);
