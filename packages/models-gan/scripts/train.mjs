@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { tf, initBackend } from '@glassbox/tensors-ops';
 import { loadDigits } from '@glassbox/datasets';
 import { GAN, CycleGAN, dilate, measureGanQuality, measureTranslation } from '@glassbox/models-gan';
-import { gridPng } from './png.mjs';
+import { fromGray, grid, scaleImage, toPNG } from '@glassbox/viz';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -67,9 +67,13 @@ const { values: args } = parseArgs({
 
 const log = (...m) => console.log(new Date().toISOString().slice(11, 19), ...m);
 
+/** Writes images [N, h, w] (values 0..1) as one PNG grid of `cols` columns, each image scaled 2x. */
 async function writeGrid(file, images, cols = 10) {
   const [n, h, w] = images.shape;
-  await fs.writeFile(file, gridPng(images.dataSync(), n, h, w, cols, 2));
+  const values = images.dataSync();
+  const cells = [];
+  for (let i = 0; i < n; i++) cells.push(scaleImage(fromGray(values.subarray(i * h * w, (i + 1) * h * w), [h, w]), 2));
+  await fs.writeFile(file, toPNG(grid(cells, { columns: cols, background: [40, 40, 40] })));
 }
 
 /** The digits classifier and its penultimate features, from @glassbox/models-classifier (a devDependency). */
