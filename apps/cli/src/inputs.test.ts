@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { constants as zlibConstants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { encode } from 'fast-png';
 import { CliError } from './errors.js';
 import { decodePngToGray, loadImages, loadLatentJson, parseInputSpec } from './inputs.js';
+import { inflatedSize } from './png.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'glassbox-inputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -141,5 +143,129 @@ describe('loadImages', () => {
     expect(batch.values.length).toBe(3 * 784);
     await expectUsageAsync(loadImages(parseInputSpec('digits:test:2000')), /digits index 2000 is out of range: the test split has 2000 images \(0\.\.1999\)/);
     await expectUsageAsync(loadImages(parseInputSpec('random:1')), /latent code/);
+  });
+});
+
+/**
+ * PNG files built chunk by chunk (CRC-32 from node:zlib), so each test changes exactly one thing of an
+ * otherwise valid file.
+ */
+describe('malformed PNGs are refused', () => {
+  const chunk = (type: string, data: Uint8Array, badCrc = false): Buffer => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE((crc32(Buffer.concat([head.subarray(4), data])) ^ (badCrc ? 1 : 0)) >>> 0, 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = (w: number, h: number, depth: number, colorType: number, interlace = 0): Buffer => {
+    const b = Buffer.alloc(13);
+    b.writeUInt32BE(w, 0);
+    b.writeUInt32BE(h, 4);
+    b.set([depth, colorType, 0, 0, interlace], 8);
+    return chunk('IHDR', b);
+  };
+  const SIG = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  const IEND = chunk('IEND', new Uint8Array(0));
+  /** Raw scanlines of a w x h 8-bit one-channel image: filter byte 0, then the samples. */
+  const rows = (w: number, h: number, value: (x: number, y: number) => number): Buffer => {
+    const out = Buffer.alloc(h * (w + 1));
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * (w + 1) + 1 + x] = value(x, y);
+    return out;
+  };
+  const png = (...chunks: Buffer[]) => new Uint8Array(Buffer.concat([SIG, ...chunks]));
+  const grey4x2 = () => png(ihdr(4, 2, 8, 0), chunk('IDAT', deflateSync(rows(4, 2, (x, y) => 10 * (x + 4 * y)))), IEND);
+
+  it('the hand-built reference file is read (so the refusals below are about the one change)', () => {
+    const img = decodePngToGray(grey4x2(), 'ok.png');
+    expect(Array.from(img.values)).toEqual(Array.from({ length: 8 }, (_, i) => Math.fround((10 * i) / 255)));
+    const pal = png(ihdr(2, 1, 8, 3), chunk('PLTE', Uint8Array.from([0, 0, 0, 255, 255, 255])), chunk('IDAT', deflateSync(rows(2, 1, (x) => 1 - x))), IEND);
+    expect(Array.from(decodePngToGray(pal, 'p.png').values)).toEqual([1, 0]);
+  });
+
+  it('a palette image without a PLTE chunk', () => {
+    const noPlte = png(ihdr(28, 28, 8, 3), chunk('IDAT', deflateSync(rows(28, 28, () => 0))), IEND);
+    expectUsage(() => decodePngToGray(noPlte, 'nopal.png'), /cannot read nopal\.png: a palette PNG \(colour type 3\) has no PLTE chunk/);
+  });
+
+  it('a bad CRC, a truncated file, truncated image data, a missing IEND', () => {
+    const good = grey4x2();
+    const flipped = good.slice();
+    flipped[45] = flipped[45]! ^ 0xff; // inside the IDAT chunk's data (the chunk starts at byte 33)
+    expectUsage(() => decodePngToGray(flipped, 'crc.png'), /crc\.png: chunk IDAT at byte \d+ has a bad CRC/);
+    expectUsage(() => decodePngToGray(good.subarray(0, good.length - 20), 'cut.png'), /cut\.png: the file is truncated/);
+    expectUsage(() => decodePngToGray(good.subarray(0, good.length - 12), 'noend.png'), /noend\.png: the file is truncated \(it ends before the IEND chunk\)/);
+    const short = png(ihdr(4, 2, 8, 0), chunk('IDAT', deflateSync(rows(4, 1, () => 0))), IEND);
+    expectUsage(() => decodePngToGray(short, 'short.png'), /short\.png: the image data is truncated: it inflates to 5 bytes, a 4x2 grey PNG of 8 bits holds 10/);
+    const cutStream = deflateSync(rows(4, 2, () => 7));
+    const ended = png(ihdr(4, 2, 8, 0), chunk('IDAT', cutStream.subarray(0, cutStream.length - 6)), IEND);
+    expectUsage(() => decodePngToGray(ended, 'z.png'), /z\.png: the image data is (truncated|not a valid zlib stream)/);
+  });
+
+  it('header and chunk-order errors', () => {
+    const data = chunk('IDAT', deflateSync(rows(4, 2, () => 0)));
+    expectUsage(() => decodePngToGray(png(ihdr(4, 2, 4, 2), data, IEND), 'd.png'), /bit depth 4 for a RGB image \(colour type 2\); expected 8, 16/);
+    expectUsage(() => decodePngToGray(png(ihdr(4, 2, 8, 5), data, IEND), 'c.png'), /colour type 5/);
+    expectUsage(() => decodePngToGray(png(ihdr(0, 2, 8, 0), data, IEND), 'w.png'), /declares a 0x2 image/);
+    expectUsage(() => decodePngToGray(png(data, ihdr(4, 2, 8, 0), IEND), 'o.png'), /the first chunk is IDAT; a PNG starts with IHDR/);
+    expectUsage(() => decodePngToGray(png(ihdr(4, 2, 8, 0), chunk('PLTE', new Uint8Array(6)), data, IEND), 'g.png'), /a grey PNG \(colour type 0\) must not have a PLTE chunk/);
+    expectUsage(() => decodePngToGray(png(ihdr(4, 2, 8, 0), chunk('ABCD', new Uint8Array(1)), data, IEND), 'k.png'), /unknown critical chunk ABCD/);
+    const split = deflateSync(rows(4, 2, () => 0));
+    const gap = png(ihdr(4, 2, 8, 0), chunk('IDAT', split.subarray(0, 5)), chunk('tEXt', Buffer.from('a\0b')), chunk('IDAT', split.subarray(5)), IEND);
+    expectUsage(() => decodePngToGray(gap, 'gap.png'), /the IDAT chunks are not consecutive/);
+    const badFilter = rows(4, 2, () => 0);
+    badFilter[5] = 9;
+    expectUsage(() => decodePngToGray(png(ihdr(4, 2, 8, 0), chunk('IDAT', deflateSync(badFilter)), IEND), 'f.png'), /row 1 of the image data has filter type 9/);
+    const tooManyColours = png(ihdr(2, 1, 1, 3), chunk('PLTE', new Uint8Array(9)), chunk('IDAT', deflateSync(Buffer.from([0, 0]))), IEND);
+    expectUsage(() => decodePngToGray(tooManyColours, 'p.png'), /the PLTE chunk has 3 colours; a 1-bit palette image has at most 2/);
+  });
+
+  it('a decompression bomb: image data that inflates beyond the declared 28x28 is refused after 812 bytes', () => {
+    // 64 MB of zeros as 64 raw deflate blocks of 1 MB each (about 1 KB compressed each) in one zlib stream.
+    const piece = deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const stream = Buffer.concat([Buffer.from([0x78, 0x9c]), ...new Array<Buffer>(64).fill(piece), deflateRawSync(Buffer.alloc(0)), Buffer.alloc(4)]);
+    const bomb = png(ihdr(28, 28, 8, 0), chunk('IDAT', stream), IEND);
+    expect(bomb.length).toBeLessThan(100_000);
+    expectUsage(() => decodePngToGray(bomb, 'bomb.png', { width: 28, height: 28 }), /bomb\.png: the image data inflates to more than the 812 bytes a 28x28 grey PNG of 8 bits holds/);
+    // The same stream behind a header of another size is refused on the header alone.
+    const big = png(ihdr(30000, 30000, 8, 0), chunk('IDAT', stream), IEND);
+    expectUsage(() => decodePngToGray(big, 'big.png', { width: 28, height: 28 }), /big\.png is 30000x30000 pixels; expected a 28x28 grey or RGB PNG/);
+    expectUsage(() => decodePngToGray(big, 'big.png'), /big\.png: the PNG is 30000x30000 pixels; at most 16777216 pixels are read/);
+  });
+
+  it('ancillary chunks are checked but never inflated (an iCCP profile bomb is ignored)', () => {
+    const piece = deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const profile = Buffer.concat([Buffer.from('icc\0\0'), Buffer.from([0x78, 0x9c]), ...new Array<Buffer>(64).fill(piece), deflateRawSync(Buffer.alloc(0)), Buffer.alloc(4)]);
+    const file = png(ihdr(4, 2, 8, 0), chunk('iCCP', profile), chunk('IDAT', deflateSync(rows(4, 2, (x) => 255 * (x % 2)))), IEND);
+    expect(Array.from(decodePngToGray(file, 'icc.png').values)).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+    const damaged = png(ihdr(4, 2, 8, 0), chunk('tEXt', Buffer.from('k\0v'), true), chunk('IDAT', deflateSync(rows(4, 2, () => 0))), IEND);
+    expectUsage(() => decodePngToGray(damaged, 't.png'), /chunk tEXt at byte 33 has a bad CRC/);
+  });
+
+  it('reads Adam7-interlaced files and palette alphas (tRNS) as before', () => {
+    const data = Uint8Array.from({ length: 28 * 28 }, (_, i) => (i * 7) % 256);
+    const plain = decodePngToGray(encode({ width: 28, height: 28, data, channels: 1 }), 'a.png');
+    const interlaced = decodePngToGray(encode({ width: 28, height: 28, data, channels: 1 }, { interlace: 'Adam7' }), 'b.png');
+    expect(Array.from(interlaced.values)).toEqual(Array.from(plain.values));
+    expect(plain.values[3]).toBeCloseTo(21 / 255, 6);
+    const withAlpha = png(
+      ihdr(2, 1, 8, 3),
+      chunk('PLTE', Uint8Array.from([255, 255, 255, 255, 255, 255])),
+      chunk('tRNS', Uint8Array.from([51])),
+      chunk('IDAT', deflateSync(rows(2, 1, (x) => x))),
+      IEND,
+    );
+    const v = decodePngToGray(withAlpha, 'ta.png').values;
+    expect(v[0]).toBeCloseTo(0.2, 6);
+    expect(v[1]).toBe(1);
+  });
+
+  it('inflatedSize counts one filter byte per row of each Adam7 pass', () => {
+    // 3x3 grey 8-bit, Adam7: passes 1 (1x1), 4 (1x1: x=2, y=0), 5 (2x1: x=0,2 at y=2), 6 (1x2: x=1 at y=0,2), 7 (3x1: y=1).
+    expect(inflatedSize({ width: 3, height: 3, depth: 8, colorType: 0, interlace: 1 })).toBe(2 + 2 + 3 + 2 * 2 + 4);
+    expect(inflatedSize({ width: 3, height: 3, depth: 8, colorType: 0, interlace: 0 })).toBe(3 * 4);
+    expect(inflatedSize({ width: 10, height: 2, depth: 1, colorType: 0, interlace: 0 })).toBe(2 * 3);
+    expect(inflatedSize({ width: 28, height: 28, depth: 16, colorType: 6, interlace: 0 })).toBe(28 * (1 + 28 * 8));
   });
 });

@@ -4,16 +4,17 @@
  *   digits:test:17       one image of the digits test split (split 'train' or 'test'; omitted: test)
  *   digits:test:0-7      a range (both ends included); also lists: digits:train:1,5,9-12
  *   path/to/image.png    a 28x28 PNG: grey, grey+alpha, RGB, RGBA or palette, 1..16 bits; colours are turned
- *                        into grey (ITU-R BT.601 luma), alpha is composited over black
+ *                        into grey (ITU-R BT.601 luma), alpha is composited over black; damaged or malformed
+ *                        files are refused and the data is inflated no further than 28x28 needs (png.ts)
  *   path/to/input.json   numbers: one image ([28][28], [28][28][1] or 784 flat), several ([N][28][28]...), or a
- *                        latent code (for a GAN); pixels in 0..1 (values above 1 are read as 0..255)
- *   random:SEED          a latent code z ~ N(0, I) drawn from SEED (GAN only)
+ *                        latent code (GAN, latent methods); pixels in 0..1 (values above 1 are read as 0..255)
+ *   random:SEED          a latent code z ~ N(0, I) drawn from SEED (GAN; the latent methods of an ae or vae)
  *
  * Parsing is pure and cheap; loading reads files and the digits data (lazily imported).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decode as decodePng, hasPngSignature } from 'fast-png';
+import { PngFormatError, PngSizeError, decodePngStrict } from './png.js';
 import { usageError } from './errors.js';
 
 export type DigitsSplit = 'train' | 'test';
@@ -44,6 +45,8 @@ export interface JsonNumbers {
 }
 
 const MAX_SEED = 0xffffffff;
+/** Largest PNG file read: 16 MiB (a 28x28 PNG takes a few kilobytes). */
+const MAX_PNG_BYTES = 16 * 1024 * 1024;
 
 function parseIndexList(text: string, spec: string): number[] {
   const out: number[] = [];
@@ -103,16 +106,22 @@ export function parseInputSpec(text: string): InputSpec {
 /**
  * Decodes a PNG into grey levels in 0..1 (row-major, height x width). Colour is turned into grey with the
  * BT.601 luma weights (0.299 R + 0.587 G + 0.114 B); alpha is composited over black. Palette images and bit
- * depths 1, 2, 4, 8 and 16 are read.
- * @throws CliError (exit 2) when the bytes are not a readable PNG.
+ * depths 1, 2, 4, 8 and 16 are read. The file is checked first (`decodePngStrict`): a damaged or malformed
+ * PNG (bad CRC, truncated, a palette image without PLTE, ...) is refused, and the image data is inflated to
+ * no more than the size the header declares.
+ * @param expected when given, the size the image must have (checked before any image data is inflated).
+ * @throws CliError (exit 2) when the bytes are not a readable PNG, or not of the expected size.
  */
-export function decodePngToGray(bytes: Uint8Array, name: string): { values: Float32Array; width: number; height: number } {
-  if (!hasPngSignature(bytes)) throw usageError(`cannot read ${name}: not a PNG file (the PNG signature is missing)`);
-  let png: ReturnType<typeof decodePng>;
+export function decodePngToGray(bytes: Uint8Array, name: string, expected?: { width: number; height: number }): { values: Float32Array; width: number; height: number } {
+  let png: ReturnType<typeof decodePngStrict>;
   try {
-    png = decodePng(bytes);
+    png = decodePngStrict(bytes, expected);
   } catch (e) {
-    throw usageError(`cannot read ${name}: not a valid PNG (${e instanceof Error ? e.message : String(e)})`);
+    if (e instanceof PngSizeError) {
+      throw usageError(`${name} is ${e.width}x${e.height} pixels; expected a ${expected!.width}x${expected!.height} grey or RGB PNG`);
+    }
+    if (e instanceof PngFormatError) throw usageError(`cannot read ${name}: ${e.message}`);
+    throw e;
   }
   const { width, height, depth, data } = png;
   const channels = png.channels;
@@ -126,8 +135,8 @@ export function decodePngToGray(bytes: Uint8Array, name: string): { values: Floa
     const byte = data[row * rowBytes + (bit >> 3)]!;
     return (byte >> (8 - depth - (bit & 7))) & maxValue;
   };
-  const expected = depth < 8 ? rowBytes * height : rowLength * height;
-  if (width <= 0 || height <= 0 || data.length < expected) {
+  const needed = depth < 8 ? rowBytes * height : rowLength * height;
+  if (width <= 0 || height <= 0 || data.length < needed) {
     throw usageError(`cannot read ${name}: the PNG's pixel data is truncated`);
   }
   const values = new Float32Array(width * height);
@@ -165,16 +174,17 @@ export function decodePngToGray(bytes: Uint8Array, name: string): { values: Floa
 /** Reads a PNG file as one grey image of the expected size. */
 export async function readPngImage(path: string, height: number, width: number): Promise<Float32Array> {
   let bytes: Uint8Array;
+  let size: number;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    size = (await stat(path)).size;
+    if (size <= MAX_PNG_BYTES) bytes = new Uint8Array(await readFile(path));
   } catch (e) {
     throw usageError(`cannot read ${path}: ${describeFsError(e)}`);
   }
-  const img = decodePngToGray(bytes, path);
-  if (img.width !== width || img.height !== height) {
-    throw usageError(`${path} is ${img.width}x${img.height} pixels; expected a ${width}x${height} grey or RGB PNG`);
+  if (size > MAX_PNG_BYTES) {
+    throw usageError(`cannot read ${path}: the file has ${size} bytes; a ${width}x${height} PNG takes far fewer (at most ${MAX_PNG_BYTES} are read)`);
   }
-  return img.values;
+  return decodePngToGray(bytes!, path, { width, height }).values;
 }
 
 function describeFsError(e: unknown): string {

@@ -8,10 +8,30 @@
  * target column the command chose. Model-specific methods need more: deep-lift a network it can run layer
  * by layer, grad-cam and guided-grad-cam a classifier that splits at its last convolution.
  */
-import type { Attribution, Predictable, Tensor } from '@glassbox/tensors-ops';
+import type { Attribution, ForwardFn, IntegrationMethod, NoiseVariant, Predictable, Tensor } from '@glassbox/tensors-ops';
 import type { LayeredModel, Splittable } from '@glassbox/explainers-gradient';
 import { usageError } from './errors.js';
 import type { ModelKind } from './models.js';
+
+/** The integration rules of integrated gradients (`--rule`): tensors-ops' INTEGRATION_METHODS. */
+export const RULES = ['riemann_left', 'riemann_right', 'riemann_middle', 'riemann_trapezoid', 'gausslegendre'] as const satisfies readonly IntegrationMethod[];
+/** The noise tunnel's reductions (`--noise`): tensors-ops' NOISE_VARIANTS. */
+export const NOISE = ['smoothgrad', 'smoothgrad_sq', 'vargrad'] as const satisfies readonly NoiseVariant[];
+
+/** Interpretable features of the patch methods (`--segments`): a grid of --cells x --cells, or SLIC superpixels. */
+export type Segments = { kind: 'grid' } | { kind: 'slic'; count: number };
+/** SLIC superpixels asked for when `--segments slic` names no count (about as many as the 7x7 grid). */
+export const DEFAULT_SLIC_SEGMENTS = 50;
+
+/** What a latent method explains: a decoder (or generator) of the latent code and the code. */
+export interface LatentSubject {
+  /** Codes [N, D] -> images [N, ...rowShape] in 0..1 (a GAN's class one-hot is fixed inside). */
+  decoder: ForwardFn;
+  /** The explained code [1, D] (owned by the caller of the method). */
+  z: Tensor;
+  /** Weights over one output row for latent-attribution: 1 inside the explained region, 0 outside. */
+  mask: Float32Array;
+}
 
 /** What a method explains: built by the explain command from the model and the input. */
 export interface Subject {
@@ -22,10 +42,14 @@ export interface Subject {
   layered?: LayeredModel;
   /** grad-cam, guided-grad-cam: a model with split(layer), and the layer (the last convolution). */
   cam?: { model: Splittable; layer: string };
+  /** The latent methods: the decoder and the code (ae, vae, gan). */
+  latent?: LatentSubject;
   /** The shape of one input row, e.g. [28, 28, 1]. */
   rowShape: number[];
   /** The input as a grey image: [height, width]. */
   imageShape: [number, number];
+  /** The explained image's grey pixels (height * width), for SLIC segments. */
+  image: Float32Array;
 }
 
 /** The options the command passes to every method (undefined: the method's default). */
@@ -38,11 +62,30 @@ export interface MethodSettings {
   window?: number;
   stride?: number;
   cells?: number;
+  /** The baseline (reference input): a number, or a tensor [1, ...rowShape]; `label` goes into attribution.json. */
+  baseline?: { value: number | Tensor; label: number | string };
+  /** Integrated gradients' integration rule (Captum's `method`). */
+  rule?: IntegrationMethod;
+  /** The noise tunnel's reduction (Captum's `nt_type`). */
+  noise?: NoiseVariant;
+  /** Standard deviation of the noise (noise-tunnel, gradient-shap). */
+  stdev?: number;
+  segments?: Segments;
+  /** Latent dimensions to draw (latent-traversal, latent-jacobian). */
+  dims?: number[];
   onProgress?: (done: number, total: number) => void;
 }
 
 /** CLI options a method reads besides target, seed and batch size. */
-export type MethodKnob = 'steps' | 'samples' | 'window' | 'stride' | 'cells';
+export type MethodKnob = 'steps' | 'samples' | 'window' | 'stride' | 'cells' | 'baseline' | 'rule' | 'noise' | 'stdev' | 'segments' | 'dims';
+export const KNOBS: readonly MethodKnob[] = ['steps', 'samples', 'window', 'stride', 'cells', 'baseline', 'rule', 'noise', 'stdev', 'segments', 'dims'];
+
+/**
+ * What a method's values are: 'pixels' (one per input element, drawn as a heatmap over the image) or a
+ * latent method's: 'latent' (one per latent dimension: a bar chart), 'jacobian' ([1, D, ...row]: one image
+ * per dimension), 'traversal' ([dims, values, ...row]: decoded images).
+ */
+export type MethodOutput = 'pixels' | 'latent' | 'jacobian' | 'traversal';
 
 export interface MethodEntry {
   /** The kebab-case of the function's name. */
@@ -57,15 +100,29 @@ export interface MethodEntry {
   kinds: readonly ModelKind[];
   /** True when the attributions have a meaningful sign (drawn blue/red), false for magnitudes. */
   signed: boolean;
+  /** What the values are (see MethodOutput). */
+  output: MethodOutput;
   /** One line for help. */
   summary: string;
   /** The CLI options it reads. */
   knobs: readonly MethodKnob[];
-  /** Runs the explainer; returns the attribution and the options it was called with (for attribution.json). */
-  run(subject: Subject, x: Tensor, s: MethodSettings): Promise<{ attribution: Attribution; options: Record<string, unknown> }>;
+  /**
+   * Runs the explainer; returns the attribution (values of the shape `output` says), the options it was
+   * called with (for attribution.json) and anything else to record.
+   */
+  run(subject: Subject, x: Tensor, s: MethodSettings): Promise<MethodResult>;
+}
+
+export interface MethodResult {
+  attribution: Attribution;
+  options: Record<string, unknown>;
+  /** Extra results recorded in attribution.json (e.g. latent-sensitivity's order). */
+  extra?: Record<string, unknown>;
 }
 
 const ALL: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'];
+/** The kinds with a latent code and a decoder (or generator). */
+const GENERATIVE: readonly ModelKind[] = ['ae', 'vae', 'gan'];
 
 const gradient = () => import('@glassbox/explainers-gradient');
 const perturbation = () => import('@glassbox/explainers-perturbation');
@@ -78,20 +135,48 @@ function common(s: MethodSettings): { target?: number; batchSize?: number; onPro
   return o;
 }
 
-/** Grid patches of the image as a feature mask over one row (cells x cells groups). */
-async function patchMask(subject: Subject, cells: number): Promise<Int32Array> {
-  const { gridSegments } = await perturbation();
+/** The baseline for the call (default 0) and for attribution.json. */
+function baselineOf(s: MethodSettings): { value: number | Tensor; label: number | string } {
+  return s.baseline ?? { value: 0, label: 0 };
+}
+
+/**
+ * The interpretable features of the patch methods as a feature mask over one row: a cells x cells grid
+ * (--cells), or SLIC superpixels of the explained image (--segments slic[:N]); channels share their pixel's
+ * group. Also returns what to record in attribution.json.
+ */
+async function featureMaskOf(subject: Subject, s: MethodSettings, defaultCells: number, maxGroups = Infinity): Promise<{ featureMask: Int32Array; options: Record<string, unknown> }> {
+  const { gridSegments, slic } = await perturbation();
   const [h, w] = subject.imageShape;
-  if (!Number.isInteger(cells) || cells < 1 || cells > Math.min(h, w)) {
-    throw usageError(`--cells must be an integer in 1..${Math.min(h, w)} for ${h}x${w} images, got ${cells}`);
+  const segments = s.segments ?? { kind: 'grid' };
+  let labels: Int32Array;
+  let options: Record<string, unknown>;
+  if (segments.kind === 'grid') {
+    const cells = s.cells ?? defaultCells;
+    if (!Number.isInteger(cells) || cells < 1 || cells > Math.min(h, w)) {
+      throw usageError(`--cells must be an integer in 1..${Math.min(h, w)} for ${h}x${w} images, got ${cells}`);
+    }
+    if (cells * cells > maxGroups) throw usageError(`--cells must be at most ${Math.floor(Math.sqrt(maxGroups))} here (at most ${maxGroups} patches), got ${cells}`);
+    labels = gridSegments([h, w], { cells });
+    options = { segments: 'grid', cells };
+  } else {
+    if (!Number.isInteger(segments.count) || segments.count < 1 || segments.count > h * w) {
+      throw usageError(`--segments slic:N needs N in 1..${h * w} for ${h}x${w} images, got ${segments.count}`);
+    }
+    labels = slic(subject.image, [h, w], { segments: segments.count });
+    let groups = 0;
+    for (const v of labels) if (v + 1 > groups) groups = v + 1;
+    if (groups > maxGroups) {
+      throw usageError(`--segments slic:${segments.count} made ${groups} superpixels; this method takes at most ${maxGroups} (ask for fewer, e.g. --segments slic:${Math.max(1, Math.floor(maxGroups / 2))})`);
+    }
+    options = { segments: 'slic', slicSegments: segments.count, groups };
   }
-  const labels = gridSegments([h, w], { cells });
   const size = subject.rowShape.reduce((a, b) => a * b, 1);
   const channels = size / (h * w);
-  if (channels === 1) return labels;
+  if (channels === 1) return { featureMask: labels, options };
   const out = new Int32Array(size);
   for (let p = 0; p < h * w; p++) out.fill(labels[p]!, p * channels, (p + 1) * channels);
-  return out;
+  return { featureMask: out, options };
 }
 
 /** One window/stride entry per dimension of a row: the image's two sides, 1 for channels. */
@@ -106,6 +191,12 @@ function checkSide(value: number, name: string, subject: Subject): void {
   if (!Number.isInteger(value) || value < 1 || value > max) throw usageError(`--${name} must be an integer in 1..${max}, got ${value}`);
 }
 
+/** The latent subject of a latent method. */
+function latentOf(subject: Subject, name: string): LatentSubject {
+  if (subject.latent === undefined) throw usageError(`${name} needs a latent code and a decoder; this ${subject.kind} has none`);
+  return subject.latent;
+}
+
 export const METHODS: readonly MethodEntry[] = [
   {
     name: 'saliency',
@@ -114,6 +205,7 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ALL,
     signed: false,
+    output: 'pixels',
     summary: '|dF/dx|: how sensitive the score is to each pixel (Simonyan et al. 2013)',
     knobs: [],
     async run(subject, x, s) {
@@ -129,6 +221,7 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ALL,
     signed: true,
+    output: 'pixels',
     summary: 'x * dF/dx: first-order contribution of each pixel (Shrikumar et al. 2016)',
     knobs: [],
     async run(subject, x, s) {
@@ -143,12 +236,14 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ALL,
     signed: true,
-    summary: 'path integral of gradients from a black image; sums to F(x) - F(0) (Sundararajan et al. 2017)',
-    knobs: ['steps'],
+    output: 'pixels',
+    summary: 'path integral of gradients from a baseline (black); sums to F(x) - F(baseline) (Sundararajan et al. 2017)',
+    knobs: ['steps', 'rule', 'baseline'],
     async run(subject, x, s) {
       const { integratedGradients } = await gradient();
-      const options = { steps: s.steps ?? 50, method: 'gausslegendre' as const, baseline: 0 };
-      return { attribution: await integratedGradients(subject.f, x, { ...common(s), ...options }), options };
+      const b = baselineOf(s);
+      const call = { steps: s.steps ?? 50, method: s.rule ?? 'gausslegendre', baseline: b.value };
+      return { attribution: await integratedGradients(subject.f, x, { ...common(s), ...call }), options: { ...call, baseline: b.label } };
     },
   },
   {
@@ -158,13 +253,14 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ALL,
     signed: false,
-    summary: 'SmoothGrad: saliency averaged over noisy copies of the input (Smilkov et al. 2017)',
-    knobs: ['samples'],
+    output: 'pixels',
+    summary: 'SmoothGrad: saliency over noisy copies of the input, reduced by --noise (Smilkov et al. 2017; Adebayo et al. 2018)',
+    knobs: ['samples', 'noise', 'stdev'],
     async run(subject, x, s) {
       const { noiseTunnel, saliency } = await gradient();
-      const options = { explainer: 'saliency', samples: s.samples ?? 10, stdev: 0.15, variant: 'smoothgrad' as const, seed: s.seed };
-      const smooth = noiseTunnel(saliency, { samples: options.samples, stdev: options.stdev, variant: options.variant, seed: s.seed });
-      return { attribution: await smooth(subject.f, x, { ...common(s), seed: s.seed }), options };
+      const tunnel = { samples: s.samples ?? 10, stdev: s.stdev ?? 0.15, variant: s.noise ?? 'smoothgrad', seed: s.seed };
+      const smooth = noiseTunnel(saliency, tunnel);
+      return { attribution: await smooth(subject.f, x, { ...common(s), seed: s.seed }), options: { explainer: 'saliency', ...tunnel } };
     },
   },
   {
@@ -174,12 +270,14 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ALL,
     signed: true,
-    summary: 'expected gradients: SHAP values from random points between a black image and x (Lundberg & Lee 2017)',
-    knobs: ['samples'],
+    output: 'pixels',
+    summary: 'expected gradients: SHAP values from random points between a baseline (black) and x (Lundberg & Lee 2017)',
+    knobs: ['samples', 'stdev', 'baseline'],
     async run(subject, x, s) {
       const { gradientShap } = await gradient();
-      const options = { samples: s.samples ?? 20, stdev: 0.1, baseline: 0, seed: s.seed };
-      return { attribution: await gradientShap(subject.f, x, { ...common(s), ...options }), options };
+      const b = baselineOf(s);
+      const call = { samples: s.samples ?? 20, stdev: s.stdev ?? 0.1, baseline: b.value, seed: s.seed };
+      return { attribution: await gradientShap(subject.f, x, { ...common(s), ...call }), options: { ...call, baseline: b.label } };
     },
   },
   {
@@ -189,13 +287,14 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ['classifier', 'ae', 'vae'],
     signed: true,
-    summary: 'DeepLIFT rescale rule from a black image; sums to F(x) - F(0) (Shrikumar et al. 2017)',
-    knobs: [],
+    output: 'pixels',
+    summary: 'DeepLIFT rescale rule from a baseline (black); sums to F(x) - F(baseline) (Shrikumar et al. 2017)',
+    knobs: ['baseline'],
     async run(subject, x, s) {
       const { deepLift } = await gradient();
       if (subject.layered === undefined) throw usageError(`deep-lift needs a model it can run layer by layer; this ${subject.kind} has none`);
-      const options = { baseline: 0 };
-      return { attribution: await deepLift(subject.layered, x, { ...common(s), ...options }), options };
+      const b = baselineOf(s);
+      return { attribution: await deepLift(subject.layered, x, { ...common(s), baseline: b.value }), options: { baseline: b.label } };
     },
   },
   {
@@ -205,6 +304,7 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ['classifier'],
     signed: false,
+    output: 'pixels',
     summary: "Grad-CAM on the last convolution, upsampled to the image (Selvaraju et al. 2017)",
     knobs: [],
     async run(subject, x, s) {
@@ -221,6 +321,7 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ['classifier'],
     signed: false,
+    output: 'pixels',
     summary: "Grad-CAM times guided backpropagation: class regions at pixel resolution (Selvaraju et al. 2017)",
     knobs: [],
     async run(subject, x, s) {
@@ -237,6 +338,7 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-gradient',
     kinds: ALL,
     signed: true,
+    output: 'pixels',
     summary: 'gradients with negative ReLU signals removed: sharp feature pictures (Springenberg et al. 2014)',
     knobs: [],
     async run(subject, x, s) {
@@ -251,16 +353,18 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-perturbation',
     kinds: ALL,
     signed: true,
-    summary: 'score drop when a sliding window is blacked out (Zeiler & Fergus 2014)',
-    knobs: ['window', 'stride'],
+    output: 'pixels',
+    summary: 'score drop when a sliding window is replaced by the baseline (black) (Zeiler & Fergus 2014)',
+    knobs: ['window', 'stride', 'baseline'],
     async run(subject, x, s) {
       const { occlusion } = await perturbation();
       const side = s.window ?? 4;
       checkSide(side, 'window', subject);
       const step = s.stride ?? Math.max(1, Math.floor(side / 2));
       checkSide(step, 'stride', subject);
-      const options = { window: perDimension(subject, side), strides: perDimension(subject, step), baseline: 0 };
-      return { attribution: await occlusion(subject.f, x, { ...common(s), ...options }), options };
+      const b = baselineOf(s);
+      const call = { window: perDimension(subject, side), strides: perDimension(subject, step), baseline: b.value };
+      return { attribution: await occlusion(subject.f, x, { ...common(s), ...call }), options: { ...call, baseline: b.label } };
     },
   },
   {
@@ -270,14 +374,14 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-perturbation',
     kinds: ALL,
     signed: true,
-    summary: 'score drop when each patch of a grid is blacked out',
-    knobs: ['cells'],
+    output: 'pixels',
+    summary: 'score drop when each patch (grid or SLIC) is replaced by the baseline (black)',
+    knobs: ['cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { featureAblation } = await perturbation();
-      const cells = s.cells ?? 7;
-      const featureMask = await patchMask(subject, cells);
-      const options = { cells, baseline: 0 };
-      return { attribution: await featureAblation(subject.f, x, { ...common(s), featureMask, baseline: 0 }), options };
+      const { featureMask, options } = await featureMaskOf(subject, s, 7);
+      const b = baselineOf(s);
+      return { attribution: await featureAblation(subject.f, x, { ...common(s), featureMask, baseline: b.value }), options: { ...options, baseline: b.label } };
     },
   },
   {
@@ -287,16 +391,17 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-perturbation',
     kinds: ALL,
     signed: true,
-    summary: 'Shapley values of grid patches by sampling permutations (Castro et al. 2009)',
-    knobs: ['samples', 'cells'],
+    output: 'pixels',
+    summary: 'Shapley values of patches (grid or SLIC) by sampling permutations (Castro et al. 2009)',
+    knobs: ['samples', 'cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { shapleyValueSampling } = await perturbation();
-      const cells = s.cells ?? 7;
-      const featureMask = await patchMask(subject, cells);
-      const options = { cells, samples: s.samples ?? 25, baseline: 0, seed: s.seed };
+      const { featureMask, options } = await featureMaskOf(subject, s, 7);
+      const b = baselineOf(s);
+      const call = { samples: s.samples ?? 25, baseline: b.value, seed: s.seed };
       return {
-        attribution: await shapleyValueSampling(subject.f, x, { ...common(s), featureMask, samples: options.samples, baseline: 0, seed: s.seed }),
-        options,
+        attribution: await shapleyValueSampling(subject.f, x, { ...common(s), featureMask, ...call }),
+        options: { ...options, ...call, baseline: b.label },
       };
     },
   },
@@ -307,15 +412,14 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-perturbation',
     kinds: ALL,
     signed: true,
-    summary: 'exact Shapley values of a coarse grid of patches (at most 4x4 = 16; 2^M model calls)',
-    knobs: ['cells'],
+    output: 'pixels',
+    summary: 'exact Shapley values of at most 16 patches (a coarse grid or few SLIC segments; 2^M model calls)',
+    knobs: ['cells', 'segments', 'baseline'],
     async run(subject, x, s) {
-      const { exactShapley } = await perturbation();
-      const cells = s.cells ?? 3;
-      if (cells > 4) throw usageError(`--cells must be at most 4 for exact-shapley (2^(cells^2) model calls), got ${cells}`);
-      const featureMask = await patchMask(subject, cells);
-      const options = { cells, baseline: 0 };
-      return { attribution: await exactShapley(subject.f, x, { ...common(s), featureMask, baseline: 0 }), options };
+      const { exactShapley, MAX_EXACT_SHAPLEY_GROUPS } = await perturbation();
+      const { featureMask, options } = await featureMaskOf(subject, s, 3, MAX_EXACT_SHAPLEY_GROUPS);
+      const b = baselineOf(s);
+      return { attribution: await exactShapley(subject.f, x, { ...common(s), featureMask, baseline: b.value }), options: { ...options, baseline: b.label } };
     },
   },
   {
@@ -325,16 +429,18 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-perturbation',
     kinds: ALL,
     signed: true,
-    summary: 'KernelSHAP on grid patches: Shapley values by weighted regression (Lundberg & Lee 2017)',
-    knobs: ['samples', 'cells'],
+    output: 'pixels',
+    summary: 'KernelSHAP on patches (grid or SLIC): Shapley values by weighted regression (Lundberg & Lee 2017)',
+    knobs: ['samples', 'cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { kernelShap } = await perturbation();
-      const cells = s.cells ?? 7;
-      const featureMask = await patchMask(subject, cells);
-      const options: Record<string, unknown> = { cells, baseline: 0, seed: s.seed, variant: 'leverage' };
-      if (s.samples !== undefined) options.samples = s.samples;
-      const o = { ...common(s), featureMask, baseline: 0, seed: s.seed, ...(s.samples !== undefined ? { samples: s.samples } : {}) };
-      return { attribution: await kernelShap(subject.f, x, o), options };
+      const { featureMask, options } = await featureMaskOf(subject, s, 7);
+      const b = baselineOf(s);
+      const call = { baseline: b.value, seed: s.seed, ...(s.samples !== undefined ? { samples: s.samples } : {}) };
+      return {
+        attribution: await kernelShap(subject.f, x, { ...common(s), featureMask, ...call }),
+        options: { ...options, ...call, baseline: b.label, variant: 'leverage' },
+      };
     },
   },
   {
@@ -344,18 +450,102 @@ export const METHODS: readonly MethodEntry[] = [
     pkg: '@glassbox/explainers-perturbation',
     kinds: ALL,
     signed: true,
-    summary: 'LIME: a local linear surrogate on grid patches (Ribeiro et al. 2016)',
-    knobs: ['samples', 'cells'],
+    output: 'pixels',
+    summary: 'LIME: a local linear surrogate on patches (grid or SLIC) (Ribeiro et al. 2016)',
+    knobs: ['samples', 'cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { lime } = await perturbation();
-      const cells = s.cells ?? 7;
-      const featureMask = await patchMask(subject, cells);
-      const options = { cells, samples: s.samples ?? 256, baseline: 0, seed: s.seed };
-      const result = await lime(subject.f, x, { ...common(s), featureMask, samples: options.samples, baseline: 0, seed: s.seed });
-      return { attribution: result, options: { ...options, score: result.score } };
+      const { featureMask, options } = await featureMaskOf(subject, s, 7);
+      const b = baselineOf(s);
+      const call = { samples: s.samples ?? 256, baseline: b.value, seed: s.seed };
+      const result = await lime(subject.f, x, { ...common(s), featureMask, ...call });
+      return { attribution: result, options: { ...options, ...call, baseline: b.label, score: result.score } };
+    },
+  },
+  {
+    name: 'latent-attribution',
+    aliases: ['latent-ig'],
+    fn: 'latentAttribution',
+    pkg: '@glassbox/explainers-gradient',
+    kinds: GENERATIVE,
+    signed: true,
+    output: 'latent',
+    summary: 'which latent dimensions made the centre of the decoded image: IG on z from a baseline code (0)',
+    knobs: ['steps', 'rule', 'baseline'],
+    async run(subject, _x, s) {
+      const { latentAttribution } = await gradient();
+      const latent = latentOf(subject, 'latent-attribution');
+      const b = baselineOf(s);
+      if (typeof b.value !== 'number') throw usageError(`--baseline for latent-attribution is a latent value (a number, e.g. 0), got ${b.label}`);
+      const call = { steps: s.steps ?? 50, method: s.rule ?? 'gausslegendre', baseline: b.value, reduce: 'mean' as const };
+      const o = { ...call, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
+      return { attribution: await latentAttribution(latent.decoder, latent.z, latent.mask, o), options: { ...call, region: 'centre' } };
+    },
+  },
+  {
+    name: 'latent-jacobian',
+    aliases: [],
+    fn: 'latentJacobian',
+    pkg: '@glassbox/explainers-gradient',
+    kinds: GENERATIVE,
+    signed: true,
+    output: 'jacobian',
+    summary: 'd image / d z_k for every latent dimension k: what a small step along each dimension changes',
+    knobs: ['dims'],
+    async run(subject, _x, s) {
+      const { latentJacobian } = await gradient();
+      const latent = latentOf(subject, 'latent-jacobian');
+      const o = { ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
+      const jacobian = await latentJacobian(latent.decoder, latent.z, o);
+      return { attribution: { attributions: jacobian, method: 'latentJacobian' }, options: {} };
+    },
+  },
+  {
+    name: 'latent-traversal',
+    aliases: ['traversal'],
+    fn: 'latentTraversal',
+    pkg: '@glassbox/explainers-perturbation',
+    kinds: GENERATIVE,
+    signed: false,
+    output: 'traversal',
+    summary: 'decoded images as one latent dimension at a time sweeps -3..3 (the others fixed)',
+    knobs: ['dims'],
+    async run(subject, _x, s) {
+      const { latentTraversal } = await perturbation();
+      const latent = latentOf(subject, 'latent-traversal');
+      const d = latent.z.shape[1]!;
+      const dims = s.dims ?? defaultDims(d);
+      const values = [-3, -2, -1, 0, 1, 2, 3];
+      const o = { dims, values, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
+      const images = await latentTraversal(latent.decoder, latent.z, o);
+      return { attribution: { attributions: images, method: 'latentTraversal' }, options: { dims, values } };
+    },
+  },
+  {
+    name: 'latent-sensitivity',
+    aliases: [],
+    fn: 'latentSensitivity',
+    pkg: '@glassbox/explainers-perturbation',
+    kinds: GENERATIVE,
+    signed: false,
+    output: 'latent',
+    summary: 'mean |change of the decoded image| when each latent dimension moves by 1',
+    knobs: [],
+    async run(subject, _x, s) {
+      const { latentSensitivity } = await perturbation();
+      const { tf } = await import('@glassbox/tensors-ops');
+      const latent = latentOf(subject, 'latent-sensitivity');
+      const o = { delta: 1, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
+      const r = await latentSensitivity(latent.decoder, latent.z, o);
+      return { attribution: { attributions: tf.tensor2d(r.scores, [1, r.scores.length]), method: 'latentSensitivity' }, options: { delta: 1 }, extra: { order: r.order } };
     },
   },
 ];
+
+/** Latent dimensions drawn when --dims is not given: all of them, at most the first 16. */
+export function defaultDims(d: number): number[] {
+  return Array.from({ length: Math.min(d, 16) }, (_, k) => k);
+}
 
 /** 'integratedGradients' -> 'integrated-gradients'; lower-cases and trims. */
 export function toKebabCase(name: string): string {

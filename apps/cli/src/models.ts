@@ -37,7 +37,7 @@ export const PRETRAINED: Readonly<Record<ModelName, PretrainedInfo>> = {
   ae: { kind: 'ae', pkg: '@glassbox/models-ae-vae', pretrained: 'digits-ae', description: 'MLP autoencoder 784-256-16' },
   'conv-ae': { kind: 'ae', pkg: '@glassbox/models-ae-vae', pretrained: 'digits-conv-ae', description: 'convolutional autoencoder, latent 16' },
   vae: { kind: 'vae', pkg: '@glassbox/models-ae-vae', pretrained: 'digits-vae', description: 'MLP VAE 784-400-20' },
-  gan: { kind: 'gan', pkg: '@glassbox/models-gan', pretrained: 'digits-gan', description: 'DCGAN, latent 100 -> 28x28 digits' },
+  gan: { kind: 'gan', pkg: '@glassbox/models-gan', pretrained: 'digits-gan', description: 'conditional DCGAN: generator input = 100 latent dimensions + a 10-class one-hot -> 28x28 digits; discriminator: 10 logits, one per class' },
   cyclegan: { kind: 'cyclegan', pkg: '@glassbox/models-gan', pretrained: 'digits-cyclegan', description: 'CycleGAN thin digits (A) <-> thick digits (B)' },
 };
 export const MODEL_NAMES = Object.keys(PRETRAINED) as ModelName[];

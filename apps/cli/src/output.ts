@@ -1,46 +1,62 @@
 /**
  * Output folders that are never half-written: everything is written into a temporary sibling folder
  * (`.<name>.tmp-<pid>-<random>` next to --out) and renamed to --out at the end. On an error or an
- * interrupt (SIGINT, SIGTERM) the temporary folder is removed, and so are parent folders this run created;
- * an existing --out is only replaced when it holds nothing but files this command writes.
+ * interrupt (SIGINT, SIGTERM) the temporary folder is removed, and so are the parent folders this run created
+ * (when empty); an existing --out is only replaced when it holds nothing but files this command writes, and
+ * is put back if the run is interrupted while the new one moves in.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { lstat, mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { RGBAImage } from '@glassbox/viz';
 import { failure, usageError } from './errors.js';
 
-/** Temporary folders alive now, removed on exit by the signal handlers. */
-const pending = new Set<string>();
+/**
+ * What a run has on disk that is not finished: temporary folders (removed on exit by the signal handlers),
+ * each with the folder --out names and the topmost parent folder the run created for it (or null), which is
+ * removed too when it is empty.
+ */
+const pending = new Map<string, { dir: string; createdParent: string | null; restore?: boolean }>();
 let handlersInstalled = false;
+
+/** Removes the pending folders and the empty parent folders their runs created (synchronously: runs on exit). */
+function cleanupSync(): void {
+  for (const [tmp, { dir, createdParent, restore }] of pending) {
+    try {
+      // A previous output moved aside goes back when the new one has not taken its place.
+      if (restore === true && !existsSync(dir)) renameSync(tmp, dir);
+      else rmSync(tmp, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+    if (createdParent !== null) removeEmptyUpToSync(dirname(dir), createdParent);
+  }
+  pending.clear();
+}
 
 function installSignalHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   const cleanup = (signal: NodeJS.Signals) => {
-    for (const dir of pending) {
-      try {
-        rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // best effort
-      }
-    }
-    pending.clear();
+    cleanupSync();
     process.stderr.write(`\nglassbox: interrupted (${signal}); nothing was written\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGINT', cleanup);
   process.once('SIGTERM', cleanup);
-  process.once('exit', () => {
-    for (const dir of pending) {
-      try {
-        rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // best effort
-      }
-    }
-  });
+  process.once('exit', cleanupSync);
+}
+
+/**
+ * Test hook: with GLASSBOX_TEST_HOLD_BEFORE_RENAME=1 in the environment, `writeAtomically` stops after the
+ * files are written, before the final rename, prints one line naming the temporary folder on stderr and
+ * waits (up to a minute), so that a test can interrupt the run at that moment.
+ */
+async function holdBeforeRename(tmp: string): Promise<void> {
+  if (process.env.GLASSBOX_TEST_HOLD_BEFORE_RENAME !== '1') return;
+  process.stderr.write(`glassbox: test hold before rename: ${tmp}\n`);
+  await new Promise((done) => setTimeout(done, 60_000));
 }
 
 async function kindOf(path: string): Promise<'missing' | 'dir' | 'other'> {
@@ -74,8 +90,8 @@ export async function checkOutDir(out: string, ownFiles: readonly string[]): Pro
   return dir;
 }
 
-/** Creates the missing ancestors of `dir`; returns the topmost one created (to remove on failure), or null. */
-async function makeParents(dir: string): Promise<string | null> {
+/** The topmost missing ancestor of `dir` (the first folder `makeParents` will create), or null. */
+function topMissingParent(dir: string): string | null {
   let top: string | null = null;
   let p = dirname(dir);
   while (!existsSync(p)) {
@@ -84,12 +100,16 @@ async function makeParents(dir: string): Promise<string | null> {
     if (up === p) break;
     p = up;
   }
+  return top;
+}
+
+/** Creates the missing ancestors of `dir`. */
+async function makeParents(dir: string): Promise<void> {
   try {
     await mkdir(dirname(dir), { recursive: true });
   } catch (e) {
     throw failure(`cannot create ${dirname(dir)}: ${(e as Error).message}`, e);
   }
-  return top;
 }
 
 /**
@@ -105,12 +125,15 @@ async function makeParents(dir: string): Promise<string | null> {
 export async function writeAtomically(out: string, ownFiles: readonly string[], write: (tmpDir: string) => Promise<void>): Promise<{ dir: string; files: string[] }> {
   const dir = await checkOutDir(out, ownFiles);
   installSignalHandlers();
-  const createdParent = await makeParents(dir);
   const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  pending.add(tmp);
+  // Registered before any folder is made, so that an interrupt at any point removes what exists.
+  const entry = { dir, createdParent: topMissingParent(dir) };
+  pending.set(tmp, entry);
   try {
+    await makeParents(dir);
     await mkdir(tmp);
     await write(tmp);
+    await holdBeforeRename(tmp);
     const files = (await readdir(tmp)).sort();
     const kind = await kindOf(dir);
     if (kind === 'missing') {
@@ -119,7 +142,7 @@ export async function writeAtomically(out: string, ownFiles: readonly string[], 
       // Replace a previous run's output: move it aside, move the new one in, drop the old one.
       await checkOutDir(out, ownFiles);
       const old = join(dirname(dir), `.${basename(dir)}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
-      pending.add(old);
+      pending.set(old, { dir, createdParent: null, restore: true });
       await rename(dir, old);
       try {
         await rename(tmp, dir);
@@ -136,7 +159,7 @@ export async function writeAtomically(out: string, ownFiles: readonly string[], 
   } catch (e) {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     pending.delete(tmp);
-    if (createdParent !== null) await removeEmptyUpTo(dirname(dir), createdParent);
+    if (entry.createdParent !== null) await removeEmptyUpTo(dirname(dir), entry.createdParent);
     throw e;
   }
 }
@@ -147,6 +170,22 @@ async function removeEmptyUpTo(from: string, top: string): Promise<void> {
   for (;;) {
     try {
       await rmdir(p);
+    } catch {
+      return;
+    }
+    if (p === top) return;
+    const up = dirname(p);
+    if (up === p) return;
+    p = up;
+  }
+}
+
+/** `removeEmptyUpTo`, synchronously (for the exit and signal handlers). */
+function removeEmptyUpToSync(from: string, top: string): void {
+  let p = from;
+  for (;;) {
+    try {
+      rmdirSync(p);
     } catch {
       return;
     }

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, glassboxCode, oneLine } from './errors.js';
-import { METHODS } from './methods.js';
+import { DEFAULT_SLIC_SEGMENTS, METHODS, NOISE, RULES, type MethodKnob } from './methods.js';
 import { MODEL_NAMES, PRETRAINED } from './models.js';
 import { createProgress } from './progress.js';
 import { BACKENDS, type CliIo } from './runtime.js';
@@ -28,6 +28,12 @@ function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0.');
+  return n;
+}
+
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0.');
@@ -42,7 +48,8 @@ function methodHelp(): string {
   return METHODS.map((m) => {
     const kinds = m.kinds.length === 5 ? 'all kinds' : m.kinds.join(', ');
     const aliases = m.aliases.length > 0 ? ` (also: ${m.aliases.join(', ')})` : '';
-    return `  ${m.name.padEnd(width)}  ${m.summary}; ${kinds}${aliases}`;
+    const knobs = m.knobs.length > 0 ? `; reads ${m.knobs.map((k: MethodKnob) => `--${k}`).join(' ')}` : '';
+    return `  ${m.name.padEnd(width)}  ${m.summary}; ${kinds}${aliases}${knobs}`;
   }).join('\n');
 }
 
@@ -64,19 +71,31 @@ What is explained:
   classifier  the logit of class --target (default: the predicted class)
   ae, vae     the encoder's latent dimension --target (VAE: the mean mu; default: the largest |value|)
   gan         the discriminator's logit on the generated image G(z) w.r.t. its pixels; --input random:SEED
-              or a .json latent code (an image input is scored as is)
+              or a .json latent code (an image input is scored as is). The pretrained GAN is conditional:
+              its generator's input is 100 latent dimensions plus a 10-class one-hot, so it draws the digit
+              --class (default 0); its discriminator has one logit per class, and --target defaults to
+              the generated class (for an image input: --class, else the digit's label, else the highest)
   cyclegan    the mean of the centre region (middle half of each side) of translateAB(x); no --target
+  latent-*    (ae, vae, gan) the decoded image as a function of the latent code z: the code of an image
+              input (VAE: mu), random:SEED or a .json code; a GAN's class stays fixed (--class); no --target
 
 Inputs (--input): digits:test:17 (split train|test), path.png (28x28 grey or RGB), path.json (an image,
-  or a GAN latent code), random:SEED (GAN)
+  or a latent code), random:SEED (GAN; latent methods of ae, vae)
+
+Captum names: --rule is IntegratedGradients' method, --noise NoiseTunnel's nt_type, --stdev its stdevs,
+  --baseline the baselines, --segments the feature_mask (a grid of --cells, or SLIC superpixels).
 
 Writes attribution.json (values, shape, method, options, timing), heatmap.png, overlay.png and input.png
-(plus translation.png for a cyclegan), through a temporary folder renamed at the end.
+(plus translation.png for a cyclegan; latent methods: latent.svg, jacobian.png or traversal.png instead of
+the heatmaps), through a temporary folder renamed at the end.
 
 Examples:
   $ glassbox explain --model classifier --method ig --input digits:test:17 --out out/ig-17
   $ glassbox explain --model vae --method saliency --input seven.png --target 3 --out out/vae
-  $ glassbox explain --model gan --method occlusion --input random:42 --out out/gan
+  $ glassbox explain --model gan --method occlusion --input random:42 --class 7 --out out/gan
+  $ glassbox explain --model classifier --method ig --rule riemann_trapezoid --baseline 0.5 --input digits:test:3 --out out/ig
+  $ glassbox explain --model classifier --method lime --segments slic:30 --input digits:test:3 --out out/lime
+  $ glassbox explain --model vae --method latent-traversal --dims 0-5 --input digits:test:3 --out out/trav
   $ glassbox explain --model runs/cnn/model.json --method kernel-shap --input digits:test:0 --samples 512 --out out/ks
 `;
 
@@ -136,15 +155,22 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .description('explain one input of a model with one method; writes attribution.json, heatmap.png, overlay.png')
     .requiredOption('--model <model>', `${MODEL_NAMES.join('|')} or a path to model.json`)
     .requiredOption('--method <name>', 'explainer (kebab-case of the function, or an alias such as ig)')
-    .requiredOption('--input <spec>', 'digits:<train|test>:<index> | path.png | path.json | random:<seed> (gan)')
+    .requiredOption('--input <spec>', 'digits:<train|test>:<index> | path.png | path.json | random:<seed> (gan, latent methods)')
     .requiredOption('--out <dir>', 'output folder (written atomically)')
     .option('--target <n>', 'output to explain: class (classifier), latent dimension (ae, vae), discriminator column (gan)', integer(0))
-    .option('--steps <n>', 'integration steps (integrated-gradients; default 50)', integer(1, 100_000))
+    .option('--class <n>', 'gan: the class a conditional GAN generates (default 0) and, by default, the explained discriminator column', integer(0))
+    .option('--baseline <value>', 'reference input: a pixel value (0 black, the default; 1 white) or an image (digits:test:N, .png, .json); latent-attribution: a latent value')
+    .addOption(new Option('--rule <name>', 'integration rule of integrated-gradients and latent-attribution (default gausslegendre)').choices(RULES as readonly string[] as string[]))
+    .addOption(new Option('--noise <type>', 'noise-tunnel reduction: smoothgrad (mean, default), smoothgrad_sq (mean of squares), vargrad (variance)').choices(NOISE as readonly string[] as string[]))
+    .option('--stdev <x>', 'noise standard deviation in pixel units (noise-tunnel 0.15, gradient-shap 0.1)', nonNegativeNumber)
+    .option('--segments <kind>', `features of the patch methods: grid (--cells per side, default) or slic[:N] (about N superpixels, default ${DEFAULT_SLIC_SEGMENTS})`)
+    .option('--dims <list>', 'latent dimensions to draw (latent-traversal, latent-jacobian), e.g. 0-9 or 1,5,9 (default: up to the first 16)')
+    .option('--steps <n>', 'integration steps (integrated-gradients, latent-attribution; default 50)', integer(1, 100_000))
     .option('--samples <n>', 'samples (noise-tunnel 10, gradient-shap 20, shapley-value-sampling 25, kernel-shap 2M+2048, lime 256)', integer(1, 10_000_000))
     .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)
     .option('--window <n>', 'occlusion window side in pixels (default 4)', integer(1))
     .option('--stride <n>', 'occlusion stride in pixels (default window / 2)', integer(1))
-    .option('--cells <n>', 'grid patches per side for feature-ablation, shapley, kernel-shap, lime (default 7; exact-shapley 3)', integer(1))
+    .option('--cells <n>', 'grid patches per side for feature-ablation, shapley, kernel-shap, lime with --segments grid (default 7; exact-shapley 3)', integer(1))
     .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
     .option('--scale <n>', 'enlargement of the PNGs (8: 28x28 -> 224x224)', integer(1, 64), 8)
     .addOption(backendOption())

@@ -3,13 +3,20 @@
  * fast method, write reports, and check every bad-input case (exit code 2, one line on stderr, no --out).
  * Builds dist first when it is missing or older than src. Runs on the wasm backend.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { constants as zlibConstants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { decode, encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf, type Attribution, type Tensor } from '@glassbox/tensors-ops';
+import { integratedGradients, noiseTunnel, saliency } from '@glassbox/explainers-gradient';
+import { lime } from '@glassbox/explainers-perturbation';
+import { loadFromDir as loadClassifier } from '@glassbox/models-classifier';
+import { GAN } from '@glassbox/models-gan';
+import { loadDigitsArrays } from '@glassbox/datasets';
 
 const app = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = resolve(app, '..', '..');
@@ -363,4 +370,282 @@ describe('pretrained models', () => {
       expectExplained(join(work, 'pre', name), 'saliency');
     });
   }
+});
+
+/** Runs the CLI as a child that reports its exit code and peak memory (main() in a child of its own). */
+function glassboxMeasured(args: string[]): Promise<Run & { maxRssMB: number }> {
+  const program = pathToFileURL(join(app, 'dist', 'program.js')).href;
+  const script = `const { main } = await import(${JSON.stringify(program)});
+const sink = { write: () => true };
+const errors = [];
+const code = await main(${JSON.stringify(args)}, { stdout: sink, stderr: { write: (t) => errors.push(t) } });
+process.stdout.write(JSON.stringify({ code, stderr: errors.join(''), maxRssMB: process.resourceUsage().maxRSS / 1024 }));`;
+  return new Promise((done, fail) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: work, env: { ...process.env, GLASSBOX_BACKEND: '' }, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error !== null) return fail(new Error(`the measuring child failed: ${stderr}`));
+      const r = JSON.parse(stdout) as { code: number; stderr: string; maxRssMB: number };
+      done({ code: r.code, stdout: '', stderr: r.stderr, maxRssMB: r.maxRssMB });
+    });
+  });
+}
+
+/** A PNG chunk with its CRC-32. */
+function pngChunk(type: string, data: Uint8Array): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+function pngFile(width: number, height: number, colorType: number, idat: Uint8Array, extra: Buffer[] = []): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, colorType, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    pngChunk('IHDR', ihdr),
+    ...extra,
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+describe.concurrent('malformed PNG inputs: exit code 2, one line on stderr, nothing written', () => {
+  beforeAll(() => {
+    const rows = Buffer.alloc(28 * 29, 0);
+    writeFileSync(join(work, 'no-plte.png'), pngFile(28, 28, 3, deflateSync(rows)));
+    const good = pngFile(28, 28, 0, deflateSync(rows));
+    const damaged = Buffer.from(good);
+    damaged[45] = damaged[45]! ^ 0x55;
+    writeFileSync(join(work, 'bad-crc.png'), damaged);
+    writeFileSync(join(work, 'cut.png'), good.subarray(0, good.length - 20));
+    // The issue's bomb: a 28x28 header over image data that inflates to 1.5 GB (1500 deflate blocks of 1 MB).
+    const piece = deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const stream = Buffer.concat([Buffer.from([0x78, 0x9c]), ...new Array<Buffer>(1500).fill(piece), deflateRawSync(Buffer.alloc(0)), Buffer.alloc(4)]);
+    writeFileSync(join(work, 'bomb.png'), pngFile(28, 28, 0, stream));
+  });
+
+  it.each([
+    ['a palette PNG without PLTE', 'no-plte.png', /cannot read no-plte\.png: a palette PNG \(colour type 3\) has no PLTE chunk/],
+    ['a bad CRC', 'bad-crc.png', /cannot read bad-crc\.png: chunk IDAT at byte 33 has a bad CRC/],
+    ['a truncated file', 'cut.png', /cannot read cut\.png: the file is truncated/],
+    ['a decompression bomb', 'bomb.png', /cannot read bomb\.png: the image data inflates to more than the 812 bytes a 28x28 grey PNG of 8 bits holds/],
+  ])('%s', async (_, file, message) => {
+    const out = `bad-png/${file}/out`;
+    const r = await glassbox(['explain', '--model', model('classifier'), '--method', 'saliency', '--input', file, '--backend', 'cpu', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expectNothingWritten(out);
+  });
+
+  it('the 1.5 GB bomb is refused without inflating it: peak memory stays far below its size', async () => {
+    expect(statSync(join(work, 'bomb.png')).size).toBeLessThan(1_600_000);
+    const r = await glassboxMeasured(['explain', '--model', model('classifier'), '--method', 'saliency', '--input', 'bomb.png', '--backend', 'cpu', '--out', 'bad-png/measured']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/inflates to more than the 812 bytes/);
+    // Inflating the data would need 1.5 GB for the bytes alone; the CLI with TensorFlow.js loaded needs far less.
+    expect(r.maxRssMB).toBeLessThan(700);
+  });
+});
+
+describe('Ctrl-C while the output is written', () => {
+  /** Starts explain with the test hold before the final rename, sends SIGINT once it holds, and waits for the end. */
+  function interrupted(out: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; tmp: string; written: boolean }> {
+    return new Promise((done, fail) => {
+      const child = spawn(process.execPath, [bin, 'explain', '--model', model('classifier'), '--method', 'saliency', '--input', 'digits:test:1', '--backend', 'cpu', '--out', out], {
+        cwd: work,
+        env: { ...process.env, GLASSBOX_BACKEND: '', GLASSBOX_TEST_HOLD_BEFORE_RENAME: '1' },
+      });
+      let stderr = '';
+      let tmp = '';
+      let written = false;
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /test hold before rename: (.*)\n/.exec(stderr);
+        if (m !== null && tmp === '') {
+          tmp = m[1]!;
+          written = existsSync(join(tmp, 'attribution.json'));
+          child.kill('SIGINT');
+        }
+      });
+      child.on('error', fail);
+      child.on('close', (code, signal) => done({ code, signal, stderr, tmp, written }));
+    });
+  }
+
+  it.each([1, 2, 3])('removes the temporary folder and the parent folders the run created (run %i)', async (i) => {
+    mkdirSync(join(work, `sig${i}`));
+    const r = await interrupted(`sig${i}/new/deeper/out`);
+    expect(r.tmp).not.toBe('');
+    expect(r.written).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/interrupted \(SIGINT\); nothing was written/);
+    expect(existsSync(r.tmp)).toBe(false);
+    expect(existsSync(join(work, `sig${i}`, 'new'))).toBe(false);
+    expect(readdirSync(join(work, `sig${i}`))).toEqual([]);
+  });
+
+  it("leaves a previous run's output as it was", async () => {
+    const first = await glassbox(['explain', '--model', model('classifier'), '--method', 'saliency', '--input', 'digits:test:1', '--backend', 'cpu', '--out', 'sig-again/out']);
+    expect(first.code).toBe(0);
+    const before = readFileSync(join(work, 'sig-again', 'out', 'attribution.json'), 'utf8');
+    const r = await interrupted('sig-again/out');
+    expect(r.code).toBe(130);
+    expect(readFileSync(join(work, 'sig-again', 'out', 'attribution.json'), 'utf8')).toBe(before);
+    expect(readdirSync(join(work, 'sig-again'))).toEqual(['out']);
+  });
+});
+
+describe('the GAN class and the Captum options, end to end on the cpu backend', () => {
+  let cgan: GAN;
+  const cganDir = () => join(work, 'models', 'cgan');
+
+  beforeAll(async () => {
+    await initBackend({ backend: 'cpu', fallback: false });
+    // A conditional GAN (100 latent dimensions + a 10-class one-hot, as the pretrained one) saved by the library.
+    const made = new GAN({ numClasses: 10, seed: 3, dropout: 0 });
+    await made.save(cganDir());
+    made.dispose();
+    cgan = await GAN.load(join(cganDir(), 'model.json'));
+  });
+  afterAll(() => cgan?.dispose());
+
+  /** The generated image and discriminator logits for seed `seed` and class `cls`, computed here. */
+  const generated = (seed: number, cls: number) =>
+    tf.tidy(() => {
+      const z = cgan.sampleLatent(1, seed, { labels: [cls] });
+      const g = cgan.generator(z);
+      return { z: Array.from(z.dataSync()), image: Array.from(g.dataSync()), logits: Array.from(cgan.discriminator(g).dataSync()) };
+    });
+  const inputPixels = (dir: string) => Array.from(decode(readFileSync(join(dir, 'input.png'))).data as Uint8Array).filter((_, i) => i % 4 === 0);
+
+  it('--class chooses the generated image and the explained discriminator column; the default is class 0, said so', async () => {
+    const [plain, three, explicit] = await twoAtATime([
+      () => glassbox(['explain', '--model', cganDir(), '--method', 'saliency', '--input', 'random:7', '--scale', '1', '--backend', 'cpu', '--out', 'cls/default']),
+      () => glassbox(['explain', '--model', cganDir(), '--method', 'saliency', '--input', 'random:7', '--class', '3', '--scale', '1', '--backend', 'cpu', '--out', 'cls/three']),
+      () => glassbox(['explain', '--model', cganDir(), '--method', 'saliency', '--input', 'random:7', '--class', '3', '--target', '5', '--backend', 'cpu', '--out', 'cls/target']),
+    ]);
+    for (const r of [plain, three, explicit]) expect(r.stderr).toBe('');
+    expect(plain.stdout).toMatch(/discriminator logit of class 0 \(the generated class, --class 0 by default\) on the image generated for class 0/);
+    expect(three.stdout).toMatch(/discriminator logit of class 3 \(the generated class\) on the image generated for class 3/);
+    type Doc = { target: number; input: { class: number; source: string }; prediction: { latent: number[]; discriminatorLogits: number[]; class: number } };
+    const [a, b, c] = ['default', 'three', 'target'].map((d) => readAttribution(join(work, 'cls', d)) as unknown as Doc);
+    expect([a!.target, b!.target, c!.target]).toEqual([0, 3, 5]);
+    expect([a!.prediction.class, b!.prediction.class, c!.prediction.class]).toEqual([0, 3, 3]);
+    expect(a!.input.source).toMatch(/class 0 \(the default; choose with --class\)/);
+    // The same z, another one-hot: the generator's input is 100 latent values + 10 class entries.
+    const [ga, gb] = [generated(7, 0), generated(7, 3)];
+    expect(a!.prediction.latent).toHaveLength(110);
+    expect(a!.prediction.latent.slice(0, 100)).toEqual(b!.prediction.latent.slice(0, 100));
+    expect(a!.prediction.latent.slice(100)).toEqual(ga.z.slice(100));
+    expect(b!.prediction.latent.slice(100)).toEqual(gb.z.slice(100));
+    // The written image is G(z, class) computed here (8-bit PNG: within one grey level), and differs between classes.
+    const [pa, pb] = [inputPixels(join(work, 'cls', 'default')), inputPixels(join(work, 'cls', 'three'))];
+    pa.forEach((v, i) => expect(Math.abs(v - ga.image[i]! * 255)).toBeLessThanOrEqual(1));
+    pb.forEach((v, i) => expect(Math.abs(v - gb.image[i]! * 255)).toBeLessThanOrEqual(1));
+    expect(pa).not.toEqual(pb);
+    b!.prediction.discriminatorLogits.forEach((v, k) => expect(v).toBeCloseTo(gb.logits[k]!, 4));
+  });
+
+  it('a .json code of 110 numbers carries its class, one of 100 takes --class; bad --class values are refused', async () => {
+    const z = generated(11, 6).z;
+    writeFileSync(join(work, 'z110.json'), JSON.stringify(z));
+    writeFileSync(join(work, 'z100.json'), JSON.stringify(z.slice(0, 100)));
+    const [withClass, short, clash, range, unconditional] = await twoAtATime([
+      () => glassbox(['explain', '--model', cganDir(), '--method', 'saliency', '--input', 'z110.json', '--backend', 'cpu', '--out', 'cls/j110']),
+      () => glassbox(['explain', '--model', cganDir(), '--method', 'saliency', '--input', 'z100.json', '--class', '6', '--backend', 'cpu', '--out', 'cls/j100']),
+      () => glassbox(['explain', '--model', cganDir(), '--method', 'saliency', '--input', 'z110.json', '--class', '2', '--backend', 'cpu', '--out', 'cls/clash']),
+      () => glassbox(['explain', '--model', cganDir(), '--method', 'saliency', '--input', 'random:1', '--class', '10', '--backend', 'cpu', '--out', 'cls/range']),
+      () => glassbox(['explain', '--model', model('gan'), '--method', 'saliency', '--input', 'random:1', '--class', '1', '--backend', 'cpu', '--out', 'cls/uncond']),
+    ]);
+    expect(withClass.code).toBe(0);
+    expect(short.code).toBe(0);
+    const values = (d: string) => readAttribution(join(work, 'cls', d)).values;
+    expect(readAttribution(join(work, 'cls', 'j110')).target).toBe(6);
+    expect(values('j110')).toEqual(values('j100'));
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/--class 2 contradicts the one-hot class 6 at the end of z110\.json/);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toMatch(/--class 10 is out of range: the GAN has 10 classes \(0\.\.9\)/);
+    expect(unconditional.code).toBe(2);
+    expect(unconditional.stderr).toMatch(/--class applies to a conditional GAN; this GAN is unconditional/);
+    for (const d of ['clash', 'range', 'uncond']) expectNothingWritten(`cls/${d}`);
+  });
+
+  it('--rule, --baseline, --noise/--stdev and --segments give the numbers of a direct library call', async () => {
+    const classifier = await loadClassifier(model('classifier'));
+    const digits = await loadDigitsArrays({ split: 'test', format: 'float32' });
+    const x = tf.tensor((digits.images as Float32Array).slice(17 * 784, 18 * 784), [1, 28, 28, 1]);
+    const f = (t: Tensor) => classifier.predict(t);
+    const base = ['explain', '--model', model('classifier'), '--input', 'digits:test:17', '--target', '3', '--backend', 'cpu'];
+    const cases: [string, string[], () => Promise<Attribution>][] = [
+      ['rule-left', ['--method', 'ig', '--steps', '8', '--rule', 'riemann_left'], () => integratedGradients(f, x, { target: 3, steps: 8, method: 'riemann_left' })],
+      ['rule-default', ['--method', 'ig', '--steps', '8'], () => integratedGradients(f, x, { target: 3, steps: 8 })],
+      ['baseline', ['--method', 'ig', '--steps', '8', '--baseline', '0.5'], () => integratedGradients(f, x, { target: 3, steps: 8, baseline: 0.5 })],
+      ['noise', ['--method', 'noise-tunnel', '--samples', '4', '--noise', 'vargrad', '--stdev', '0.3'], () => noiseTunnel(saliency, { samples: 4, stdev: 0.3, variant: 'vargrad', seed: 0 })(f, x, { target: 3, seed: 0 })],
+      ['segments', ['--method', 'lime', '--samples', '32', '--segments', 'slic:12'], () => lime(f, x, { target: 3, samples: 32, seed: 0, segmentation: { kind: 'slic', segments: 12 } })],
+    ];
+    try {
+      const runs = await twoAtATime(cases.map(([name, args]) => () => glassbox([...base, ...args, '--out', `opts/${name}`])));
+      for (const [i, [name, , direct]] of cases.entries()) {
+        expect(runs[i]!.stderr, name).toBe('');
+        const r = await direct();
+        const expected = Array.from(await r.attributions.data());
+        tf.dispose([r.attributions, ...(r.delta ? [r.delta] : [])]);
+        const got = readAttribution(join(work, 'opts', name)).values;
+        expect(got.length, name).toBe(expected.length);
+        got.forEach((v, k) => expect(Math.abs(v - expected[k]!), `${name}[${k}]`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(expected[k]!))));
+      }
+      expect(readAttribution(join(work, 'opts', 'rule-left')).values).not.toEqual(readAttribution(join(work, 'opts', 'rule-default')).values);
+      expect((readAttribution(join(work, 'opts', 'rule-left')).options as { method: string }).method).toBe('riemann_left');
+      expect((readAttribution(join(work, 'opts', 'segments')).options as { segments: string }).segments).toBe('slic');
+    } finally {
+      x.dispose();
+      classifier.dispose();
+    }
+  });
+
+  it('the latent methods of a VAE and a GAN write their values and pictures', async () => {
+    const [trav, attr, jac, sens, vaeRandom, refused] = await twoAtATime([
+      () => glassbox(['explain', '--model', model('vae'), '--method', 'latent-traversal', '--dims', '0-2', '--input', 'digits:test:3', '--backend', 'cpu', '--json', '--out', 'lat/trav']),
+      () => glassbox(['explain', '--model', cganDir(), '--method', 'latent-attribution', '--steps', '8', '--rule', 'riemann_middle', '--class', '4', '--input', 'random:3', '--backend', 'cpu', '--out', 'lat/attr']),
+      () => glassbox(['explain', '--model', model('ae'), '--method', 'latent-jacobian', '--dims', '1,5', '--input', 'digits:test:3', '--backend', 'cpu', '--out', 'lat/jac']),
+      () => glassbox(['explain', '--model', model('gan'), '--method', 'latent-sensitivity', '--input', 'random:3', '--backend', 'cpu', '--out', 'lat/sens']),
+      () => glassbox(['explain', '--model', model('vae'), '--method', 'latent-attribution', '--steps', '4', '--input', 'random:5', '--backend', 'cpu', '--out', 'lat/vae-random']),
+      () => glassbox(['explain', '--model', model('vae'), '--method', 'latent-traversal', '--target', '2', '--input', 'digits:test:3', '--backend', 'cpu', '--out', 'lat/refused']),
+    ]);
+    for (const r of [trav, attr, jac, sens, vaeRandom]) expect(r.stderr).toBe('');
+    expect(JSON.parse(trav.stdout)).toMatchObject({ ok: true, method: 'latent-traversal', shape: [3, 7, 28, 28, 1] });
+    expect(readdirSync(join(work, 'lat', 'trav')).sort()).toEqual(['attribution.json', 'input.png', 'traversal.png']);
+    expect(readAttribution(join(work, 'lat', 'trav')).options).toMatchObject({ dims: [0, 1, 2], values: [-3, -2, -1, 0, 1, 2, 3] });
+    const a = readAttribution(join(work, 'lat', 'attr')) as unknown as { shape: number[]; options: { method: string }; delta: number[]; space: string };
+    expect(a.shape).toEqual([1, 100]);
+    expect(a.space).toBe('latent');
+    expect(a.options.method).toBe('riemann_middle');
+    expect(readFileSync(join(work, 'lat', 'attr', 'latent.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(readAttribution(join(work, 'lat', 'jac')).shape).toEqual([1, 16, 28, 28, 1]);
+    expect(readdirSync(join(work, 'lat', 'jac'))).toContain('jacobian.png');
+    expect((readAttribution(join(work, 'lat', 'sens')) as unknown as { order: number[] }).order).toHaveLength(100);
+    expect(readAttribution(join(work, 'lat', 'vae-random')).shape).toEqual([1, 20]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--target does not apply to latent-traversal/);
+    expectNothingWritten('lat/refused');
+  });
+});
+
+describe('explain --help for the GAN and the Captum options', () => {
+  it("says what the GAN's generator reads and lists the new options and the latent methods", async () => {
+    const r = await glassbox(['explain', '--help']);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replace(/\s+/g, ' ');
+    expect(text).toMatch(/its generator's input is 100 latent dimensions plus a 10-class one-hot/);
+    expect(text).toMatch(/--class <n>/);
+    for (const o of ['--baseline <value>', '--rule <name>', '--noise <type>', '--stdev <x>', '--segments <kind>', '--dims <list>']) expect(text).toContain(o);
+    for (const v of ['riemann_left', 'gausslegendre', 'smoothgrad_sq', 'vargrad', 'slic[:N]']) expect(text).toContain(v);
+    for (const m of ['latent-attribution', 'latent-jacobian', 'latent-traversal', 'latent-sensitivity']) expect(text).toContain(m);
+  });
 });
