@@ -111,6 +111,32 @@ function differingFraction(a: Pixels, b: Pixels): number {
   return n / (a.sample.length / 3);
 }
 
+/** The metrics table: the cells after the first, by the first cell's text. */
+async function metricsRows(): Promise<Map<string, string[]>> {
+  const rows = await page.locator('#metrics tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent ?? '')));
+  return new Map(rows.map((r) => [r[0]!, r.slice(1)]));
+}
+
+/**
+ * The curve chart and the metrics table show the same normalised numbers: the chart's axis is the
+ * normalisation, its deletion AUC is the table's, and the table's reading of the AUCs fits F(x) and F(b).
+ */
+async function expectHonestCurves(): Promise<void> {
+  const rows = await metricsRows();
+  const del = rows.get('deletion AUC')!;
+  const ins = rows.get('insertion AUC')!;
+  const ends = /^F\(x\) (\S+) · F\(b\) (\S+)$/.exec(rows.get('curve ends')![0]!)!;
+  expect(ends).not.toBeNull();
+  const rises = Number(ends[1]) < Number(ends[2]);
+  expect(del[1]).toContain('lower is better');
+  expect(ins[1]).toContain('higher is better');
+  expect(del[1]).toContain(rises ? 'curve runs −1 → 0 as F(x) < F(b)' : '1 = no drop, 0 = whole drop at once');
+  const texts = await page.locator('#curves svg text').allTextContents();
+  expect(texts).toContain('(F − F(b)) / |F(x) − F(b)|');
+  const legend = texts.map((t) => /^deletion \(AUC (\S+)\)$/.exec(t)).find((m) => m !== null)!;
+  expect(Number(legend[1])).toBeCloseTo(Number(del[0]!.split(' ')[0]), 2);
+}
+
 async function expectPicture(id: string): Promise<Pixels> {
   const px = await canvasPixels(id);
   expect(px.width, `#${id} width`).toBeGreaterThan(20);
@@ -230,7 +256,8 @@ describe('demo (vite preview build, Debian chromium)', () => {
     expect(differingFraction(sal, ig)).toBeGreaterThan(0.05);
     await expect.poll(() => page.locator('#curves svg').count()).toBe(1);
     const table = await page.locator('#metrics').textContent();
-    for (const name of ['deletion AUC', 'insertion AUC', 'infidelity', 'sparseness', 'completeness']) expect(table).toContain(name);
+    for (const name of ['deletion AUC', 'insertion AUC', 'curve ends', 'infidelity', 'sparseness', 'completeness']) expect(table).toContain(name);
+    await expectHonestCurves();
     await shot('classifier-ig.jpg');
     const occ = await explainWith('digits-cnn', 'occlusion');
     expect(differingFraction(ig, occ)).toBeGreaterThan(0.05);
@@ -330,6 +357,14 @@ describe('demo (vite preview build, Debian chromium)', () => {
     await expectPicture('heatmap');
     await expectPicture('traversal');
     expect(await page.locator('#output-caption').textContent()).toContain('D logit');
+    // The discriminator's logit can be below a black image's: the AUCs still read the right way round.
+    await expectHonestCurves();
+    // The latent chart names the code z0..z99 and the conditional GAN's one-hot entries after it by class.
+    const names = await page.locator('#latent-bars text.label').allTextContents();
+    expect(names.length).toBeGreaterThan(1);
+    for (const n of names) expect(n).toMatch(/^(z\d+|class \d|\d+ other features?)$/);
+    for (const n of names.filter((q) => /^z\d+$/.test(q))) expect(Number(n.slice(1))).toBeLessThan(100);
+    if (await page.locator('#gan-class-row').isVisible()) expect(names).toContain(`class ${await page.inputValue('#gan-class')}`);
     const bars = await page.locator('#latent-bars').innerHTML();
     let before = await runs();
     await dragOnOutput([14, 14], [26, 26]);

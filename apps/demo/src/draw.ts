@@ -130,6 +130,10 @@ export function setSvg(container: HTMLElement, svg: string): void {
   container.replaceChildren(document.importNode(doc.documentElement, true));
 }
 
+/** How the deletion and insertion curves are normalised (@glassbox/metrics; b = the baseline): the chart's y axis. */
+export const CURVE_AXIS = '(F − F(b)) / |F(x) − F(b)|';
+
+/** The normalised deletion and insertion curves whose areas the metrics table shows, on one axis. */
 export function curvesChart(deletion: Curve, insertion: Curve): string {
   const series = [
     { name: `deletion (AUC ${deletion.auc.toFixed(3)})`, x: deletion.fractions, y: deletion.curve, color: '#d62728' },
@@ -137,10 +141,18 @@ export function curvesChart(deletion: Curve, insertion: Curve): string {
     { name: `insertion (AUC ${insertion.auc.toFixed(3)})`, x: insertion.fractions, y: insertion.curve, color: '#1f77b4' },
     ...(insertion.random ? [{ name: `insertion, random order (AUC ${insertion.randomAuc!.toFixed(3)})`, x: insertion.fractions, y: insertion.random, color: '#a6c8ea' }] : []),
   ];
-  return lineChart(series, { title: 'Deletion and insertion curves', xLabel: 'fraction of pixels removed / inserted', yLabel: 'score', width: 440, height: 250 });
+  return lineChart(series, { title: 'Deletion and insertion curves (normalised)', xLabel: 'fraction of pixels removed / inserted', yLabel: CURVE_AXIS, width: 440, height: 250 });
 }
 
-export function latentChart(attributions: Float32Array): string {
-  const labels = Array.from(attributions, (_, i) => `z${i}`);
+/**
+ * The names of a latent code's entries: z0 .. z(d-1) for the code, then `class 0`, `class 1`, ... for the
+ * one-hot class a conditional GAN's generator takes after it (`latentDim`: the code's length; default all).
+ */
+export function latentLabels(count: number, latentDim = count): string[] {
+  return Array.from({ length: count }, (_, i) => (i < latentDim ? `z${i}` : `class ${i - latentDim}`));
+}
+
+export function latentChart(attributions: Float32Array, latentDim?: number): string {
+  const labels = latentLabels(attributions.length, latentDim);
   return barChart(attributions, { labels, maxFeatures: 10, title: 'Latent attribution of the region (IG)', width: 320 });
 }

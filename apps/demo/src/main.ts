@@ -1,7 +1,7 @@
 // The page: controls and drawing. Every computation happens in the worker (worker.ts), which owns TensorFlow.js
 // and the models; this thread only sends requests, shows progress and draws the typed arrays that come back.
 import type { NormalizeMode } from '@glassbox/viz';
-import { clear, curvesChart, drawAttribution, drawCode, drawGallery, drawGray, drawJacobian, drawRegion, drawTraversal, latentChart, setSvg } from './draw.js';
+import { CURVE_AXIS, clear, curvesChart, drawAttribution, drawCode, drawGallery, drawGray, drawJacobian, drawRegion, drawTraversal, latentChart, setSvg } from './draw.js';
 import { METHODS, MODELS, defaultOptions, methodEntry, modelEntry } from './methods.js';
 import type { InputKind, MethodEntry, ModelCapabilities, ModelId, OptionValues } from './methods.js';
 import { FULL_REGION, PIXELS, SIZE } from './protocol.js';
@@ -585,9 +585,14 @@ function showResult(): void {
   if (r.metrics) {
     el.metricsPanel.hidden = false;
     setSvg(el.curves, curvesChart(r.metrics.deletion, r.metrics.insertion));
+    const del = r.metrics.deletion;
+    const ins = r.metrics.insertion;
+    // The AUCs are areas under the normalised curves of the chart; their meaning depends on which end is higher.
+    const rises = del.inputScore < del.baselineScore;
     const rows: [string, string, string][] = [
-      ['deletion AUC', fmt(r.metrics.deletion.auc) + (r.metrics.deletion.randomAuc !== undefined ? ` (random ${fmt(r.metrics.deletion.randomAuc)})` : ''), 'lower is better'],
-      ['insertion AUC', fmt(r.metrics.insertion.auc) + (r.metrics.insertion.randomAuc !== undefined ? ` (random ${fmt(r.metrics.insertion.randomAuc)})` : ''), 'higher is better'],
+      ['deletion AUC', fmt(del.auc) + (del.randomAuc !== undefined ? ` (random ${fmt(del.randomAuc)})` : ''), `lower is better · ${rises ? 'curve runs −1 → 0 as F(x) < F(b)' : '1 = no drop, 0 = whole drop at once'}`],
+      ['insertion AUC', fmt(ins.auc) + (ins.randomAuc !== undefined ? ` (random ${fmt(ins.randomAuc)})` : ''), `higher is better · ${rises ? 'curve runs 0 → −1 as F(x) < F(b)' : '0 = no recovery, 1 = all at once'}`],
+      ['curve ends', `F(x) ${fmt(del.inputScore)} · F(b) ${fmt(del.baselineScore)}`, `b: every pixel at the baseline (0); curves and AUCs in units of ${CURVE_AXIS}`],
       ['infidelity', fmt(r.metrics.infidelity), `lower is better${m.gradientLike ? ' (as a gradient)' : ''}`],
       ['sparseness (Gini)', fmt(r.metrics.sparseness), 'higher = more concentrated'],
       ['completeness gap', fmt(r.metrics.completeness), '|Σ a − (F(x) − F(0))|, 0 for IG / SHAP'],
@@ -621,7 +626,7 @@ function showResult(): void {
 
 function showLatent(l: LatentData): void {
   el.latentPanel.hidden = false;
-  setSvg(el.latentBars, latentChart(l.attributions));
+  setSvg(el.latentBars, latentChart(l.attributions, state.info?.latentDim));
   drawTraversal(el.traversal, l.traversal, l.dims, l.values);
   drawJacobian(el.jacobian, l.jacobian, l.dims);
 }

@@ -66,10 +66,21 @@ export interface OutputData {
   latent?: Float32Array;
 }
 
+/**
+ * A deletion or insertion curve as @glassbox/metrics normalises it: every score F is shown as
+ * (F - F(baseline)) / |F(x) - F(baseline)| (1 at F(x) and 0 at F(baseline) when F(x) > F(baseline)), and the
+ * AUCs are the areas under these curves, so the chart and the table use the same numbers.
+ */
 export interface Curve {
   fractions: number[];
+  /** Normalised scores along the curve (metrics' `normalizedCurves`). */
   curve: number[];
+  /** Area under `curve` (metrics' `auc`). */
   auc: number;
+  /** F(x) and F(baseline): the raw scores at the two ends, what the normalisation divides by. */
+  inputScore: number;
+  baselineScore: number;
+  /** The random order's normalised curve and its area. */
   random?: number[];
   randomAuc?: number;
 }

@@ -32,7 +32,7 @@ import {
   shapleyValueSampling,
   surrogate,
 } from '@glassbox/explainers-perturbation';
-import { completeness, deletionCurve, infidelity, insertionCurve, randomizationSanityCheck, sensitivityMax, sparseness } from '@glassbox/metrics';
+import { completeness, deletionCurve, infidelity, insertionCurve, randomizationSanityCheck, sensitivityMax, sparseness, type CurveResult } from '@glassbox/metrics';
 import { explainModel, renderReport } from '@glassbox/report';
 import type { ReportModel } from '@glassbox/report';
 import { createCnn, loadPretrained as loadClassifier } from '@glassbox/models-classifier';
@@ -43,7 +43,7 @@ import { CycleGAN, GAN, loadPretrained as loadGanModel } from '@glassbox/models-
 import { LATENT_DEFAULTS, METRIC_DEFAULTS, methodEntry, modelEntry } from './methods.js';
 import type { ModelId, OptionValues } from './methods.js';
 import { PIXELS, SIZE, regionMask } from './protocol.js';
-import type { BackendReport, ExplainData, InputSpec, LatentData, MetricsData, ModelInfo, OutputData, Region, Reply, Request } from './protocol.js';
+import type { BackendReport, Curve, ExplainData, InputSpec, LatentData, MetricsData, ModelInfo, OutputData, Region, Reply, Request } from './protocol.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Messaging
@@ -687,6 +687,18 @@ async function runMethod(method: string, o: OptionValues, ctx: Context, x: Tenso
   }
 }
 
+/** The first row of a deletion or insertion curve, normalised as the metrics define it (see Curve). */
+function curveOf(r: CurveResult): Curve {
+  return {
+    fractions: r.fractions,
+    curve: r.normalizedCurves[0]!,
+    auc: r.auc[0]!,
+    inputScore: r.inputScores[0]!,
+    baselineScore: r.baselineScores[0]!,
+    ...(r.randomNormalizedCurves ? { random: r.randomNormalizedCurves[0]!, randomAuc: r.randomAuc![0]! } : {}),
+  };
+}
+
 async function explain(req: Extract<Request, { type: 'explain' }>, signal: AbortSignal): Promise<ExplainData> {
   const started = performance.now();
   const l = await getModel(req.model);
@@ -722,8 +734,8 @@ async function explain(req: Extract<Request, { type: 'explain' }>, signal: Abort
     });
     const comp = await completeness(a, ctx.f, p.x, 0, { ...(ctx.target !== undefined ? { target: ctx.target } : {}), signal, onProgress: progress.begin('completeness') });
     const metrics: MetricsData = {
-      deletion: { fractions: del.fractions, curve: del.curves[0]!, auc: del.auc[0]!, ...(del.randomCurves ? { random: del.randomCurves[0]!, randomAuc: del.randomAuc![0]! } : {}) },
-      insertion: { fractions: ins.fractions, curve: ins.curves[0]!, auc: ins.auc[0]!, ...(ins.randomCurves ? { random: ins.randomCurves[0]!, randomAuc: ins.randomAuc![0]! } : {}) },
+      deletion: curveOf(del),
+      insertion: curveOf(ins),
       infidelity: inf.infidelity[0]!,
       sparseness: sparseness(a)[0]!,
       completeness: comp[0]!,

@@ -21,5 +21,9 @@ it('validates its arguments', async () => {
   await expectGlassboxError(() => gridSegments([4, 4], { cells: 0 }), 'INVALID_ARGUMENT', /options\.cells/);
   await expectGlassboxError(() => gridSegments([4, 4], { cells: [1, 2, 3] as never }), 'INVALID_ARGUMENT', /options\.cells/);
   await expectGlassboxError(() => gridSegments([4] as never), 'INVALID_ARGUMENT', /shape/);
+  // the message names both accepted forms, [h, w] first (what gridSegments is usually given)
+  await expectGlassboxError(() => gridSegments([4, 4, 1, 1] as never), 'INVALID_ARGUMENT', /gridSegments: shape must be \[height, width\] or \[height, width, channels\] of integers >= 1, got \[4, 4, 1, 1\]/);
+  await expectGlassboxError(() => segmentsToFeatureMask(new Int32Array(4), [2] as never), 'INVALID_ARGUMENT', /\[height, width\] or \[height, width, channels\]/);
+  expect(Array.from(gridSegments([2, 4], { cells: [1, 2] }))).toEqual([0, 0, 1, 1, 0, 0, 1, 1]);
   await expectGlassboxError(() => segmentsToFeatureMask(new Int32Array(3), [2, 2, 1]), 'SHAPE_MISMATCH', /4 \(h \* w\) labels/);
 });

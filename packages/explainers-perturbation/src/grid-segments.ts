@@ -28,7 +28,7 @@ export interface GridSegmentsOptions {
  */
 export function gridSegments(shape: readonly number[], options: GridSegmentsOptions = {}): Int32Array {
   const where = 'gridSegments';
-  const [h, w] = checkImageShape(undefined, shape, where);
+  const [h, w] = checkImageShape(shape, where);
   if (options === null || typeof options !== 'object') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
   }
@@ -63,7 +63,7 @@ export function gridSegments(shape: readonly number[], options: GridSegmentsOpti
  */
 export function segmentsToFeatureMask(labels: Int32Array, shape: readonly number[]): Int32Array {
   const where = 'segmentsToFeatureMask';
-  const [h, w, c] = checkImageShape(undefined, shape, where);
+  const [h, w, c] = checkImageShape(shape, where);
   if (!(labels instanceof Int32Array) || labels.length !== h * w) {
     throw new GlassboxError('SHAPE_MISMATCH', `${where}: labels must be an Int32Array of ${h * w} (h * w) labels, got ${describe(labels)}`);
   }

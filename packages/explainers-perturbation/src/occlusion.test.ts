@@ -1,6 +1,8 @@
-import { expect, it } from 'vitest';
-import { tf } from '@glassbox/tensors-ops';
+import { expect, it, vi } from 'vitest';
+import { GlassboxError, sequential, tf, type Tensor } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '@glassbox/tensors-ops/testing';
+import { featureAblation } from './feature-ablation.js';
+import { PROBE_BATCH_BYTES } from './internal/prepare.js';
 import { occlusion, windowStarts } from './occlusion.js';
 import { counting, linearModel } from './testing-internal/models.js';
 
@@ -99,5 +101,57 @@ describeBackends('occlusion', () => {
     await expectGlassboxError(() => occlusion(f, x, { window: [1, 1.5] }), 'INVALID_ARGUMENT', /options\.window/);
     await expectGlassboxError(() => occlusion(f, x, {} as never), 'INVALID_ARGUMENT', /options\.window is required/);
     x.dispose();
+  });
+
+  it('a model with a declared input shape refuses other rows before any row is built or any call made', async () => {
+    const m = sequential([{ type: 'flatten' }, { type: 'dense', units: 2 }], [4, 4, 1], { seed: 1 });
+    const big = tf.zeros([1, 40, 40, 1]);
+    const spy = vi.spyOn(m, 'predict');
+    try {
+      await expectNoLeaks(async () => {
+        const message = /occlusion: x must have rows of the model's input shape \[4, 4, 1\] .*got rows of shape \[40, 40, 1\]/;
+        await expectGlassboxError(() => occlusion(m, big, { window: [4, 4, 1], target: 0 }), 'SHAPE_MISMATCH', message);
+        await expectGlassboxError(() => occlusion(m, big, { window: [4, 4, 1], target: 0, incremental: false }), 'SHAPE_MISMATCH', message);
+        // the same for a Classifier around the Sequential, and for the other perturbation methods
+        const classifier = { kind: 'classifier', network: m, predict: (t: Tensor) => m.predict(t) };
+        await expectGlassboxError(() => occlusion(classifier, big, { window: [4, 4, 1], target: 0 }), 'SHAPE_MISMATCH', message);
+        await expectGlassboxError(() => featureAblation(m, big, { target: 0 }), 'SHAPE_MISMATCH', /featureAblation: x must have rows of the model's input shape/);
+      });
+      expect(spy).not.toHaveBeenCalled();
+      // rows of the declared shape run as before
+      const ok = tf.ones([1, 4, 4, 1]);
+      const { attributions } = await occlusion(m, ok, { window: [2, 2, 1], strides: [2, 2, 1], target: 0 });
+      expect(attributions.shape).toEqual([1, 4, 4, 1]);
+      tf.dispose([ok, attributions]);
+    } finally {
+      spy.mockRestore();
+      big.dispose();
+      m.dispose();
+    }
+  });
+
+  it('a model without a declared shape gets a 1-row trial call when a batch would be large (1000 x 1000 images)', async () => {
+    // A model of 4 x 4 images that refuses anything else, as a model function does.
+    const refusing = counting((t: Tensor) => {
+      if (t.shape[1] !== 4 || t.shape[2] !== 4) throw new GlassboxError('SHAPE_MISMATCH', `model: expected [N, 4, 4, 1], got [${t.shape.join(', ')}]`);
+      return tf.tidy(() => tf.sum(t, [1, 2, 3]));
+    });
+    const big = tf.zeros([1, 1000, 1000, 1]); // 64 rows of it would be 256 MB
+    await expectNoLeaks(() => expectGlassboxError(() => occlusion(refusing.f, big, { window: [100, 100, 1], strides: [100, 100, 1] }), 'SHAPE_MISMATCH', /expected \[N, 4, 4, 1\]/));
+    expect(refusing.calls).toEqual([1]); // one row, never a full batch
+    big.dispose();
+
+    // A model that takes the rows: the trial call comes first, and the result is the same as without it.
+    const w = Array.from({ length: 4096 }, (_, i) => Math.cos(i));
+    const x = tf.tensor(Array.from({ length: 4096 }, (_, i) => Math.sin(i)), [1, 4096]);
+    const batchSize = Math.floor(PROBE_BATCH_BYTES / (4096 * 4)) + 1;
+    const counted = counting(linearModel(w));
+    const probed = await occlusion(counted.f, x, { window: [512], strides: [512], batchSize });
+    expect(counted.calls).toEqual([1, 9]);
+    counted.calls.length = 0;
+    const plain = await occlusion(counted.f, x, { window: [512], strides: [512], batchSize: 4 });
+    expect(counted.calls).toEqual([4, 4, 1]);
+    expect(Array.from(probed.attributions.dataSync())).toEqual(Array.from(plain.attributions.dataSync()));
+    tf.dispose([x, probed.attributions, plain.attributions]);
   });
 });

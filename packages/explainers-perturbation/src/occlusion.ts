@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, describe, formatShape, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
-import { optionsObject, prepare } from './internal/prepare.js';
+import { optionsObject, prepare, probeRowShape } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
 
@@ -68,7 +68,11 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  * Along each dimension the window starts run 0, s, 2s, ... while start <= size - window, plus one last,
  * clipped window when the full windows do not reach the end. Elements no window covers (only possible with
  * strides larger than the window) get 0. Perturbed inputs are built lazily and run `batchSize` rows per
- * model call; the result does not depend on `batchSize`.
+ * model call; the result does not depend on `batchSize`. Before any of them is built, the rows of x are
+ * checked against the model: a model that declares its input shape (a tensors-ops Sequential, a Classifier)
+ * refuses other rows with SHAPE_MISMATCH at once, and any other model, when one batch would hold more than
+ * 16 MiB of input, is first called on one row of x, so that a model that refuses the shape fails before a
+ * large batch (or the window list of a large image) is made.
  *
  * Paper: Zeiler & Fergus, "Visualizing and Understanding Convolutional Networks", ECCV 2014, arXiv 1311.2901.
  * Agrees with Captum's Occlusion wherever the windows tile the input exactly.
@@ -121,6 +125,8 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.incremental must be a boolean, got ${describe(opts.incremental)}`);
   }
   const fast = opts.incremental === false ? null : planIncremental(f, rowShape);
+  // Before the window list and the first batch (both can be large for big images): does the model take a row?
+  probeRowShape(p, opts.signal, where);
 
   // Windows as lists of flat element indices of one row.
   const perDim = rowShape.map((size, d) => windowStarts(size, window[d]!, strides[d]!));

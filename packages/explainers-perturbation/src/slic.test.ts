@@ -77,3 +77,10 @@ it('is deterministic and validates its arguments', async () => {
   nan[3] = NaN;
   await expectGlassboxError(() => slic(nan, [10, 10]), 'NON_FINITE', /flat index 3/);
 });
+
+it('names the missing image before anything else (no TypeError)', async () => {
+  for (const args of [[undefined], [undefined, [10, 10]], [undefined, [10, 10, 1], { segments: 4 }], [null, [2, 2]]] as const) {
+    await expectGlassboxError(() => (slic as (...a: unknown[]) => Int32Array)(...args), 'INVALID_ARGUMENT', /slic: image must be a Float32Array .*got (undefined|null)/);
+  }
+  await expectGlassboxError(() => slic(new Float32Array(4), undefined as never), 'INVALID_ARGUMENT', /slic: shape must be \[height, width\] or \[height, width, channels\]/);
+});

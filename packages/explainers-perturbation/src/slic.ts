@@ -1,6 +1,6 @@
 import { GlassboxError, describe } from '@glassbox/tensors-ops';
 import { intOption, numberOption } from './internal/prepare.js';
-import { checkImageShape, relabelConnected } from './internal/image.js';
+import { checkImage, relabelConnected } from './internal/image.js';
 
 export interface SlicOptions {
   /** Approximate number of superpixels, >= 1; default 50. */
@@ -46,7 +46,7 @@ export interface SlicOptions {
  */
 export function slic(image: Float32Array, shape: readonly number[], options: SlicOptions = {}): Int32Array {
   const where = 'slic';
-  const [h, w, c] = checkImageShape(image, shape, where);
+  const [h, w, c] = checkImage(image, shape, where);
   if (options === null || typeof options !== 'object') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
   }

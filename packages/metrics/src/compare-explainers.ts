@@ -63,9 +63,9 @@ export interface CompareExplainersOptions {
   infidelity?: Omit<InfidelityOptions, Shared | 'multiplyByInputs'>;
   /** Options of the sensitivityMax metric (radius, samples, relative). */
   sensitivityMax?: Pick<SensitivityMaxOptions, 'radius' | 'samples' | 'relative'>;
-  /** Options of the deletion curve (steps, featureMask); its value is `auc`. */
+  /** Options of the deletion curve (steps, featureMask); its value is the normalised `auc` (see deletionCurve). */
   deletion?: Omit<CurveOptions, Shared | 'random'>;
-  /** Options of the insertion curve (steps, featureMask); its value is `auc`. */
+  /** Options of the insertion curve (steps, featureMask); its value is the normalised `auc` (see insertionCurve). */
   insertion?: Omit<CurveOptions, Shared | 'random'>;
 }
 
@@ -106,11 +106,11 @@ export interface ComparisonTable {
  *   rank_m(e)   = position of e when sorted by value(., m) in m's direction (ties: mean position)
  *   meanRank(e) = mean_m rank_m(e)
  *
- * Metrics: 'infidelity' (scaledInfidelity, lower), 'sensitivityMax' (lower), 'deletion' (auc, lower),
- * 'insertion' (auc, higher), 'sparseness' (Gini, higher), 'completeness' (lower); see each function for its
- * paper. Explainers run with the shared `target`, `baseline`, `batchSize`, `seed` and `signal`, then their
- * own `options`; the metrics use the same shared values (completeness and infidelity use the explainer's own
- * `baseline` when it has one).
+ * Metrics: 'infidelity' (scaledInfidelity, lower), 'sensitivityMax' (lower), 'deletion' (auc: the area under
+ * (score - F(baseline)) / |F(x) - F(baseline)|, lower), 'insertion' (the same normalised auc, higher),
+ * 'sparseness' (Gini, higher), 'completeness' (lower); see each function for its paper. Explainers run with
+ * the shared `target`, `baseline`, `batchSize`, `seed` and `signal`, then their own `options`; the metrics use
+ * the same shared values (completeness and infidelity use the explainer's own `baseline` when it has one).
  *
  * @param f the model.
  * @param x inputs [N, ...], float32.

@@ -40,6 +40,71 @@ describeBackends('deletionCurve', () => {
     tf.dispose([x, a]);
   });
 
+  it('normalises by |F(x) - F(baseline)| from F(baseline): a closed form with negative scores, lower is better for either sign of the gap', async () => {
+    // F(x) = w.x + c on 4 features, baseline 0, so F(b) = c. Row 0: contributions w_j x_j = [2, -1, 0.5, 3],
+    // F(x) = c + 4.5 > F(b) = c, both negative for c = -10. Row 1: contributions [-3, 1, -2, 0.5],
+    // F(x) = c - 3.5 < F(b): deleting everything raises the score.
+    const w = [1, -1, 0.5, 1];
+    const rows = [
+      [2, 1, 1, 3],
+      [-3, -1, -4, 0.5],
+    ];
+    const c = -10;
+    const contributions = rows.map((r) => r.map((v, j) => w[j]! * v));
+    const good = tf.tensor2d(contributions);
+    const reversed = tf.tensor2d(contributions.map((r) => r.map((v) => -v)));
+    const x = tf.tensor2d(rows);
+    const f = linearModel(w, c);
+    const res = await expectNoLeaks(() => deletionCurve(f, x, good, { steps: 4, seed: 2 }));
+    const rev = await deletionCurve(f, x, reversed, { steps: 4, random: false });
+    // By hand. Row 0 removes 3, 2, 0.5, -1 (highest contribution first): scores c + [4.5, 1.5, -0.5, -1, 0].
+    // Row 1 removes 1, 0.5, -2, -3: scores c + [-3.5, -4.5, -5, -3, 0].
+    const raw = [
+      [4.5, 1.5, -0.5, -1, 0].map((v) => c + v),
+      [-3.5, -4.5, -5, -3, 0].map((v) => c + v),
+    ];
+    const gap = [4.5, 3.5]; // |F(x) - F(b)|
+    const trap = (ys: number[]) => ys.reduce((s, v, k) => (k === 0 ? s : s + (v + ys[k - 1]!) / 8), 0);
+    for (let i = 0; i < 2; i++) {
+      res.curves[i]!.forEach((v, k) => expect(v).toBeCloseTo(raw[i]![k]!, 4));
+      const norm = raw[i]!.map((v) => (v - c) / gap[i]!);
+      res.normalizedCurves[i]!.forEach((v, k) => expect(v).toBeCloseTo(norm[k]!, 5));
+      expect(res.auc[i]!).toBeCloseTo(trap(norm), 5);
+      expect(res.rawAuc[i]!).toBeCloseTo(trap(raw[i]!), 4);
+      expect(res.inputScores[i]!).toBeCloseTo(raw[i]![0]!, 4);
+      expect(res.baselineScores[i]!).toBeCloseTo(c, 4);
+      // lower is better whatever the signs: the faithful order beats the reversed one and the random one
+      expect(res.auc[i]!).toBeLessThan(rev.auc[i]!);
+      expect(res.auc[i]!).toBeLessThan(res.randomAuc![i]!);
+      expect(res.randomNormalizedCurves![i]![0]).toBeCloseTo(norm[0]!, 5);
+      expect(res.randomAuc![i]!).toBeCloseTo(trap(res.randomNormalizedCurves![i]!), 6);
+      expect(res.randomRawAuc![i]!).toBeCloseTo(trap(res.randomCurves![i]!), 5);
+    }
+    // Row 0 runs from 1 to 0 (1 = no drop, 0 = the whole drop at once); row 1 from -1 to 0.
+    expect(res.auc[0]!).toBeCloseTo((1 + 2 * (1.5 / 4.5) + 2 * (-0.5 / 4.5) + 2 * (-1 / 4.5) + 0) / 8, 5);
+    expect(res.auc[1]!).toBeCloseTo((-1 + 2 * (-4.5 / 3.5) + 2 * (-5 / 3.5) + 2 * (-3 / 3.5) + 0) / 8, 5);
+    // A constant added to the model changes no normalised number.
+    const shifted = await deletionCurve(linearModel(w, c + 7), x, good, { steps: 4, seed: 2 });
+    for (let i = 0; i < 2; i++) {
+      expect(shifted.auc[i]!).toBeCloseTo(res.auc[i]!, 5);
+      expect(shifted.randomAuc![i]!).toBeCloseTo(res.randomAuc![i]!, 5);
+    }
+    tf.dispose([x, good, reversed]);
+  });
+
+  it('when F(x) = F(baseline) the divisor is 1: the area above F(baseline) in model units', async () => {
+    // F(x) = x0 - x2 + 2: at x = [1, 5, 1] and at the baseline 0 it is 2.
+    const a = tf.tensor2d([[3, 2, 1]]);
+    const x1 = tf.tensor2d([[1, 5, 1]]);
+    const f = linearModel([1, 0, -1], 2);
+    const res = await deletionCurve(f, x1, a, { steps: 3, random: false });
+    // removes x0 (a = 3) then x1 then x2: scores 2, 1, 1, 2
+    expect(res.curves[0]!.map((v) => Number(v.toFixed(4)))).toEqual([2, 1, 1, 2]);
+    expect(res.normalizedCurves[0]!.map((v) => Number(v.toFixed(4)))).toEqual([0, -1, -1, 0]);
+    expect(res.auc[0]!).toBeCloseTo((0 - 1 - 1 - 1 - 1 + 0) / 6, 5);
+    tf.dispose([a, x1]);
+  });
+
   it('does not depend on batchSize, reports progress per batch and is deterministic with a seed', async () => {
     const f = linearModel(W);
     const x = tf.tensor2d(XS);

@@ -10,13 +10,22 @@ import type { AttributionsInput } from './internal/types.js';
  *
  *   order: features of row i sorted by attribution a_ij, highest first (ties: lower index first)
  *   x_i^(k) = x_i with its first round(k M / steps) features replaced by the baseline, k = 0..steps
- *   curve_i[k] = F(x_i^(k))[t_i]
- *   auc_i = trapz(fractions, curve_i) / |F(x_i)|       (F(x_i) = curve_i[0]; the raw area when F(x_i) = 0)
+ *   curve_i[k] = F(x_i^(k))[t_i]                      (curve_i[0] = F(x_i), curve_i[steps] = F(b_i))
+ *   norm_i[k]  = (curve_i[k] - F(b_i)) / |F(x_i) - F(b_i)|            (divided by 1 when F(x_i) = F(b_i))
+ *   auc_i      = trapz(fractions, norm_i)    = (rawAuc_i - F(b_i)) / |F(x_i) - F(b_i)|
+ *   rawAuc_i   = trapz(fractions, curve_i)   (the mean score along the curve, in the model's units)
  *
- * The area is normalized by |F(x)| so that rows with different scores compare: 1 means the score never moved,
- * 0 that it was gone at once. Lower is better. Petsiuk, Das and Saenko 2018, "RISE: Randomized Input Sampling
- * for Explanation of Black-box Models", arXiv 1806.07421; pixel flipping: Samek, Binder, Montavon, Lapuschkin
- * and Müller 2017, "Evaluating the Visualization of What a Deep Neural Network Has Learned", arXiv 1509.06321.
+ * The normalised area measures the curve from the score of the all-baseline input, in units of the whole
+ * change |F(x) - F(b)|, so rows with different scores compare and a constant added to the model changes
+ * nothing. In the usual case F(x) > F(b), 1 means the score never moved until the last step and 0 that it
+ * dropped to F(b) at once (below 0: it fell below F(b) on the way). The divisor is positive, so lower is
+ * better for any sign of the scores: a smaller auc is always a smaller raw area. When F(x) < F(b) (the
+ * all-baseline input scores higher than x, as a discriminator may judge a blank image), the curve runs from
+ * -1 to 0 and lower is still better; `inputScores` and `baselineScores` give the two ends. Compare with the
+ * random order (`randomAuc`, normalised the same way). Petsiuk, Das and Saenko 2018, "RISE: Randomized Input
+ * Sampling for Explanation of Black-box Models", arXiv 1806.07421; pixel flipping: Samek, Binder, Montavon,
+ * Lapuschkin and Müller 2017, "Evaluating the Visualization of What a Deep Neural Network Has Learned", arXiv
+ * 1509.06321.
  *
  * All (steps + 1) x N inputs (x 2 with the random order) go through the model in batches of `batchSize`,
  * built on demand, so memory stays bounded; the numbers do not depend on batchSize.
@@ -32,7 +41,8 @@ import type { AttributionsInput } from './internal/types.js';
  *   - `featureMask`: int32 groups broadcastable to one row of x, deleted together; default each element.
  *   - `random`: boolean, default true: also return `randomCurves` and `randomAuc` for a seeded random order.
  *   - `seed` (default 0), `batchSize` (default 64), `onProgress` (model rows done, rows in all), `signal`.
- * @returns `{ fractions, curves, auc, randomCurves?, randomAuc? }` (see CurveResult).
+ * @returns `{ fractions, curves, normalizedCurves, auc, rawAuc, inputScores, baselineScores }`, plus
+ *   `randomCurves`, `randomNormalizedCurves`, `randomAuc`, `randomRawAuc` unless `random: false` (see CurveResult).
  *
  * @example
  * ```ts

@@ -10,11 +10,15 @@ import type { AttributionsInput } from './internal/types.js';
  *
  *   order: features of row i sorted by attribution a_ij, highest first (ties: lower index first)
  *   x_i^(k) = the baseline with the first round(k M / steps) features of row i set to x_i's values, k = 0..steps
- *   curve_i[k] = F(x_i^(k))[t_i]
- *   auc_i = trapz(fractions, curve_i) / |F(x_i)|      (F(x_i) = curve_i[steps]; the raw area when F(x_i) = 0)
+ *   curve_i[k] = F(x_i^(k))[t_i]                      (curve_i[0] = F(b_i), curve_i[steps] = F(x_i))
+ *   norm_i[k]  = (curve_i[k] - F(b_i)) / |F(x_i) - F(b_i)|            (divided by 1 when F(x_i) = F(b_i))
+ *   auc_i      = trapz(fractions, norm_i)    = (rawAuc_i - F(b_i)) / |F(x_i) - F(b_i)|
+ *   rawAuc_i   = trapz(fractions, curve_i)
  *
- * Higher is better. Petsiuk, Das and Saenko 2018, "RISE: Randomized Input Sampling for Explanation of
- * Black-box Models", arXiv 1806.07421.
+ * The same normalisation as deletionCurve: when F(x) > F(b), 0 means the score stayed at F(b) until the last
+ * step and 1 that it was back to F(x) at once. The divisor is positive, so higher is better for any sign of
+ * the scores. Petsiuk, Das and Saenko 2018, "RISE: Randomized Input Sampling for Explanation of Black-box
+ * Models", arXiv 1806.07421.
  *
  * @param f the model, [N, ...] -> [N, K] or [N].
  * @param x inputs [N, ...], float32.
@@ -22,7 +26,8 @@ import type { AttributionsInput } from './internal/types.js';
  * @param options as deletionCurve: `target`, `steps` (default 20), `baseline` (default 0: the input the
  *   insertion starts from; RISE uses a blurred copy of x), `featureMask`, `random` (default true), `seed`,
  *   `batchSize` (default 64), `onProgress`, `signal`.
- * @returns `{ fractions, curves, auc, randomCurves?, randomAuc? }` (see CurveResult).
+ * @returns `{ fractions, curves, normalizedCurves, auc, rawAuc, inputScores, baselineScores }`, plus the
+ *   random-order fields unless `random: false` (see CurveResult).
  *
  * @example
  * ```ts

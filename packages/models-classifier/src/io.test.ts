@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { createRng, tf, type EncodedWeights } from '@glassbox/tensors-ops';
+import { createRng, decodeWeights, tf, type EncodedWeights } from '@glassbox/tensors-ops';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '@glassbox/tensors-ops/testing';
 import { createClassifier, createCnn, createMlp, type Classifier } from './classifier.js';
@@ -128,6 +128,34 @@ describeBackends('save / load', () => {
       await expectGlassboxError(() => load({ modelJSON: saved.modelJSON } as never), 'BAD_WEIGHTS', /weightData/);
     });
     cnn.dispose();
+  });
+
+  it('non-finite weights: BAD_WEIGHTS naming the loader, the weight and the index, and no option the loader lacks', async () => {
+    const mlp = createMlp({ inputSize: 3, classes: 2, hidden: [4], seed: 1 });
+    const dir = join(tmp, 'nan');
+    await saveToDir(mlp, dir);
+    const bin = readFileSync(join(dir, 'weights.bin'));
+    new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4)[2] = NaN;
+    writeFileSync(join(dir, 'weights.bin'), bin);
+    const encoded = await save(mlp);
+    new Float32Array(encoded.weightData)[0] = Infinity;
+    const first = (encoded.modelJSON.weightsManifest as { weights: { name: string }[] }[])[0]!.weights[0]!.name;
+    await expectNoLeaks(async () => {
+      for (const [run, where, bad] of [
+        [() => loadFromDir(dir), 'loadFromDir', 'NaN at flat index 2'],
+        [() => load(encoded), 'load', 'Infinity at flat index 0'],
+      ] as const) {
+        const e = await expectGlassboxError(run, 'BAD_WEIGHTS');
+        expect(e.message.startsWith(`${where}: weight '${first}' must hold finite values, got ${bad}; a model cannot run on non-finite weights`)).toBe(true);
+        expect(e.message).not.toMatch(/pass allowNonFinite/);
+      }
+      // The weight readers, which do take allowNonFinite, still say so, and read the values with it.
+      await expectGlassboxError(() => decodeWeights(encoded.modelJSON, encoded.weightData), 'BAD_WEIGHTS', /pass allowNonFinite: true to accept it/);
+      const raw = decodeWeights(encoded.modelJSON, encoded.weightData, { allowNonFinite: true });
+      expect(raw[first]!.dataSync()[0]).toBe(Infinity);
+      tf.dispose(raw);
+    });
+    mlp.dispose();
   });
 
   it('refuses bad files in a folder with BAD_WEIGHTS', async () => {

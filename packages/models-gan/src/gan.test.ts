@@ -369,6 +369,34 @@ describeBackends('GAN', () => {
       loaded.dispose();
     });
 
+    it('non-finite weights -> BAD_WEIGHTS naming the loader, suggesting no option the loader lacks; no leaks', async () => {
+      const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+      const { join } = await import('node:path');
+      const { tmpdir } = await import('node:os');
+      const gan = tinyGan();
+      const good = await gan.encode();
+      const dir = await mkdtemp(join(tmpdir(), 'gan-nan-'));
+      await gan.save(dir);
+      const bin = await readFile(join(dir, 'weights.bin'));
+      new Float32Array(bin.buffer, bin.byteOffset, 4)[3] = Number.NEGATIVE_INFINITY;
+      await writeFile(join(dir, 'weights.bin'), bin);
+      const nan = good.weightData.slice(0);
+      new Float32Array(nan)[0] = Number.NaN;
+      const first = (good.modelJSON.weightsManifest as { weights: { name: string }[] }[])[0]!.weights[0]!.name;
+      await expectNoLeaks(async () => {
+        for (const [run, bad] of [
+          [() => GAN.load({ modelJSON: good.modelJSON, weightData: nan }), 'NaN at flat index 0'],
+          [() => GAN.load(dir), '-Infinity at flat index 3'],
+        ] as const) {
+          const e = await expectGlassboxError(run, 'BAD_WEIGHTS');
+          expect((e as Error).message.startsWith(`GAN.load: weight '${first}' must hold finite values, got ${bad}; a model cannot run on non-finite weights`)).toBe(true);
+          expect((e as Error).message).not.toMatch(/pass allowNonFinite/);
+        }
+      });
+      gan.dispose();
+      await rm(dir, { recursive: true });
+    });
+
     it('bad artifacts -> BAD_WEIGHTS, no leaks', async () => {
       const gan = tinyGan();
       const good = await gan.encode();

@@ -20,6 +20,7 @@ import {
   type Sequential,
   type Tensor,
 } from '@glassbox/tensors-ops';
+import { checkFiniteWeights } from '@glassbox/tensors-ops/models';
 import type { io } from '@tensorflow/tfjs-core';
 
 /** Where a model is loaded from: a folder or model.json path (Node), a URL, encoded weights, or a tf.io handler. */
@@ -47,26 +48,43 @@ async function fileUrlToPath(url: URL, where: string): Promise<string> {
   }
 }
 
-/** Reads model.json and the decoded weights from any source. The caller owns the tensors. */
+/**
+ * Reads model.json and the decoded weights from any source. The caller owns the tensors. Weights that hold NaN
+ * or ±Infinity are refused with BAD_WEIGHTS in the caller's name (tensors-ops' checkFiniteWeights).
+ */
 export async function readModel(source: unknown, options: LoadOptions, where: string): Promise<{ modelJSON: io.ModelJSON; weights: Record<string, Tensor> }> {
+  const read = await readUnchecked(source, options, where);
+  try {
+    checkFiniteWeights(read.weights, where);
+  } catch (e) {
+    tf.dispose(read.weights);
+    throw e;
+  }
+  return read;
+}
+
+/** The weight readers' own finiteness check is off here: readModel checks, naming the loader. */
+const UNCHECKED = { allowNonFinite: true } as const;
+
+async function readUnchecked(source: unknown, options: LoadOptions, where: string): Promise<{ modelJSON: io.ModelJSON; weights: Record<string, Tensor> }> {
   if (options === null || typeof options !== 'object') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
   }
-  const urlOptions = { ...(options.fetch !== undefined ? { fetch: options.fetch } : {}), ...(options.requestInit !== undefined ? { requestInit: options.requestInit } : {}) };
+  const urlOptions = { ...UNCHECKED, ...(options.fetch !== undefined ? { fetch: options.fetch } : {}), ...(options.requestInit !== undefined ? { requestInit: options.requestInit } : {}) };
   if (typeof source === 'string') {
     if (source.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: source must be a non-empty path or URL, got ""`);
     if (/^(https?|blob|data):/i.test(source) || !isNode) return loadWeightsFromUrl(source, urlOptions);
-    if (/^file:/i.test(source)) return loadWeightsFromFiles(await fileUrlToPath(new URL(source), where));
-    return loadWeightsFromFiles(source);
+    if (/^file:/i.test(source)) return loadWeightsFromFiles(await fileUrlToPath(new URL(source), where), UNCHECKED);
+    return loadWeightsFromFiles(source, UNCHECKED);
   }
   if (source instanceof URL) {
-    if (source.protocol === 'file:' && isNode) return loadWeightsFromFiles(await fileUrlToPath(source, where));
+    if (source.protocol === 'file:' && isNode) return loadWeightsFromFiles(await fileUrlToPath(source, where), UNCHECKED);
     return loadWeightsFromUrl(source.href, urlOptions);
   }
   if (source !== null && typeof source === 'object') {
     const s = source as Partial<EncodedWeights> & io.IOHandler;
     if (s.modelJSON !== undefined) {
-      const weights = decodeWeights(s.modelJSON, s.weightData as ArrayBuffer);
+      const weights = decodeWeights(s.modelJSON, s.weightData as ArrayBuffer, UNCHECKED);
       return { modelJSON: s.modelJSON, weights };
     }
     if (typeof s.load === 'function') {
@@ -78,7 +96,7 @@ export async function readModel(source: unknown, options: LoadOptions, where: st
         throw new GlassboxError('BAD_WEIGHTS', `${where}: the IOHandler's load() failed (${(e as Error)?.message ?? String(e)})`, { cause: e });
       }
       const { modelJSON, weightData } = fromModelArtifacts(artifacts);
-      return { modelJSON, weights: decodeWeights(modelJSON, weightData) };
+      return { modelJSON, weights: decodeWeights(modelJSON, weightData, UNCHECKED) };
     }
   }
   throw new GlassboxError(

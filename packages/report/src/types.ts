@@ -188,16 +188,23 @@ export interface ReportMeta {
   settings: SuiteSettings;
 }
 
-/** A deletion or insertion curve of one explanation: per input, and the seeded random-order baseline. */
+/**
+ * A deletion or insertion curve of one explanation: per input, and the seeded random-order baseline. The
+ * normalised curves are (score - F(baseline)) / |F(x) - F(baseline)| (see @glassbox/metrics' deletionCurve),
+ * and the areas are taken under them: the numbers the report's table and charts show.
+ */
 export interface CurveSummary {
   /** The x axis: fraction of pixels removed (deletion) or inserted (insertion), steps + 1 points. */
   fractions: number[];
-  /** Target score along the curve, one curve per input. */
+  /** Target score along the curve (the model's units), one curve per input. */
   curves: number[][];
-  /** Normalised area under each curve (see @glassbox/metrics). */
+  /** The same curves normalised: 1 at F(x) and 0 at F(baseline) when F(x) > F(baseline). */
+  normalizedCurves: number[][];
+  /** Area under each normalised curve (lower is better for deletion, higher for insertion). */
   auc: number[];
-  /** The same for a random pixel order (seeded). */
+  /** The same for a random pixel order (seeded), normalised with the input's own F(x) and F(baseline). */
   randomCurves: number[][];
+  randomNormalizedCurves: number[][];
   randomAuc: number[];
   /** Means over the inputs. */
   meanAuc: number;

@@ -87,6 +87,38 @@ describe('barChart', () => {
     expect(byClass(root, 'text', 'value').map((t) => t.text)).toEqual(['-4', '+1', '+0.6']);
   });
 
+  it('value labels stay clear of the feature names and inside the picture, for negative bars too', () => {
+    // Text extents at 0.6 em per character (no narrower than the digits, signs and points of common fonts).
+    const extent = (t: XmlElement, fontSize: number): [number, number] => {
+      const w = Array.from(t.text).length * 0.6 * fontSize;
+      const x = num(t, 'x');
+      return t.attrs['text-anchor'] === 'end' ? [x - w, x] : t.attrs['text-anchor'] === 'middle' ? [x - w / 2, x + w / 2] : [x, x + w];
+    };
+    const cases: [number[], Parameters<typeof barChart>[1]][] = [
+      [[-0.123456, -0.5, -0.0001234, -3.25], { labels: ['a', 'b', 'c', 'd'] }],
+      [[-1234.5, 0.5, -7], { labels: ['a long feature name', 'x', 'mid'], fontSize: 14, width: 320 }],
+      [[-0.3, 0.9, -0.61], { labels: ['z0', 'z1', 'class 3'], maxFeatures: 2, width: 320, fontSize: 11 }],
+      [[2, -5, 1], { baseValue: -1, outputValue: -3 }],
+      [[0.001, -0.002], {}],
+    ];
+    for (const [values, options] of cases) {
+      const fontSize = options?.fontSize ?? 12;
+      const width = options?.width ?? 640;
+      const root = parseXml(barChart(values, options));
+      const labels = byClass(root, 'text', 'label');
+      const shown = byClass(root, 'text', 'value');
+      expect(shown).toHaveLength(labels.length);
+      const namesEnd = Math.max(...labels.map((l) => extent(l, fontSize)[1]));
+      shown.forEach((v) => {
+        const [left, right] = extent(v, fontSize);
+        expect(left, `value ${v.text} starts at ${left}, names end at ${namesEnd}`).toBeGreaterThanOrEqual(namesEnd);
+        expect(right, `value ${v.text} ends at ${right}`).toBeLessThanOrEqual(width);
+      });
+      // and the bars themselves stay right of the names
+      for (const r of findAll(root, 'rect')) expect(num(r, 'x')).toBeGreaterThanOrEqual(namesEnd);
+    }
+  });
+
   it('escapes labels and titles', () => {
     const svg = barChart([1, -1], { labels: ['<b>&"x"', "it's"], title: 'A & B <script>' });
     expect(svg).not.toContain('<b>');

@@ -57,7 +57,9 @@ interface Row {
  * F(x) for complete methods (Integrated Gradients, Shapley values).
  *
  * Each bar is one `<rect class="bar positive|negative">` (there are no other rects), its feature name a
- * `<text class="label">` and its value a `<text class="value">`, in the displayed order top to bottom.
+ * `<text class="label">` and its value a `<text class="value">`, in the displayed order top to bottom. Each
+ * value is printed beyond the end of its bar (left of a bar that grows leftwards); the plot area leaves room
+ * for them, so they never run into the feature names or out of the picture.
  *
  * @param attributions one number per feature, all finite.
  * @example
@@ -143,10 +145,25 @@ export function barChart(attributions: ArrayLike<number>, options: BarChartOptio
   }
   const pad = 0.15 * (hi - lo);
 
+  // Text widths are estimated at 0.6 em per character (wider than the digits, signs and points of common fonts).
   const charW = 0.6 * fontSize;
   const longest = Math.max(...rows.map((r) => Array.from(r.label).length));
   const marginLeft = Math.round(Math.min(260, Math.max(40, longest * charW + 14)));
   const marginRight = 16;
+  // Room for the value printed beyond the end of each bar: a bar that grows leftwards has its value on its
+  // left, which must not run into the feature names (they end at marginLeft - 6); one that grows rightwards
+  // has it on its right, which must stay inside the picture. The plot area is narrowed by the widest such text.
+  const valueTexts = rows.map((row) => `${row.value > 0 ? '+' : ''}${formatNumber(row.value)}`);
+  const valueGap = 4;
+  let reserveLeft = 0;
+  let reserveRight = 0;
+  rows.forEach((_, r) => {
+    const need = valueGap + Array.from(valueTexts[r]).length * charW;
+    if (spans[r][1] >= spans[r][0]) reserveRight = Math.max(reserveRight, need);
+    else reserveLeft = Math.max(reserveLeft, need);
+  });
+  const plotLeft = marginLeft + Math.ceil(reserveLeft);
+  const plotRight = Math.max(plotLeft + 1, width - marginRight - Math.ceil(reserveRight));
   const title = options.title;
   const top = (title ? fontSize * 2 : 8) + (waterfall ? fontSize + 8 : 0);
   const bottomAnnot = waterfall ? fontSize + 8 : 0;
@@ -155,7 +172,7 @@ export function barChart(attributions: ArrayLike<number>, options: BarChartOptio
 
   const x = scaleLinear()
     .domain([lo - pad, hi + pad])
-    .range([marginLeft, width - marginRight])
+    .range([plotLeft, plotRight])
     .nice();
   const y = scaleBand<number>()
     .domain(rows.map((_, i) => i))
@@ -169,7 +186,7 @@ export function barChart(attributions: ArrayLike<number>, options: BarChartOptio
 
   // Axis with ticks and light grid lines.
   const [d0, d1] = x.domain();
-  const ticks = x.ticks(Math.max(2, Math.floor((width - marginLeft - marginRight) / 80)));
+  const ticks = x.ticks(Math.max(2, Math.floor((plotRight - plotLeft) / 80)));
   const axis: string[] = [el('line', { x1: x(d0), x2: x(d1), y1: plotBottom, y2: plotBottom, stroke: '#333' })];
   for (const t of ticks) {
     axis.push(el('line', { x1: x(t), x2: x(t), y1: top, y2: plotBottom, stroke: '#e5e5e5' }));
@@ -178,7 +195,7 @@ export function barChart(attributions: ArrayLike<number>, options: BarChartOptio
   }
   const xLabel = options.xLabel ?? (waterfall ? 'model output' : 'attribution');
   if (xLabel) {
-    axis.push(text({ class: 'axis-label', x: (marginLeft + width - marginRight) / 2, y: plotBottom + axisH + fontSize - 2, 'text-anchor': 'middle' }, xLabel));
+    axis.push(text({ class: 'axis-label', x: (plotLeft + plotRight) / 2, y: plotBottom + axisH + fontSize - 2, 'text-anchor': 'middle' }, xLabel));
   }
   parts.push(el('g', { class: 'axis' }, axis.join('')));
 
@@ -215,10 +232,9 @@ export function barChart(attributions: ArrayLike<number>, options: BarChartOptio
       el('rect', { class: `bar ${sign}`, x: x0, y: yr, width: x1 - x0, height: bw, fill }, `<title>${escapeXml(`${row.label}: ${formatNumber(row.value)}`)}</title>`),
     );
     bars.push(text({ class: 'label', x: marginLeft - 6, y: cy, 'text-anchor': 'end', fill: '#222' }, row.label));
-    const valueText = `${row.value > 0 ? '+' : ''}${formatNumber(row.value)}`;
     const rightward = e >= s;
     bars.push(
-      text({ class: 'value', x: rightward ? x1 + 4 : x0 - 4, y: cy, 'text-anchor': rightward ? 'start' : 'end', fill: '#222' }, valueText),
+      text({ class: 'value', x: rightward ? x1 + valueGap : x0 - valueGap, y: cy, 'text-anchor': rightward ? 'start' : 'end', fill: '#222' }, valueTexts[r]),
     );
     if (waterfall && r > 0) {
       // The end of this bar is the start of the bar above.

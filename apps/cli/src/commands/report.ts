@@ -97,6 +97,15 @@ export function reportModel(loaded: LoadedModel): ReportModel {
   }
 }
 
+/**
+ * The default page title: the model's name (the pretrained model's or the model.json path), and its kind when
+ * the name does not already say it ('digits-vae', not 'vae vae').
+ */
+export function reportTitle(loaded: Pick<LoadedModel, 'kind' | 'name'>): string {
+  const words = loaded.name.toLowerCase().split(/[^a-z0-9]+/);
+  return `Glassbox report: ${loaded.name}${words.includes(loaded.kind) ? '' : ` (${loaded.kind})`}`;
+}
+
 export async function runReport(o: ReportCommandOptions, io: CliIo): Promise<ReportSummary> {
   const t0 = performance.now();
   const inputsText = o.inputs ?? DEFAULT_REPORT_INPUTS;
@@ -129,7 +138,7 @@ export async function runReport(o: ReportCommandOptions, io: CliIo): Promise<Rep
     } finally {
       io.progress.stop();
     }
-    const title = o.title ?? `Glassbox report: ${loaded.kind} ${loaded.spec}`;
+    const title = o.title ?? reportTitle(loaded);
     const html = renderReport(result, { title });
     const written = await writeAtomically(o.out, REPORT_FILES, async (tmp) => {
       await writeFile(`${tmp}/report.html`, html);

@@ -1,29 +1,33 @@
 /** Image helpers of the segmentation functions: shape checks and connected-component relabelling. */
 import { GlassboxError, describe } from '@glassbox/tensors-ops';
 
-/** Checks an image shape [h, w, c] (c optional) and the buffer length; returns [h, w, c]. */
-export function checkImageShape(image: unknown, shape: unknown, where: string): [number, number, number] {
+/** Checks an image shape [h, w] or [h, w, c]; returns [h, w, c] (c = 1 when not given). */
+export function checkImageShape(shape: unknown, where: string): [number, number, number] {
   if (!Array.isArray(shape) || (shape.length !== 2 && shape.length !== 3) || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: shape must be [height, width, channels] of integers >= 1, got ${describe(shape)}`);
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: shape must be [height, width] or [height, width, channels] of integers >= 1, got ${describe(shape)}`,
+    );
   }
   const [h, w, c = 1] = shape as number[];
-  if (image !== undefined) {
-    if (!(image instanceof Float32Array)) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: image must be a Float32Array (row-major h x w x c), got ${describe(image)}`);
-    }
-    if (image.length !== h! * w! * c) {
-      throw new GlassboxError(
-        'SHAPE_MISMATCH',
-        `${where}: image has ${image.length} values, but shape [${h}, ${w}, ${c}] needs ${h! * w! * c}`,
-      );
-    }
-    for (let i = 0; i < image.length; i++) {
-      if (!Number.isFinite(image[i]!)) {
-        throw new GlassboxError('NON_FINITE', `${where}: image must be finite, got ${describe(image[i])} at flat index ${i}`);
-      }
+  return [h!, w!, c];
+}
+
+/** Checks an image (a Float32Array, row-major h x w x c, finite) and its shape; returns [h, w, c]. */
+export function checkImage(image: unknown, shape: unknown, where: string): [number, number, number] {
+  if (!(image instanceof Float32Array)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: image must be a Float32Array (row-major h x w x c), got ${describe(image)}`);
+  }
+  const [h, w, c] = checkImageShape(shape, where);
+  if (image.length !== h * w * c) {
+    throw new GlassboxError('SHAPE_MISMATCH', `${where}: image has ${image.length} values, but shape [${h}, ${w}, ${c}] needs ${h * w * c}`);
+  }
+  for (let i = 0; i < image.length; i++) {
+    if (!Number.isFinite(image[i]!)) {
+      throw new GlassboxError('NON_FINITE', `${where}: image must be finite, got ${describe(image[i])} at flat index ${i}`);
     }
   }
-  return [h!, w!, c];
+  return [h, w, c];
 }
 
 /**

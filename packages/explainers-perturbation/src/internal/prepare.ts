@@ -7,6 +7,11 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   asForward,
+  checkModelOutput,
+  formatShape,
+  sequentialOf,
+  tf,
+  throwIfAborted,
   checkCommonOptions,
   estimateRowBytes,
   resolvePool,
@@ -41,6 +46,8 @@ export interface Prepared {
   seed: number;
   /** The pool the model rows run on (options.pool with a model that can cross a thread), or null. */
   pool: PoolExecution | null;
+  /** Whether the model declares its input shape (a tensors-ops Sequential or a Classifier), checked against x's rows. */
+  declaresInput: boolean;
 }
 
 /** Checks that options is an object (or undefined) and returns it. */
@@ -110,6 +117,7 @@ export function prepare(
   } else {
     b = new Float32Array(0);
   }
+  const declaresInput = checkDeclaredInput(f, rowShape, where);
   const pool = resolvePool((options as { pool?: unknown }).pool, f, where);
   return {
     forward,
@@ -121,9 +129,45 @@ export function prepare(
     batchSize,
     batchSizeGiven: options.batchSize !== undefined,
     rowBytes: estimateRowBytes(f),
+    declaresInput,
     seed,
     pool,
   };
+}
+
+/**
+ * A model that declares its input shape (a tensors-ops Sequential, or a Classifier around one) refuses rows of
+ * any other shape; say so before any row is built or any model call is made.
+ */
+function checkDeclaredInput(f: Predictable, rowShape: readonly number[], where: string): boolean {
+  const declared = sequentialOf(f)?.inputShape;
+  if (declared === undefined) return false;
+  if (declared.length !== rowShape.length || declared.some((d, i) => d !== rowShape[i])) {
+    throw new GlassboxError(
+      'SHAPE_MISMATCH',
+      `${where}: x must have rows of the model's input shape ${formatShape(declared)} (x of shape [N, ${declared.join(', ')}]), got rows of shape ${formatShape(rowShape)}`,
+    );
+  }
+  return true;
+}
+
+/** Bytes of input in one batch above which `probeRowShape` makes a 1-row trial call first (16 MiB). */
+export const PROBE_BATCH_BYTES = 16 * 1024 * 1024;
+
+/**
+ * For a model that does not declare its input shape: when one batch of rows would hold more than
+ * PROBE_BATCH_BYTES of input, runs the model once on the first row of x (one row, checked like every model
+ * output), so that a model that refuses the row shape fails before a large batch is built. Small batches are
+ * not probed (their first batch costs as little as the probe).
+ */
+export function probeRowShape(p: Prepared, signal: AbortSignal | undefined, where: string): void {
+  if (p.declaresInput || p.n === 0) return;
+  if (p.batchSize * p.rowSize * 4 <= PROBE_BATCH_BYTES) return;
+  throwIfAborted(signal, where);
+  tf.tidy(() => {
+    const out = p.forward(tf.tensor(p.x.subarray(0, p.rowSize), [1, ...p.rowShape], 'float32'));
+    checkModelOutput(out, 1, where);
+  });
 }
 
 /** A validated feature mask plus, per group, the flat element indices of one row that belong to it. */

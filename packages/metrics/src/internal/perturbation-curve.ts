@@ -53,14 +53,29 @@ export interface CurveOptions {
 export interface CurveResult {
   /** The x axis: the fraction of features removed (deletion) or inserted (insertion) at each point, 0..1. */
   fractions: number[];
-  /** One curve per row of x: the target score at each point, [N][steps + 1]. */
+  /** One curve per row of x: the target score at each point, in the model's units, [N][steps + 1]. */
   curves: number[][];
-  /** One area per row: the trapezoid area under the curve over `fractions`, divided by |F(x)| (see the function). */
+  /**
+   * The same curves normalised: (score - F(baseline)) / |F(x) - F(baseline)| at each point (see the function),
+   * so a deletion curve runs from 1 to 0 and an insertion curve from 0 to 1 when F(x) > F(baseline).
+   */
+  normalizedCurves: number[][];
+  /** One area per row: the trapezoid area under `normalizedCurves` over `fractions` (see the function). */
   auc: number[];
+  /** One area per row under `curves`, in the model's units (the mean score along the curve). */
+  rawAuc: number[];
+  /** F(x) per row: the target score of the input (first point of a deletion curve, last of an insertion curve). */
+  inputScores: number[];
+  /** F(baseline) per row: the score with every feature at the baseline (last point of deletion, first of insertion). */
+  baselineScores: number[];
   /** The curves of a random order (seeded), present unless `random: false`. */
   randomCurves?: number[][];
-  /** The normalized areas of the random curves. */
+  /** The random curves normalised with the same F(x) and F(baseline) as the row's curve. */
+  randomNormalizedCurves?: number[][];
+  /** The normalised areas of the random curves (compare with `auc`). */
   randomAuc?: number[];
+  /** The raw areas of the random curves (compare with `rawAuc`). */
+  randomRawAuc?: number[];
 }
 
 /**
@@ -164,27 +179,56 @@ export async function perturbationCurve(
   );
 
   const curveOf = (set: number, i: number) => Array.from(scores.subarray((set * n + i) * points, (set * n + i + 1) * points));
-  const result: CurveResult = { fractions, curves: [], auc: [] };
-  const norms: number[] = [];
+  const result: CurveResult = {
+    fractions,
+    curves: [],
+    normalizedCurves: [],
+    auc: [],
+    rawAuc: [],
+    inputScores: [],
+    baselineScores: [],
+  };
   for (let i = 0; i < n; i++) {
     const curve = curveOf(0, i);
-    // F(x) is the first point of a deletion curve and the last point of an insertion curve.
-    const fx = Math.abs(mode === 'deletion' ? curve[0]! : curve[points - 1]!);
-    const norm = fx > 0 ? fx : 1;
-    norms.push(norm);
+    // Every feature at x is the first point of a deletion curve and the last of an insertion curve; every
+    // feature at the baseline is the other end.
+    const fx = mode === 'deletion' ? curve[0]! : curve[points - 1]!;
+    const fb = mode === 'deletion' ? curve[points - 1]! : curve[0]!;
+    const normalized = normalizeCurve(curve, fx, fb);
     result.curves.push(curve);
-    result.auc.push(trapezoid(fractions, curve) / norm);
+    result.normalizedCurves.push(normalized);
+    result.auc.push(trapezoid(fractions, normalized));
+    result.rawAuc.push(trapezoid(fractions, curve));
+    result.inputScores.push(fx);
+    result.baselineScores.push(fb);
   }
   if (withRandom) {
     result.randomCurves = [];
+    result.randomNormalizedCurves = [];
     result.randomAuc = [];
+    result.randomRawAuc = [];
     for (let i = 0; i < n; i++) {
       const curve = curveOf(1, i);
+      const normalized = normalizeCurve(curve, result.inputScores[i]!, result.baselineScores[i]!);
       result.randomCurves.push(curve);
-      result.randomAuc.push(trapezoid(fractions, curve) / norms[i]!);
+      result.randomNormalizedCurves.push(normalized);
+      result.randomAuc.push(trapezoid(fractions, normalized));
+      result.randomRawAuc.push(trapezoid(fractions, curve));
     }
   }
   return result;
+}
+
+/**
+ * (score - F(b)) / |F(x) - F(b)| at every point: measured from the baseline's score, in units of the whole
+ * change between the baseline and x. The divisor is positive, so the order of two curves (and "lower is
+ * better" for deletion, "higher is better" for insertion) is the order of their raw areas, whatever the signs
+ * of F(x) and F(b). When F(x) = F(b) there is no change to measure in; the divisor is then 1 (model units).
+ */
+export function normalizeCurve(curve: readonly number[], fx: number, fb: number): number[] {
+  const gap = Math.abs(fx - fb);
+  const scale = gap > 0 ? gap : 1;
+  return curve.map((v) => (v - fb) / scale);
 }
 
 function rankOf(order: ArrayLike<number>): Int32Array {

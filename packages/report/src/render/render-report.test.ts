@@ -27,7 +27,18 @@ function meta(kind: ReportResult['kind']): ReportResult['meta'] {
 
 /** A hand-made classifier result on one RGB 2x2 image, with a NaN metric (null after JSON). */
 function handMade(): ClassifierReport {
-  const curve = { fractions: [0, 1], curves: [[1, 0]], auc: [0.5], randomCurves: [[1, 0]], randomAuc: [0.5], meanAuc: 0.5, meanRandomAuc: 0.5 };
+  // Raw logits -3 -> -8 (F(x) = -3, F(b) = -8) normalise to 1 -> 0.
+  const curve = {
+    fractions: [0, 0.5, 1],
+    curves: [[-3, -6, -8]],
+    normalizedCurves: [[1, 0.4, 0]],
+    auc: [0.45],
+    randomCurves: [[-3, -4, -8]],
+    randomNormalizedCurves: [[1, 0.8, 0]],
+    randomAuc: [0.65],
+    meanAuc: 0.45,
+    meanRandomAuc: 0.65,
+  };
   return {
     kind: 'classifier',
     meta: { ...meta('classifier'), methods: ['saliency'] },
@@ -91,6 +102,34 @@ describe('renderReport', () => {
     const html = renderReport(r);
     expectSelfContained(html, expectedPictures(r));
     expect(expectedPictures(r)).toBe(4 + 4);
+  });
+
+  it('labels the curve metrics: normalised AUC columns, and charts on the same normalised axis as the table', () => {
+    const html = renderReport(handMade());
+    expect(html).toContain('deletion AUC<div class="cap">lower is better</div>');
+    expect(html).toContain('(logit − F(b)) / |F(x) − F(b)|, where F(b) is the logit with every pixel at the baseline: 1 = the logit never moved, 0 = it dropped to F(b) at once');
+    const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    for (const which of ['deletion', 'insertion']) {
+      const svg = charts.find((c) => c.includes(`${which} curve (mean over inputs)`))!;
+      expect(svg).toBeDefined();
+      expect(svg).toContain('>(logit − F(b)) / |F(x) − F(b)|</text>');
+      expect(svg).not.toContain('target logit');
+      // y tick labels cover the normalised values 0..1, not the raw logits -8..-3
+      const ticks = [...svg.matchAll(/text-anchor="end"[^>]*>(-?[0-9.]+)<\/text>/g)].map((m) => Number(m[1]));
+      expect(ticks.length).toBeGreaterThan(1);
+      expect(Math.min(...ticks)).toBeGreaterThanOrEqual(0);
+      expect(Math.max(...ticks)).toBeLessThanOrEqual(1);
+    }
+    // A result saved before the normalised curves existed still renders, on a raw axis labelled as such.
+    const old = handMade();
+    for (const e of old.explanations) {
+      for (const c of [e.metrics.deletion, e.metrics.insertion]) {
+        delete (c as Partial<typeof c>).normalizedCurves;
+        delete (c as Partial<typeof c>).randomNormalizedCurves;
+      }
+    }
+    const oldHtml = renderReport(old);
+    expect(oldHtml).toContain('target logit');
   });
 
   it('refuses what is not a result', async () => {

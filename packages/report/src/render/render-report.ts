@@ -6,6 +6,7 @@ import {
   type ArrayData,
   type AutoencoderReport,
   type ClassifierReport,
+  type CurveSummary,
   type CycleGanReport,
   type GanReport,
   type RegionAttribution,
@@ -16,6 +17,12 @@ import { CSS, escapeHtml, figure, fmt, inlineSvg, mean, num, numOrNaN, percent, 
 import { PictureCounter, displayRange, img, mapOver, maskOver, pixelImage, rowOf } from './pictures.js';
 
 const labelOf = (m: string) => METHOD_LABELS[m] ?? m;
+
+/** How the deletion and insertion curves are normalised (see @glassbox/metrics' deletionCurve). */
+const NORMALISED = '(logit − F(b)) / |F(x) − F(b)|';
+
+/** Column titles of the ranking table. */
+const COLUMN_LABELS: Partial<Record<string, string>> = { deletion: 'deletion AUC', insertion: 'insertion AUC' };
 
 function latentLabels(d: number): string[] {
   return Array.from({ length: d }, (_, k) => `z${k}`);
@@ -87,7 +94,13 @@ function renderClassifier(r: ClassifierReport, pics: PictureCounter): string {
 
   if (r.ranking && r.ranking.rows.length > 0) {
     const cols = r.ranking.columns;
-    const head = ['rank', 'method', ...cols.map((c) => `${escapeHtml(c.metric)}<div class="cap">${c.direction === 'lower is better' ? 'lower is better' : 'higher is better'}</div>`), 'random-order deletion', 'completeness gap'];
+    const head = [
+      'rank',
+      'method',
+      ...cols.map((c) => `${escapeHtml(COLUMN_LABELS[c.metric] ?? c.metric)}<div class="cap">${c.direction === 'lower is better' ? 'lower is better' : 'higher is better'}</div>`),
+      `${COLUMN_LABELS.deletion}, random order<div class="cap">the same, pixels in random order</div>`,
+      'completeness gap',
+    ];
     const byMethod = new Map(r.explanations.map((e) => [e.method, e]));
     const body = r.ranking.rows.map((row) => {
       const e = byMethod.get(row.method);
@@ -103,28 +116,39 @@ function renderClassifier(r: ClassifierReport, pics: PictureCounter): string {
       section(
         'Which explanation to trust',
         table(head, body),
-        'Means over the inputs. Deletion: normalised area under the target logit as the most important pixels are removed (a faithful map makes it fall fast; compare with the random order). Insertion: the same as pixels are put back into a black image. Infidelity: error of the map at predicting the effect of removing random pixel subsets (at the best scale). Max-sensitivity: largest relative change of the map under tiny input noise. Sparseness: Gini index of |map|. Overall rank: by the mean of the per-metric ranks.',
+        `Means over the inputs. Deletion AUC: the area under the target logit as the most important pixels are removed (the x axis runs from none to all), measured as ${NORMALISED}, where F(b) is the logit with every pixel at the baseline: 1 = the logit never moved, 0 = it dropped to F(b) at once (when F(x) < F(b) the curve runs from −1 to 0); lower is better, and a faithful map beats the random order. Insertion AUC: the same as pixels are put back into the baseline image (0 = stays at F(b), 1 = back to F(x) at once); higher is better. Infidelity: error of the map at predicting the effect of removing random pixel subsets (at the best scale). Max-sensitivity: largest relative change of the map under tiny input noise. Sparseness: Gini index of |map|. Overall rank: by the mean of the per-metric ranks.`,
       ),
     );
   }
 
   if (r.explanations.length > 0) {
     const charts: string[] = [];
+    // The charts show the normalised curves whose areas the table gives (older results without them: raw logits).
+    const normalised = r.explanations.every((e) => e.metrics.deletion.normalizedCurves !== undefined && e.metrics.insertion.normalizedCurves !== undefined);
     for (const which of ['deletion', 'insertion'] as const) {
+      const pick = (c: CurveSummary, random: boolean) => (normalised ? (random ? c.randomNormalizedCurves : c.normalizedCurves) : random ? c.randomCurves : c.curves) ?? [];
       const series: LineSeries[] = r.explanations.map((e) => {
         const c = e.metrics[which];
-        return { name: e.method, x: c.fractions.map(num), y: c.fractions.map((_, k) => mean(c.curves.map((curve) => curve[k]))) };
+        const curves = pick(c, false);
+        return { name: e.method, x: c.fractions.map(num), y: c.fractions.map((_, k) => mean(curves.map((curve) => curve[k]))) };
       });
       const first = r.explanations[0]!.metrics[which];
-      if (first.randomCurves.length > 0) {
-        series.push({ name: 'random order', color: '#999999', x: first.fractions.map(num), y: first.fractions.map((_, k) => mean(first.randomCurves.map((curve) => curve[k]))) });
+      const randomCurves = pick(first, true);
+      if (randomCurves.length > 0) {
+        series.push({ name: 'random order', color: '#999999', x: first.fractions.map(num), y: first.fractions.map((_, k) => mean(randomCurves.map((curve) => curve[k]))) });
       }
       charts.push(
         figure(
           inlineSvg(
             lineChart(
               series.map((q) => ({ ...q, y: Array.from(q.y, numOrNaN) })),
-              { title: `${which} curve (mean over inputs)`, xLabel: which === 'deletion' ? 'fraction of pixels removed' : 'fraction of pixels inserted', yLabel: 'target logit', width: 520, height: 320 },
+              {
+                title: `${which} curve (mean over inputs)`,
+                xLabel: which === 'deletion' ? 'fraction of pixels removed' : 'fraction of pixels inserted',
+                yLabel: normalised ? NORMALISED : 'target logit',
+                width: 520,
+                height: 320,
+              },
             ),
           ),
         ),
@@ -133,7 +157,7 @@ function renderClassifier(r: ClassifierReport, pics: PictureCounter): string {
     const gain = r.explanations.map((e) => num(e.metrics.deletion.meanRandomAuc - e.metrics.deletion.meanAuc));
     charts.push(
       figure(
-        inlineSvg(barChart(gain, { labels: r.explanations.map((e) => e.method), sort: 'none', title: 'Deletion AUC: random order minus method (higher = more faithful)', xLabel: 'AUC gain over random', width: 520 })),
+        inlineSvg(barChart(gain, { labels: r.explanations.map((e) => e.method), sort: 'none', title: 'Deletion AUC: random order minus method (higher = more faithful)', xLabel: 'normalised AUC gain over random', width: 520 })),
       ),
     );
     parts.push(section('Deletion and insertion curves', charts.join('')));

@@ -58,6 +58,21 @@ describeBackends('explainModel on a classifier', () => {
       }
       // Deletion starts at the full input's score and ends at the black image's.
       expect(mt.deletion.curves[0]![0]).toBeCloseTo(logits[0]![r.predictions.target[0]!]!, 4);
+      // The table's AUCs are the areas under (score - F(b)) / |F(x) - F(b)|, the curves the charts draw.
+      for (const [c, which] of [[mt.deletion, 'deletion'], [mt.insertion, 'insertion']] as const) {
+        for (let i = 0; i < 2; i++) {
+          const raw = c.curves[i]!;
+          const last = raw.length - 1;
+          const fx = which === 'deletion' ? raw[0]! : raw[last]!;
+          const fb = which === 'deletion' ? raw[last]! : raw[0]!;
+          const norm = raw.map((v) => (v - fb) / Math.abs(fx - fb));
+          c.normalizedCurves[i]!.forEach((v, k) => expect(v).toBeCloseTo(norm[k]!, 5));
+          const area = norm.reduce((s, v, k) => (k === 0 ? s : s + ((c.fractions[k]! - c.fractions[k - 1]!) * (v + norm[k - 1]!)) / 2), 0);
+          expect(c.auc[i]!).toBeCloseTo(area, 5);
+          const rnorm = c.randomCurves[i]!.map((v) => (v - fb) / Math.abs(fx - fb));
+          c.randomNormalizedCurves[i]!.forEach((v, k) => expect(v).toBeCloseTo(rnorm[k]!, 5));
+        }
+      }
       expect(mt.infidelity).toHaveLength(2);
       expect(mt.scaledInfidelity).toHaveLength(2);
       expect(mt.sensitivityMax).toHaveLength(FAST.sensitivityRows!);

@@ -69,13 +69,15 @@ function softmax(row: number[]): number[] {
 }
 
 function curveSummary(r: CurveResult): CurveSummary {
-  const randomCurves = r.randomCurves ?? [];
+  const copy = (rows: number[][] | undefined) => (rows ?? []).map((c) => c.slice());
   const randomAuc = r.randomAuc ?? [];
   return {
     fractions: r.fractions.slice(),
-    curves: r.curves.map((c) => c.slice()),
+    curves: copy(r.curves),
+    normalizedCurves: copy(r.normalizedCurves),
     auc: r.auc.slice(),
-    randomCurves: randomCurves.map((c) => c.slice()),
+    randomCurves: copy(r.randomCurves),
+    randomNormalizedCurves: copy(r.randomNormalizedCurves),
     randomAuc: randomAuc.slice(),
     meanAuc: mean(r.auc),
     meanRandomAuc: mean(randomAuc),

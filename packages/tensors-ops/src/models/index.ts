@@ -7,7 +7,7 @@
  */
 export { resolveTrainOptions, runTraining } from './train-loop.js';
 export type { BatchLog, EpochLog, TrainHistory, TrainOptions, ResolvedTrainOptions, StepResult, TrainTask } from './train-loop.js';
-export { asBadWeights, badWeights, loadDir, loadEncoded, loadUrl, nodeModules, resolveLoadOptions, toEncoded, topologyOf } from './model-io.js';
+export { asBadWeights, badWeights, checkFiniteWeights, loadDir, loadEncoded, loadUrl, nodeModules, resolveLoadOptions, toEncoded, topologyOf } from './model-io.js';
 export type { LoadOptions, LoadPlan, Planner, UrlLoadOptions } from './model-io.js';
 export { countSpecParams } from './param-count.js';
 export { checkCallback, checkFiniteRows, checkOptions, checkRate, checkRows, checkSeed, checkShape, checkSignal, checkUnits } from './checks.js';

@@ -93,8 +93,35 @@ function planWithin<T>(planner: Planner<T>, modelJSON: unknown, maxElements: num
   return plan;
 }
 
-function buildAndDispose<T>(plan: LoadPlan<T>, weights: Record<string, Tensor>): T {
+/**
+ * Refuses model weights that hold NaN or ±Infinity, with BAD_WEIGHTS naming the weight and the first bad
+ * index: a model cannot run on them (its outputs would not be finite). The loaders of the models packages read
+ * their files with the weight readers' own finiteness check off and call this instead, so that the message
+ * names the loader the user called and suggests no option the loader does not have; the weight readers
+ * (`decodeWeights`, `loadWeightsFromFiles`, `loadWeightsFromUrl`) read such files with `allowNonFinite: true`.
+ */
+export function checkFiniteWeights(weights: Record<string, Tensor>, where: string): void {
+  for (const [name, t] of Object.entries(weights)) {
+    if (t.dtype !== 'float32') continue;
+    const values = t.dataSync();
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) {
+        throw badWeights(
+          where,
+          `weight '${name}' must hold finite values, got ${describe(values[i])} at flat index ${i}; a model cannot run on non-finite weights ` +
+            `(to look at the file's values, read it with decodeWeights or loadWeightsFromFiles and allowNonFinite: true)`,
+        );
+      }
+    }
+  }
+}
+
+/** Reads weights without the readers' finiteness check (checkFiniteWeights does it, with the loader's name). */
+const UNCHECKED = { allowNonFinite: true } as const;
+
+function buildAndDispose<T>(plan: LoadPlan<T>, weights: Record<string, Tensor>, where: string): T {
   try {
+    checkFiniteWeights(weights, where);
     return plan.build(weights);
   } finally {
     tf.dispose(weights);
@@ -122,8 +149,8 @@ export function loadEncoded<T>(artifacts: unknown, planner: Planner<T>, options:
   const { maxElements } = resolveLoadOptions(options, where);
   const encoded = toEncoded(artifacts, where);
   const plan = planWithin(planner, encoded.modelJSON, maxElements, where);
-  const weights = decodeWeights(encoded.modelJSON, encoded.weightData, { maxElements: plan.elements });
-  return buildAndDispose(plan, weights);
+  const weights = decodeWeights(encoded.modelJSON, encoded.weightData, { maxElements: plan.elements, ...UNCHECKED });
+  return buildAndDispose(plan, weights, where);
 }
 
 type NodeFs = typeof import('node:fs/promises');
@@ -168,8 +195,8 @@ export async function loadDir<T>(dir: unknown, planner: Planner<T>, options: Loa
     throw badWeights(where, `${modelPath} is not valid JSON (${(e as Error).message})`, e);
   }
   const plan = planWithin(planner, json, maxElements, where);
-  const { weights } = await loadWeightsFromFiles(modelPath, { maxElements: plan.elements });
-  return buildAndDispose(plan, weights);
+  const { weights } = await loadWeightsFromFiles(modelPath, { maxElements: plan.elements, ...UNCHECKED });
+  return buildAndDispose(plan, weights, where);
 }
 
 /**
@@ -210,6 +237,6 @@ export async function loadUrl<T>(url: string, planner: Planner<T>, options: UrlL
     if (weightsUrl !== undefined && input === defaultWeights) return fetchFn(weightsUrl, init);
     return fetchFn(input, init);
   }) as typeof fetch;
-  const { weights } = await loadWeightsFromUrl(url, { maxElements: plan.elements, fetch: wrapped, requestInit: options.requestInit });
-  return buildAndDispose(plan, weights);
+  const { weights } = await loadWeightsFromUrl(url, { maxElements: plan.elements, ...UNCHECKED, fetch: wrapped, requestInit: options.requestInit });
+  return buildAndDispose(plan, weights, where);
 }

@@ -4,7 +4,7 @@ import { tf } from '../tf.js';
 import { sequential } from '../nn/sequential.js';
 import type { LayerSpec } from '../nn/layer-spec.js';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '../testing/index.js';
-import { checkRows, checkSeed, countSpecParams, resolveTrainOptions, runTraining } from './index.js';
+import { checkFiniteWeights, checkRows, checkSeed, countSpecParams, resolveTrainOptions, runTraining } from './index.js';
 
 const SPECS: LayerSpec[] = [
   { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' },
@@ -45,6 +45,22 @@ group('@glassbox/tensors-ops/models', () => {
     await expectGlassboxError(() => checkSeed(-1, 'seed', 'test'), 'INVALID_ARGUMENT', /seed/);
     await expectGlassboxError(() => resolveTrainOptions({ epochs: 0 }, 'test'), 'INVALID_ARGUMENT', /options.epochs/);
     x.dispose();
+  });
+});
+
+describeBackends('checkFiniteWeights', () => {
+  it('passes finite float32 weights and int32 ones, refuses the first NaN or ±Infinity by name and index, leaks nothing', async () => {
+    const ok = { 'dense/kernel': tf.tensor2d([[1, -2], [3.5, 1e30]]), 'dense/steps': tf.tensor1d([7, 8], 'int32') };
+    const bad = { 'a/bias': tf.tensor1d([0, 1]), 'b/kernel': tf.tensor2d([[1, 2], [Infinity, NaN]]) };
+    const neg = { 'c/gamma': tf.tensor1d([1, -Infinity]) };
+    await expectNoLeaks(async () => {
+      expect(() => checkFiniteWeights(ok, 'loadFromDir')).not.toThrow();
+      expect(() => checkFiniteWeights({}, 'loadFromDir')).not.toThrow();
+      const e = await expectGlassboxError(() => checkFiniteWeights(bad, 'loadFromDir'), 'BAD_WEIGHTS');
+      expect(e.message.startsWith("loadFromDir: weight 'b/kernel' must hold finite values, got Infinity at flat index 2; a model cannot run on non-finite weights")).toBe(true);
+      await expectGlassboxError(() => checkFiniteWeights(neg, 'GAN.load'), 'BAD_WEIGHTS', /^GAN\.load: weight 'c\/gamma' must hold finite values, got -Infinity at flat index 1;/);
+    });
+    tf.dispose([ok, bad, neg].flatMap((w) => Object.values(w)));
   });
 });
 
