@@ -1,7 +1,7 @@
 /**
  * Coalition designs for the Shapley regression (KernelSHAP): full enumeration with exact Shapley-kernel
- * weights, leverage-score sampling (paired, without replacement) and plain Shapley-kernel sampling (unpaired,
- * with replacement). A design is a set of coalitions (0/1 rows over M groups, never empty or full: those two
+ * weights, leverage-score sampling (paired, without replacement, the sampled pairs spread evenly) and plain
+ * Shapley-kernel sampling (unpaired, with replacement). A design is a set of coalitions (0/1 rows over M groups, never empty or full: those two
  * are the efficiency constraint) with one regression weight each.
  */
 import type { Rng } from '@glassbox/tensors-ops';
@@ -99,14 +99,16 @@ function distinctSubsets(n: number, r: number, q: number, rng: Rng): Int32Array[
 }
 
 /**
- * Leverage-score sampling (Musco & Witter 2024, arXiv 2410.01917), paired and without replacement.
+ * Leverage-score sampling (Musco & Witter 2024, arXiv 2410.01917), paired and without replacement, with the
+ * sampled pairs spread out over the coalition space.
  *
  * The leverage scores of the Shapley regression give every coalition size the same total mass, so each size
- * s = 1..m-1 gets the same number c of coalitions, capped at C(m, s) (sizes with few coalitions are taken
- * whole, the rest share the remaining budget). Coalitions are drawn in complementary pairs {S, complement}
- * without replacement within each size, with fixed per-size counts (stratified, so the budget is used
- * exactly), and reweighted by the Shapley kernel over the inclusion probability: w(S) = k(|S|) / pi(|S|).
- * Uses floor(budget / 2) pairs.
+ * s = 1..m-1 gets the same number c of coalitions, capped at C(m, s): sizes whose complete count fits their
+ * share are taken whole (as the SHAP library enumerates the sizes its budget covers), the rest share the
+ * remaining budget. Coalitions are drawn in complementary pairs {S, complement} without replacement within each
+ * size, with fixed per-size counts (stratified, so the budget is used exactly), and reweighted by the Shapley
+ * kernel over the inclusion probability: w(S) = k(|S|) / pi(|S|). Then `spreadPairs` rearranges the drawn
+ * pairs of the sampled sizes so that they overlap evenly (see there). Uses floor(budget / 2) pairs.
  */
 export function leverageCoalitions(m: number, budget: number, rng: Rng): CoalitionDesign {
   const half = Math.floor(m / 2);
@@ -137,41 +139,200 @@ export function leverageCoalitions(m: number, budget: number, rng: Rng): Coaliti
       left--;
     }
   }
-  const count = 2 * q.reduce((a, b) => a + b, 0);
+  const total = q.reduce((a, b) => a + b, 0);
+  // One representative per pair (the coalition of size s <= m / 2), its size and its regression weight; the
+  // pairs of the sizes taken whole come first and stay as they are, the sampled ones follow.
+  const reps = new Uint8Array(total * m);
+  const repSize = new Int32Array(total);
+  const repWeight = new Float64Array(total);
+  let whole = 0;
+  let spreadFrom = 0;
+  for (const pass of [true, false]) {
+    classes.forEach((k, ci) => {
+      const qi = q[ci]!;
+      if (qi === 0 || (qi >= k.cap) !== pass) return;
+      const middle = 2 * k.s === m;
+      // Shapley kernel over the inclusion probability pi = qi / cap, with C(m, s) cancelled: cap = ratio * C(m, s).
+      const w = ((m - 1) / (k.s * (m - k.s))) * (k.ratio / qi);
+      const subsets = middle ? distinctSubsets(m - 1, k.s - 1, qi, rng) : distinctSubsets(m, k.s, qi, rng);
+      for (const sub of subsets) {
+        const a = whole * m;
+        if (middle) {
+          // Representatives of the middle pairs contain group 0; the others are drawn from 1..m-1.
+          reps[a] = 1;
+          for (const g of sub) reps[a + g + 1] = 1;
+        } else {
+          for (const g of sub) reps[a + g] = 1;
+        }
+        repSize[whole] = k.s;
+        repWeight[whole] = w;
+        whole++;
+      }
+    });
+    // Everything drawn in the first pass is a complete size; the rest is sampled.
+    if (pass) spreadFrom = whole;
+  }
+  const sampled = total - spreadFrom;
+  spreadPairs(m, reps.subarray(spreadFrom * m), sampled, repSize.subarray(spreadFrom), repWeight.subarray(spreadFrom), rng);
+  const count = 2 * total;
   const z = new Uint8Array(count * m);
   const weights = new Float64Array(count);
-  let row = 0;
-  classes.forEach((k, ci) => {
-    const qi = q[ci]!;
-    if (qi === 0) return;
-    const middle = 2 * k.s === m;
-    // Shapley kernel over the inclusion probability pi = qi / cap, with C(m, s) cancelled: cap = ratio * C(m, s).
-    const w = ((m - 1) / (k.s * (m - k.s))) * (k.ratio / qi);
-    const subsets = middle ? distinctSubsets(m - 1, k.s - 1, qi, rng) : distinctSubsets(m, k.s, qi, rng);
-    for (const sub of subsets) {
-      const a = row * m;
-      const b = (row + 1) * m;
-      for (let g = 0; g < m; g++) z[b + g] = 1;
-      if (middle) {
-        // Representatives of the middle pairs contain group 0; the others are drawn from 1..m-1.
-        z[a] = 1;
-        z[b] = 0;
-        for (const g of sub) {
-          z[a + g + 1] = 1;
-          z[b + g + 1] = 0;
-        }
-      } else {
-        for (const g of sub) {
-          z[a + g] = 1;
-          z[b + g] = 0;
-        }
-      }
-      weights[row] = w;
-      weights[row + 1] = w;
-      row += 2;
+  for (let k = 0; k < total; k++) {
+    const a = 2 * k * m;
+    for (let g = 0; g < m; g++) {
+      const on = reps[k * m + g]!;
+      z[a + g] = on;
+      z[a + m + g] = 1 - on;
     }
-  });
+    weights[2 * k] = repWeight[k]!;
+    weights[2 * k + 1] = repWeight[k]!;
+  }
   return { m, count, z, weights };
+}
+
+/** Most sampled pairs `spreadPairs` rearranges (it keeps a pairs x pairs table of distances); more are left as drawn. */
+export const SPREAD_MAX_PAIRS = 2048;
+/**
+ * Proposed moves per sampled pair, and a cap on the search's steps (a move costs one step per pair and per
+ * group, the initial distance table one per 32 groups of each distance), so that large designs stay fast (tens
+ * of ms).
+ */
+const SPREAD_MOVES_PER_PAIR = 200;
+const SPREAD_WORK = 6_000_000;
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * Spreads sampled complementary pairs over the coalition space so that they overlap as evenly as the whole
+ * population of coalitions does. Paired sampling already cancels every even-order interaction of the model
+ * exactly; what remains is noise from odd-order ones, mostly third order. For a random model whose third-order
+ * interactions are independent (Walsh coefficients chi_T(S) = prod over i in T of (+1 in S, -1 out), |T| = 3),
+ * the mean squared error of the regression (with the design's A close to the population's) is, up to a
+ * constant, the energy
+ *
+ *   E = sum over pairs a != b of  w_a w_b ((m - 2h) - (2 s_a - m)(2 s_b - m) / m) K_3(h),   h = |S_a xor S_b|
+ *
+ * where K_3(h) = sum_j (-1)^j C(h, j) C(m - h, 3 - j) is the Krawtchouk polynomial (the sum of chi_T(S_a)
+ * chi_T(S_b) over all T of size 3), and the first factor is <P z_a, P z_b> in the +-1 coding with
+ * P = I - 1 1^T / m. A local search lowers E: it proposes swapping one member of a pair's representative for a
+ * non-member (the size stays), and keeps the swap when E falls and the pair stays distinct from every other.
+ * Pairs of sizes taken whole are left out (their sum over a complete size is the same for any S of a size).
+ *
+ * The search treats every group alike, so each coalition of a size keeps the same chance q / C(m, s) to be in
+ * the design and the kernel-over-inclusion weights stay valid; it depends only on m, the pairs and rng (not on
+ * the model), and its cost is bounded (SPREAD_MOVES_PER_PAIR moves per pair, at most SPREAD_WORK steps).
+ *
+ * @param reps q x m 0/1 rows, one representative per pair (size s <= m / 2); rewritten in place.
+ * @param size size of each representative; weight: each pair's regression weight.
+ */
+export function spreadPairs(m: number, reps: Uint8Array, q: number, size: Int32Array, weight: Float64Array, rng: Rng): void {
+  const words = (m + 31) >>> 5;
+  const setup = (q * q * words) / 2;
+  if (q < 2 || q > SPREAD_MAX_PAIRS || m < 3 || m > 65535 || setup > SPREAD_WORK / 2) return;
+  const bits = new Uint32Array(q * words);
+  for (let a = 0; a < q; a++) {
+    for (let g = 0; g < m; g++) if (reps[a * m + g]) bits[a * words + (g >>> 5)]! |= 1 << (g & 31);
+  }
+  const lastMask = m % 32 === 0 ? 0xffffffff : 2 ** (m % 32) - 1;
+  // Canonical key of a pair: its representative, or for the middle size the one of the two that holds group 0.
+  const scratch = new Uint32Array(words);
+  const keyOf = (src: Uint32Array, offset: number, s: number): string => {
+    const flip = 2 * s === m && (src[offset]! & 1) === 0;
+    for (let k = 0; k < words; k++) {
+      const v = src[offset + k]!;
+      scratch[k] = flip ? (~v & (k === words - 1 ? lastMask : 0xffffffff)) >>> 0 : v;
+    }
+    return scratch.join(',');
+  };
+  const keys = new Set<string>();
+  for (let a = 0; a < q; a++) keys.add(keyOf(bits, a * words, size[a]!));
+  const dist = new Uint16Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b < a; b++) {
+      let h = 0;
+      for (let k = 0; k < words; k++) h += popcount32(bits[a * words + k]! ^ bits[b * words + k]!);
+      dist[a * q + b] = h;
+      dist[b * q + a] = h;
+    }
+  }
+  // G(h, s, t) = (m - 2h) K3(h) - c_s c_t K3(h) / m with c_s = 2s - m, K3 scaled by 1 / C(m, 3).
+  const k3 = new Float64Array(m + 1);
+  const scale = binomial(m, 3);
+  for (let h = 0; h <= m; h++) {
+    let t = 0;
+    for (let j = 0; j <= 3; j++) t += (j % 2 === 0 ? 1 : -1) * binomial(h, j) * binomial(m - h, 3 - j);
+    k3[h] = t / scale;
+  }
+  // A swap changes a distance h by 2 step (step in -1, 0, 1); the change of each part of G, by (h, step).
+  const dLinOf = new Float64Array(3 * (m + 1));
+  const dK3Of = new Float64Array(3 * (m + 1));
+  for (let h = 0; h <= m; h++) {
+    for (const step of [-1, 1]) {
+      const h2 = h + 2 * step;
+      if (h2 < 0 || h2 > m) continue;
+      dLinOf[3 * h + step + 1] = (m - 2 * h2) * k3[h2]! - (m - 2 * h) * k3[h]!;
+      dK3Of[3 * h + step + 1] = k3[h2]! - k3[h]!;
+    }
+  }
+  const centred = new Float64Array(q);
+  for (let a = 0; a < q; a++) centred[a] = (weight[a]! * (2 * size[a]! - m)) / m;
+  // Membership by group (column-major), so that the inner loop over pairs reads contiguous memory.
+  const member = new Uint8Array(m * q);
+  for (let a = 0; a < q; a++) for (let g = 0; g < m; g++) member[g * q + a] = reps[a * m + g]!;
+  // A move visits every pair and scans the m groups once.
+  const moves = Math.min(SPREAD_MOVES_PER_PAIR * q, Math.floor((SPREAD_WORK - setup) / (q + m)));
+  const next = new Uint32Array(words);
+  for (let it = 0; it < moves; it++) {
+    const a = rng.int(q);
+    const s = size[a]!;
+    // x: a random member of S_a, y: a random non-member.
+    let xi = rng.int(s);
+    let yi = rng.int(m - s);
+    let x = -1;
+    let y = -1;
+    for (let g = 0; g < m && (x < 0 || y < 0); g++) {
+      if (member[g * q + a]) {
+        if (xi-- === 0) x = g;
+      } else if (yi-- === 0) y = g;
+    }
+    // Swapping x out and y in changes |S_a xor S_b| by 2 (member(b, x) - member(b, y)); b = a itself reads
+    // distance 0 and step 1, and is taken out after the loop.
+    const row = a * q;
+    const ox = x * q;
+    const oy = y * q;
+    let dLin = 0;
+    let dCen = 0;
+    for (let b = 0; b < q; b++) {
+      const k = 3 * dist[row + b]! + member[ox + b]! - member[oy + b]! + 1;
+      dLin += weight[b]! * dLinOf[k]!;
+      dCen += centred[b]! * dK3Of[k]!;
+    }
+    dLin -= weight[a]! * dLinOf[2]!;
+    dCen -= centred[a]! * dK3Of[2]!;
+    const delta = dLin - (2 * s - m) * dCen;
+    if (!(delta < -1e-12)) continue;
+    next.set(bits.subarray(a * words, (a + 1) * words));
+    next[x >>> 5]! &= ~(1 << (x & 31));
+    next[y >>> 5]! |= 1 << (y & 31);
+    const key = keyOf(next, 0, s);
+    if (keys.has(key)) continue;
+    keys.delete(keyOf(bits, a * words, s));
+    keys.add(key);
+    for (let b = 0; b < q; b++) {
+      const h = dist[row + b]! + 2 * (member[ox + b]! - member[oy + b]!);
+      dist[row + b] = h;
+      dist[b * q + a] = h;
+    }
+    dist[row + a] = 0;
+    bits.set(next, a * words);
+    member[ox + a] = 0;
+    member[oy + a] = 1;
+  }
+  for (let a = 0; a < q; a++) for (let g = 0; g < m; g++) reps[a * m + g] = member[g * q + a]!;
 }
 
 /**
