@@ -1,9 +1,11 @@
 // End-to-end test of the demo in a real browser: builds the app with Vite, serves the build with `vite preview`
 // (cross-origin isolated, with the Content-Security-Policy header) on a free localhost port, and drives Debian's
 // chromium with playwright-core (no browser download). It picks every model and several explainers, waits for the
-// results, checks the pictures and the backend line, and saves screenshots under e2e/screenshots/.
+// results, checks the pictures and the backend line, and saves screenshots under the ignored e2e/out/screenshots/.
 //
-// Environment: CHROMIUM_PATH (default /usr/bin/chromium); DEMO_E2E_SKIP_BUILD=1 reuses an existing dist/.
+// Environment: CHROMIUM_PATH (default /usr/bin/chromium); DEMO_E2E_SKIP_BUILD=1 reuses an existing dist/;
+// DEMO_UPDATE_SCREENSHOTS=1 (`pnpm --filter @glassbox/demo screenshots`) writes them to the committed
+// e2e/screenshots/ instead, to refresh the READMEs' pictures on purpose.
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -16,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const configFile = join(root, 'vite.config.ts');
-const shots = join(root, 'e2e', 'screenshots');
+const shots = process.env['DEMO_UPDATE_SCREENSHOTS'] === '1' ? join(root, 'e2e', 'screenshots') : join(root, 'e2e', 'out', 'screenshots');
 const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 

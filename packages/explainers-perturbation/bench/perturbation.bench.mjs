@@ -1,5 +1,5 @@
 // Benchmark of @glassbox/explainers-perturbation (not a test): run with `pnpm bench` after `pnpm build`.
-// Writes /work/main/bench/results/perturbation.json (../../../bench/results/perturbation.json from here).
+// Writes bench/results/perturbation.json at the repository root (../../../bench/results/perturbation.json from here).
 //
 // 1. Occlusion on a 28x28x1 CNN (conv 3x3x32 relu 'same' -> conv 3x3x64 stride 2 'same' relu -> dense 10,
 //    seeded He-normal weights), 32 seeded random inputs in 0..1, window 4x4x1, strides 2x2x1, batchSize 64:

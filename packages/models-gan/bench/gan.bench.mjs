@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmarks one epoch of GAN training (the pretrained 'digits-gan' architecture and settings, batch 64 over
 // the 8,000 train digits = 125 steps) on the wasm and on the cpu backend, and writes the result into
-// /work/main/bench/results/models.json under the key "gan" (the file is read first and only that key is
+// bench/results/models.json (repository root) under the key "gan" (the file is read first and only that key is
 // replaced; other packages write other keys). Imports the BUILT package (run `pnpm build` first).
 //
 // A full epoch on the cpu backend takes far too long on this machine, so each backend times a fixed number

@@ -2,7 +2,7 @@
 // Benchmarks the ops Glassbox's models and explainers run, on the wasm and the cpu backend, and on wasm with
 // the ORIGINAL tfjs-backend-wasm kernels (where one exists) and tfjs-core's gradients swapped back in, so that
 // the speed-up of src/kernels is visible. Imports the BUILT package: run `pnpm build` (or `node scripts/prepare-vendor.mjs &&
-// npx tsc -p tsconfig.build.json`) first. Writes /work/main/bench/results/ops.json (relative to this file:
+// npx tsc -p tsconfig.build.json`) first. Writes bench/results/ops.json at the repository root (relative to this file:
 // ../../../bench/results/ops.json). `--quick` shortens every measurement (a smoke run).
 //
 // Timing: every op here is synchronous on both backends; results are disposed, not read back. The wasm

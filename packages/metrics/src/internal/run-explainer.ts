@@ -2,14 +2,6 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, describe, formatShape, isTensor, type Attribution, type Predictable } from '@glassbox/tensors-ops';
 import type { AnyExplainer } from './types.js';
 
-/** Disposes an explainer's result (attributions and delta), tolerating partial objects. */
-export function disposeAttribution(result: unknown): void {
-  if (result == null || typeof result !== 'object') return;
-  const r = result as Partial<Attribution>;
-  if (isTensor(r.attributions)) r.attributions.dispose();
-  if (isTensor(r.delta)) r.delta.dispose();
-}
-
 /**
  * Runs an explainer and checks its result: an object whose `attributions` is a float32 tensor of x's shape with
  * finite values. Returns the attributions (the caller owns and disposes them); a result's `delta` is disposed.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
-import { liveCount, maxAbsDiff, onBothBackends, pick, randomTensor } from './parity-helpers.js';
+import { liveCount, maxAbsDiff, onBothBackends, pick, randomTensor } from '../testing-internal/parity-helpers.js';
 
 interface Case {
   aShape: number[];

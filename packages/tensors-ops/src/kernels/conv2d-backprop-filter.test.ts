@@ -4,7 +4,7 @@ import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
 import { isGlassboxError } from '../errors.js';
 import { conv2dBackpropFilterWith } from './conv2d-backprop-filter.js';
-import { callOnWasm, convOutShape, liveCount, maxAbsDiff, onBothBackends, randomConvCase, randomTensor, type ConvCase } from './parity-helpers.js';
+import { callOnWasm, convOutShape, liveCount, maxAbsDiff, onBothBackends, randomConvCase, randomTensor, type ConvCase } from '../testing-internal/parity-helpers.js';
 
 type Case = ConvCase;
 

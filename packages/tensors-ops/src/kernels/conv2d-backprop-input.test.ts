@@ -13,7 +13,7 @@ import {
   randomTensor,
   runOriginalOnWasm,
   type ConvCase,
-} from './parity-helpers.js';
+} from '../testing-internal/parity-helpers.js';
 
 function attrsOf(c: ConvCase): Record<string, unknown> {
   return { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: c.dimRoundingMode, inputShape: c.xShape };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
-import { convOutShape, liveCount, maxAbsDiff, onBothBackends, randomConvCase, randomTensor, type ConvCase } from './parity-helpers.js';
+import { convOutShape, liveCount, maxAbsDiff, onBothBackends, randomConvCase, randomTensor, type ConvCase } from '../testing-internal/parity-helpers.js';
 
 // Depthwise gradients assert stride 1 or dilation 1; the kernels get dilations [1, 1] here.
 function attrsOf(c: ConvCase, extra: Record<string, unknown>): Record<string, unknown> {

@@ -4,7 +4,7 @@ import { tf } from '../tf.js';
 import { createRng } from '../rng.js';
 import { describeBackends, expectNoLeaks } from '../testing/index.js';
 import { fusedBatchNormGradConfig, originalGradient, registerGradientFixes } from './fused-batch-norm-grad.js';
-import { randomTensor } from './parity-helpers.js';
+import { randomTensor } from '../testing-internal/parity-helpers.js';
 
 type T = tf.Tensor;
 

@@ -3,7 +3,7 @@ import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
 import type { FusedActivation } from './fused-mat-mul.js';
-import { liveCount, maxAbsDiff, onBothBackends, pick, randomTensor } from './parity-helpers.js';
+import { liveCount, maxAbsDiff, onBothBackends, pick, randomTensor } from '../testing-internal/parity-helpers.js';
 
 const ACTIVATIONS: FusedActivation[] = ['linear', 'relu', 'relu6', 'elu', 'prelu', 'leakyrelu', 'sigmoid'];
 type BiasKind = 'none' | 'vector' | 'matrix' | 'scalar';

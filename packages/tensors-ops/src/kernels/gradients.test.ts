@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { createRng } from '../rng.js';
-import { computeOn, liveCount, maxAbsDiff, randomTensor } from './parity-helpers.js';
+import { computeOn, liveCount, maxAbsDiff, randomTensor } from '../testing-internal/parity-helpers.js';
 
 type T = tf.Tensor;
 type T4 = tf.Tensor4D;

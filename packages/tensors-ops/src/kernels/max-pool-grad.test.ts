@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
-import { choose, liveCount, maxAbsDiff, onBothBackends, pick, randomTensor, runOriginalOnWasm } from './parity-helpers.js';
+import { choose, liveCount, maxAbsDiff, onBothBackends, pick, randomTensor, runOriginalOnWasm } from '../testing-internal/parity-helpers.js';
 
 interface Case {
   xShape: [number, number, number, number];

@@ -3,7 +3,7 @@ import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
 import { describeBackends } from '../testing/index.js';
-import { liveCount, maxAbsDiff, runOriginalOnWasm } from './parity-helpers.js';
+import { liveCount, maxAbsDiff, runOriginalOnWasm } from '../testing-internal/parity-helpers.js';
 import { leadingAxesSplit } from './sum.js';
 
 interface Case {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
-import { liveCount, maxAbsDiff, onBothBackends, pick, randomTensor } from './parity-helpers.js';
+import { liveCount, maxAbsDiff, onBothBackends, pick, randomTensor } from '../testing-internal/parity-helpers.js';
 
 function run(rng: Rng, rows: number, rest: number[], numSegments: number, idRange: [number, number]): tf.Tensor {
   const x = randomTensor(rng, [rows, ...rest]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng } from '../rng.js';
-import { liveCount, maxAbsDiff, onBothBackends, randomTensor } from './parity-helpers.js';
+import { liveCount, maxAbsDiff, onBothBackends, randomTensor } from '../testing-internal/parity-helpers.js';
 
 /** Data buffers the engine tracks (a view shares its input's). */
 const buffers = (): number => tf.memory().numDataBuffers;

@@ -10,7 +10,6 @@ import { assertFloatTensor, assertNumber, formatShape } from '../contract/valida
 
 /** How a convolution or pooling window treats the border: 'valid' (no padding) or 'same' (zero padding, TF rule). */
 export type Padding = 'same' | 'valid';
-export const PADDINGS: readonly Padding[] = ['same', 'valid'];
 
 export { formatShape };
 

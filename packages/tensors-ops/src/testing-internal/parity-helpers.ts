@@ -7,7 +7,7 @@ import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, Tensor, TensorInf
 import { tf } from '../tf.js';
 import { initBackend, type BackendName } from '../backend.js';
 import type { Rng } from '../rng.js';
-import { originalKernel, type BackendWasm } from './shared.js';
+import { originalKernel, type BackendWasm } from '../kernels/shared.js';
 
 export interface Computed {
   values: Float32Array[];
