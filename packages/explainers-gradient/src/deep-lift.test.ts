@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { sequential, tf } from '@glassbox/tensors-ops';
+import { activation, sequential, tf } from '@glassbox/tensors-ops';
+import type { LayerSpec } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '@glassbox/tensors-ops/testing';
 import { deepLift } from './deep-lift.js';
 import { integratedGradients } from './integrated-gradients.js';
@@ -100,6 +101,81 @@ describeBackends('deepLift', () => {
     model.dispose();
   });
 
+  it('a plain function with every rescaled activation (elu with alpha 0.5 as one) gives the numbers of the Sequential, and delta ~ 0', async () => {
+    const specs: LayerSpec[] = [
+      { type: 'dense', name: 'a', units: 6, activation: { fn: 'leakyRelu', alpha: 0.1 } },
+      { type: 'dense', name: 'b', units: 6, activation: 'sigmoid' },
+      { type: 'dense', name: 'c', units: 6, activation: 'tanh' },
+      { type: 'dense', name: 'd', units: 6, activation: 'softplus' },
+      { type: 'dense', name: 'e', units: 6, activation: { fn: 'elu', alpha: 0.5 } },
+      { type: 'dense', name: 'f', units: 6, activation: 'relu' },
+      { type: 'dense', name: 'out', units: 2 },
+    ];
+    const model = sequential(specs, [5], { seed: 8 });
+    randomizeWeights(model, 13, 0.8);
+    const w = model.getWeights();
+    const fn = (t: Tensor): Tensor =>
+      tf.tidy(() => {
+        let h = t;
+        for (const l of model.layers) h = activation(tf.add(tf.matMul(h, w[`${l.name}/kernel`]!), w[`${l.name}/bias`]!), l.activation!);
+        return h;
+      });
+    const x = tf.tensor2d(uniforms(14, 4 * 5, -2, 2), [4, 5]);
+    await expectNoLeaks(async () => {
+      const a = await deepLift(model, x, { target: 1, baseline: 0.2 });
+      const b = await deepLift(fn, x, { target: 1, baseline: 0.2 });
+      expectTensorClose(b.attributions, a.attributions, 1e-5, 1e-4);
+      const out = tf.tidy(() => tf.sub(tf.slice(fn(x), [0, 1], [-1, 1]), tf.slice(fn(tf.fill([4, 5], 0.2)), [0, 1], [-1, 1])).dataSync());
+      const sums = tf.tidy(() => tf.sum(b.attributions, 1).dataSync());
+      for (let i = 0; i < 4; i++) expect(Math.abs(sums[i]! - out[i]!)).toBeLessThan(1e-4 + 1e-4 * Math.abs(out[i]!));
+      expectTensorClose(b.delta!, new Float32Array(4), 1e-4);
+      tf.dispose([a.attributions, a.delta!, b.attributions, b.delta!]);
+    });
+    tf.dispose([x, ...Object.values(w)]);
+    model.dispose();
+  });
+
+  it('pairs rows folded into the leading axis ([N, T, D] -> [N * T, D] before a relu), by hand in float64', async () => {
+    const T = 3;
+    const D = 2;
+    const H = 4;
+    const W = uniforms(31, D * H, -1, 1);
+    const v = uniforms(32, H, -1, 1);
+    // F(x) = sum_t sum_h v_h relu(sum_d x[t, d] W[d, h])
+    const f = (t: Tensor): Tensor =>
+      tf.tidy(() => {
+        const n = t.shape[0]!;
+        const h = tf.relu(tf.matMul(tf.reshape(t, [n * T, D]), tf.tensor2d(W, [D, H])));
+        return tf.sum(tf.reshape(tf.matMul(h, tf.tensor2d(v, [H, 1])), [n, T]), 1);
+      });
+    const n = 3;
+    const xv = uniforms(33, n * T * D, -2, 2);
+    const x = tf.tensor3d(xv, [n, T, D]);
+    const bv = 0.3;
+    await expectNoLeaks(async () => {
+      const { attributions, delta } = await deepLift(f, x, { baseline: bv, batchSize: 2 });
+      const expected = new Float64Array(n * T * D);
+      for (let i = 0; i < n; i++) {
+        for (let t = 0; t < T; t++) {
+          for (let h = 0; h < H; h++) {
+            let z = 0;
+            let zb = 0;
+            for (let d = 0; d < D; d++) {
+              z += xv[(i * T + t) * D + d]! * W[d * H + h]!;
+              zb += bv * W[d * H + h]!;
+            }
+            const m = Math.abs(z - zb) > 1e-10 ? (Math.max(z, 0) - Math.max(zb, 0)) / (z - zb) : z > 0 ? 1 : 0;
+            for (let d = 0; d < D; d++) expected[(i * T + t) * D + d] += (xv[(i * T + t) * D + d]! - bv) * W[d * H + h]! * m * v[h]!;
+          }
+        }
+      }
+      expectTensorClose(attributions, expected, 1e-5, 1e-4);
+      expectTensorClose(delta!, new Float32Array(n), 1e-4);
+      tf.dispose([attributions, delta!]);
+    });
+    x.dispose();
+  });
+
   it('equals integrated gradients on a model whose only activations are linear', async () => {
     const model = sequential([{ type: 'dense', units: 4 }, { type: 'dense', units: 2, activation: 'linear' }], [3], { seed: 4 });
     randomizeWeights(model, 9);
@@ -130,10 +206,11 @@ describeBackends('deepLift', () => {
     model.dispose();
   });
 
-  it('rejects a model that is not layered, a bad eps, a bad baseline and an out-of-range target', async () => {
+  it('rejects something that is not a model, a bad eps, a bad baseline and an out-of-range target', async () => {
     const model = sequential([{ type: 'dense', units: 2, activation: 'relu' }], [3], { seed: 6 });
     const x = tf.tensor2d([[1, 2, 3]]);
-    await expectGlassboxError(() => deepLift(((t: Tensor) => t) as never, x), 'INVALID_ARGUMENT', /model must be a layered model/);
+    await expectGlassboxError(() => deepLift({ layers: [] } as never, x), 'INVALID_ARGUMENT', /model must be a function .*or a layered model/);
+    await expectGlassboxError(() => deepLift(42 as never, x), 'INVALID_ARGUMENT', /model must be a function/);
     await expectGlassboxError(() => deepLift(model, x, { eps: -1 }), 'INVALID_ARGUMENT', /options\.eps/);
     await expectGlassboxError(() => deepLift(model, x, { target: 2 }), 'TARGET_OUT_OF_RANGE', /options\.target/);
     const bad = tf.zeros([2, 2]);

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
+  asForward,
   assertNumber,
   checkCommonOptions,
   checkInput,
@@ -10,16 +11,21 @@ import {
   resolveBaseline,
   selectTarget,
   tf,
+  withNonlinearityRule,
 } from '@glassbox/tensors-ops';
-import type { Attribution, ExplainOptions } from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, ForwardFn, NonlinearityRule, Predictable } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver, rowsOf, sizeOf } from './internal/engine.js';
-import { RESCALE_ACTIVATIONS, applyElementwise, rescaled } from './internal/activations.js';
-import type { ActivationLike } from './internal/activations.js';
 import { safeGrad } from './internal/safe-grad.js';
 
+/** A layer's nonlinearity, as tensors-ops' nn blocks describe it. */
+export interface ActivationLike {
+  readonly fn: string;
+  readonly alpha?: number;
+}
+
 /**
- * A model that can be run layer by layer with each layer's nonlinearity apart from its linear part: a
- * `Sequential` of @glassbox/tensors-ops' nn blocks (`sequential(specs, inputShape)`) is one.
+ * A model given as layers run one after another (`applyLayer(i, x)` for i = 0, 1, ...). A `Sequential` of
+ * @glassbox/tensors-ops' nn blocks is one (and also has `predict`, which deepLift then uses).
  */
 export interface LayeredModel {
   readonly layers: ReadonlyArray<{ readonly activation: ActivationLike | null }>;
@@ -48,31 +54,80 @@ function isLayered(model: unknown): model is LayeredModel {
   );
 }
 
+/** The model as one forward function: its predict (or the function itself), else its layers in order. */
+function forwardOf(model: unknown, where: string): ForwardFn {
+  if (isLayered(model) && typeof (model as { predict?: unknown }).predict !== 'function') {
+    const layers = model.layers.length;
+    return (x: Tensor) =>
+      tf.tidy(() => {
+        let h = x;
+        for (let i = 0; i < layers; i++) h = model.applyLayer(i, h);
+        return h;
+      });
+  }
+  if (typeof model === 'function' || (model != null && typeof model === 'object' && typeof (model as { predict?: unknown }).predict === 'function')) {
+    return asForward(model as Predictable, where, 'model');
+  }
+  throw new GlassboxError(
+    'INVALID_ARGUMENT',
+    `${where}: model must be a function (x) => Tensor, an object with predict(x) (a Sequential, a Classifier, a tfjs-layers model) or a layered model (layers, applyLayer, applyLayerLinear), got ${describe(model)}`,
+  );
+}
+
+/**
+ * DeepLIFT's rescale rule for a batch whose first half are the inputs and whose second half are their
+ * references, row by row: every nonlinearity's gradient becomes dy * (act(z) - act(z_ref)) / (z - z_ref)
+ * (act'(z) where |z - z_ref| <= eps), with z_ref the same unit's input in the reference half. The same
+ * multiplier is used for both halves (only the input half's gradient is read). A nonlinearity whose leading
+ * axis is not a multiple of the 2 * `rows` rows of the batch (rows folded into it, as [2 rows * T, D], pair
+ * correctly) cannot be paired and keeps its ordinary gradient.
+ */
+function rescaleRule(eps: number, rows: number): NonlinearityRule {
+  return (g) => {
+    const lead = g.z.rank === 0 ? 0 : g.z.shape[0]!;
+    if (lead === 0 || lead % (2 * rows) !== 0) return null;
+    const half = lead / 2;
+    const z = tf.slice(g.z, 0, half);
+    const zRef = tf.slice(g.z, half, half);
+    const y = g.y();
+    const dz = tf.sub(z, zRef);
+    const far = tf.greater(tf.abs(dz), eps);
+    const ratio = tf.div(tf.sub(tf.slice(y, 0, half), tf.slice(y, half, half)), tf.where(far, dz, tf.onesLike(dz)));
+    const multiplier = tf.where(far, ratio, tf.slice(g.derivative(), 0, half));
+    return tf.mul(g.dy, tf.concat([multiplier, multiplier], 0));
+  };
+}
+
 /**
  * DeepLIFT (rescale rule): how much did each input element contribute to the difference between the target
  * score at x and at a reference input b? Like gradient x (x - b), but every nonlinearity's derivative is
  * replaced by its average slope between the reference and the input, (act(z) - act(z_b)) / (z - z_b). The
  * multipliers then satisfy a chain rule that adds up exactly: the attributions of a row sum to
- * F(x) - F(b) (summation-to-delta), which `delta` checks. One forward pass on the reference and one
- * backward pass on x per batch: much cheaper than integrated gradients.
+ * F(x) - F(b) (summation-to-delta), which `delta` checks. Each batch is one forward and one backward pass over
+ * its rows of x and their reference rows together (as Captum does): much cheaper than integrated gradients.
  *
  *   m_act(z)     = (act(z) - act(z_b)) / (z - z_b)       (act'(z) where |z - z_b| <= eps)
  *   attributions = (x - b) * dF_t/dx, with every elementwise activation's derivative replaced by m_act
  *   delta        = sum(attributions of a row) - (F_t(x) - F_t(b))   (~0 up to float32 rounding)
  *
- * Elementwise activations (relu, leakyRelu, sigmoid, tanh, softplus, elu) use the rescale rule; linear parts
- * (dense, conv, transposed conv, batch norm in inference mode, average pooling, flatten, reshape) are exact
- * anyway; softmax / logSoftmax layers and max pooling keep their ordinary gradients, so on a model with
- * those delta is no longer ~0 (explain the logits, before a softmax).
+ * The rule is a tensors-ops nonlinearity rule (`withNonlinearityRule`), so it holds on whatever kernels the
+ * model runs: relu, leakyRelu, sigmoid, tanh, softplus and elu (tf ops in a plain function, the fused
+ * conv/dense + relu kernels of a Sequential or Classifier, tfjs-layers layers) use the rescale rule; linear
+ * parts (dense, conv, transposed conv, batch norm in inference mode, average pooling, reshapes) are exact
+ * anyway; softmax, max pooling and other ops (exp, square, ...) keep their ordinary gradients, so on a model
+ * with those delta is no longer ~0 (explain the logits, before a softmax). The model must treat rows
+ * independently and keep them on the leading axis (inputs and references are paired by row).
  *
  * Paper: A. Shrikumar, P. Greenside, A. Kundaje, "Learning Important Features Through Propagating
  * Activation Differences", 2017, arXiv:1704.02685.
  *
- * @param model a model of tensors-ops' nn blocks (`sequential(...)`) or anything with `layers[i].activation`,
- *   `applyLayer(i, x)` and `applyLayerLinear(i, x)`.
+ * @param model a function (x) => Tensor, an object with predict(x) (a tensors-ops Sequential, a
+ *   models-classifier Classifier, a tfjs-layers model), or a layered model (`layers`, `applyLayer`,
+ *   `applyLayerLinear`; run layer after layer when it has no predict).
  * @param x float32 [N, ...model input] (rank >= 2), finite.
  * @param options `target`, `baseline` (number or tensor broadcastable to x, default 0), `eps` (default 1e-10),
- *   `batchSize` (default 64: that many rows of x and of the baseline per pass), `onProgress`, `signal`.
+ *   `batchSize` (default 64: rows per model call; each call takes floor(batchSize / 2) rows of x, at least
+ *   one, with their reference rows), `onProgress`, `signal`.
  * @returns attributions of x's shape and delta [N] (owned by the caller).
  *
  * @example
@@ -81,14 +136,9 @@ function isLayered(model: unknown): model is LayeredModel {
  * const { attributions, delta } = await deepLift(model, x, { target: 2, baseline: 0 });
  * ```
  */
-export async function deepLift(model: LayeredModel, x: Tensor, options: DeepLiftOptions = {}): Promise<Attribution> {
+export async function deepLift(model: Predictable | LayeredModel, x: Tensor, options: DeepLiftOptions = {}): Promise<Attribution> {
   const where = 'deepLift';
-  if (!isLayered(model)) {
-    throw new GlassboxError(
-      'INVALID_ARGUMENT',
-      `${where}: model must be a layered model (a Sequential of @glassbox/tensors-ops nn blocks, with layers, applyLayer and applyLayerLinear), got ${describe(model)}`,
-    );
-  }
+  const forward = forwardOf(model, where);
   checkInput(x, where);
   const { batchSize } = checkCommonOptions(options, where);
   const eps = options.eps === undefined ? 1e-10 : assertNumber(options.eps, 'options.eps', where, { min: 0 });
@@ -97,8 +147,6 @@ export async function deepLift(model: LayeredModel, x: Tensor, options: DeepLift
   const targets = new TargetResolver(options.target, n, where);
   const baseline = resolveBaseline(options.baseline, x, where);
   const progress = new Progress(n, options.onProgress);
-  const layers = model.layers;
-  const rescaleAt = layers.map((l) => l.activation != null && RESCALE_ACTIVATIONS.has(l.activation.fn));
   const parts: Tensor[] = [];
   const delta = new Float32Array(n);
   try {
@@ -106,57 +154,43 @@ export async function deepLift(model: LayeredModel, x: Tensor, options: DeepLift
       n,
       (start, end) => {
         const rows = end - start;
-        let fx: Tensor | null = null;
+        let scores: Tensor | null = null;
         try {
           const attr = tf.tidy(() => {
             const xb = rowsOf(x, start, end);
             const bb = rowsOf(baseline, start, end);
-            // Reference pass: keep the pre-activation of every rescaled activation.
-            const zb: Array<Tensor | null> = [];
-            let h = bb;
-            for (let i = 0; i < layers.length; i++) {
-              if (rescaleAt[i]) {
-                const z = model.applyLayerLinear(i, h);
-                zb.push(z);
-                h = applyElementwise(z, layers[i]!.activation!);
-              } else {
-                zb.push(null);
-                h = model.applyLayer(i, h);
-              }
-            }
-            checkModelOutput(h, rows, where, 'model');
-            const t = targets.forRows(h.shape, start, end, (j) => j);
-            const fb = selectTarget(h, t);
-            // Input pass under the gradient tape, with the rescale multipliers.
-            const grad = safeGrad(
-              (p: Tensor) => {
-                let a = p;
-                for (let i = 0; i < layers.length; i++) {
-                  a = rescaleAt[i] ? rescaled(model.applyLayerLinear(i, a), zb[i]!, layers[i]!.activation!, eps) : model.applyLayer(i, a);
-                }
-                checkModelOutput(a, rows, where, 'model');
-                const s = selectTarget(a, t);
-                fx = tf.keep(tf.clone(s));
-                return tf.sum(s);
-              },
-              xb,
-              where,
-              'model',
+            // Rows of x, then their references: the rule pairs unit i of row j with unit i of row rows + j.
+            const grad = withNonlinearityRule(rescaleRule(eps, rows), () =>
+              safeGrad(
+                (p: Tensor) => {
+                  const out = forward(p);
+                  checkModelOutput(out, 2 * rows, where, 'model');
+                  const t = targets.forRows(out.shape, start, end, (j) => j);
+                  const both = new Int32Array(2 * rows);
+                  both.set(t);
+                  both.set(t, rows);
+                  const s = selectTarget(out, both);
+                  scores = tf.keep(tf.clone(s));
+                  return tf.sum(tf.slice(s, 0, rows));
+                },
+                tf.concat([xb, bb], 0),
+                where,
+                'model',
+              ),
             );
-            const at = tf.mul(tf.sub(xb, bb), grad);
+            const at = tf.mul(tf.sub(xb, bb), tf.slice(grad, 0, rows));
             const sums = tf.sum(tf.reshape(at, [rows, rowSize]), 1).dataSync();
-            const fxv = (fx as Tensor).dataSync();
-            const fbv = fb.dataSync();
-            for (let j = 0; j < rows; j++) delta[start + j] = sums[j]! - (fxv[j]! - fbv[j]!);
+            const sv = (scores as Tensor).dataSync();
+            for (let j = 0; j < rows; j++) delta[start + j] = sums[j]! - (sv[j]! - sv[rows + j]!);
             return at;
           });
           parts.push(attr);
         } finally {
-          (fx as Tensor | null)?.dispose();
+          (scores as Tensor | null)?.dispose();
         }
         progress.add(rows);
       },
-      { batchSize, signal: options.signal, where },
+      { batchSize: Math.max(1, Math.floor(batchSize / 2)), signal: options.signal, where },
     );
     const attributions = parts.length === 1 ? parts.pop()! : tf.concat(parts, 0);
     return { attributions, delta: tf.tensor1d(delta, 'float32'), method: 'deepLift' };

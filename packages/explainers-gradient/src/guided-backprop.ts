@@ -13,8 +13,11 @@ import { context, prepare } from './internal/prepare.js';
  *   ReLU's backward rule: dL/dz = relu(dL/dy) * [z > 0]        (instead of dL/dy * [z > 0])
  *   attributions = dF_t/dx computed with that rule
  *
- * Applies to ReLUs computed with tf.relu (tensors-ops nn models, plain functions); ReLUs fused into matMul or
- * conv kernels (tfjs-layers layers with activation 'relu') keep their ordinary gradient.
+ * Applies to every ReLU the gradient meets, whatever kernels the model runs: tf.relu in a plain function, the
+ * fused conv/dense + bias + ReLU kernels of a tensors-ops Sequential or a models-classifier Classifier,
+ * tfjs-core's fused ops and tfjs-layers layers (the rule lives in tensors-ops' `withNonlinearityRule`). Other
+ * activations (sigmoid, tanh, leakyRelu, ...) keep their ordinary gradient, as in Captum's GuidedBackprop. The
+ * rule is main-thread state, so `options.pool` is not used.
  *
  * Paper: J. T. Springenberg, A. Dosovitskiy, T. Brox, M. Riedmiller, "Striving for Simplicity: The All
  * Convolutional Net", 2014, arXiv:1412.6806.

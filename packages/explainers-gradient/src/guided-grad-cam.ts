@@ -14,8 +14,8 @@ import type { GradCamOptions } from './grad-cam.js';
  *
  *   attributions = gradCam(x) * guidedBackprop(x)        (gradCam upsampled bilinearly, broadcast over channels)
  *
- * Guided backpropagation uses relu(dy) * [z > 0] for every tf.relu of features and head (ReLUs fused into
- * matMul/conv kernels keep their ordinary gradient).
+ * Guided backpropagation uses relu(dy) * [z > 0] for every ReLU of features and head, whatever kernels run it
+ * (plain tf.relu, the fused conv/dense + ReLU kernels of a Sequential or Classifier; see guidedBackprop).
  *
  * Paper: R. R. Selvaraju, M. Cogswell, A. Das, R. Vedantam, D. Parikh, D. Batra, "Grad-CAM: Visual
  * Explanations from Deep Networks via Gradient-based Localization", 2017, arXiv:1610.02391; guided

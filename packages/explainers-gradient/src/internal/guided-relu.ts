@@ -1,30 +1,19 @@
 /**
- * Guided backpropagation's ReLU rule, installed for the duration of a synchronous gradient computation: the
- * gradient of every tf.relu passes only where both the input and the incoming gradient are positive,
- * dx = relu(dy) * step(x). The global gradient registry entry of the 'Relu' kernel is swapped and restored
- * in `finally`; since gradients are computed synchronously (no await inside), nothing else can observe it.
- * ReLUs fused into other kernels (tf.fused.matMul / conv2d with activation 'relu', e.g. tfjs-layers Dense
- * layers) are not affected.
+ * Guided backpropagation's ReLU rule as a tensors-ops nonlinearity rule: the gradient of every relu passes only
+ * where both its input and the incoming gradient are positive, dz = relu(dy) * [z > 0]. tensors-ops applies it
+ * to every relu the gradient meets, whatever kernel computed it (tf.relu, the nn blocks' fused conv/dense +
+ * relu kernels, tfjs-core's fused ops); the other activations keep their ordinary gradient (as Captum's
+ * GuidedBackprop, which overrides ReLU modules only).
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { tf } from '@glassbox/tensors-ops';
+import { tf, withNonlinearityRule } from '@glassbox/tensors-ops';
+import type { NonlinearityGradient } from '@glassbox/tensors-ops';
 
-const RELU = 'Relu';
+export function guidedRelu(g: NonlinearityGradient): Tensor | null {
+  return g.activation.fn === 'relu' ? tf.mul(tf.relu(g.dy), tf.step(g.z)) : null;
+}
 
+/** Runs a synchronous gradient computation with guided ReLU gradients. */
 export function withGuidedRelu<T>(fn: () => T): T {
-  const original = tf.getGradient(RELU);
-  tf.registerGradient({
-    kernelName: RELU,
-    inputsToSave: ['x'],
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
-      const x = saved[0]!;
-      return { x: () => tf.mul(tf.relu(dy as Tensor), tf.cast(tf.step(x), 'float32')) };
-    },
-  });
-  try {
-    return fn();
-  } finally {
-    if (original != null) tf.registerGradient(original);
-    else tf.unregisterGradient(RELU);
-  }
+  return withNonlinearityRule(guidedRelu, fn);
 }

@@ -2,6 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { assertFloatTensor, assertNumber } from '../contract/validate.js';
+import { compositeNonlinearity } from './gradient-rule.js';
 
 /** The elementwise (and row-wise, for softmax) nonlinearities of the nn blocks. */
 export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'softmax' | 'logSoftmax';
@@ -103,8 +104,16 @@ export function applyActivation(x: Tensor, config: ActivationConfig): Tensor {
     case 'elu': {
       const alpha = config.alpha ?? ELU_ALPHA;
       if (alpha === 1) return tf.elu(x);
-      // alpha * (exp(min(x, 0)) - 1) + max(x, 0), written with elu so that its gradient kernels are used.
-      return tf.tidy(() => tf.add(tf.relu(x), tf.mul(tf.scalar(alpha), tf.elu(tf.minimum(x, tf.scalar(0))))));
+      // alpha * (exp(min(x, 0)) - 1) + max(x, 0), written with elu so that its gradient kernels are used; one
+      // nonlinearity for a gradient rule (see ./gradient-rule.ts), not a relu and an elu.
+      return tf.tidy(() =>
+        compositeNonlinearity(
+          x,
+          config,
+          (z) => tf.add(tf.relu(z), tf.mul(tf.scalar(alpha), tf.elu(tf.minimum(z, tf.scalar(0))))),
+          (z) => tf.where(tf.greater(z, 0), tf.onesLike(z), tf.mul(tf.exp(tf.minimum(z, 0)), alpha)),
+        ),
+      );
     }
     case 'softmax':
       return tf.softmax(x);

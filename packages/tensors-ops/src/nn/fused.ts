@@ -14,12 +14,18 @@
  * Numbers: the bias is added inside the convolution's accumulator on WASM, so results can differ from the
  * unfused layer in the last bit; training (Sequential in training mode) keeps the unfused ops, so trained
  * weights do not depend on this. The gradient of relu uses the mask y > 0, the same as relu(z)'s (z > 0).
+ *
+ * Gradient rules: while a nonlinearity gradient rule is active (`withNonlinearityRule`, e.g. guided
+ * backpropagation or DeepLIFT), the relu runs as its own op after the fused linear kernel, so that the rule
+ * sees its input z and rewrites its gradient as it does for every other relu (tfjs-core's `tf.fused.*` ops
+ * likewise never fuse a nonlinearity under a gradient tape). Without a rule nothing changes.
  */
 import type { GradConfig, NamedAttrMap, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { lookupKernel } from '../kernels/shared.js';
 import { tf } from '../tf.js';
 import type { ActivationConfig } from './activations.js';
 import type { Conv2DConfig } from './conv2d.js';
+import { activeNonlinearityRule } from './gradient-rule.js';
 
 export const FUSED_CONV2D_KERNEL = 'GlassboxConv2DBiasActivation';
 export const FUSED_DENSE_KERNEL = 'GlassboxDenseBiasActivation';
@@ -117,6 +123,18 @@ function fusable(act: ActivationConfig | null): FusableActivation | null {
   return act.fn === 'relu' ? 'relu' : null;
 }
 
+/**
+ * The activation to fuse into the kernel: the layer's own, except a relu while a gradient rule is active,
+ * which `finish` then applies as a separate op (so the rule sees its input).
+ */
+function kernelActivation(activation: FusableActivation): FusableActivation {
+  return activation === 'relu' && activeNonlinearityRule() !== null ? 'linear' : activation;
+}
+
+function finish(y: Tensor, activation: FusableActivation, fused: FusableActivation): Tensor {
+  return activation === fused ? y : tf.relu(y);
+}
+
 function available(name: string): boolean {
   const backend = tf.getBackend();
   return backend !== undefined && lookupKernel(name, backend) !== undefined;
@@ -131,8 +149,10 @@ export function fusedConv2dLayer(x: Tensor, kernel: Tensor, bias: Tensor | null,
   if (activation === null || config.dilations[0] !== 1 || config.dilations[1] !== 1 || !available(FUSED_CONV2D_KERNEL)) return null;
   const inputs: Record<string, Tensor> = { x, filter: kernel };
   if (bias !== null) inputs.bias = bias;
-  const attrs: ConvAttrs = { strides: config.strides, pad: config.padding, activation };
-  return tf.engine().runKernel(FUSED_CONV2D_KERNEL, inputs as never, attrs as never) as Tensor;
+  const fused = kernelActivation(activation);
+  const attrs: ConvAttrs = { strides: config.strides, pad: config.padding, activation: fused };
+  const run = (): Tensor => tf.engine().runKernel(FUSED_CONV2D_KERNEL, inputs as never, attrs as never) as Tensor;
+  return fused === activation ? run() : tf.tidy(() => finish(run(), activation, fused));
 }
 
 /** dense (x [N, in] · kernel [in, units]) + bias + activation as one kernel, or null when it does not apply. */
@@ -145,7 +165,8 @@ export function fusedDenseLayer(x: Tensor, kernel: Tensor, bias: Tensor | null, 
     // The matMul kernels take batched [B, M, K] operands (as tf.matMul hands them over).
     const inputs: Record<string, Tensor> = { a: tf.reshape(x, [1, n, k]), b: tf.reshape(kernel, [1, k, units]) };
     if (bias !== null) inputs.bias = bias;
-    const y = tf.engine().runKernel(FUSED_DENSE_KERNEL, inputs as never, { activation } as never) as Tensor;
-    return tf.reshape(y, [n, units]);
+    const fused = kernelActivation(activation);
+    const y = tf.engine().runKernel(FUSED_DENSE_KERNEL, inputs as never, { activation: fused } as never) as Tensor;
+    return finish(tf.reshape(y, [n, units]), activation, fused);
   });
 }

@@ -14,6 +14,8 @@ export {
   TRUNCATED_NORMAL_STDDEV,
 } from './initializers.js';
 export type { InitializerName } from './initializers.js';
+export { withNonlinearityRule, activeNonlinearityRule, NONLINEARITY_KERNELS } from './gradient-rule.js';
+export type { NonlinearityRule, NonlinearityGradient } from './gradient-rule.js';
 export { dense } from './dense.js';
 export { conv2d } from './conv2d.js';
 export type { Conv2DOptions } from './conv2d.js';
