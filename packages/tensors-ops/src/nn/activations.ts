@@ -3,9 +3,10 @@ import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { assertFloatTensor, assertNumber } from '../contract/validate.js';
 import { compositeNonlinearity } from './gradient-rule.js';
+import type { ActivationConfig, ActivationName, ActivationRef } from './layer-types.js';
 
-/** The elementwise (and row-wise, for softmax) nonlinearities of the nn blocks. */
-export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'softmax' | 'logSoftmax';
+export type { ActivationConfig, ActivationName, ActivationRef } from './layer-types.js';
+
 
 export const ACTIVATION_NAMES: readonly ActivationName[] = [
   'linear',
@@ -25,15 +26,7 @@ export interface ActivationOptions {
   alpha?: number;
 }
 
-/** An activation with its parameter, as stored in a layer spec (JSON-serialisable). */
-export interface ActivationConfig {
-  fn: ActivationName;
-  /** Only for 'leakyRelu' (default 0.2) and 'elu' (default 1). */
-  alpha?: number;
-}
 
-/** An activation by name, or by name with its parameter. */
-export type ActivationRef = ActivationName | ActivationConfig;
 
 /** Default alpha of 'leakyRelu' (as tf.leakyRelu and DCGAN, Radford et al. 2015, arXiv:1511.06434). */
 export const LEAKY_RELU_ALPHA = 0.2;

@@ -1,8 +1,11 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
-import { applyActivation, resolveActivation, type ActivationConfig, type ActivationRef } from './activations.js';
+import { applyActivation, resolveActivation, type ActivationRef } from './activations.js';
 import { fusedConv2dLayer } from './fused.js';
+import type { Conv2DConfig } from './layer-types.js';
+
+export type { Conv2DConfig } from './layer-types.js';
 import { assertFloatOfRank, checkBias, checkPadding, checkWindowFits, formatShape, optionKey as key, toPair, type Padding } from './common.js';
 
 /** Options of `conv2d`. */
@@ -17,13 +20,6 @@ export interface Conv2DOptions {
   activation?: ActivationRef;
 }
 
-/** Checked, normalised conv2d options. */
-export interface Conv2DConfig {
-  strides: [number, number];
-  padding: Padding;
-  dilations: [number, number];
-  activation: ActivationConfig;
-}
 
 export function resolveConv2DOptions(options: unknown, where: string, prefix = 'options'): Conv2DConfig {
   if (options === null || typeof options !== 'object') {

@@ -23,8 +23,7 @@
 import type { GradConfig, NamedAttrMap, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { lookupKernel } from '../kernels/shared.js';
 import { tf } from '../tf.js';
-import type { ActivationConfig } from './activations.js';
-import type { Conv2DConfig } from './conv2d.js';
+import type { ActivationConfig, Conv2DConfig } from './layer-types.js';
 import { activeNonlinearityRule } from './gradient-rule.js';
 
 export const FUSED_CONV2D_KERNEL = 'GlassboxConv2DBiasActivation';

@@ -16,7 +16,7 @@
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
-import type { ActivationConfig } from './activations.js';
+import type { ActivationConfig } from './layer-types.js';
 
 /** What a rule sees for one nonlinearity y = act(z) of the model, in the backward pass. */
 export interface NonlinearityGradient {
