@@ -52,3 +52,39 @@ export type {
   SequentialJSON,
   SetWeightsOptions,
 } from './sequential.js';
+export { embedding, positionalEmbedding } from './embedding.js';
+export { layerNorm, LAYER_NORM_EPSILON } from './layer-norm.js';
+export type { LayerNormParams, LayerNormOptions } from './layer-norm.js';
+export { gelu, geluMlp, GELU_APPROXIMATIONS } from './gelu-mlp.js';
+export type { GeluApproximate, GeluOptions, GeluMlpParams } from './gelu-mlp.js';
+export { multiHeadAttention } from './attention.js';
+export type { AttentionParams, MultiHeadAttentionOptions, AttentionResult } from './attention.js';
+export { ATTENTION_MASK_VALUE } from './block-common.js';
+export { transformerBlock } from './transformer-block.js';
+export type { TransformerBlockParams, TransformerBlockOptions } from './transformer-block.js';
+export { BLOCK_TYPES, SEQUENCE_POOL_MODES } from './block-spec.js';
+export type {
+  BlockSpec,
+  BlockType,
+  Dim,
+  SequencePoolMode,
+  TokenEmbeddingBlockSpec,
+  PositionalEmbeddingBlockSpec,
+  LayerNormBlockSpec,
+  AttentionBlockSpec,
+  MlpBlockSpec,
+  TransformerBlockSpec,
+  SequencePoolBlockSpec,
+  ResidualBlockSpec,
+} from './block-spec.js';
+export { ResidualModel, residualModel, planResidualModel, RESIDUAL_MODEL_FORMAT } from './residual-model.js';
+export type {
+  ResidualModelJSON,
+  ResidualModelOptions,
+  ResidualApplyOptions,
+  BlockInfo,
+  ResidualActivations,
+  ResidualSplit,
+  ResidualLoadOptions,
+  ResidualPooledSpec,
+} from './residual-model.js';

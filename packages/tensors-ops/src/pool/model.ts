@@ -7,6 +7,7 @@ import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import type { Predictable } from '../contract/types.js';
 import { Sequential, sequentialOf, type SequentialJSON } from '../nn/sequential.js';
+import { ResidualModel } from '../nn/residual-model.js';
 import type { PooledModelSpec, WeightData } from './types.js';
 
 /** The property under which a Predictable carries its pooled description (see `poolable`). */
@@ -88,6 +89,8 @@ function keyOf(spec: PooledModelSpec): string {
   const parts: Array<string | ArrayBufferView> = [];
   if (spec.kind === 'sequential') {
     parts.push('sequential', JSON.stringify(spec.json));
+  } else if (spec.kind === 'residual') {
+    parts.push('residual', JSON.stringify(spec.json), spec.part === undefined ? '' : `${spec.part.side}:${spec.part.split}`);
   } else {
     let args: string;
     try {
@@ -177,10 +180,13 @@ function describeSequential(m: SequentialLike, where: string): PoolModel {
   }
 }
 
+/** Content keys of specs returned by toPooledModel(), by spec object (specs are treated as immutable). */
+const specKeys = new WeakMap<object, string>();
+
 /**
  * The pooled description of a model, or a sentence saying why it has none. Poolable: a tensors-ops
- * `Sequential`; an object whose `network` is one and whose `predict` is that network's inference pass (the
- * models-classifier `Classifier`); anything marked with `poolable(f, spec)` or carrying a `POOLED_MODEL`
+ * `Sequential`; a `ResidualModel` or one side of its `split` (they have `toPooledModel()`); an object whose
+ * `network` is a Sequential and whose `predict` is that network's inference pass (the models-classifier `Classifier`); anything marked with `poolable(f, spec)` or carrying a `POOLED_MODEL`
  * property / `toPooledModel()` method returning a `PooledModelSpec`. A plain function (a closure) is not: it
  * cannot cross a thread.
  */
@@ -192,10 +198,16 @@ export function describePoolModel(f: Predictable, where = 'describePoolModel'): 
   }
   if (f != null && typeof (f as { toPooledModel?: unknown }).toPooledModel === 'function') {
     const spec = (f as unknown as { toPooledModel(): PooledModelSpec }).toPooledModel();
-    if (spec == null || (spec.kind !== 'sequential' && spec.kind !== 'module')) {
+    if (spec == null || (spec.kind !== 'sequential' && spec.kind !== 'module' && spec.kind !== 'residual')) {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: f.toPooledModel() must return a pooled model spec, got ${describe(spec)}`);
     }
-    return { spec, key: keyOf(spec) };
+    // A model that returns the same spec object while its weights are unchanged (ResidualModel does) is hashed once.
+    let key = specKeys.get(spec);
+    if (key === undefined) {
+      key = keyOf(spec);
+      specKeys.set(spec, key);
+    }
+    return { spec, key };
   }
   const network = sequentialOf(f);
   if (network !== null) return describeSequential(network, where);
@@ -236,6 +248,24 @@ export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promi
     }
     return { forward: (x) => model.predict(x), dispose: () => model.dispose() };
   }
+  if (spec.kind === 'residual') {
+    const model = ResidualModel.fromJSON(spec.json);
+    const tensors: Record<string, Tensor> = {};
+    try {
+      for (const w of spec.weights) tensors[w.name] = tf.tensor(w.data, w.shape, 'float32');
+      model.setWeights(tensors);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    } finally {
+      tf.dispose(tensors);
+    }
+    const run = spec.part === undefined ? (x: Tensor) => model.predict(x) : model.split(spec.part.split)[spec.part.side];
+    const takesIds = model.inputDType === 'int32' && spec.part?.side !== 'head';
+    // Row recipes are float32; a model of token ids gets them back as int32 (exact for integers; others refused).
+    const forward = takesIds ? (x: Tensor) => (x.dtype === 'float32' ? runOnIds(run, x, where) : run(x)) : (x: Tensor) => run(x);
+    return { forward, dispose: () => model.dispose() };
+  }
   if (spec.kind === 'module') {
     let mod: Record<string, unknown>;
     try {
@@ -270,4 +300,23 @@ export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promi
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: builder '${spec.export}' of ${describe(spec.module)} must return a function or an object with predict(x), got ${describe(built)}`);
   }
   throw new GlassboxError('INVALID_ARGUMENT', `${where}: unknown pooled model kind ${describe((spec as { kind?: unknown }).kind)}`);
+}
+
+/** Runs a model of int32 token ids on float32 rows that hold integers. */
+function runOnIds(run: (x: Tensor) => Tensor, x: Tensor, where: string): Tensor {
+  const values = x.dataSync();
+  const ids = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v)) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model takes int32 token ids, but row values hold ${describe(v)} at flat index ${i}`);
+    }
+    ids[i] = v;
+  }
+  const t = tf.tensor(ids, x.shape, 'int32');
+  try {
+    return run(t);
+  } finally {
+    t.dispose();
+  }
 }

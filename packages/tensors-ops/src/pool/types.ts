@@ -3,6 +3,7 @@
  * data (plain objects, numbers, strings, typed arrays): no functions, no tensors.
  */
 import type { SequentialJSON } from '../nn/sequential.js';
+import type { ResidualModelJSON } from '../nn/residual-model.js';
 
 /** One weight as plain data. */
 export interface WeightData {
@@ -12,9 +13,9 @@ export interface WeightData {
 }
 
 /**
- * A model as data that a worker can rebuild: a tensors-ops `Sequential` (its architecture JSON and its
- * weights), or a builder exported by a module the worker can import (the extension point for the models
- * packages and for your own models).
+ * A model as data that a worker can rebuild: a tensors-ops `Sequential` or `ResidualModel` (its architecture
+ * JSON and its weights), or a builder exported by a module the worker can import (the extension point for the
+ * models packages and for your own models).
  */
 export type PooledModelSpec =
   | {
@@ -23,6 +24,15 @@ export type PooledModelSpec =
       json: SequentialJSON;
       /** Every parameter, as from `getWeights()`. */
       weights: WeightData[];
+    }
+  | {
+      kind: 'residual';
+      /** `ResidualModel.toJSON()`. */
+      json: ResidualModelJSON;
+      /** Every parameter, as from `getWeights()`. */
+      weights: WeightData[];
+      /** One side of `split(part.split)` instead of the whole model. */
+      part?: { split: string; side: 'features' | 'head' };
     }
   | {
       kind: 'module';

@@ -1,0 +1,992 @@
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.js';
+import { GlassboxError, describe, isGlassboxError } from '../errors.js';
+import { createRng, type Rng } from '../rng.js';
+import { assertNumber, isTensor } from '../contract/validate.js';
+import { DEFAULT_MAX_ELEMENTS } from '../io/manifest.js';
+import { decodeWeights } from '../io/decode-weights.js';
+import { encodeWeights, type EncodedWeights } from '../io/encode-weights.js';
+import { loadWeightsFromFiles, saveWeightsToFiles, type SavedFiles } from '../io/files.js';
+import { loadWeightsFromUrl, type UrlLoadOptions } from '../io/url.js';
+import type { PooledModelSpec, WeightData } from '../pool/types.js';
+import { applyActivation } from './activations.js';
+import { initialize } from './initializers.js';
+import { conv2dLinear } from './conv2d.js';
+import { conv2dTransposeLinear } from './conv2d-transpose.js';
+import { batchNormMomentsImpl, batchNormWith, updateMovingAverageImpl } from './batch-norm.js';
+import { poolImpl } from './pooling.js';
+import { dropoutImpl } from './dropout.js';
+import { checkSeed, formatShape, hashString, mixSeed } from './common.js';
+import { attentionBias, checkIds, checkPaddingMask, linearLastAxis } from './block-common.js';
+import { embeddingImpl, positionalEmbeddingImpl } from './embedding.js';
+import { layerNormImpl } from './layer-norm.js';
+import { geluMlpImpl } from './gelu-mlp.js';
+import { attentionImpl } from './attention.js';
+import { transformerBlockImpl } from './transformer-block.js';
+import { formatDims, planBlocks, type BlockPlan, type BlockSpec, type BlockType, type Dim, type SequencePoolMode } from './block-spec.js';
+import type { ApplyOptions, SetWeightsOptions } from './sequential.js';
+
+export const RESIDUAL_MODEL_FORMAT = 'glassbox-residual';
+
+/** The architecture of a `ResidualModel` as JSON (no weights; `save` stores those beside it). */
+export interface ResidualModelJSON {
+  format: 'glassbox-residual';
+  version: 1;
+  /** One input row without the batch axis; null for a free dimension (the sequence length). */
+  inputShape: Dim[];
+  /** The seed the parameters were initialised with. */
+  seed: number;
+  blocks: BlockSpec[];
+}
+
+/** Options of `residualModel` and `ResidualModel.fromJSON`. */
+export interface ResidualModelOptions {
+  /** Seed of the parameter initializers (and of dropout masks when `apply` gets no seed); integer, default 0. */
+  seed?: number;
+}
+
+/** Options of `ResidualModel.apply` and the other forward methods. */
+export interface ResidualApplyOptions extends ApplyOptions {
+  /**
+   * [N, T] tensor (bool, int32 or float32), 1 for a real token and 0 for padding, used by the attention blocks
+   * (padded keys get probability 0) and by 'mean' / 'last' sequence pooling. Default: derived from the ids
+   * when the model's tokenEmbedding has a padId (ids !== padId), else no padding.
+   */
+  paddingMask?: Tensor | null;
+}
+
+/** A top-level block of a `ResidualModel`, as its callers see it. */
+export interface BlockInfo {
+  readonly index: number;
+  readonly name: string;
+  readonly type: BlockType;
+  /** The spec with its name and every default filled in (a residual block's body included). */
+  readonly spec: Readonly<BlockSpec> & { readonly name: string };
+  /** Shape of one input row (no batch axis); null for a free dimension. */
+  readonly inputShape: readonly Dim[];
+  /** Shape of one output row (no batch axis). */
+  readonly outputShape: readonly Dim[];
+  /** Full names of the block's parameters (a residual block's: those of its body). */
+  readonly params: readonly string[];
+}
+
+/**
+ * What `applyWithActivations` returns; the caller owns every tensor (`tf.dispose(result)`). A type alias so
+ * that it is a tf.TensorContainer.
+ */
+export type ResidualActivations = {
+  /** The model's output (the same tensor object as the last top-level block's activation). */
+  output: Tensor;
+  /** The output of every block by full name (residual bodies' blocks included, e.g. 'res1/conv_0'). */
+  activations: Record<string, Tensor>;
+  /**
+   * The attention probabilities [N, H, T, T] of every attention, by name (`attentionNames`): a standalone
+   * attention block's path, or `${transformerBlock}/attention`.
+   */
+  attention: Record<string, Tensor>;
+};
+
+/** A model cut after a top-level block; `head(features(x))` equals `apply(x)` exactly. */
+export interface ResidualSplit {
+  /** Runs the blocks up to and including the split block. Poolable (has `toPooledModel`). */
+  features: ((x: Tensor, options?: ResidualApplyOptions) => Tensor) & { toPooledModel(): PooledModelSpec };
+  /** Runs the remaining blocks on the split block's output (float32). Poolable (has `toPooledModel`). */
+  head: ((a: Tensor, options?: ResidualApplyOptions) => Tensor) & { toPooledModel(): PooledModelSpec };
+  /** Index of the split block. */
+  blockIndex: number;
+  /** Shape of one row of the features (the split block's output shape; null for a free dimension). */
+  featuresShape: Dim[];
+}
+
+/** Options of the loaders. */
+export interface ResidualLoadOptions {
+  /** The most parameters the model may have, checked from model.json before weights are decoded (default 50_000_000). */
+  maxElements?: number;
+}
+
+/** The pooled description of a model or of one side of a split. */
+export type ResidualPooledSpec = Extract<PooledModelSpec, { kind: 'residual' }>;
+
+interface RunContext {
+  training: boolean;
+  update: boolean;
+  seed: number | undefined;
+  where: string;
+  /** float32 [N, T] (1 token, 0 padding) or null. */
+  mask: Tensor | null;
+  biases: Map<boolean, Tensor | null>;
+  collect: { activations: Record<string, Tensor>; attention: Record<string, Tensor> } | null;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value as object)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function cloneJSON<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function badWeights(where: string, message: string, cause?: unknown): GlassboxError {
+  return new GlassboxError('BAD_WEIGHTS', `${where}: ${message}`, cause === undefined ? undefined : { cause });
+}
+
+/** Runs fn; argument errors (a bad topology is a bad model file) become BAD_WEIGHTS. */
+function asBadWeights<T>(where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isGlassboxError(e) && e.code !== 'BAD_WEIGHTS') throw badWeights(where, e.message, e);
+    throw e;
+  }
+}
+
+function walk(plans: readonly BlockPlan[], visit: (p: BlockPlan) => void): void {
+  for (const p of plans) {
+    visit(p);
+    if (p.op.kind === 'residual') walk(p.op.body, visit);
+  }
+}
+
+/** Checks and parses a `toJSON()` object (or its string). */
+function parseJSON(json: unknown, where: string): ResidualModelJSON {
+  let j: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      j = JSON.parse(json);
+    } catch (e) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: json is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: json must be an object from ResidualModel.toJSON(), got ${describe(j)}`);
+  }
+  const o = j as Partial<ResidualModelJSON>;
+  if (o.format !== RESIDUAL_MODEL_FORMAT) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.format must be '${RESIDUAL_MODEL_FORMAT}', got ${describe(o.format)}`);
+  }
+  if (o.version !== 1) throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.version must be 1, got ${describe(o.version)}`);
+  return o as ResidualModelJSON;
+}
+
+/** Pooled descriptions already made, with the data ids of the weights they were made from (see pool/model.ts). */
+const pooledCache = new WeakMap<ResidualModel, { ids: unknown[]; weights: WeightData[]; specs: Map<string, ResidualPooledSpec> }>();
+
+/**
+ * A network of blocks, some of which add their input back (residual connections), with its parameters held in
+ * tf.Variables named by block path ('h0/attention/wq'). Residual stacks are not Sequentials (a Transformer
+ * block reads the residual stream twice; a MobileNetV2 block adds its input to its output), but this model
+ * describes itself as data just as a Sequential does: `toJSON`/`fromJSON` (the block specs),
+ * `getWeights`/`setWeights` (tensors by name), `save`/`load` (model.json + weights.bin), and the worker pool
+ * rebuilds it from that description (`toPooledModel`). Built by `residualModel(blocks, inputShape, { seed })`.
+ */
+export class ResidualModel {
+  /** Every parameter by full name, in block order. */
+  readonly params: ReadonlyMap<string, Variable>;
+  /** The top-level blocks, in order. */
+  readonly blocks: readonly BlockInfo[];
+  /** Shape of one input row (no batch axis); null for a free dimension. */
+  readonly inputShape: readonly Dim[];
+  /** 'int32' (token ids) when the first block is a tokenEmbedding, else 'float32'. */
+  readonly inputDType: 'int32' | 'float32';
+  /** Shape of one output row (no batch axis). */
+  readonly outputShape: readonly Dim[];
+  /** The seed the parameters were initialised with. */
+  readonly seed: number;
+  /** Names of the attentions, in the order they run (the keys of `applyWithActivations(...).attention`). */
+  readonly attentionNames: readonly string[];
+
+  private readonly plans: BlockPlan[];
+  private readonly vars = new Map<string, Variable>();
+  private readonly trainable = new Set<string>();
+  private readonly dropoutRng: Rng;
+  private disposed = false;
+
+  private constructor(inputShape: Dim[], plans: BlockPlan[], seed: number) {
+    this.plans = plans;
+    this.seed = seed;
+    this.inputShape = Object.freeze(inputShape.slice());
+    this.inputDType = plans[0]!.op.kind === 'tokenEmbedding' ? 'int32' : 'float32';
+    this.outputShape = Object.freeze(plans[plans.length - 1]!.outputShape.slice());
+    this.dropoutRng = createRng(seed).fork(0xd209);
+    const attention: string[] = [];
+    walk(plans, (p) => {
+      if (p.op.kind === 'attention') attention.push(p.path);
+      if (p.op.kind === 'transformerBlock') attention.push(`${p.path}/attention`);
+    });
+    this.attentionNames = Object.freeze(attention);
+    this.blocks = Object.freeze(
+      plans.map((p) =>
+        deepFreeze({
+          index: p.index,
+          name: p.name,
+          type: p.type,
+          spec: cloneJSON(p.spec),
+          inputShape: p.inputShape.slice(),
+          outputShape: p.outputShape.slice(),
+          params: p.params.map((q) => q.name),
+        }),
+      ),
+    );
+    try {
+      for (const p of plans) {
+        for (const q of p.params) {
+          const init = initialize(q.initializer, q.shape, mixSeed(seed, hashString(q.name)));
+          try {
+            this.vars.set(q.name, tf.variable(init, q.trainable));
+          } finally {
+            init.dispose();
+          }
+          if (q.trainable) this.trainable.add(q.name);
+        }
+      }
+    } catch (e) {
+      for (const v of this.vars.values()) v.dispose();
+      throw e;
+    }
+    this.params = this.vars;
+  }
+
+  /** @internal Builds a model from specs; use `residualModel` or `ResidualModel.fromJSON`. */
+  static create(blocks: unknown, inputShape: unknown, options: ResidualModelOptions, where: string): ResidualModel {
+    if (options === null || typeof options !== 'object') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+    }
+    const seed = options.seed === undefined ? 0 : checkSeed(options.seed, 'options.seed', where);
+    const planned = planBlocks(blocks, inputShape, where);
+    return new ResidualModel(planned.inputShape, planned.plans, seed);
+  }
+
+  /**
+   * Rebuilds a model from `toJSON()` output (an object or its JSON string). Parameters are initialised from
+   * `options.seed`, else from the stored seed, so a round trip without `setWeights` gives identical outputs.
+   * @throws GlassboxError INVALID_ARGUMENT / SHAPE_MISMATCH for a bad description.
+   */
+  static fromJSON(json: ResidualModelJSON | string, options: ResidualModelOptions = {}): ResidualModel {
+    const where = 'ResidualModel.fromJSON';
+    const o = parseJSON(json, where);
+    if (options === null || typeof options !== 'object') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+    }
+    const seed = options.seed ?? (o.seed === undefined ? 0 : checkSeed(o.seed, 'json.seed', where));
+    return ResidualModel.create(o.blocks, o.inputShape, { seed }, where);
+  }
+
+  /**
+   * Rebuilds a model saved with `save` (or any `{ modelJSON, weightData }` in the same format): the
+   * architecture from model.json's modelTopology is checked and its parameters counted first, then the weights
+   * are decoded with exactly that many elements allowed, then set (names and shapes checked).
+   *
+   * @param artifacts `{ modelJSON, weightData }`.
+   * @param options `maxElements` (default 50_000_000).
+   * @throws GlassboxError BAD_WEIGHTS for a bad topology, missing / extra / misshapen weights, short or long
+   *   weight data, non-finite values; nothing is left allocated.
+   */
+  static load(artifacts: EncodedWeights, options: ResidualLoadOptions = {}): ResidualModel {
+    const where = 'ResidualModel.load';
+    const maxElements = resolveMaxElements(options, where);
+    if (artifacts === null || typeof artifacts !== 'object' || (artifacts as Partial<EncodedWeights>).modelJSON === undefined) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: artifacts must be { modelJSON, weightData } (what save returns), got ${describe(artifacts)}`);
+    }
+    if ((artifacts as Partial<EncodedWeights>).weightData === undefined) throw badWeights(where, 'artifacts.weightData is missing');
+    const plan = planResidualModel(artifacts.modelJSON, where);
+    if (plan.elements > maxElements) {
+      throw badWeights(where, `model.json describes a model with ${plan.elements} parameters, more than options.maxElements (${maxElements})`);
+    }
+    const weights = asBadWeights(where, () => decodeWeights(artifacts.modelJSON, artifacts.weightData, { maxElements: plan.elements }));
+    try {
+      return plan.build(weights);
+    } finally {
+      tf.dispose(weights);
+    }
+  }
+
+  /**
+   * Loads a model saved with `saveToDir` (model.json + weights.bin in a folder, or the path of the .json).
+   * Node only. Checks as `load` does; the manifest is checked against `maxElements` before weights are read.
+   * @throws GlassboxError BAD_WEIGHTS (missing or unreadable files, bad JSON, topology or weights).
+   */
+  static async loadFromDir(dir: string, options: ResidualLoadOptions = {}): Promise<ResidualModel> {
+    const where = 'ResidualModel.loadFromDir';
+    const maxElements = resolveMaxElements(options, where);
+    const { modelJSON, weights } = await loadWeightsFromFiles(dir, { maxElements });
+    try {
+      return planResidualModel(modelJSON, where).build(weights);
+    } finally {
+      tf.dispose(weights);
+    }
+  }
+
+  /**
+   * Loads a model from the URL of its model.json (the weights file resolves next to it), e.g. in a browser.
+   * @param options `maxElements`, `fetch`, `requestInit` (see `loadWeightsFromUrl`).
+   * @throws GlassboxError BAD_WEIGHTS (fetch failures, bad JSON, topology or weights).
+   */
+  static async loadFromUrl(url: string, options: UrlLoadOptions = {}): Promise<ResidualModel> {
+    const where = 'ResidualModel.loadFromUrl';
+    const { modelJSON, weights } = await loadWeightsFromUrl(url, options);
+    try {
+      return planResidualModel(modelJSON, where).build(weights);
+    } finally {
+      tf.dispose(weights);
+    }
+  }
+
+  /** The architecture as JSON-serialisable data (block specs with defaults, input shape, seed); no weights. */
+  toJSON(): ResidualModelJSON {
+    return {
+      format: RESIDUAL_MODEL_FORMAT,
+      version: 1,
+      inputShape: this.inputShape.slice(),
+      seed: this.seed,
+      blocks: this.plans.map((p) => cloneJSON(p.spec)),
+    };
+  }
+
+  /** True after `dispose()`. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * Runs the model on a batch. In training mode dropout draws seeded masks and batch norm uses (and, unless
+   * `updateStatistics: false`, updates) batch statistics; in inference mode (default) neither depends on
+   * chance or on the other rows. Differentiable with respect to x (when float32) and the variables.
+   *
+   * @param x [N, ...inputShape]: int32 token ids when the first block is a tokenEmbedding (every id in
+   *   [0, vocabSize)), else float32. Free (null) dimensions take any size >= 1 (a sequence no longer than the
+   *   positional embeddings' maxLength).
+   * @param options `training` (default false), `seed` (dropout masks), `updateStatistics` (default true),
+   *   `paddingMask` ([N, T], see `ResidualApplyOptions`).
+   * @returns float32 [N, ...outputShape] that the caller owns.
+   * @throws GlassboxError INVALID_ARGUMENT (dtype, ids out of range, bad options), SHAPE_MISMATCH (shape).
+   */
+  apply(x: Tensor, options: ResidualApplyOptions = {}): Tensor {
+    const ctx = this.context(options, 'ResidualModel.apply');
+    const mask = this.checkInput(x, 'x', 0, options, ctx.where);
+    return tf.tidy(() => this.run(x, 0, this.plans.length, this.withMask(ctx, mask)));
+  }
+
+  /** Inference-mode forward pass, so the model is a `Predictable` for every explainer. */
+  predict(x: Tensor): Tensor {
+    const ctx = this.context({}, 'ResidualModel.predict');
+    const mask = this.checkInput(x, 'x', 0, {}, ctx.where);
+    return tf.tidy(() => this.run(x, 0, this.plans.length, this.withMask(ctx, mask)));
+  }
+
+  /**
+   * Runs the model and keeps every block's output and every attention's probabilities, for explainers that
+   * look inside (attention maps, layer attributions) and for debugging.
+   *
+   * @param x as `apply`.
+   * @param options as `apply`.
+   * @returns `{ output, activations, attention }`; the caller owns every tensor (`tf.dispose(result)`).
+   */
+  applyWithActivations(x: Tensor, options: ResidualApplyOptions = {}): ResidualActivations {
+    const ctx = this.context(options, 'ResidualModel.applyWithActivations');
+    const mask = this.checkInput(x, 'x', 0, options, ctx.where);
+    return tf.tidy(() => {
+      const c = this.withMask(ctx, mask);
+      c.collect = { activations: {}, attention: {} };
+      const output = this.run(x, 0, this.plans.length, c);
+      return { output, activations: c.collect.activations, attention: c.collect.attention };
+    });
+  }
+
+  /**
+   * The attention probabilities of every attention in the model, in order (`attentionNames`): one float32
+   * [N, H, T, T] per attention (a GPT's layers, one each). probs[n, h, i, j] is how much position i attends
+   * to position j in head h; each row sums to 1.
+   *
+   * @param x as `apply`.
+   * @param options as `apply`.
+   * @returns the tensors, which the caller owns.
+   */
+  attention(x: Tensor, options: ResidualApplyOptions = {}): Tensor[] {
+    const ctx = this.context(options, 'ResidualModel.attention');
+    const mask = this.checkInput(x, 'x', 0, options, ctx.where);
+    return tf.tidy(() => {
+      const c = this.withMask(ctx, mask);
+      c.collect = { activations: {}, attention: {} };
+      this.run(x, 0, this.plans.length, c);
+      return this.attentionNames.map((n) => c.collect!.attention[n]!);
+    });
+  }
+
+  /**
+   * Splits the model after a top-level block: `features` runs the blocks up to and including it, `head` the
+   * rest, and `head(features(x))` equals `apply(x)` exactly. A text model split after its embedding gives
+   * `embed(ids) -> [N, T, D]` and `forwardFromEmbeddings(e)`, through which gradient explainers explain it.
+   * `head` cannot see token ids, so it derives no padding mask from a padId: pass `options.paddingMask`.
+   * Both parts are poolable (`toPooledModel`).
+   *
+   * @param blockName the name of the last top-level block of `features`.
+   */
+  split(blockName: string): ResidualSplit {
+    const where = 'ResidualModel.split';
+    this.checkAlive(where);
+    const plan = this.plans.find((p) => p.name === blockName);
+    if (plan === undefined) {
+      throw new GlassboxError(
+        'INVALID_ARGUMENT',
+        `${where}: blockName must be one of ${this.plans.map((p) => `'${p.name}'`).join(', ')}, got ${describe(blockName)}`,
+      );
+    }
+    const k = plan.index;
+    const n = this.plans.length;
+    const features = (x: Tensor, options: ResidualApplyOptions = {}): Tensor => {
+      const ctx = this.context(options, `ResidualModel.split('${plan.name}').features`);
+      const mask = this.checkInput(x, 'x', 0, options, ctx.where);
+      return tf.tidy(() => this.run(x, 0, k + 1, this.withMask(ctx, mask)));
+    };
+    const head = (a: Tensor, options: ResidualApplyOptions = {}): Tensor => {
+      const ctx = this.context(options, `ResidualModel.split('${plan.name}').head`);
+      const mask = this.checkInput(a, 'a', k + 1, options, ctx.where);
+      return tf.tidy(() => this.run(a, k + 1, n, this.withMask(ctx, mask)));
+    };
+    return {
+      features: Object.assign(features, { toPooledModel: () => this.pooledSpec({ split: plan.name, side: 'features' }) }),
+      head: Object.assign(head, { toPooledModel: () => this.pooledSpec({ split: plan.name, side: 'head' }) }),
+      blockIndex: k,
+      featuresShape: plan.outputShape.slice(),
+    };
+  }
+
+  /** The trainable variables, in block order. */
+  trainableVariables(): Variable[] {
+    this.checkAlive('ResidualModel.trainableVariables');
+    return [...this.vars.entries()].filter(([name]) => this.trainable.has(name)).map(([, v]) => v);
+  }
+
+  /** The non-trainable variables (batch-norm moving statistics), in block order. */
+  nonTrainableVariables(): Variable[] {
+    this.checkAlive('ResidualModel.nonTrainableVariables');
+    return [...this.vars.entries()].filter(([name]) => !this.trainable.has(name)).map(([, v]) => v);
+  }
+
+  /** Number of scalar parameters (trainable and not). */
+  countParams(): number {
+    let n = 0;
+    for (const v of this.vars.values()) n += v.size;
+    return n;
+  }
+
+  /** A copy of every parameter by full name (the caller owns the tensors), ready for `encodeWeights`. */
+  getWeights(): Record<string, Tensor> {
+    this.checkAlive('ResidualModel.getWeights');
+    const out: Record<string, Tensor> = {};
+    for (const [name, v] of this.vars) out[name] = tf.clone(v);
+    return out;
+  }
+
+  /**
+   * Sets parameters from tensors by full name (e.g. from `getWeights()` or `decodeWeights`). Everything is
+   * checked before anything is changed. The given tensors stay owned by the caller.
+   *
+   * @param weights a record or Map from parameter name to float32 tensor of that parameter's shape.
+   * @param options `allowPartial` (default false): allow missing names.
+   * @throws GlassboxError BAD_WEIGHTS naming the weight: unknown or missing name, not a float32 tensor, wrong
+   *   shape (expected vs got), non-finite values, negative moving variance.
+   */
+  setWeights(weights: Record<string, Tensor> | ReadonlyMap<string, Tensor>, options: SetWeightsOptions = {}): void {
+    const where = 'ResidualModel.setWeights';
+    this.checkAlive(where);
+    if (weights === null || typeof weights !== 'object') {
+      throw new GlassboxError('BAD_WEIGHTS', `${where}: weights must be a record of tensors by name, got ${describe(weights)}`);
+    }
+    if (options === null || typeof options !== 'object') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+    }
+    const entries: [string, unknown][] = weights instanceof Map ? [...weights.entries()] : Object.entries(weights);
+    const seen = new Set<string>();
+    for (const [name, t] of entries) {
+      const v = this.vars.get(name);
+      if (v === undefined) {
+        const names = [...this.vars.keys()];
+        throw new GlassboxError(
+          'BAD_WEIGHTS',
+          `${where}: unknown weight '${name}'; this model's weights are ${names.length <= 12 ? names.map((k) => `'${k}'`).join(', ') : `${names.slice(0, 12).map((k) => `'${k}'`).join(', ')} and ${names.length - 12} more`}`,
+        );
+      }
+      if (!isTensor(t) || (t as Tensor & { isDisposed?: boolean }).isDisposed) {
+        throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must be a live float32 tensor, got ${describe(t)}`);
+      }
+      if (t.dtype !== 'float32') throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must be float32, got dtype ${t.dtype}`);
+      if (t.shape.length !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
+        throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must have shape ${formatShape(v.shape)}, got ${formatShape(t.shape)}`);
+      }
+      const values = t.dataSync();
+      const isVariance = name.endsWith('/movingVariance');
+      for (let i = 0; i < values.length; i++) {
+        const x = values[i]!;
+        if (!Number.isFinite(x) || (isVariance && x < 0)) {
+          throw new GlassboxError(
+            'BAD_WEIGHTS',
+            `${where}: weight '${name}' must hold ${isVariance ? 'finite values >= 0' : 'finite values'}, got ${describe(x)} at flat index ${i}`,
+          );
+        }
+      }
+      seen.add(name);
+    }
+    if (!options.allowPartial) {
+      const missing = [...this.vars.keys()].filter((k) => !seen.has(k));
+      if (missing.length > 0) {
+        throw new GlassboxError(
+          'BAD_WEIGHTS',
+          `${where}: missing weight${missing.length > 1 ? 's' : ''} ${missing.map((k) => `'${k}'`).join(', ')} (pass { allowPartial: true } to keep their values)`,
+        );
+      }
+    }
+    for (const [name, t] of entries) this.vars.get(name)!.assign(t as Tensor);
+  }
+
+  /**
+   * The model in the TensorFlow.js weights format: model.json (modelTopology = `toJSON()`, a manifest of every
+   * weight by name) and the bytes of weights.bin. `ResidualModel.load` reads it back.
+   *
+   * @example
+   * ```ts
+   * const { modelJSON, weightData } = await model.save();
+   * const copy = ResidualModel.load({ modelJSON, weightData });
+   * ```
+   */
+  async save(): Promise<EncodedWeights> {
+    this.checkAlive('ResidualModel.save');
+    const weights = this.getWeights();
+    try {
+      return await encodeWeights(weights, { modelTopology: this.toJSON() });
+    } finally {
+      tf.dispose(weights);
+    }
+  }
+
+  /** Writes model.json and weights.bin into a folder (created if needed). Node only. */
+  async saveToDir(dir: string): Promise<SavedFiles> {
+    this.checkAlive('ResidualModel.saveToDir');
+    const weights = this.getWeights();
+    try {
+      return await saveWeightsToFiles(dir, weights, { modelTopology: this.toJSON() });
+    } finally {
+      tf.dispose(weights);
+    }
+  }
+
+  /**
+   * The model as data for a worker pool: its JSON and its weights. The pool calls it (explainers with
+   * `options.pool`) and rebuilds the model in each worker with `ResidualModel.fromJSON` and `setWeights`.
+   * The description is reused while the weights keep their buffers.
+   */
+  toPooledModel(): PooledModelSpec {
+    return this.pooledSpec(undefined);
+  }
+
+  /** Frees every variable. The model cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+    this.disposed = true;
+  }
+
+  // ---- private ----
+
+  private pooledSpec(part: ResidualPooledSpec['part']): ResidualPooledSpec {
+    this.checkAlive('ResidualModel.toPooledModel');
+    const ids = [...this.vars.values()].map((v) => v.dataId);
+    let cached = pooledCache.get(this);
+    if (cached === undefined || cached.ids.length !== ids.length || cached.ids.some((id, i) => id !== ids[i])) {
+      const weights: WeightData[] = [];
+      for (const [name, v] of this.vars) {
+        weights.push({ name, shape: v.shape.slice(), data: Float32Array.from(v.dataSync() as Float32Array) });
+      }
+      cached = { ids, weights, specs: new Map() };
+      pooledCache.set(this, cached);
+    }
+    const key = part === undefined ? '' : `${part.side}:${part.split}`;
+    let spec = cached.specs.get(key);
+    if (spec === undefined) {
+      spec = part === undefined ? { kind: 'residual', json: this.toJSON(), weights: cached.weights } : { kind: 'residual', json: this.toJSON(), weights: cached.weights, part };
+      cached.specs.set(key, spec);
+    }
+    return spec;
+  }
+
+  private checkAlive(where: string): void {
+    if (this.disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: this ResidualModel has been disposed`);
+  }
+
+  private context(options: ResidualApplyOptions, where: string): RunContext {
+    this.checkAlive(where);
+    if (options === null || typeof options !== 'object') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+    }
+    for (const key of Object.keys(options)) {
+      if (!['training', 'seed', 'updateStatistics', 'paddingMask'].includes(key)) {
+        throw new GlassboxError('INVALID_ARGUMENT', `${where}: unknown key 'options.${key}'; allowed keys are 'training', 'seed', 'updateStatistics', 'paddingMask'`);
+      }
+    }
+    const training = options.training ?? false;
+    if (typeof training !== 'boolean') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.training must be a boolean, got ${describe(training)}`);
+    }
+    const update = options.updateStatistics ?? true;
+    if (typeof update !== 'boolean') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.updateStatistics must be a boolean, got ${describe(update)}`);
+    }
+    const seed = options.seed === undefined ? undefined : checkSeed(options.seed, 'options.seed', where);
+    return { training, update: training && update, seed, where, mask: null, biases: new Map(), collect: null };
+  }
+
+  private withMask(ctx: RunContext, mask: Tensor | null): RunContext {
+    ctx.mask = mask === null ? null : mask.dtype === 'float32' ? mask : tf.cast(mask, 'float32');
+    return ctx;
+  }
+
+  /**
+   * Checks the input of the blocks from..end: dtype, shape (free dimensions any size >= 1), ids in range,
+   * sequence length within every positional embedding met, and the padding mask. Returns the mask (or null).
+   */
+  private checkInput(x: unknown, name: string, from: number, options: ResidualApplyOptions, where: string): Tensor | null {
+    const first = this.plans[from];
+    const rowShape = first === undefined ? this.outputShape : first.inputShape;
+    const dtype = from === 0 ? this.inputDType : 'float32';
+    if (!isTensor(x) || (x as Tensor & { isDisposed?: boolean }).isDisposed) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a live ${dtype} tensor, got ${describe(x)}`);
+    }
+    if (x.dtype !== dtype) {
+      throw new GlassboxError(
+        'INVALID_ARGUMENT',
+        `${where}: ${name} must be ${dtype === 'int32' ? 'an int32 tensor of token ids' : 'a float32 tensor'}, got dtype ${x.dtype}`,
+      );
+    }
+    const ok = x.rank === rowShape.length + 1 && x.shape[0]! >= 1 && rowShape.every((d, i) => (d === null ? x.shape[i + 1]! >= 1 : x.shape[i + 1] === d));
+    if (!ok) {
+      throw new GlassboxError(
+        'SHAPE_MISMATCH',
+        `${where}: ${name} must have shape [N, ${rowShape.map((d) => (d === null ? 'T' : String(d))).join(', ')}] with N${rowShape.includes(null) ? ', T' : ''} >= 1, got ${formatShape(x.shape)}`,
+      );
+    }
+    if (first?.op.kind === 'tokenEmbedding') checkIds(x, first.op.vocabSize, where, name);
+    const t = x.rank >= 2 ? x.shape[1]! : 1;
+    walk(this.plans.slice(from), (p) => {
+      if (p.op.kind === 'positionalEmbedding' && t > p.op.maxLength) {
+        throw new GlassboxError(
+          'SHAPE_MISMATCH',
+          `${where}: ${name} has ${t} positions, more than the ${p.op.maxLength} (maxLength) of positional embedding '${p.path}'`,
+        );
+      }
+    });
+    const m = options.paddingMask;
+    if (m === undefined || m === null) return null;
+    if (x.rank < 2) throw new GlassboxError('SHAPE_MISMATCH', `${where}: options.paddingMask needs sequences [N, T, ...], but ${name} has shape ${formatShape(x.shape)}`);
+    return checkPaddingMask(m, x.shape[0]!, t, where);
+  }
+
+  private v(path: string, key: string): Variable {
+    return this.vars.get(`${path}/${key}`)!;
+  }
+
+  private optional(path: string, key: string, use: boolean): Tensor | null {
+    return use ? this.v(path, key) : null;
+  }
+
+  private dropoutSeed(ctx: RunContext, path: string): number {
+    if (ctx.seed === undefined) ctx.seed = this.dropoutRng.nextUint32();
+    return mixSeed(ctx.seed, hashString(path));
+  }
+
+  private bias(ctx: RunContext, t: number, causal: boolean): Tensor | null {
+    if (!ctx.biases.has(causal)) ctx.biases.set(causal, attentionBias(t, causal, ctx.mask));
+    return ctx.biases.get(causal) ?? null;
+  }
+
+  /** Blocks from..to-1 of a list; a new tensor even when the range is empty. */
+  private run(x: Tensor, from: number, to: number, ctx: RunContext, plans: BlockPlan[] = this.plans): Tensor {
+    let h = x;
+    for (let i = from; i < to; i++) {
+      const plan = plans[i]!;
+      h = this.block(plan, h, ctx);
+      if (ctx.collect !== null) ctx.collect.activations[plan.path] = h;
+    }
+    return h === x ? tf.clone(x) : h;
+  }
+
+  /** One block. Never returns x itself. */
+  private block(plan: BlockPlan, x: Tensor, ctx: RunContext): Tensor {
+    const y = this.blockOutput(plan, x, ctx);
+    return y === x ? tf.clone(x) : y;
+  }
+
+  private blockOutput(plan: BlockPlan, x: Tensor, ctx: RunContext): Tensor {
+    const op = plan.op;
+    const path = plan.path;
+    switch (op.kind) {
+      case 'tokenEmbedding': {
+        if (op.padId !== null && ctx.mask === null) {
+          ctx.mask = tf.cast(tf.notEqual(x, tf.scalar(op.padId, 'int32')), 'float32');
+          ctx.biases.clear();
+        }
+        return embeddingImpl(x, this.v(path, 'table'));
+      }
+      case 'positionalEmbedding':
+        return tf.add(x, positionalEmbeddingImpl(x.shape[1]!, this.v(path, 'table')));
+      case 'layerNorm':
+        return layerNormImpl(x, this.v(path, 'gamma'), this.v(path, 'beta'), op.epsilon);
+      case 'attention': {
+        const dropout = ctx.training ? op.dropout : 0;
+        const r = attentionImpl(
+          x,
+          this.v(path, 'wq'),
+          this.v(path, 'wk'),
+          this.v(path, 'wv'),
+          this.v(path, 'wo'),
+          {
+            heads: op.heads,
+            keyDim: op.keyDim,
+            bq: this.optional(path, 'bq', op.useBias),
+            bk: this.optional(path, 'bk', op.useBias),
+            bv: this.optional(path, 'bv', op.useBias),
+            bo: this.optional(path, 'bo', op.useBias),
+          },
+          this.bias(ctx, x.shape[1]!, op.causal),
+          dropout,
+          dropout > 0 ? this.dropoutSeed(ctx, path) : 0,
+          ctx.collect !== null,
+        );
+        if (ctx.collect !== null) ctx.collect.attention[path] = r.probs!;
+        return r.output;
+      }
+      case 'mlp':
+        return geluMlpImpl(
+          x,
+          this.v(path, 'w1'),
+          this.optional(path, 'b1', op.useBias),
+          this.v(path, 'w2'),
+          this.optional(path, 'b2', op.useBias),
+          op.approximate,
+        );
+      case 'transformerBlock': {
+        const dropout = ctx.training ? op.dropout : 0;
+        const g = (k: string): Variable => this.v(path, k);
+        const r = transformerBlockImpl(
+          x,
+          {
+            ln1: { gamma: g('ln1/gamma'), beta: g('ln1/beta') },
+            attention: { wq: g('attention/wq'), wk: g('attention/wk'), wv: g('attention/wv'), wo: g('attention/wo') },
+            ln2: { gamma: g('ln2/gamma'), beta: g('ln2/beta') },
+            mlp: { w1: g('mlp/w1'), w2: g('mlp/w2') },
+          },
+          {
+            attention: {
+              heads: op.heads,
+              keyDim: op.keyDim,
+              bq: g('attention/bq'),
+              bk: g('attention/bk'),
+              bv: g('attention/bv'),
+              bo: g('attention/bo'),
+            },
+            epsilon: op.epsilon,
+            approximate: op.approximate,
+            b1: g('mlp/b1'),
+            b2: g('mlp/b2'),
+          },
+          this.bias(ctx, x.shape[1]!, op.causal),
+          dropout,
+          dropout > 0 ? this.dropoutSeed(ctx, path) : 0,
+          ctx.collect !== null,
+        );
+        if (ctx.collect !== null) ctx.collect.attention[`${path}/attention`] = r.probs!;
+        return r.output;
+      }
+      case 'sequencePool':
+        return sequencePoolImpl(x, op.mode, ctx.mask);
+      case 'dense':
+        return applyActivation(linearLastAxis(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias)), op.activation);
+      case 'residual':
+        return tf.add(x, this.run(x, 0, op.body.length, ctx, op.body));
+      case 'layer':
+        return this.layer(plan, x, ctx);
+    }
+  }
+
+  /** A Sequential layer type inside the model (its linear part, then its activation), as a Sequential runs it. */
+  private layer(plan: BlockPlan, x: Tensor, ctx: RunContext): Tensor {
+    if (plan.op.kind !== 'layer') throw new Error('unreachable');
+    const layer = plan.op.layer;
+    const op = layer.op;
+    const path = plan.path;
+    let z: Tensor;
+    switch (op.kind) {
+      case 'dense':
+        z = linearLastAxis(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias));
+        break;
+      case 'conv2d':
+        z = conv2dLinear(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias), op.config);
+        break;
+      case 'conv2dTranspose':
+        z = conv2dTransposeLinear(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias), op.config);
+        break;
+      case 'batchNorm': {
+        const [gamma, beta, movingMean, movingVariance] = ['gamma', 'beta', 'movingMean', 'movingVariance'].map((k) => this.v(path, k));
+        if (!ctx.training) {
+          z = batchNormWith(x, movingMean!, movingVariance!, gamma!, beta!, op.epsilon);
+        } else {
+          const { mean, variance } = batchNormMomentsImpl(x);
+          if (ctx.update) {
+            updateMovingAverageImpl(movingMean!, mean, op.momentum);
+            updateMovingAverageImpl(movingVariance!, variance, op.momentum);
+          }
+          z = batchNormWith(x, mean, variance, gamma!, beta!, op.epsilon);
+        }
+        break;
+      }
+      case 'activation':
+        z = x;
+        break;
+      case 'flatten':
+        z = tf.reshape(x, [x.shape[0]!, layer.outputShape[0]!]);
+        break;
+      case 'reshape':
+        z = tf.reshape(x, [x.shape[0]!, ...op.shape]);
+        break;
+      case 'pool':
+        z = poolImpl(op.pool, x, op.config);
+        break;
+      case 'dropout':
+        z = ctx.training && op.rate > 0 ? dropoutImpl(x, op.rate, this.dropoutSeed(ctx, path)) : x;
+        break;
+    }
+    const act = layer.activation;
+    return act === null || act.fn === 'linear' ? z : applyActivation(z, act);
+  }
+}
+
+/** [N, T, D] -> [N, D] by position 0, the last real position or the mean of the real positions. */
+function sequencePoolImpl(x: Tensor, mode: SequencePoolMode, mask: Tensor | null): Tensor {
+  const [n, t, d] = [x.shape[0]!, x.shape[1]!, x.shape[2]!];
+  if (mode === 'first') return tf.reshape(tf.slice(x, [0, 0, 0], [n, 1, d]), [n, d]);
+  if (mask === null) {
+    if (mode === 'last') return tf.reshape(tf.slice(x, [0, t - 1, 0], [n, 1, d]), [n, d]);
+    return tf.mean(x, 1);
+  }
+  let weights: Tensor;
+  if (mode === 'last') {
+    // The last position whose flag is 1: t - 1 - (first 1 of the reversed flags).
+    const last = tf.sub(tf.scalar(t - 1, 'int32'), tf.cast(tf.argMax(tf.reverse(mask, 1), 1), 'int32'));
+    weights = tf.cast(tf.oneHot(last, t), 'float32');
+  } else {
+    weights = tf.div(mask, tf.maximum(tf.sum(mask, 1, true), tf.scalar(1)));
+  }
+  return tf.sum(tf.mul(x, tf.reshape(weights, [n, t, 1])), 1);
+}
+
+function resolveMaxElements(options: unknown, where: string): number {
+  if (options === null || typeof options !== 'object') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
+  }
+  const m = (options as ResidualLoadOptions).maxElements;
+  return m === undefined ? DEFAULT_MAX_ELEMENTS : assertNumber(m, 'options.maxElements', where, { integer: true, min: 0 });
+}
+
+/**
+ * Plans loading a `ResidualModel` from a model.json (its modelTopology, as `save` writes it) without making
+ * tensors: the exact number of parameters, and `build(weights)` that makes the model and sets its weights
+ * (names and shapes checked; `weights` are not disposed). It has the shape of the planners that
+ * `@glassbox/tensors-ops/models` loaders take (`loadEncoded`, `loadDir`, `loadUrl`).
+ *
+ * @throws GlassboxError BAD_WEIGHTS when model.json has no valid ResidualModel topology.
+ *
+ * @example
+ * ```ts
+ * import { loadUrl } from '@glassbox/tensors-ops/models';
+ * const model = await loadUrl('https://example.org/gpt/model.json', planResidualModel, {}, 'myLoader');
+ * ```
+ */
+export function planResidualModel(modelJSON: unknown, where = 'planResidualModel'): { elements: number; build(weights: Record<string, Tensor>): ResidualModel } {
+  if (modelJSON === null || typeof modelJSON !== 'object' || Array.isArray(modelJSON)) {
+    throw badWeights(where, `model.json must be an object, got ${describe(modelJSON)}`);
+  }
+  const topology = (modelJSON as { modelTopology?: unknown }).modelTopology;
+  const json = asBadWeights(where, () => parseJSON(topology, `${where}: modelTopology`));
+  const seed = asBadWeights(where, () => (json.seed === undefined ? 0 : checkSeed(json.seed, 'modelTopology.seed', where)));
+  const { elements } = asBadWeights(where, () => planBlocks(json.blocks, json.inputShape, `${where}: modelTopology`));
+  return {
+    elements,
+    build: (weights) => {
+      const model = asBadWeights(where, () => ResidualModel.create(json.blocks, json.inputShape, { seed }, `${where}: modelTopology`));
+      try {
+        model.setWeights(weights);
+      } catch (e) {
+        model.dispose();
+        throw e;
+      }
+      return model;
+    },
+  };
+}
+
+/**
+ * Builds a network of blocks with residual connections from plain block specs; the blocks run in order and a
+ * `residual` block adds its input to its body's output. A decoder-only Transformer (GPT), a BERT-style encoder
+ * with a pooled head and a residual CNN are all lists of such blocks. The parameters live in tf.Variables
+ * named '<block path>/<param>' and are initialised from the seed (the same numbers on every backend). Like a
+ * Sequential it is data: `toJSON`/`ResidualModel.fromJSON` round-trip the architecture, `getWeights`/
+ * `setWeights` and `save`/`ResidualModel.load` the weights (model.json + weights.bin, BAD_WEIGHTS on bad
+ * files), and a worker pool rebuilds it from `toPooledModel()`.
+ *
+ * Formula: f(x) = B_n(... B_2(B_1(x))), with a residual block B(h) = h + body(h) and every other block one of
+ * the nn blocks (see their doc comments for the formulas).
+ *
+ * Block specs (`name` optional everywhere, default `${type}_${index}`; parameters in brackets):
+ * - `{ type: 'tokenEmbedding', vocabSize, dim, padId? = null, initializer? = 'glorotUniform' }` first block
+ *   only; the model then takes int32 ids [N, T] [table];
+ * - `{ type: 'positionalEmbedding', maxLength, initializer? }` adds table[0:T] [table];
+ * - `{ type: 'layerNorm', epsilon? = 1e-5 }` [gamma, beta];
+ * - `{ type: 'attention', heads, keyDim? = D / heads, causal? = false, useBias? = true, dropout? = 0 }`
+ *   [wq, bq, wk, bk, wv, bv, wo, bo];
+ * - `{ type: 'mlp', hidden, approximate? = 'tanh', useBias? = true }` [w1, b1, w2, b2];
+ * - `{ type: 'transformerBlock', heads, hidden? = 4 D, keyDim?, causal? = false, epsilon? = 1e-5,
+ *   approximate? = 'tanh', dropout? = 0 }` [ln1/gamma, ln1/beta, attention/w*, attention/b*, ln2/*, mlp/*];
+ * - `{ type: 'sequencePool', mode: 'first' | 'last' | 'mean' }` [T, D] -> [D] ('last' and 'mean' skip padding);
+ * - `{ type: 'residual', body: [...blocks] }` y = x + body(x) (the body must keep the row shape);
+ * - every `Sequential` layer spec: 'dense' (on the last axis), 'activation', 'dropout' (any rows),
+ *   'conv2d', 'conv2dTranspose', 'batchNorm', 'flatten', 'reshape', 'maxPool', 'avgPool' (rows of fixed size).
+ *
+ * Paper: He, Zhang, Ren & Sun 2015, "Deep Residual Learning for Image Recognition", arXiv:1512.03385
+ * (residual connections); Vaswani et al. 2017, arXiv:1706.03762 (Transformer); the blocks cite theirs.
+ *
+ * @param blocks the blocks, in order (at least one).
+ * @param inputShape one input row without the batch axis; null for a free dimension, e.g. [null] for token
+ *   ids of any length, [null, 16] for sequences of 16-feature vectors.
+ * @param options `seed` (integer, default 0): initializers and default dropout masks.
+ * @throws GlassboxError INVALID_ARGUMENT for a bad spec or duplicate names, SHAPE_MISMATCH when a block does
+ *   not fit its input (no variables are made then).
+ *
+ * @example
+ * ```ts
+ * const gpt = residualModel(
+ *   [
+ *     { type: 'tokenEmbedding', name: 'tokens', vocabSize: 30, dim: 32 },
+ *     { type: 'positionalEmbedding', name: 'positions', maxLength: 16 },
+ *     { type: 'transformerBlock', name: 'h0', heads: 4, causal: true },
+ *     { type: 'transformerBlock', name: 'h1', heads: 4, causal: true },
+ *     { type: 'layerNorm', name: 'lnF' },
+ *     { type: 'dense', name: 'logits', units: 30 },
+ *   ],
+ *   [null],
+ *   { seed: 1 },
+ * );
+ * const logits = gpt.predict(ids);                              // ids int32 [N, T] -> [N, T, 30]
+ * const [a0, a1] = gpt.attention(ids);                          // [N, 4, T, T] each
+ * const { features: embed, head } = gpt.split('positions');     // head(embed(ids)) equals predict(ids)
+ * ```
+ */
+export function residualModel(blocks: BlockSpec[], inputShape: Dim[], options: ResidualModelOptions = {}): ResidualModel {
+  return ResidualModel.create(blocks, inputShape, options, 'residualModel');
+}
+
+/** For messages: a row shape with free dimensions. */
+export { formatDims };
