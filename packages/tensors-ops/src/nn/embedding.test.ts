@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '../testing/index.js';
-import { computeOn } from '../kernels/parity-helpers.js';
+import { computeOn } from '../testing-internal/parity-helpers.js';
 import { expectRelClose, lcgValues } from '../testing-internal/reference-blocks.js';
 import { embedding, positionalEmbedding } from './embedding.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '../testing/index.js';
-import { computeOn } from '../kernels/parity-helpers.js';
+import { computeOn } from '../testing-internal/parity-helpers.js';
 import { expectRelClose, layerNormRows, lcgRows, lcgValues } from '../testing-internal/reference-blocks.js';
 import { layerNorm } from './layer-norm.js';
 

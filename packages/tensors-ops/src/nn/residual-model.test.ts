@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '../testing/index.js';
-import { computeOn } from '../kernels/parity-helpers.js';
+import { computeOn } from '../testing-internal/parity-helpers.js';
 import { describePoolModel } from '../pool/model.js';
 import {
   addBias,

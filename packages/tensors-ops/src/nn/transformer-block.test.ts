@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '../testing/index.js';
-import { computeOn } from '../kernels/parity-helpers.js';
+import { computeOn } from '../testing-internal/parity-helpers.js';
 import { expectRelClose, flat, lcgRows, lcgValues, transformerSeq, type Rows, type TransformerRef } from '../testing-internal/reference-blocks.js';
 import { transformerBlock, type TransformerBlockParams } from './transformer-block.js';
 
