@@ -77,6 +77,13 @@ interface PoolPage {
   startPool(workers: number): Promise<PoolReport>;
   poolReport(): PoolReport;
   abortRun(after: number): Promise<Outcome & { total: number; beforeAbort: number; afterAbort: number; live: number; leaked: number }>;
+  abortThenExplain(
+    method: 'integratedGradients' | 'occlusion' | 'kernelShap',
+    how: 'progress' | 'timer' | 'before',
+    after?: number,
+  ): Promise<Outcome & { next: Record<string, number[]>; leaked: number; computedBeforeStart: number; workerTensors: number[]; workerTensorsBefore: number[] }>;
+  abortWithFullQueues(): Promise<Outcome & { next: Record<string, number[]>; leaked: number }>;
+  closeWhileRunning(): Promise<{ running: Outcome; afterClose: Outcome; live: number }>;
   workerError(): Promise<{ main: Outcome; pooled: Outcome }>;
   dyingWorker(): Promise<{ died: Outcome; liveAfterDeath: number; next: { same: boolean; live: number; started: number } }>;
   closePool(): Promise<PoolReport & { afterClose: Outcome }>;
@@ -249,6 +256,28 @@ describe.skipIf(!haveChromium)(`tensors-ops worker pool in Debian chromium (Vite
         for (const name of Object.keys(main)) expect(again.results[name], name).toEqual(main[name]);
       });
 
+      for (const method of ['integratedGradients', 'occlusion', 'kernelShap'] as const) {
+        for (const how of ['progress', 'timer', 'before'] as const) {
+          it(`${method}: an abort (${how === 'before' ? 'before the start' : `from ${how === 'progress' ? 'onProgress' : 'a timer'}`}) rejects with ABORTED, leaks nothing on either side; the next call settles at once, same numbers`, async () => {
+            const r = await call(page, 'abortThenExplain', method, how, 40);
+            expect(r.code).toBe('ABORTED');
+            expect(r.message).toBe(`${method}: aborted by the caller's AbortSignal`);
+            expect(r.leaked).toBe(0);
+            // Without pool.idle() in between.
+            for (const name of Object.keys(main)) expect(r.next[name], name).toEqual(main[name]);
+            expect(r.workerTensors).toEqual(r.workerTensorsBefore);
+            if (how === 'before') expect(r.computedBeforeStart).toBe(0);
+          });
+        }
+      }
+
+      it.runIf(mode === 'isolated')('an abort while both workers are inside a batch and every queue is full: the next call settles', async () => {
+        const r = await call(page, 'abortWithFullQueues');
+        expect(r.code).toBe('ABORTED');
+        expect(r.leaked).toBe(0);
+        for (const name of Object.keys(main)) expect(r.next[name], name).toEqual(main[name]);
+      });
+
       it('a worker that dies (uncaught error) rejects with BACKEND_UNAVAILABLE; the next job starts fresh workers', async () => {
         const before = problems.length;
         const r = await call(page, 'dyingWorker');
@@ -268,6 +297,15 @@ describe.skipIf(!haveChromium)(`tensors-ops worker pool in Debian chromium (Vite
         expect(r).toMatchObject({ closed: true, live: 0, isPool: true });
         expect(r.afterClose).toEqual({ code: 'INVALID_ARGUMENT', message: 'saliency: options.pool has been closed' });
         await expect.poll(() => poolWorkers().filter((w) => !w.closed).map((w) => w.url), { timeout: 10_000 }).toEqual([]);
+      });
+
+      it('a pool closed while a call runs: that call and later ones reject, nothing is thrown out of band', async () => {
+        const before = problems.length;
+        const r = await call(page, 'closeWhileRunning');
+        expect(r.running).toEqual({ code: 'BACKEND_UNAVAILABLE', message: 'integratedGradients: the pool was closed while the job ran' });
+        expect(r.afterClose).toEqual({ code: 'INVALID_ARGUMENT', message: 'integratedGradients: options.pool has been closed' });
+        expect(r.live).toBe(0);
+        expect(problems.slice(before)).toEqual([]);
       });
 
       it('stayed offline and error-free', () => {

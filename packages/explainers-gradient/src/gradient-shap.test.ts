@@ -110,4 +110,34 @@ describeBackends('gradientShap', () => {
     await expectGlassboxError(() => gradientShap(m.f, x, { baseline: Infinity }), 'NON_FINITE', /options\.baseline/);
     for (const t of [wrong, nan, x]) t.dispose();
   });
+
+  it('samples 1e9: memory does not grow with samples (draws are made batch by batch), and an abort stops it', async () => {
+    // Before: 12 GB of draws were allocated up front (a RangeError or the process's memory).
+    const m = linearModel(4, 1);
+    const x = tf.tensor2d([[1, 2, 3, 4]]);
+    const controller = new AbortController();
+    let calls = 0;
+    await expectGlassboxError(
+      () =>
+        gradientShap(m.f, x, {
+          samples: 1e9,
+          seed: 1,
+          signal: controller.signal,
+          onProgress: (_done, total) => {
+            expect(total).toBe(1 + 1 + 1e9);
+            // The forward rows (F(x), F(b)) and then the first gradient batches: stop after three batches.
+            if (++calls === 3) controller.abort();
+          },
+        }),
+      'ABORTED',
+      /^gradientShap: aborted/,
+    );
+    // With noise, F of every noisy copy is kept (8 bytes a draw): refused up front, naming the limit.
+    await expectGlassboxError(
+      () => gradientShap(m.f, x, { samples: 1e9, stdev: 0.1 }),
+      'INVALID_ARGUMENT',
+      /^gradientShap: options\.samples must be at most 33554432 with options\.stdev > 0 and 1 row\(s\) of x, got 1000000000 .*MAX_PLAN_BYTES/,
+    );
+    x.dispose();
+  });
 });

@@ -4,6 +4,7 @@ import {
   assertFinite,
   assertFloatTensor,
   assertNumber,
+  assertPlanSize,
   createRng,
   describe,
   formatShape,
@@ -20,7 +21,11 @@ export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'> {
    * inputs), a tensor or number broadcastable to one row of x (a single baseline). Default 0.
    */
   baseline?: number | Tensor;
-  /** Random (baseline, point on the path, noise) draws per row of x, an integer >= 1. Default 20. */
+  /**
+   * Random (baseline, point on the path, noise) draws per row of x, an integer >= 1. Default 20. Memory does not
+   * grow with it, except with `stdev` > 0, where F of each noisy copy is kept (8 bytes per draw: at most
+   * 33,554,432 draws in all, tensors-ops' MAX_PLAN_BYTES).
+   */
   samples?: number;
   /** Standard deviation of the Gaussian noise added to x for each draw, >= 0. Default 0 (no noise). */
   stdev?: number;
@@ -65,19 +70,26 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
   const { n, rowShape, rowSize, seed } = p;
   const samples = options.samples === undefined ? 20 : assertNumber(options.samples, 'options.samples', where, { integer: true, min: 1 });
   const stdev = options.stdev === undefined ? 0 : assertNumber(options.stdev, 'options.stdev', where, { min: 0 });
+  // With noise, F is evaluated at every noisy copy and kept (8 bytes per draw) for delta; without it nothing is
+  // kept per draw, whatever the number of samples.
+  if (stdev > 0) assertPlanSize(samples, 8 * n, 'options.samples', where, ` with options.stdev > 0 and ${n} row(s) of x`);
   const dist = resolveDistribution(options.baseline, rowShape, where);
   const b = dist.shape[0]!;
   try {
     const total = n * samples;
     const rowOf = (j: number): number => Math.floor(j / samples);
-    // One (baseline index, alpha) per draw, drawn up front; the noise is redrawn from the same stream per batch.
-    const baseIdx = new Int32Array(total);
-    const alpha = new Float64Array(total);
-    for (let j = 0; j < total; j++) {
-      const r = drawRng(seed, rowOf(j), j % samples);
-      baseIdx[j] = r.int(b);
-      alpha[j] = r.uniform();
-    }
+    // The (baseline index, alpha) of draws [start, end), from each draw's own stream: drawn batch by batch, so
+    // that memory does not grow with samples (and the same numbers as drawing them all up front).
+    const draws = (start: number, end: number): { baseIdx: Int32Array; alpha: Float64Array } => {
+      const baseIdx = new Int32Array(end - start);
+      const alpha = new Float64Array(end - start);
+      for (let j = start; j < end; j++) {
+        const r = drawRng(seed, rowOf(j), j % samples);
+        baseIdx[j - start] = r.int(b);
+        alpha[j - start] = r.uniform();
+      }
+      return { baseIdx, alpha };
+    };
     const noisy = (start: number, end: number): Tensor => {
       const idx = new Int32Array(end - start);
       for (let j = start; j < end; j++) idx[j - start] = rowOf(j);
@@ -110,10 +122,11 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
         rowOf,
         weight: () => 1 / samples,
         build: (start, end) => {
+          const { baseIdx, alpha } = draws(start, end);
           const xs = noisy(start, end);
-          const bs = gatherRows(dist, baseIdx.subarray(start, end));
+          const bs = gatherRows(dist, baseIdx);
           const diff = tf.sub(xs, bs);
-          return { points: tf.add(bs, tf.mul(columnOf(alpha.subarray(start, end), xs.rank), diff)), factor: diff };
+          return { points: tf.add(bs, tf.mul(columnOf(alpha, xs.rank), diff)), factor: diff };
         },
       },
       acc,
@@ -133,7 +146,7 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
       for (let s = 0; s < samples; s++) {
         const j = i * samples + s;
         const fxj = stdev === 0 ? fx[i]! : fx[j]!;
-        const fbj = fb.values[baseIdx[j]! * fb.k + (fb.k === 1 ? 0 : targets[i]!)]!;
+        const fbj = fb.values[drawRng(seed, i, s).int(b) * fb.k + (fb.k === 1 ? 0 : targets[i]!)]!;
         gap += fxj - fbj;
       }
       delta[i] = sum - gap / samples;

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { INTEGRATION_METHODS, tf } from '@glassbox/tensors-ops';
-import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '@glassbox/tensors-ops/testing';
+import { abortAtRead, describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '@glassbox/tensors-ops/testing';
 import { integratedGradients } from './integrated-gradients.js';
 import { linearModel, quadraticModel, quadraticValue, smoothMlp, uniforms } from './testing-internal/models.js';
 
@@ -146,6 +146,57 @@ describeBackends('integratedGradients', () => {
     await expectGlassboxError(() => integratedGradients(m.f, x, { steps: 3.5 }), 'INVALID_ARGUMENT', /options\.steps/);
     await expectGlassboxError(() => integratedGradients(m.f, x, { method: 'simpson' as never }), 'INVALID_ARGUMENT', /options\.method/);
     await expectGlassboxError(() => integratedGradients(m.f, x, { method: 'riemann_trapezoid', steps: 1 }), 'INVALID_ARGUMENT', /steps/);
+    // More points than the rule's bookkeeping may hold: refused up front, naming the limit (no RangeError).
+    await expectGlassboxError(
+      () => integratedGradients(m.f, x, { steps: 1e9 }),
+      'INVALID_ARGUMENT',
+      /^integratedGradients: options\.steps must be at most 8388608 points on the path, got 1000000000 .*MAX_PLAN_BYTES/,
+    );
+    x.dispose();
+  });
+
+  it('computes the rule for 200,000 steps in O(steps), checking the signal as it goes: an abort there stops before any model call', async () => {
+    const m = linearModel(3, 1);
+    const x = tf.tensor2d([[1, 2, 3]]);
+    let calls = 0;
+    let readsAtFirstCall = -1;
+    const dry = abortAtRead();
+    const stop = new Error('stop at the first model call');
+    const f = (_v: tf.Tensor): tf.Tensor => {
+      if (calls++ === 0) readsAtFirstCall = dry.reads();
+      throw stop;
+    };
+    await expect(integratedGradients(f, x, { steps: 200_000, signal: dry.signal })).rejects.toBe(stop);
+    // The signal was read throughout the preparation (at every chunk of nodes), not only before and after.
+    expect(readsAtFirstCall).toBeGreaterThanOrEqual(20);
+    calls = 0;
+    const s = abortAtRead(Math.floor(readsAtFirstCall / 2));
+    await expectGlassboxError(() => integratedGradients((v) => m.f(v), x, { steps: 200_000, signal: s.signal }), 'ABORTED', /^integratedGradients: aborted/);
+    expect(calls).toBe(0);
+    // Before the start: nothing is computed either.
+    await expectGlassboxError(() => integratedGradients(f, x, { steps: 200_000, signal: AbortSignal.abort() }), 'ABORTED');
+    expect(calls).toBe(0);
+    x.dispose();
+  });
+
+  it('with 100,000 Gauss-Legendre steps, an abort from onProgress rejects at the next batch and leaks nothing', async () => {
+    const m = linearModel(3, 2);
+    const x = tf.tensor2d([[1, 2, 3]]);
+    const controller = new AbortController();
+    let progress = 0;
+    await expectGlassboxError(
+      () =>
+        integratedGradients(m.f, x, {
+          target: 1,
+          steps: 100_000,
+          signal: controller.signal,
+          onProgress: () => {
+            if (++progress === 2) controller.abort();
+          },
+        }),
+      'ABORTED',
+    );
+    expect(progress).toBe(2);
     x.dispose();
   });
 });

@@ -1,12 +1,15 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { INTEGRATION_METHODS, assertNumber, assertOneOf, resolveBaseline } from '@glassbox/tensors-ops';
+import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, resolveBaseline } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, IntegrationMethod, PoolOption, Predictable } from '@glassbox/tensors-ops';
-import { integrationRule } from './internal/integration.js';
+import { integrationRulePaced } from './internal/integration.js';
 import { pathIntegral } from './internal/path-integral.js';
 import { prepare } from './internal/prepare.js';
 
 export interface IntegratedGradientsOptions extends ExplainOptions, PoolOption {
-  /** Points on the path from the baseline to x (n), an integer >= 1 (>= 2 for 'riemann_trapezoid'). Default 50. */
+  /**
+   * Points on the path from the baseline to x (n), an integer >= 1 (>= 2 for 'riemann_trapezoid'), at most
+   * 8,388,608 (32 bytes of rule per point within tensors-ops' MAX_PLAN_BYTES). Default 50.
+   */
   steps?: number;
   /** Integration rule. Default 'gausslegendre'. */
   method?: IntegrationMethod;
@@ -66,7 +69,8 @@ export async function runIntegratedGradients(
   const o = options ?? {};
   const steps = o.steps === undefined ? 50 : assertNumber(o.steps, 'options.steps', where, { integer: true, min: 1 });
   const method = o.method === undefined ? 'gausslegendre' : assertOneOf(o.method, INTEGRATION_METHODS, 'options.method', where);
-  const rule = integrationRule(method, steps, where);
+  // O(steps), in chunks: an abort lands while the rule is computed, as it does between batches.
+  const rule = await integrationRulePaced(method, steps, where, createPace(o.signal, where));
   const baseline = resolveBaseline(o.baseline, p.x, where);
   try {
     const { attributions, delta } = await pathIntegral(p, baseline, rule, o, where);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sequential, tf, type Attribution, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
 import { createPool } from '@glassbox/tensors-ops/pool';
-import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '@glassbox/tensors-ops/testing';
+import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose, gatedModel } from '@glassbox/tensors-ops/testing';
 import { integratedGradients } from './integrated-gradients.js';
 import { saliency } from './saliency.js';
 import { inputXGradient } from './input-x-gradient.js';
@@ -108,6 +108,86 @@ describeBackends('pooled gradient explainers', (backend) => {
     );
     await pools[2]!.idle();
     expect(pools[2]!.liveWorkers()).toBe(2);
+  });
+
+  it('an abort from onProgress (forward pass, mid-path, last batch) rejects; the next call settles at once, same numbers, no tensors left', async () => {
+    const pool = pools[2]!;
+    const options = { target: [1, 4, 2], steps: 12, baseline: 0.1, batchSize: 4 };
+    const single = await values(() => integratedGradients(model, x, options));
+    expectSame(await values(() => integratedGradients(model, x, { ...options, pool })), single, 'before');
+    const clean = await pool.workerTensors();
+    // Rows: 6 forward (F(x), F(b)) in 2 batches, then 36 path points in 9 batches.
+    for (const at of [4, 22, 42]) {
+      const controller = new AbortController();
+      let after = 0;
+      await expectGlassboxError(
+        () =>
+          integratedGradients(model, x, {
+            ...options,
+            pool,
+            signal: controller.signal,
+            onProgress: (done) => {
+              if (controller.signal.aborted) after++;
+              else if (done >= at) controller.abort();
+            },
+          }),
+        'ABORTED',
+        /^integratedGradients: aborted by the caller's AbortSignal$/,
+      );
+      expect(after, 'no progress after the abort').toBe(0);
+      // No pool.idle() in between.
+      expectSame(await values(() => integratedGradients(model, x, { ...options, pool })), single, `after an abort at row ${at}`);
+    }
+    // The workers hold their model's weights and nothing of the aborted calls.
+    expect(await pool.workerTensors()).toEqual(clean);
+  });
+
+  it('an abort while every worker is inside a batch and every queue is full: ABORTED at once, the next call settles', async () => {
+    const pool = pools[2]!;
+    const w = tf.tensor2d(uniforms(5, 64 * 5), [64, 5]);
+    const gated = gatedModel(w);
+    const options = { target: [1, 4, 2], steps: 12, baseline: 0.1, batchSize: 4 };
+    const single = await values(() => integratedGradients(model, x, options));
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    // batchSize 1: the forward pass alone has 6 batches, enough to fill both workers' queues (2 each).
+    const call = integratedGradients(gated.f, x, { target: 1, steps: 8, batchSize: 1, pool, signal: controller.signal });
+    const outcome = call.then(
+      () => 'resolved',
+      (e: unknown) => (e as { code?: string }).code,
+    );
+    await gated.entered(2);
+    controller.abort();
+    expect(await outcome).toBe('ABORTED');
+    expect(tf.memory().numTensors).toBe(before);
+    const next = values(() => integratedGradients(model, x, { ...options, pool }));
+    gated.open();
+    expectSame(await next, single, 'the next call');
+    // An abort before the start computes nothing.
+    const computed = pool.stats().batchesPerWorker.reduce((a, b) => a + b, 0);
+    await expectGlassboxError(() => integratedGradients(model, x, { ...options, pool, signal: AbortSignal.abort() }), 'ABORTED');
+    expect(pool.stats().batchesPerWorker.reduce((a, b) => a + b, 0)).toBe(computed);
+    w.dispose();
+  });
+
+  it('a closed pool rejects (never throws out of band), also when it closes while calls run and wait', async () => {
+    const extra = await createPool({ workers: 2, backend });
+    const w = tf.tensor2d(uniforms(6, 64 * 5), [64, 5]);
+    const gated = gatedModel(w);
+    const running = Promise.allSettled([integratedGradients(gated.f, x, { target: 1, steps: 8, batchSize: 1, pool: extra })]);
+    await gated.entered(2);
+    // The workers are inside the first call's batches: this one waits for its turn.
+    const waiting = Promise.allSettled([saliency(model, x, { target: 2, pool: extra })]);
+    const closing = extra.close();
+    gated.open(); // (the call already failed; this lets the workers leave their batch so that they end at once)
+    await closing;
+    const [[r], [q]] = await Promise.all([running, waiting]);
+    expect(r.status === 'rejected' && (r.reason as Error).message).toBe('integratedGradients: the pool was closed while the job ran');
+    expect(q.status === 'rejected' && (q.reason as Error).message).toBe('saliency: options.pool has been closed');
+    const later = integratedGradients(model, x, { target: 1, pool: extra });
+    expect(later).toBeInstanceOf(Promise);
+    await expectGlassboxError(() => later, 'INVALID_ARGUMENT', /^integratedGradients: options\.pool has been closed$/);
+    w.dispose();
   });
 
   it('model errors raised in a worker reject as on the main thread', async () => {

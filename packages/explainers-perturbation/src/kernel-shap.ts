@@ -1,12 +1,23 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertOneOf, createRng, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import {
+  assertOneOf,
+  assertPlanSize,
+  createPace,
+  createRng,
+  runStepsPaced,
+  tf,
+  type Attribution,
+  type ExplainOptions,
+  type PoolOption,
+  type Predictable,
+} from '@glassbox/tensors-ops';
 import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import {
-  allCoalitions,
-  leverageCoalitions,
-  plainCoalitions,
-  shapleyRegression,
+  allCoalitionSteps,
+  leverageCoalitionSteps,
+  plainCoalitionSteps,
+  shapleyRegressionSteps,
   type CoalitionDesign,
 } from './internal/coalitions.js';
 
@@ -18,7 +29,10 @@ export interface KernelShapOptions extends ExplainOptions, PoolOption {
   featureMask?: Tensor | Int32Array | number[];
   /**
    * Coalitions evaluated per row of x, >= 1, besides F(x) and F(baseline) (which every variant evaluates once).
-   * When samples >= 2^M - 2 every coalition is enumerated and the result is exact. Default 2M + 2048.
+   * When samples >= 2^M - 2 every coalition is enumerated and the result is exact. Default 2M + 2048. The
+   * coalitions (all 2^M - 2 when enumerated) must fit tensors-ops' MAX_PLAN_BYTES (about 2M + 16 + 8N bytes
+   * each, plus 4M + 128 while the leverage design draws them); larger values are refused with INVALID_ARGUMENT
+   * naming the largest that fits.
    */
   samples?: number;
   /**
@@ -80,11 +94,20 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
   const g = featureGroups(opts.featureMask, rowShape, where);
   const m = g.numGroups;
   const samples = intOption(opts.samples, 'options.samples', where, 2 * m + 2048);
+  const enumerate = m <= 30 && samples >= 2 ** m - 2;
+  // Bookkeeping per coalition: its row of z (and the pool's copy), its weight, and one score per row of x; the
+  // leverage design also holds each drawn subset and its key while it rejects repeats.
+  const perCoalition = 2 * m + 16 + 8 * n + (!enumerate && variant === 'leverage' ? 4 * m + 128 : 0);
+  assertPlanSize(enumerate ? 2 ** m - 2 : samples, perCoalition, 'options.samples', where, ` for ${m} feature groups and ${n} row(s) of x`);
   const rng = createRng(p.seed);
+  // Drawing the coalitions and accumulating the regression's normal matrix cost O(samples m) and O(samples m^2):
+  // paced, so that they never hold the event loop for long and an abort lands during them.
+  const pace = createPace(opts.signal, where);
   let design: CoalitionDesign;
-  if (m <= 30 && samples >= 2 ** m - 2) design = allCoalitions(m);
-  else if (variant === 'plain') design = plainCoalitions(m, samples, rng);
-  else design = leverageCoalitions(m, samples, rng);
+  if (enumerate) design = await runStepsPaced(allCoalitionSteps(m), pace);
+  else if (variant === 'plain') design = await runStepsPaced(plainCoalitionSteps(m, samples, rng), pace);
+  else design = await runStepsPaced(leverageCoalitionSteps(m, samples, rng), pace);
+  const solve = await runStepsPaced(shapleyRegressionSteps(design), pace);
 
   const count = design.count;
   const per = count + 2;
@@ -113,7 +136,6 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
     },
     scoreContext(where, opts, n, p.batchSize, p),
   );
-  const solve = shapleyRegression(design);
   const attr = new Float32Array(n * rowSize);
   for (let i = 0; i < n; i++) {
     const base = i * per;

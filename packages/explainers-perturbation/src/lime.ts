@@ -2,6 +2,8 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   assertOneOf,
+  assertPlanSize,
+  createPace,
   createRng,
   describe,
   formatShape,
@@ -31,7 +33,10 @@ export interface LimeOptions extends ExplainOptions {
   featureMask?: Tensor | Int32Array | number[];
   /** For images x [N, h, w, c] or [N, h, w]: segment each image (per row) into the interpretable features. */
   segmentation?: LimeSegmentation;
-  /** Perturbed samples per row, >= 1, including the unperturbed input; default 256. */
+  /**
+   * Perturbed samples per row, >= 1, including the unperturbed input; default 256. Each keeps M + 16 bytes of
+   * bookkeeping per row of x, within tensors-ops' MAX_PLAN_BYTES (larger values are refused with INVALID_ARGUMENT).
+   */
   samples?: number;
   /** Distance of a sample z from the input (the all-ones vector) in the interpretable space; default 'cosine'. */
   distance?: LimeDistance;
@@ -140,7 +145,14 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
     for (let i = 0; i < n; i++) groupsPerRow.push(shared);
   }
 
-  // Samples per row, from the row's own random stream.
+  // Bookkeeping per sample: its coalition in every row (M_i bytes each), its score and weight per row.
+  let groupsInAll = 0;
+  for (const g of groupsPerRow) groupsInAll += g.numGroups;
+  assertPlanSize(samples, groupsInAll + 16 * n, 'options.samples', where, ` for ${groupsInAll} features over ${n} row(s) of x`);
+
+  // Samples per row, from the row's own random stream; drawing them is O(N samples M): paced, so that an abort
+  // lands during it.
+  const pace = createPace(opts.signal, where);
   const root = createRng(p.seed);
   const designs: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
@@ -148,7 +160,10 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
     const rng = root.fork(i);
     const z = new Uint8Array(samples * m);
     z.fill(1, 0, m);
-    for (let s = 1; s < samples; s++) for (let g = 0; g < m; g++) z[s * m + g] = rng.uniform() < 0.5 ? 1 : 0;
+    for (let s = 1; s < samples; s++) {
+      if (s % 256 === 0) await pace();
+      for (let g = 0; g < m; g++) z[s * m + g] = rng.uniform() < 0.5 ? 1 : 0;
+    }
     designs.push(z);
   }
   const scores = await scoreRows(

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRng, sequential, tf, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
 import { createPool } from '@glassbox/tensors-ops/pool';
-import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
+import { describeBackends, expectGlassboxError, expectNoLeaks, gatedModel } from '@glassbox/tensors-ops/testing';
 import { occlusion } from './occlusion.js';
 import { kernelShap } from './kernel-shap.js';
 import { featureAblation } from './feature-ablation.js';
@@ -115,6 +115,70 @@ describeBackends('pooled perturbation explainers', (backend) => {
     expect(seen.slice(0, 3)).toEqual([4, 8, 12]);
     await pools[2]!.idle();
     expect(pools[2]!.liveWorkers()).toBe(2);
+  });
+
+  it('an abort from onProgress (first, middle, last batch) rejects; the next call settles at once, same numbers, no tensors left', async () => {
+    const pool = pools[2]!;
+    const runs: Array<[string, number, (extra: object) => Promise<number[]>]> = [
+      // 3 rows x (1 + 16 windows) = 51 model rows in 13 batches of 4.
+      ['occlusion', 51, (extra) => values(() => occlusion(model, x, { window: [2, 2, 1], strides: [2, 2, 1], target: 1, batchSize: 4, incremental: false, ...extra }))],
+      // 3 rows x (2 + 40 coalitions) = 126 model rows in 32 batches of 4.
+      ['kernelShap', 126, (extra) => values(() => kernelShap(model, x, { featureMask: mask, samples: 40, seed: 2, target: 1, batchSize: 4, ...extra }))],
+    ];
+    for (const [name, total, run] of runs) {
+      const single = await run({});
+      expect(await run({ pool })).toEqual(single);
+      const clean = await pool.workerTensors();
+      for (const at of [4, Math.floor(total / 2), total]) {
+        const controller = new AbortController();
+        let after = 0;
+        await expectGlassboxError(
+          () =>
+            run({
+              pool,
+              signal: controller.signal,
+              onProgress: (done: number) => {
+                if (controller.signal.aborted) after++;
+                else if (done >= at) controller.abort();
+              },
+            }),
+          'ABORTED',
+          new RegExp(`^${name}: aborted by the caller's AbortSignal$`),
+        );
+        expect(after, `${name}: no progress after the abort`).toBe(0);
+        // No pool.idle() in between.
+        expect(await run({ pool }), `${name} after an abort at row ${at}`).toEqual(single);
+      }
+      expect(await pool.workerTensors(), name).toEqual(clean);
+    }
+  });
+
+  it('an abort while every worker is inside a batch and every queue is full: ABORTED at once, the next call settles', async () => {
+    const pool = pools[2]!;
+    const w = tf.tensor2d(createRng(9).normalArray(64 * 2), [64, 2]);
+    const single = await values(() => occlusion(model, x, { window: [2, 2, 1], strides: [2, 2, 1], target: 1, batchSize: 4, incremental: false }));
+    for (const name of ['occlusion', 'kernelShap'] as const) {
+      const gated = gatedModel(w);
+      const controller = new AbortController();
+      const before = tf.memory().numTensors;
+      const options = { target: 1, batchSize: 2, pool, signal: controller.signal };
+      const call =
+        name === 'occlusion'
+          ? occlusion(gated.f, x, { ...options, window: [4, 4, 1], strides: [4, 4, 1], incremental: false })
+          : kernelShap(gated.f, x, { ...options, featureMask: mask, samples: 20, seed: 1 });
+      const outcome = call.then(
+        () => 'resolved',
+        (e: unknown) => (e as { code?: string }).code,
+      );
+      await gated.entered(2);
+      controller.abort();
+      expect(await outcome, name).toBe('ABORTED');
+      expect(tf.memory().numTensors, name).toBe(before);
+      const next = values(() => occlusion(model, x, { window: [2, 2, 1], strides: [2, 2, 1], target: 1, batchSize: 4, incremental: false, pool }));
+      gated.open();
+      expect(await next, name).toEqual(single);
+    }
+    w.dispose();
   });
 
   it('explainers without a recipe run on the main thread and say so once', async () => {

@@ -1,12 +1,15 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { createRng, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { assertPlanSize, createPace, createRng, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
 export interface ShapleyValueSamplingOptions extends ExplainOptions {
   /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps); default every element its own group. */
   featureMask?: Tensor | Int32Array | number[];
-  /** Permutations walked, >= 1 (a permutation and its reverse count as two); default 25. */
+  /**
+   * Permutations walked, >= 1 (a permutation and its reverse count as two); default 25. Each keeps 8M + 8N(M + 1)
+   * bytes of bookkeeping, within tensors-ops' MAX_PLAN_BYTES (larger values are refused with INVALID_ARGUMENT).
+   */
   samples?: number;
 }
 
@@ -53,11 +56,16 @@ export async function shapleyValueSampling(
   const samples = intOption(opts.samples, 'options.samples', where, 25);
   const g = featureGroups(opts.featureMask, rowShape, where);
   const m = g.numGroups;
+  // Bookkeeping per order: the order and its ranks (8 bytes per group) and the scores of its walk, M + 1 per row.
+  assertPlanSize(samples, 8 * m + 8 * n * (m + 1), 'options.samples', where, ` for ${m} feature groups and ${n} row(s) of x`);
   const rng = createRng(p.seed);
+  const pace = createPace(opts.signal, where);
   // orders[k * m + t] = the group joining at step t of walk k; rank[k * m + group] = its step.
   const orders = new Int32Array(samples * m);
   const rank = new Int32Array(samples * m);
   for (let k = 0; k < samples; k++) {
+    // Drawing the orders is O(samples M): paced, so that an abort lands during it.
+    if (k % 256 === 0) await pace();
     if (k % 2 === 0) {
       orders.set(rng.permutation(m), k * m);
     } else {

@@ -2,6 +2,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import { tf } from './tf.js';
 import { GlassboxError, describe } from './errors.js';
 import { bundledWasmPaths } from './wasm-paths.js';
+import { withoutWasmGlueListeners } from './wasm-glue.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -78,6 +79,10 @@ async function describeActive(reason?: string): Promise<BackendInfo> {
  * A failed `tf.setBackend('wasm')` resolves to false without throwing and can leave `tf.getBackend()` naming
  * 'wasm'; this function checks the result and falls back to 'cpu' explicitly, printing one warning line.
  *
+ * In Node, the WASM backend's generated glue adds process-wide 'unhandledRejection' and 'uncaughtException'
+ * listeners that rethrow (which ends the process with exit code 7, whatever handlers the program installed);
+ * tensors-ops removes them as soon as the backend has started, so the host program keeps its own handling.
+ *
  * @example
  * ```ts
  * import { initBackend } from '@glassbox/tensors-ops';
@@ -115,7 +120,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   let reason = '';
   const restore = liftThreadCap(options.threads);
   try {
-    ok = await tf.setBackend('wasm');
+    // tf.ts wraps the backend's factory already; this also covers a 'wasm' backend registered another way.
+    ok = await withoutWasmGlueListeners(() => tf.setBackend('wasm'));
     if (!ok) reason = 'tf.setBackend("wasm") returned false';
   } catch (e) {
     reason = e instanceof Error ? e.message : String(e);

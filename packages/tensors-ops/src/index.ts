@@ -14,6 +14,8 @@ export { outputRegion } from './contract/output-region.js';
 export type { RegionReduce } from './contract/output-region.js';
 export { mapBatches, forEachBatch, yieldToEventLoop } from './contract/map-batches.js';
 export type { BatchLoopOptions, RowSource } from './contract/map-batches.js';
+export { MAX_PLAN_BYTES, maxPlanUnits, assertPlanSize, createPace, runSteps, runStepsPaced } from './contract/preparation.js';
+export type { Pace, Steps } from './contract/preparation.js';
 export {
   isTensor,
   formatShape,

@@ -6,6 +6,8 @@
  *  - then registers Glassbox's gradient fixes over tfjs-core's (FusedBatchNorm without Tile, see
  *    ./kernels/fused-batch-norm-grad.ts; bit-identical results);
  *  - registers Glassbox's WASM kernel fixes (missing and slow kernels, see ./kernels);
+ *  - keeps the WASM backend's Node glue from installing process-wide listeners that rethrow every unhandled
+ *    rejection and uncaught exception of the host program (see ./wasm-glue.ts);
  *  - turns on prod mode, which silences the cpu backend's banner in Node;
  *  - makes cpu the active backend until `initBackend()` switches to WASM.
  */
@@ -16,11 +18,15 @@ import './vendor/register-gradients.js';
 import './vendor/register-chained-ops.js';
 import { registerWasmKernels } from './kernels/register.js';
 import { registerGradientFixes } from './kernels/fused-batch-norm-grad.js';
+import { neutraliseWasmGlue } from './wasm-glue.js';
 
 tf.env().set('PROD', true);
 // After the import of tfjs-core's gradients above (imports run first), so that ours win.
 registerGradientFixes();
 registerWasmKernels();
+// The WASM backend's Node glue would make every unhandled rejection of the host program fatal (exit code 7),
+// whatever handlers the program has; remove its process-wide listeners once the backend starts.
+neutraliseWasmGlue();
 // The WASM backend starts asynchronously, so until `initBackend()` resolves, tensors would throw "backend not
 // yet initialized". Start on cpu (its start is synchronous) so that tensors work right after import;
 // `await initBackend()` then switches to WASM with SIMD.

@@ -6,7 +6,7 @@ import type { Attribution, BackendInfo, Sequential, Tensor } from '@glassbox/ten
 import { createPool } from '@glassbox/tensors-ops/pool';
 import type { Pool, PoolStats, WorkerInfo } from '@glassbox/tensors-ops/pool';
 import { integratedGradients, saliency } from '@glassbox/explainers-gradient';
-import { occlusion } from '@glassbox/explainers-perturbation';
+import { kernelShap, occlusion } from '@glassbox/explainers-perturbation';
 
 export interface Outcome {
   /** GlassboxError code, or null when the call resolved or threw something else. */
@@ -131,6 +131,109 @@ const api = {
       live: p.liveWorkers(),
       leaked: tf.memory().numTensors - numTensors,
     };
+  },
+
+  /**
+   * Aborts a long call of `method` on the pool and, without waiting for the pool to be idle, explains again on it. `how`: 'progress' aborts from onProgress once `after` rows are merged; 'timer' from a timer started
+   * there (so that the abort lands while the workers are busy with full queues); 'before' passes a signal that
+   * is aborted already. Reports the outcome, the next explanation, the tensors left on this thread and each
+   * worker's live tensors before and after.
+   */
+  async abortThenExplain(
+    method: 'integratedGradients' | 'occlusion' | 'kernelShap',
+    how: 'progress' | 'timer' | 'before',
+    after = 8,
+  ): Promise<Outcome & { next: Record<string, number[]>; leaked: number; computedBeforeStart: number; workerTensors: number[]; workerTensorsBefore: number[] }> {
+    const p = current();
+    const workerTensorsBefore = await p.workerTensors();
+    const numTensors = tf.memory().numTensors;
+    const controller = new AbortController();
+    if (how === 'before') controller.abort();
+    const start = computedBatches(p);
+    let computedBeforeStart = -1;
+    const options = {
+      target: 1,
+      pool: p,
+      signal: controller.signal,
+      onProgress: (done: number) => {
+        if (done < after || controller.signal.aborted) return;
+        if (how === 'timer') setTimeout(() => controller.abort(), 0);
+        else controller.abort();
+      },
+    };
+    // Long calls: 384 batches (integrated gradients), 75 (occlusion), 452 (KernelSHAP over the 64 pixels).
+    const long = {
+      integratedGradients: () => integratedGradients(model, x, { ...options, steps: 512, batchSize: 4 }),
+      occlusion: () => occlusion(model, x, { ...options, window: [2, 2, 1], strides: [1, 1, 1], batchSize: 2, incremental: false }),
+      kernelShap: () => kernelShap(model, x, { ...options, samples: 600, seed: 1, batchSize: 4 }),
+    };
+    const result = await outcome(() => values(long[method]));
+    if (how === 'before') computedBeforeStart = computedBatches(p) - start;
+    const leaked = tf.memory().numTensors - numTensors;
+    const next = (await api.explain(true)).results;
+    return { ...result, next, leaked, computedBeforeStart, workerTensors: await p.workerTensors(), workerTensorsBefore };
+  },
+
+  /**
+   * Cross-origin isolated pages only (SharedArrayBuffer): holds both workers inside a batch of a call whose
+   * batches fill every worker queue (public/gated-model.js), aborts it, starts the next call, and only then
+   * lets the workers go. Before the fix, that next call never settled.
+   */
+  async abortWithFullQueues(): Promise<Outcome & { next: Record<string, number[]>; leaked: number }> {
+    const p = current();
+    const gate = new Int32Array(new SharedArrayBuffer(8));
+    const w = tf.tensor2d(createRng(5).normalArray(64 * 5), [64, 5]);
+    const module = new URL('./gated-model.js', location.href).href;
+    const gated = poolable((v: Tensor): Tensor => tf.matMul(tf.reshape(v, [v.shape[0]!, 64]), w), {
+      module,
+      export: 'build',
+      args: { gate: gate.buffer, tag: 'full-queues' },
+      weights: { w },
+    });
+    try {
+      const numTensors = tf.memory().numTensors;
+      const controller = new AbortController();
+      // batchSize 1: the forward pass alone has 6 batches, more than the 2 x 2 places of the workers' queues.
+      const first = outcome(() => values(() => integratedGradients(gated, x, { target: 1, steps: 8, batchSize: 1, pool: p, signal: controller.signal })));
+      while (Atomics.load(gate, 1) < 2) {
+        const r = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<unknown> } }).waitAsync(gate, 1, Atomics.load(gate, 1));
+        if (r.async) await r.value;
+      }
+      controller.abort();
+      const result = await first;
+      const leaked = tf.memory().numTensors - numTensors;
+      const next = api.explain(true);
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      return { ...result, next: (await next).results, leaked };
+    } finally {
+      w.dispose();
+    }
+  },
+
+  /**
+   * A second pool, closed while a call runs on it: the call rejects, and a call made afterwards rejects too
+   * (a rejected promise, never an exception thrown out of band).
+   */
+  async closeWhileRunning(): Promise<{ running: Outcome; afterClose: Outcome; live: number }> {
+    const extra = await createPool({ workers: 2 });
+    let closing: Promise<void> | null = null;
+    const running = await outcome(() =>
+      values(() =>
+        integratedGradients(model, x, {
+          target: 1,
+          steps: 512,
+          batchSize: 4,
+          pool: extra,
+          onProgress: () => {
+            closing ??= extra.close();
+          },
+        }),
+      ),
+    );
+    await closing;
+    const afterClose = await outcome(() => values(() => integratedGradients(model, x, { target: 1, pool: extra })));
+    return { running, afterClose, live: extra.liveWorkers() };
   },
 
   /** A model error raised inside a worker (target out of range) reaches the caller as on the main thread. */

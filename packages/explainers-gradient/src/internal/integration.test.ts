@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { INTEGRATION_METHODS } from '@glassbox/tensors-ops';
 import { expectGlassboxError } from '@glassbox/tensors-ops/testing';
-import { gaussLegendre, integrationRule } from './integration.js';
+import { runSteps } from '@glassbox/tensors-ops';
+import { gaussLegendre, gaussLegendreSteps, integrationRule } from './integration.js';
 
 describe('gaussLegendre', () => {
   it('has the textbook nodes and weights for n = 1, 2, 3, 4', () => {
@@ -64,6 +65,65 @@ describe('gaussLegendre', () => {
   });
 });
 
+describe('gaussLegendre for large n (asymptotic series, O(n))', () => {
+  it('agrees with Newton on the three-term recurrence (an independent method) where both apply', () => {
+    for (const n of [129, 200, 513, 1000]) {
+      const fast = gaussLegendre(n);
+      const slow = runSteps(gaussLegendreSteps(n, true));
+      let dn = 0;
+      let worst = 0;
+      for (let k = 0; k < n; k++) {
+        dn = Math.max(dn, Math.abs(fast.nodes[k]! - slow.nodes[k]!));
+        // The recurrence's rounding grows with n (n steps), and its weight 2 / ((1 - t^2) P_n'(t)^2) inherits the
+        // rounding of t in 1 - t^2: about 1e-16 / sin(theta)^2 relative, 1e-16 n^2 / (pi (j + 3/4))^2 at the j-th
+        // node from the nearer end.
+        const j = Math.min(k, n - 1 - k);
+        const tolerance = 2e-16 * n + (2e-16 * n * n) / (Math.PI * (j + 0.75)) ** 2;
+        worst = Math.max(worst, Math.abs(fast.weights[k]! / slow.weights[k]! - 1) / tolerance);
+      }
+      expect(dn, `n=${n} nodes`).toBeLessThan(1e-15);
+      expect(worst, `n=${n} weights (relative difference / tolerance)`).toBeLessThan(1);
+    }
+  });
+
+  it('integrates every monomial up to degree 2n - 1 exactly (n = 129, 200: series nodes)', () => {
+    for (const n of [129, 200]) {
+      const { nodes, weights } = gaussLegendre(n);
+      for (let deg = 0; deg <= 2 * n - 1; deg++) {
+        let q = 0;
+        for (let k = 0; k < n; k++) q += weights[k]! * nodes[k]! ** deg;
+        const exact = deg % 2 === 1 ? 0 : 2 / (deg + 1);
+        expect(Math.abs(q - exact), `n=${n} degree ${deg}`).toBeLessThan(1e-14);
+      }
+    }
+  });
+
+  it('100,000 and 1,000,000 points (O(n^2) before: did not finish): closed-form integrals hold', () => {
+    for (const n of [100_000, 1_000_000]) {
+      const { nodes, weights } = gaussLegendre(n);
+      let sum = 0;
+      let square = 0;
+      let top = 0;
+      let wave = 0;
+      let ordered = true;
+      for (let k = 0; k < n; k++) {
+        const t = nodes[k]!;
+        const w = weights[k]!;
+        sum += w;
+        square += w * t * t;
+        top += w * t ** (2 * n - 2); // carried by the nodes nearest the ends
+        wave += w * Math.cos(50 * t);
+        if (!(w > 0) || !(t > -1 && t < 1) || (k > 0 && !(t > nodes[k - 1]!)) || t !== -nodes[n - 1 - k]!) ordered = false;
+      }
+      expect(ordered, `n=${n}: nodes ascending, symmetric, inside (-1, 1); weights positive`).toBe(true);
+      expect(Math.abs(sum - 2), `n=${n}`).toBeLessThan(1e-12);
+      expect(Math.abs(square - 2 / 3), `n=${n}`).toBeLessThan(1e-12);
+      expect(Math.abs(top / (2 / (2 * n - 1)) - 1), `n=${n}`).toBeLessThan(1e-8);
+      expect(Math.abs(wave - (2 * Math.sin(50)) / 50), `n=${n}`).toBeLessThan(1e-12);
+    }
+  });
+});
+
 describe('integrationRule', () => {
   it('gives the Riemann points and weights of the definitions', () => {
     expect(Array.from(integrationRule('riemann_left', 4).alphas)).toEqual([0, 0.25, 0.5, 0.75]);
@@ -104,5 +164,16 @@ describe('integrationRule', () => {
     await expectGlassboxError(() => integrationRule('riemann_left', 2.5), 'INVALID_ARGUMENT', /options\.steps/);
     await expectGlassboxError(() => integrationRule('riemann_trapezoid', 1), 'INVALID_ARGUMENT', /options\.steps.*>= 2/);
     await expectGlassboxError(() => integrationRule('simpson' as never, 4), 'INVALID_ARGUMENT', /options\.method/);
+  });
+
+  it('refuses more points than its bookkeeping limit allows, before allocating anything', async () => {
+    for (const m of ['riemann_left', 'gausslegendre'] as const) {
+      await expectGlassboxError(
+        () => integrationRule(m, 1e9, 'integratedGradients'),
+        'INVALID_ARGUMENT',
+        /^integratedGradients: options\.steps must be at most 8388608 points on the path, got 1000000000 .*MAX_PLAN_BYTES/,
+      );
+    }
+    await expectGlassboxError(() => gaussLegendre(2 ** 25), 'INVALID_ARGUMENT', /^gaussLegendre: n must be at most 16777216 nodes/);
   });
 });

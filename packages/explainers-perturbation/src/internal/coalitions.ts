@@ -4,8 +4,11 @@
  * Shapley-kernel sampling (unpaired, with replacement). A design is a set of coalitions (0/1 rows over M groups, never empty or full: those two
  * are the efficiency constraint) with one regression weight each.
  */
-import type { Rng } from '@glassbox/tensors-ops';
+import { runSteps, type Rng, type Steps } from '@glassbox/tensors-ops';
 import { spdSolver } from './linalg.js';
+
+/** Coalitions made between two yields of the stepwise forms (`...Steps`), which explainers run paced. */
+const CHUNK = 1024;
 
 export interface CoalitionDesign {
   /** M, players (feature groups). */
@@ -34,6 +37,11 @@ export function shapleyKernel(m: number, s: number): number {
 
 /** Every coalition except the empty and the full one, with its Shapley kernel weight. */
 export function allCoalitions(m: number): CoalitionDesign {
+  return runSteps(allCoalitionSteps(m));
+}
+
+/** allCoalitions, stepwise (see runStepsPaced in tensors-ops). */
+export function* allCoalitionSteps(m: number): Steps<CoalitionDesign> {
   const count = 2 ** m - 2;
   const z = new Uint8Array(Math.max(0, count) * m);
   const weights = new Float64Array(Math.max(0, count));
@@ -48,6 +56,7 @@ export function allCoalitions(m: number): CoalitionDesign {
       }
     }
     weights[row] = kernel[size]!;
+    if ((row + 1) % (4 * CHUNK) === 0) yield;
   }
   return { m, count: Math.max(0, count), z, weights };
 }
@@ -74,7 +83,7 @@ function unrankCombination(n: number, r: number, index: number, out: Int32Array)
  * q distinct random subsets of size r of 0..n-1, uniformly without replacement; each is written as a sorted
  * Int32Array. Dense requests enumerate by rank, sparse ones draw and reject duplicates.
  */
-function distinctSubsets(n: number, r: number, q: number, rng: Rng): Int32Array[] {
+function* distinctSubsets(n: number, r: number, q: number, rng: Rng): Steps<Int32Array[]> {
   const total = binomial(n, r);
   const out: Int32Array[] = [];
   if (q <= 0) return out;
@@ -84,6 +93,7 @@ function distinctSubsets(n: number, r: number, q: number, rng: Rng): Int32Array[
       const c = new Int32Array(r);
       unrankCombination(n, r, ranks[i]!, c);
       out.push(c);
+      if ((i + 1) % CHUNK === 0) yield;
     }
     return out;
   }
@@ -94,6 +104,7 @@ function distinctSubsets(n: number, r: number, q: number, rng: Rng): Int32Array[
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(c);
+    if (out.length % CHUNK === 0) yield;
   }
   return out;
 }
@@ -111,6 +122,11 @@ function distinctSubsets(n: number, r: number, q: number, rng: Rng): Int32Array[
  * pairs of the sampled sizes so that they overlap evenly (see there). Uses floor(budget / 2) pairs.
  */
 export function leverageCoalitions(m: number, budget: number, rng: Rng): CoalitionDesign {
+  return runSteps(leverageCoalitionSteps(m, budget, rng));
+}
+
+/** leverageCoalitions, stepwise (see runStepsPaced in tensors-ops). */
+export function* leverageCoalitionSteps(m: number, budget: number, rng: Rng): Steps<CoalitionDesign> {
   const half = Math.floor(m / 2);
   const classes: { s: number; cap: number; per: number; ratio: number }[] = [];
   for (let s = 1; s <= half; s++) {
@@ -148,13 +164,14 @@ export function leverageCoalitions(m: number, budget: number, rng: Rng): Coaliti
   let whole = 0;
   let spreadFrom = 0;
   for (const pass of [true, false]) {
-    classes.forEach((k, ci) => {
+    for (let ci = 0; ci < classes.length; ci++) {
+      const k = classes[ci]!;
       const qi = q[ci]!;
-      if (qi === 0 || (qi >= k.cap) !== pass) return;
+      if (qi === 0 || (qi >= k.cap) !== pass) continue;
       const middle = 2 * k.s === m;
       // Shapley kernel over the inclusion probability pi = qi / cap, with C(m, s) cancelled: cap = ratio * C(m, s).
       const w = ((m - 1) / (k.s * (m - k.s))) * (k.ratio / qi);
-      const subsets = middle ? distinctSubsets(m - 1, k.s - 1, qi, rng) : distinctSubsets(m, k.s, qi, rng);
+      const subsets = middle ? yield* distinctSubsets(m - 1, k.s - 1, qi, rng) : yield* distinctSubsets(m, k.s, qi, rng);
       for (const sub of subsets) {
         const a = whole * m;
         if (middle) {
@@ -168,7 +185,7 @@ export function leverageCoalitions(m: number, budget: number, rng: Rng): Coaliti
         repWeight[whole] = w;
         whole++;
       }
-    });
+    }
     // Everything drawn in the first pass is a complete size; the rest is sampled.
     if (pass) spreadFrom = whole;
   }
@@ -186,6 +203,7 @@ export function leverageCoalitions(m: number, budget: number, rng: Rng): Coaliti
     }
     weights[2 * k] = repWeight[k]!;
     weights[2 * k + 1] = repWeight[k]!;
+    if ((k + 1) % (2 * CHUNK) === 0) yield;
   }
   return { m, count, z, weights };
 }
@@ -341,6 +359,11 @@ export function spreadPairs(m: number, reps: Uint8Array, q: number, size: Int32A
  * uniform subset of that size), each with weight 1.
  */
 export function plainCoalitions(m: number, budget: number, rng: Rng): CoalitionDesign {
+  return runSteps(plainCoalitionSteps(m, budget, rng));
+}
+
+/** plainCoalitions, stepwise (see runStepsPaced in tensors-ops). */
+export function* plainCoalitionSteps(m: number, budget: number, rng: Rng): Steps<CoalitionDesign> {
   const cdf = new Float64Array(m);
   let total = 0;
   for (let s = 1; s < m; s++) {
@@ -355,6 +378,7 @@ export function plainCoalitions(m: number, budget: number, rng: Rng): CoalitionD
     while (s < m - 1 && cdf[s]! <= u) s++;
     const sub = rng.subset(m, s);
     for (const g of sub) z[row * m + g] = 1;
+    if ((row + 1) % CHUNK === 0) yield;
   }
   return { m, count: budget, z, weights };
 }
@@ -369,8 +393,15 @@ export function plainCoalitions(m: number, budget: number, rng: Rng): CoalitionD
  * applied to any number of rows.
  */
 export function shapleyRegression(design: CoalitionDesign): (values: ArrayLike<number>, v0: number, v1: number) => Float64Array {
+  return runSteps(shapleyRegressionSteps(design));
+}
+
+/** shapleyRegression, stepwise: the O(count m^2) accumulation of Z^T W Z yields every few coalitions. */
+export function* shapleyRegressionSteps(design: CoalitionDesign): Steps<(values: ArrayLike<number>, v0: number, v1: number) => Float64Array> {
   const { m, count, z, weights } = design;
   const a = new Float64Array(m * m);
+  // Yield about every 2^20 inner steps (each coalition costs up to m^2).
+  const every = Math.max(1, Math.floor(1048576 / (m * m)));
   for (let r = 0; r < count; r++) {
     const w = weights[r]!;
     const row = r * m;
@@ -378,6 +409,7 @@ export function shapleyRegression(design: CoalitionDesign): (values: ArrayLike<n
       if (!z[row + i]) continue;
       for (let j = 0; j < m; j++) if (z[row + j]) a[i * m + j] += w;
     }
+    if ((r + 1) % every === 0) yield;
   }
   // P A P + alpha 1 1^T / m: the second term pins the component along 1 to 0 without touching the rest.
   const rowMean = new Float64Array(m);

@@ -40,6 +40,28 @@ function linearFixture(args: Record<string, unknown>, w: tf.Tensor): PoolModel {
   return d;
 }
 
+/**
+ * A gate for the fixture's `gate` argument: every model call in a worker checks in (entered) and then waits
+ * until the test opens the gate. The test thus stops the workers inside a batch at a point it chooses.
+ */
+function makeGate(): { buffer: SharedArrayBuffer; entered(calls: number): Promise<void>; open(): void } {
+  const g = new Int32Array(new SharedArrayBuffer(8));
+  const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<unknown> | string } }).waitAsync;
+  return {
+    buffer: g.buffer as SharedArrayBuffer,
+    async entered(calls) {
+      for (let seen = Atomics.load(g, 1); seen < calls; seen = Atomics.load(g, 1)) {
+        const r = waitAsync(g, 1, seen);
+        if (r.async) await r.value;
+      }
+    },
+    open() {
+      Atomics.store(g, 0, 1);
+      Atomics.notify(g, 0);
+    },
+  };
+}
+
 /** A job over `rows` rows of 6 features, collecting each batch's values in order. */
 function rowsJob(model: PoolModel, data: Float32Array, batchSize: number, op: 'forward' | 'gradients'): Omit<PoolJob, 'onBatch'> {
   return {
@@ -256,6 +278,139 @@ describe('createPool', () => {
     expect(pool.liveWorkers()).toBe(2);
     // An already-aborted signal rejects before any work.
     await expectGlassboxError(() => pool.run({ ...rowsJob(slow, data, 2, 'forward'), signal: AbortSignal.abort(), onBatch: () => undefined }), 'ABORTED');
+  });
+
+  it('after an abort while every worker queue is full, the next job runs without waiting for idle()', async () => {
+    // 2 workers x 2 batches in flight: when both workers are inside a model call, all 4 places are taken by the
+    // job that is then aborted. Before the fix the next job sent nothing (its dispatch saw full queues, and the
+    // aborted job's answers freed places no one refilled) and never settled.
+    const gate = makeGate();
+    const data = createRng(9).uniformArray(40 * 6);
+    const gated = linearFixture({ gate: gate.buffer, tag: 'full-queues' }, w);
+    const controller = new AbortController();
+    const counted = (): number => pool.stats().batchesPerWorker.reduce((a, b) => a + b, 0);
+    const first = pool.run({ ...rowsJob(gated, data, 2, 'forward'), signal: controller.signal, onBatch: () => undefined });
+    const settled = expectGlassboxError(() => first, 'ABORTED', /^poolTest: aborted by the caller's AbortSignal$/);
+    await gate.entered(2);
+    const before = counted();
+    controller.abort();
+    await settled;
+    const plain = linearFixture({ tag: 'after-abort' }, w);
+    const got = new Float32Array(10 * 3);
+    const next = pool.run({ ...rowsJob(plain, data.subarray(0, 60), 3, 'forward'), onBatch: (s, _e, r) => got.set(r.values, s * 3) });
+    gate.open();
+    await next;
+    const x = tf.tensor2d(data.subarray(0, 60), [10, 6]);
+    const want = tf.matMul(x, w);
+    expect(Array.from(got)).toEqual(Array.from(want.dataSync()));
+    tf.dispose([x, want]);
+    // The aborted job computed only the 2 batches the workers were inside; its 2 queued ones were skipped.
+    // The next job's 4 batches were computed.
+    expect(counted() - before).toBe(2 + 4);
+    // Nothing of either job stays in the workers: each holds its model's one weight tensor.
+    expect(await pool.workerTensors()).toEqual([1, 1]);
+  });
+
+  it('an abort from onBatch (as from onProgress), mid-job: the call rejects, the next call settles, no tensors stay', async () => {
+    const data = createRng(10).uniformArray(30 * 6);
+    const plain = linearFixture({ tag: 'abort-in-onbatch' }, w);
+    for (const op of ['forward', 'gradients'] as const) {
+      for (const at of [0, 3, 14]) {
+        const controller = new AbortController();
+        let calls = 0;
+        await expectGlassboxError(
+          () =>
+            pool.run({
+              ...rowsJob(plain, data, 2, op),
+              signal: controller.signal,
+              onBatch: (_s, _e, _r, index) => {
+                calls++;
+                if (index === at) controller.abort();
+              },
+            }),
+          'ABORTED',
+        );
+        expect(calls, `${op} at batch ${at}: no batch is merged after the abort`).toBe(at + 1);
+        let rows = 0;
+        await pool.run({ ...rowsJob(plain, data, 4, op), onBatch: (s, e) => (rows += e - s) });
+        expect(rows).toBe(30);
+      }
+    }
+    expect(await pool.workerTensors()).toEqual([1, 1]);
+  });
+
+  it('a call waiting for its turn rejects at once when aborted, and the pool goes on', async () => {
+    const gate = makeGate();
+    const data = createRng(11).uniformArray(8 * 6);
+    const gated = linearFixture({ gate: gate.buffer, tag: 'queued' }, w);
+    let firstRows = 0;
+    const first = pool.run({ ...rowsJob(gated, data, 2, 'forward'), onBatch: (s, e) => (firstRows += e - s) });
+    await gate.entered(2);
+    const controller = new AbortController();
+    let merged = 0;
+    const queued = pool.run({ ...rowsJob(gated, data, 2, 'forward'), signal: controller.signal, onBatch: () => merged++ });
+    controller.abort();
+    // The first job is still held inside its model calls: the queued call has heard of its abort anyway.
+    await expectGlassboxError(() => queued, 'ABORTED', /^poolTest: aborted by the caller's AbortSignal$/);
+    gate.open();
+    await first;
+    expect(firstRows).toBe(8);
+    expect(merged).toBe(0);
+    let rows = 0;
+    await pool.run({ ...rowsJob(linearFixture({ tag: 'after-queued' }, w), data, 2, 'forward'), onBatch: (s, e) => (rows += e - s) });
+    expect(rows).toBe(8);
+  });
+
+  it('close() while a job runs and another waits: both reject, nothing is thrown out of band', async () => {
+    const outOfBand: unknown[] = [];
+    const record = (e: unknown): void => {
+      outOfBand.push(e);
+    };
+    process.on('unhandledRejection', record);
+    process.on('uncaughtException', record);
+    try {
+      const { pool: extra, tids } = await poolWithThreads({ workers: 2 });
+      const gate = makeGate();
+      const data = createRng(12).uniformArray(20 * 6);
+      const running = extra.run({ ...rowsJob(linearFixture({ gate: gate.buffer, tag: 'close-running' }, w), data, 2, 'forward'), onBatch: () => undefined });
+      const waiting = extra.run({ ...rowsJob(linearFixture({ tag: 'close-waiting' }, w), data, 2, 'forward'), onBatch: () => undefined });
+      const r1 = expectGlassboxError(() => running, 'BACKEND_UNAVAILABLE', /^poolTest: the pool was closed while the job ran$/);
+      const r2 = expectGlassboxError(() => waiting, 'INVALID_ARGUMENT', /^poolTest: options\.pool has been closed$/);
+      await gate.entered(2);
+      const closing = extra.close();
+      gate.open(); // (both calls have failed already; this lets the workers leave their batch and end at once)
+      await closing;
+      await Promise.all([r1, r2]);
+      // A call made after close() rejects too (it never throws synchronously).
+      const late = extra.run({ ...rowsJob(linearFixture({}, w), data, 2, 'forward'), onBatch: () => undefined });
+      await expectGlassboxError(() => late, 'INVALID_ARGUMENT', /options\.pool has been closed/);
+      await expectGlassboxError(() => extra.workerTensors(), 'INVALID_ARGUMENT', /closed/);
+      expect(await stillRunning(tids)).toEqual([]);
+      // Node reports unhandled rejections after the microtask queue drains: give it a macrotask turn.
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('unhandledRejection', record);
+      process.off('uncaughtException', record);
+    }
+    expect(outOfBand).toEqual([]);
+  });
+
+  it('close() while the workers restart: the job waiting for them rejects and no thread is left', async () => {
+    const { pool: extra } = await poolWithThreads({ workers: 2 });
+    const data = createRng(13).uniformArray(8 * 6);
+    await expectGlassboxError(
+      () => extra.run({ ...rowsJob(linearFixture({ exitOnCall: 1, exitCode: 3 }, w), data, 2, 'forward'), onBatch: () => undefined }),
+      'BACKEND_UNAVAILABLE',
+    );
+    expect(extra.liveWorkers()).toBe(0);
+    const before = tasks();
+    // This job starts a new set of workers; close() lands while they start (once the first thread exists).
+    const job = extra.run({ ...rowsJob(linearFixture({}, w), data, 2, 'forward'), onBatch: () => undefined });
+    while (![...tasks()].some((t) => !before.has(t))) await new Promise((r) => setImmediate(r));
+    await extra.close();
+    await expectGlassboxError(() => job, 'INVALID_ARGUMENT', /closed/);
+    expect(extra.liveWorkers()).toBe(0);
+    expect(await stillRunning([...tasks()].filter((t) => !before.has(t)))).toEqual([]);
   });
 
   it('warns once (onWarning) and falls back when the model is a plain closure', async () => {

@@ -68,8 +68,14 @@ interface Slot {
   thread: Thread;
   info: WorkerInfo | null;
   modelKey: string | null;
-  /** Batch messages sent and not yet answered: index -> rows. */
-  pending: Map<number, { jobId: number; start: number; end: number }>;
+  /**
+   * Batch messages sent and not yet answered, by `jobId:index`. Answers still due for a job that was aborted
+   * or failed stay here until they arrive (the worker answers every batch message: result, error or skipped),
+   * so that they count against the worker's queue during the next job too.
+   */
+  pending: Map<string, { jobId: number; start: number; end: number }>;
+  /** Answers awaited to `tensors` requests (see workerTensors), in the order sent. */
+  tensorRequests: Array<(count: number) => void>;
   alive: boolean;
   /** Set when we terminate it ourselves (so its exit is not a death). */
   stopping: boolean;
@@ -230,7 +236,11 @@ export class Pool {
     return this.starting;
   }
 
-  /** Resolves when no batch is in flight on any worker (e.g. after an abort, once workers have stopped). */
+  /**
+   * Resolves when no batch is in flight on any worker (e.g. after an abort, once the workers are through the
+   * batches they had queued). Not needed before the next call: a call started right after an abort runs as soon
+   * as the workers have room for its batches.
+   */
   idle(): Promise<void> {
     if (this.slots.every((s) => s.pending.size === 0)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -239,14 +249,49 @@ export class Pool {
   /**
    * Runs a job: its batches go to the workers (each worker keeps `inflight` batches queued; a worker that
    * finishes takes the next batch), and `job.onBatch` sees the results in batch order.
-   * @throws GlassboxError ABORTED (job.signal), BACKEND_UNAVAILABLE (a worker died, the pool was closed),
-   *   or whatever the model raised in the worker (same code and message as on the main thread).
+   * An abort (job.signal) rejects at once, whether the job runs or waits for its turn; `onBatch` is not called
+   * after it. Never throws: every failure is a rejection.
+   * @throws GlassboxError ABORTED (job.signal), BACKEND_UNAVAILABLE (a worker died, the pool was closed while the
+   *   job ran), INVALID_ARGUMENT (the pool was closed before), or whatever the model raised in the worker (same
+   *   code and message as on the main thread).
    */
   run(job: PoolJob): Promise<void> {
     if (this.isClosed) return Promise.reject(new GlassboxError('INVALID_ARGUMENT', `${job.where}: options.pool has been closed`));
-    const p = this.queue.then(() => this.execute(job));
-    this.queue = p.catch(() => undefined);
-    return p;
+    if (job.signal?.aborted) return Promise.reject(abortError(job.where));
+    const turn = this.queue.then(() => this.execute(job));
+    this.queue = turn.catch(() => undefined);
+    const signal = job.signal;
+    if (signal === undefined) return turn;
+    // A call waiting for its turn (another job runs) hears about its abort at once, not when its turn comes;
+    // its turn then ends at once (execute sees the aborted signal and starts nothing).
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(abortError(job.where));
+      signal.addEventListener('abort', onAbort, { once: true });
+      turn.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  /**
+   * Live tensors (`tf.memory().numTensors`) in each worker, once every job before this call is over and the
+   * workers have cleaned up after it (a diagnostic, e.g. for leak tests: a worker holds its current model's
+   * weights between jobs and nothing else).
+   */
+  workerTensors(): Promise<number[]> {
+    if (this.isClosed) return Promise.reject(new GlassboxError('INVALID_ARGUMENT', 'pool.workerTensors: this pool has been closed'));
+    const turn = this.queue.then(async () => {
+      await this.ready();
+      return Promise.all(
+        this.slots.map(
+          (slot) =>
+            new Promise<number>((resolve) => {
+              slot.tensorRequests.push(resolve);
+              slot.thread.post({ type: 'tensors' });
+            }),
+        ),
+      );
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Terminates every worker; a running job rejects with BACKEND_UNAVAILABLE. The pool cannot be used afterwards. */
@@ -260,7 +305,17 @@ export class Pool {
   // ---- private ----
 
   private async spawn(index: number): Promise<Slot> {
-    const slot: Slot = { index, thread: null as unknown as Thread, info: null, modelKey: null, pending: new Map(), alive: true, stopping: false, lastError: undefined };
+    const slot: Slot = {
+      index,
+      thread: null as unknown as Thread,
+      info: null,
+      modelKey: null,
+      pending: new Map(),
+      tensorRequests: [],
+      alive: true,
+      stopping: false,
+      lastError: undefined,
+    };
     const onMessage = (m: FromWorker): void => this.message(slot, m);
     const onExit = (code: number | null): void => this.exited(slot, code);
     if (isNode) {
@@ -330,7 +385,10 @@ export class Pool {
     await this.stopAll();
     const slots: Slot[] = [];
     try {
-      for (let i = 0; i < this.size; i++) slots.push(await this.spawn(i));
+      for (let i = 0; i < this.size; i++) {
+        slots.push(await this.spawn(i));
+        if (this.isClosed) throw new GlassboxError('INVALID_ARGUMENT', 'pool: this pool was closed while its workers started');
+      }
       this.slots = slots;
       await Promise.all(
         slots.map(
@@ -350,9 +408,11 @@ export class Pool {
             }),
         ),
       );
+      if (this.isClosed) throw new GlassboxError('INVALID_ARGUMENT', 'pool: this pool was closed while its workers started');
     } catch (e) {
       this.slots = slots;
       await this.stopAll();
+      if (this.isClosed) throw new GlassboxError('INVALID_ARGUMENT', 'pool: this pool was closed while its workers started');
       throw e;
     } finally {
       for (const s of slots) {
@@ -372,6 +432,8 @@ export class Pool {
     for (const s of slots) {
       s.alive = false;
       s.pending.clear();
+      // A stopped worker holds no tensors.
+      for (const answer of s.tensorRequests.splice(0)) answer(0);
     }
     this.checkIdle();
   }
@@ -401,20 +463,29 @@ export class Pool {
         if (slot.onInitError !== undefined) slot.onInitError(m.error);
         else if (this.running !== null) this.fail(this.running, reconstruct(m.error, this.running.job.where, slot.index));
         return;
+      case 'tensors':
+        slot.tensorRequests.shift()?.(m.count);
+        return;
       case 'result':
       case 'skipped':
       case 'error': {
         slot.pending.delete(this.pendingKey(m.jobId, m.index));
         const r = this.running;
         if (m.type === 'result') this.batchCounts[slot.index]!++;
-        if (r !== null && r.id === m.jobId && !r.done) {
-          if (m.type === 'error') {
-            this.fail(r, reconstruct(m.error, r.job.where, slot.index));
-          } else if (m.type === 'result') {
-            r.results.set(m.index, { values: m.values, shape: m.shape });
-            this.flush(r);
-            if (!r.done) this.dispatch(r, slot);
+        if (r !== null && !r.done) {
+          if (r.id === m.jobId) {
+            if (m.type === 'error') {
+              this.fail(r, reconstruct(m.error, r.job.where, slot.index));
+            } else if (m.type === 'result') {
+              r.results.set(m.index, { values: m.values, shape: m.shape });
+              this.flush(r);
+            }
           }
+          // Whatever job the answer belonged to (this one, or one aborted before it whose batches were still
+          // queued here), it freed a place in this worker's queue: give it the running job's next batch. Without
+          // this, a job that starts while every worker's queue is still full of an aborted job's batches
+          // would never send a batch and never settle.
+          if (!r.done) this.dispatch(r, slot);
         }
         this.checkIdle();
         return;
@@ -422,21 +493,23 @@ export class Pool {
     }
   }
 
-  private pendingKey(jobId: number, index: number): number {
+  private pendingKey(jobId: number, index: number): string {
     // Jobs run one at a time, but answers of a cancelled job may still arrive during the next one.
-    return jobId * 1e7 + index;
+    return `${jobId}:${index}`;
   }
 
   private exited(slot: Slot, code: number | null): void {
     const wasAlive = slot.alive;
     slot.alive = false;
-    if (slot.stopping || !wasAlive) return;
+    for (const answer of slot.tensorRequests.splice(0)) answer(0);
     // code null: a browser worker, which has no exit code; its death is an uncaught error.
     const why = `${code === null ? 'uncaught error' : `exit code ${code}`}${slot.lastError !== undefined ? `: ${(slot.lastError as Error)?.message ?? String(slot.lastError)}` : ''}`;
     if (slot.onExitDuringStart !== undefined) {
-      slot.onExitDuringStart(why);
+      // Also when we stopped it ourselves (close() during the start): the start must end, not wait for ever.
+      slot.onExitDuringStart(slot.stopping ? 'stopped while starting' : why);
       return;
     }
+    if (slot.stopping || !wasAlive) return;
     const r = this.running;
     const pending = [...slot.pending.values()].filter((p) => r !== null && p.jobId === r.id);
     slot.pending.clear();
@@ -462,8 +535,13 @@ export class Pool {
     void this.stopAll();
   }
 
+  /**
+   * Tells the workers (through the shared flag, where there is one) to skip the batches of job `id` still
+   * queued. Job ids grow and a job starts only after the previous one settled, so every job up to the highest
+   * cancelled id is over: the flag holds that id and the workers skip any batch of a job id <= it.
+   */
   private markCancelled(id: number): void {
-    if (this.cancel !== null) Atomics.store(this.cancel, 0, id);
+    if (this.cancel !== null && Atomics.load(this.cancel, 0) < id) Atomics.store(this.cancel, 0, id);
   }
 
   /** Fills every worker's queue breadth-first (one batch each, then a second each, ...), so that a job with
@@ -522,6 +600,7 @@ export class Pool {
     if (this.isClosed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.pool has been closed`);
     if (job.signal?.aborted) throw abortError(where);
     await this.ready();
+    if (this.isClosed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.pool has been closed`);
     if (job.signal?.aborted) throw abortError(where);
     if (job.total === 0) return;
     const id = ++this.jobCounter;
@@ -610,6 +689,7 @@ export class Pool {
  * identical to the main thread's on the threaded build with 2 threads. The isolated page also gives the pool a
  * SharedArrayBuffer cancel flag, so that after an abort the workers skip the batches already queued instead of
  * computing them; without isolation they stop after the batches already sent to them (at most `inflight` each).
+ * Either way the next call can start at once: its batches take the places those answers free.
  *
  * @param options `workers` (default GLASSBOX_WORKERS, else the number of cores), `backend` (default
  *   GLASSBOX_BACKEND, else 'wasm'), `inflight` (default 2), `onWarning` (default console.warn).

@@ -119,7 +119,13 @@ export interface EndMessage {
   jobId: number;
 }
 
-export type ToWorker = JobMessage | BatchMessage | EndMessage | { type: 'init'; backend?: string; cancel?: SharedArrayBuffer };
+export type ToWorker =
+  | JobMessage
+  | BatchMessage
+  | EndMessage
+  | { type: 'init'; backend?: string; cancel?: SharedArrayBuffer }
+  /** Asks for the worker's live tensor count (answered with 'tensors', after every message sent before it). */
+  | { type: 'tensors' };
 
 export interface SerializedError {
   name: string;
@@ -133,4 +139,5 @@ export type FromWorker =
   | { type: 'init-error'; error: SerializedError }
   | { type: 'result'; jobId: number; index: number; values: Float32Array; shape: number[] }
   | { type: 'skipped'; jobId: number; index: number }
+  | { type: 'tensors'; count: number }
   | { type: 'error'; jobId: number; index: number; error: SerializedError };

@@ -176,7 +176,9 @@ async function handle(msg: ToWorker): Promise<void> {
         return;
       }
       const job = jobs.get(msg.jobId);
-      if (job === undefined || (cancelled !== null && Atomics.load(cancelled, 0) === msg.jobId)) {
+      // The shared flag holds the highest cancelled job id (see Pool.markCancelled): skip the batches of any
+      // job up to it that are still queued here.
+      if (job === undefined || (cancelled !== null && msg.jobId <= Atomics.load(cancelled, 0))) {
         port.post({ type: 'skipped', jobId: msg.jobId, index: msg.index });
         return;
       }
@@ -192,14 +194,20 @@ async function handle(msg: ToWorker): Promise<void> {
       endJob(msg.jobId);
       return;
     }
+    case 'tensors': {
+      port.post({ type: 'tensors', count: tf.memory().numTensors });
+      return;
+    }
   }
 }
 
 let chain: Promise<void> = Promise.resolve();
 function receive(msg: ToWorker): void {
   chain = chain.then(() => handle(msg)).catch((e) => {
-    // handle() reports every expected failure itself; anything else is a bug: let the main thread know.
-    port.post({ type: 'init-error', error: serialize(e) });
+    // handle() reports every expected failure itself; anything else is a bug. A batch message still gets its
+    // answer (the main thread counts the answers it awaits from each worker); the rest is reported as a failure.
+    if (msg.type === 'batch') port.post({ type: 'error', jobId: msg.jobId, index: msg.index, error: serialize(e) });
+    else port.post({ type: 'init-error', error: serialize(e) });
   });
 }
 

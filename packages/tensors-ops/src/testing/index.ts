@@ -7,6 +7,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { initBackend, type BackendName } from '../backend.js';
 import { isGlassboxError, type GlassboxErrorCode } from '../errors.js';
+import { poolable } from '../pool/model.js';
 
 export const BACKENDS: readonly BackendName[] = ['cpu', 'wasm'];
 
@@ -92,3 +93,87 @@ export function expectTensorClose(a: Tensor, b: Tensor | ArrayLike<number>, atol
 
 /** A GlassboxError code check without vitest's expect, for custom assertions. */
 export { isGlassboxError };
+
+/**
+ * A real AbortSignal that aborts itself at the n-th time its `aborted` is read (never, by default), and counts
+ * the reads. It puts an abort at a chosen point of a computation without timers: read the count a computation
+ * makes before some event (e.g. the first model call) in a dry run, then abort at half of it to land in the
+ * middle of the work before that event.
+ *
+ * @example
+ * ```ts
+ * const dry = abortAtRead();
+ * // ... run with dry.signal and a model that records dry.reads() at its first call ...
+ * const s = abortAtRead(Math.floor(readsAtFirstCall / 2));
+ * await expectGlassboxError(() => explainer(f, x, { signal: s.signal }), 'ABORTED');
+ * ```
+ */
+export function abortAtRead(n = Infinity): { signal: AbortSignal; reads(): number } {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const real = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+  let reads = 0;
+  Object.defineProperty(signal, 'aborted', {
+    configurable: true,
+    get() {
+      reads++;
+      if (reads >= n && real.call(signal) !== true) controller.abort();
+      return real.call(signal) as boolean;
+    },
+  });
+  return { signal, reads: () => reads };
+}
+
+let gates = 0;
+
+/** A model whose pool workers stop inside a model call until the test lets them go (see `gatedModel`). */
+export interface GatedModel {
+  /** f(x) = flat(x) W on this thread; in a pool worker, the same function behind the gate. */
+  f: (x: Tensor) => Tensor;
+  /** Resolves once the workers have entered `calls` model calls in all (counting from the gate's creation). */
+  entered(calls: number): Promise<void>;
+  /** Lets every waiting (and later) call through. */
+  open(): void;
+}
+
+/**
+ * A poolable linear model f(x) = flat(x) W whose copies in pool workers wait inside every model call until
+ * `open()`: a test holds the workers in the middle of a batch at a point it chooses (e.g. every worker busy and
+ * every worker queue full), acts (abort, close, start the next call) and then lets them go, without timers.
+ * Needs SharedArrayBuffer (Node; a cross-origin isolated page) and the built package (the workers import the
+ * compiled builder next to this file). Every gated model is a distinct model for the pool's cache.
+ *
+ * @example
+ * ```ts
+ * const g = gatedModel(w);
+ * const call = integratedGradients(g.f, x, { pool, signal });
+ * await g.entered(2);      // both workers are inside a batch
+ * controller.abort();      // ... the call rejects with ABORTED
+ * g.open();
+ * ```
+ */
+export function gatedModel(w: Tensor): GatedModel {
+  const tag = `gate ${++gates}`;
+  const gate = new Int32Array(new SharedArrayBuffer(8));
+  let module = new URL('./gated-model.js', import.meta.url);
+  // From this package's sources (its own tests), the workers import the built copy.
+  if (/\/src\/testing\/$/.test(new URL('.', module).pathname)) module = new URL('../../dist/testing/gated-model.js', import.meta.url);
+  const p = w.shape[0]!;
+  const linear = (x: Tensor): Tensor => tf.matMul(tf.reshape(x, [x.shape[0]!, p]), w);
+  const f = poolable(linear, { module: module.href, export: 'build', args: { gate: gate.buffer, tag }, weights: { w } });
+  const waitAsync = (Atomics as unknown as { waitAsync?(a: Int32Array, i: number, v: number): { async: boolean; value: unknown } }).waitAsync;
+  return {
+    f,
+    async entered(calls) {
+      for (let seen = Atomics.load(gate, 1); seen < calls; seen = Atomics.load(gate, 1)) {
+        const r = waitAsync?.(gate, 1, seen);
+        if (r?.async === true) await r.value;
+        else if (r === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    },
+    open() {
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+    },
+  };
+}
