@@ -35,7 +35,7 @@ export * from './io/index.js';
 // The worker pool's pieces that explainers use. `createPool` and the Pool class live in the opt-in entry
 // '@glassbox/tensors-ops/pool': pool.ts references the worker script, which bundlers would otherwise emit
 // (about 1.3 MB) into every app that imports this package. Nothing here may import ./pool/pool.js at run time.
-export { isPool } from './pool/brand.js';
+export { isPool } from './pool/is-pool.js';
 export { POOLED_MODEL, describePoolModel, poolable } from './pool/model.js';
 export type { ModuleModelSpec, PoolModel } from './pool/model.js';
 export { resolvePool, autoBatchSize, estimateRowBytes, DEFAULT_BATCH_MEMORY_BUDGET } from './pool/execution.js';

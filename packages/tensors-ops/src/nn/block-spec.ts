@@ -559,3 +559,14 @@ export function planBlocks(specs: unknown, inputShape: unknown, context: string)
 
 /** Types of the Sequential layers a block list may use (re-exported for messages and docs). */
 export type { LayerType };
+
+/** The architecture of a `ResidualModel` as JSON (no weights; `save` stores those beside it). */
+export interface ResidualModelJSON {
+  format: 'glassbox-residual';
+  version: 1;
+  /** One input row without the batch axis; null for a free dimension (the sequence length). */
+  inputShape: Dim[];
+  /** The seed the parameters were initialised with. */
+  seed: number;
+  blocks: BlockSpec[];
+}

@@ -23,21 +23,13 @@ import { layerNormImpl } from './layer-norm.js';
 import { geluMlpImpl } from './gelu-mlp.js';
 import { attentionImpl } from './attention.js';
 import { transformerBlockImpl } from './transformer-block.js';
-import { formatDims, planBlocks, type BlockPlan, type BlockSpec, type BlockType, type Dim, type SequencePoolMode } from './block-spec.js';
+import { formatDims, planBlocks, type BlockPlan, type BlockSpec, type BlockType, type Dim, type ResidualModelJSON, type SequencePoolMode } from './block-spec.js';
 import type { ApplyOptions, SetWeightsOptions } from './sequential.js';
 
 export const RESIDUAL_MODEL_FORMAT = 'glassbox-residual';
 
-/** The architecture of a `ResidualModel` as JSON (no weights; `save` stores those beside it). */
-export interface ResidualModelJSON {
-  format: 'glassbox-residual';
-  version: 1;
-  /** One input row without the batch axis; null for a free dimension (the sequence length). */
-  inputShape: Dim[];
-  /** The seed the parameters were initialised with. */
-  seed: number;
-  blocks: BlockSpec[];
-}
+export type { ResidualModelJSON } from './block-spec.js';
+
 
 /** Options of `residualModel` and `ResidualModel.fromJSON`. */
 export interface ResidualModelOptions {

@@ -10,7 +10,6 @@ import type { PoolModel } from './model.js';
 import type { BatchResult, FromWorker, PoolOp, RowRecipe, SerializedError, ToWorker, WorkerInfo } from './types.js';
 import { POOL_BRAND } from './brand.js';
 
-export { isPool } from './brand.js';
 
 /** Options of `createPool`. */
 export interface PoolOptions {

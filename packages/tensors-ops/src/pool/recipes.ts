@@ -12,21 +12,6 @@ function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** Rows of x a recipe describes (for target resolution the caller passes `inputs` separately). */
-export function recipeRows(recipe: RowRecipe): number {
-  const rowSize = sizeOf(recipe.rowShape);
-  switch (recipe.kind) {
-    case 'rows':
-      return recipe.data.length / rowSize;
-    case 'path':
-      return (recipe.x.length / rowSize) * recipe.alphas.length;
-    case 'windows':
-      return (recipe.x.length / rowSize) * recipe.offsets.length;
-    case 'coalitions':
-      return (recipe.x.length / rowSize) * (recipe.z.length / recipe.m);
-  }
-}
-
 /** Checks a recipe's arrays against each other (a malformed recipe is a programming error of the caller). */
 export function checkRecipe(recipe: RowRecipe, where: string): void {
   const bad = (what: string): never => {

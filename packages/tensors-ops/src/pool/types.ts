@@ -3,7 +3,7 @@
  * data (plain objects, numbers, strings, typed arrays): no functions, no tensors.
  */
 import type { SequentialJSON } from '../nn/sequential.js';
-import type { ResidualModelJSON } from '../nn/residual-model.js';
+import type { ResidualModelJSON } from '../nn/block-spec.js';
 
 /** One weight as plain data. */
 export interface WeightData {
