@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
-import { assertFloatTensor, assertNumber } from '../contract/validate.js';
+import { assertFloatTensor, assertNumber, checkOptionKeys, closestName, optionKeys } from '../contract/validate.js';
 
 /** The elementwise (and row-wise, for softmax) nonlinearities of the nn blocks. */
 export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'softmax' | 'logSoftmax';
@@ -24,6 +24,9 @@ export interface ActivationOptions {
   alpha?: number;
 }
 
+/** The keys of ActivationOptions. */
+export const ACTIVATION_OPTION_KEYS = optionKeys<ActivationOptions>({ alpha: true });
+
 /** An activation with its parameter, as stored in a layer spec (JSON-serialisable). */
 export interface ActivationConfig {
   fn: ActivationName;
@@ -45,6 +48,7 @@ export const ELU_ALPHA = 1;
  * @throws GlassboxError INVALID_ARGUMENT for an unknown name or a bad alpha.
  */
 export function resolveActivation(ref: unknown, name: string, where: string, options?: ActivationOptions): ActivationConfig {
+  checkOptionKeys(options, ACTIVATION_OPTION_KEYS, where);
   let fn: unknown;
   let alpha: unknown = options?.alpha;
   let alphaName = 'options.alpha';
@@ -54,7 +58,11 @@ export function resolveActivation(ref: unknown, name: string, where: string, opt
     const r = ref as { fn?: unknown; alpha?: unknown };
     for (const key of Object.keys(r)) {
       if (key !== 'fn' && key !== 'alpha') {
-        throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be { fn, alpha? }, got an unknown key '${key}'`);
+        const guess = closestName(key, ['fn', 'alpha']);
+        throw new GlassboxError(
+          'INVALID_ARGUMENT',
+          `${where}: ${name} must be { fn, alpha? }, got an unknown key '${key}'${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`,
+        );
       }
     }
     fn = r.fn;
@@ -144,9 +152,7 @@ export function applyActivation(x: Tensor, config: ActivationConfig): Tensor {
 export function activation(x: Tensor, fn: ActivationRef, options: ActivationOptions = {}): Tensor {
   const where = 'activation';
   assertFloatTensor(x, 'x', where);
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(options, ACTIVATION_OPTION_KEYS, where);
   const config = resolveActivation(fn, 'fn', where, options);
   if ((config.fn === 'softmax' || config.fn === 'logSoftmax') && x.rank < 1) {
     throw new GlassboxError('SHAPE_MISMATCH', `${where}: ${config.fn} needs x of rank >= 1, got a scalar`);
