@@ -5,7 +5,10 @@ import {
   checkCommonOptions,
   checkInput,
   checkModelOutput,
+  checkOptionKeys,
+  declareOptionKeys,
   describe,
+  optionKeys,
   forEachBatch,
   resolveBaseline,
   selectTarget,
@@ -36,6 +39,17 @@ export interface DeepLiftOptions extends ExplainOptions {
    */
   eps?: number;
 }
+
+/** The keys of DeepLiftOptions. */
+export const DEEP_LIFT_OPTION_KEYS = optionKeys<DeepLiftOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  eps: true,
+});
 
 function isLayered(model: unknown): model is LayeredModel {
   const m = model as Partial<LayeredModel> | null;
@@ -90,6 +104,7 @@ export async function deepLift(model: LayeredModel, x: Tensor, options: DeepLift
     );
   }
   checkInput(x, where);
+  options = checkOptionKeys<DeepLiftOptions>(options, DEEP_LIFT_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(options, where);
   const eps = options.eps === undefined ? 1e-10 : assertNumber(options.eps, 'options.eps', where, { min: 0 });
   const n = x.shape[0]!;
@@ -165,3 +180,4 @@ export async function deepLift(model: LayeredModel, x: Tensor, options: DeepLift
     baseline.dispose();
   }
 }
+declareOptionKeys(deepLift, DEEP_LIFT_OPTION_KEYS);

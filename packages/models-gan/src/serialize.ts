@@ -6,6 +6,7 @@
  */
 import {
   GlassboxError,
+  checkOptionKeys,
   decodeWeights,
   describe,
   encodeWeights,
@@ -49,9 +50,7 @@ async function fileUrlToPath(url: URL, where: string): Promise<string> {
 
 /** Reads model.json and the decoded weights from any source. The caller owns the tensors. */
 export async function readModel(source: unknown, options: LoadOptions, where: string): Promise<{ modelJSON: io.ModelJSON; weights: Record<string, Tensor> }> {
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(options, ['fetch', 'requestInit'], where);
   const urlOptions = { ...(options.fetch !== undefined ? { fetch: options.fetch } : {}), ...(options.requestInit !== undefined ? { requestInit: options.requestInit } : {}) };
   if (typeof source === 'string') {
     if (source.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: source must be a non-empty path or URL, got ""`);
