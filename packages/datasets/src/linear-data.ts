@@ -1,4 +1,4 @@
-import { GlassboxError, createRng, describe, tf } from '@glassbox/tensors-ops';
+import { GlassboxError, createRng, describe, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { checkInt, checkNonNegative, checkOptionsObject, checkSeed } from './validate.js';
 
@@ -17,6 +17,9 @@ export interface LinearDataOptions {
   /** The intercept b. Default: one standard normal drawn from the seed. */
   bias?: number;
 }
+
+/** The keys of LinearDataOptions. */
+export const LINEAR_DATA_OPTION_KEYS = optionKeys<LinearDataOptions>({ n: true, d: true, seed: true, noise: true, weights: true, bias: true });
 
 /** A linear regression problem as typed arrays. */
 export interface LinearDataArrays {
@@ -64,7 +67,7 @@ export function linearDataArrays(options: LinearDataOptions): LinearDataArrays {
 }
 
 function linearImpl(options: unknown, where: string): LinearDataArrays {
-  const o = checkOptionsObject<LinearDataOptions>(options, where, false);
+  const o = checkOptionsObject<LinearDataOptions>(options, where, false, LINEAR_DATA_OPTION_KEYS);
   const n = checkInt(o.n, 'options.n', where, 1);
   const d = checkInt(o.d, 'options.d', where, 1);
   const seed = checkSeed(o.seed, where);

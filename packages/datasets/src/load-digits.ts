@@ -1,4 +1,4 @@
-import { GlassboxError, assertOneOf, describe } from '@glassbox/tensors-ops';
+import { GlassboxError, assertOneOf, describe, optionKeys } from '@glassbox/tensors-ops';
 import { splitDigits } from './digits-split.js';
 import { parseDigitsAsset } from './image-asset.js';
 import { selectRows, toImageSet } from './image-set.js';
@@ -29,11 +29,17 @@ export interface DigitsOptions {
   fetch?: FetchLike;
 }
 
+/** The keys of DigitsOptions. */
+export const DIGITS_OPTION_KEYS = optionKeys<DigitsOptions>({ split: true, classes: true, limit: true, url: true, fetch: true });
+
 /** Options of `loadDigitsArrays`: `DigitsOptions` plus the pixel format. */
 export interface DigitsArraysOptions extends DigitsOptions {
   /** 'float32' (default): pixels v / 255 in 0..1; 'uint8': the bytes 0..255. */
   format?: PixelFormat;
 }
+
+/** The keys of DigitsArraysOptions. */
+export const DIGITS_ARRAYS_OPTION_KEYS = optionKeys<DigitsArraysOptions>({ split: true, classes: true, limit: true, url: true, fetch: true, format: true });
 
 const FORMATS: readonly PixelFormat[] = ['float32', 'uint8'];
 
@@ -97,7 +103,7 @@ interface Checked {
 }
 
 function checkDigitsOptions(options: unknown, where: string): Checked {
-  const o = checkOptionsObject<DigitsArraysOptions>(options, where, false);
+  const o = checkOptionsObject<DigitsArraysOptions>(options, where, false, DIGITS_ARRAYS_OPTION_KEYS);
   const split = assertOneOf(o.split, SPLITS, 'options.split', where);
   const classes = o.classes === undefined ? null : checkClasses(o.classes, 'options.classes', where, 10);
   const limit = checkInt(o.limit, 'options.limit', where, 1, Number.POSITIVE_INFINITY);
@@ -155,7 +161,7 @@ export async function loadDigitsArrays(options: DigitsArraysOptions): Promise<Im
  */
 export async function loadDigits(options: DigitsOptions): Promise<ImageSet> {
   const where = 'loadDigits';
-  const o = checkOptionsObject<DigitsArraysOptions>(options, where, false);
+  const o = checkOptionsObject<DigitsArraysOptions>(options, where, false, DIGITS_ARRAYS_OPTION_KEYS);
   if (o.format !== undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.format is only for loadDigitsArrays (x is always float32 in 0..1), got ${describe(o.format)}`);
   }

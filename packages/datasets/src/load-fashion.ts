@@ -1,4 +1,4 @@
-import { GlassboxError, assertOneOf, describe } from '@glassbox/tensors-ops';
+import { GlassboxError, assertOneOf, describe, optionKeys } from '@glassbox/tensors-ops';
 import { scanFashionJson } from './fashion-json.js';
 import { bytesToFloat, toImageSet } from './image-set.js';
 import { isNode, packageFileUrl, readUrlBytes, toUrl } from './node-io.js';
@@ -43,11 +43,17 @@ export interface FashionOptions {
   fetch?: FetchLike;
 }
 
+/** The keys of FashionOptions. */
+export const FASHION_OPTION_KEYS = optionKeys<FashionOptions>({ classes: true, perClass: true, start: true, url: true, fetch: true });
+
 /** Options of `loadFashionArrays`: `FashionOptions` plus the pixel format. */
 export interface FashionArraysOptions extends FashionOptions {
   /** 'float32' (default): pixels v / 255 in 0..1; 'uint8': the bytes 0..255. */
   format?: PixelFormat;
 }
+
+/** The keys of FashionArraysOptions. */
+export const FASHION_ARRAYS_OPTION_KEYS = optionKeys<FashionArraysOptions>({ classes: true, perClass: true, start: true, url: true, fetch: true, format: true });
 
 const FORMATS: readonly PixelFormat[] = ['float32', 'uint8'];
 
@@ -61,7 +67,7 @@ interface Checked {
 }
 
 function checkFashionOptions(options: unknown, where: string): Checked {
-  const o = checkOptionsObject<FashionArraysOptions>(options, where, true);
+  const o = checkOptionsObject<FashionArraysOptions>(options, where, true, FASHION_ARRAYS_OPTION_KEYS);
   const classes = checkClasses(o.classes, 'options.classes', where, 10);
   const start = checkInt(o.start, 'options.start', where, 0, 0, FASHION_PER_CLASS - 1);
   const perClass = checkInt(o.perClass, 'options.perClass', where, 1, Math.min(100, FASHION_PER_CLASS - start), FASHION_PER_CLASS - start);
@@ -146,7 +152,7 @@ export async function loadFashionArrays(options?: FashionArraysOptions): Promise
  */
 export async function loadFashion(options?: FashionOptions): Promise<ImageSet> {
   const where = 'loadFashion';
-  const o = checkOptionsObject<FashionArraysOptions>(options, where, true);
+  const o = checkOptionsObject<FashionArraysOptions>(options, where, true, FASHION_ARRAYS_OPTION_KEYS);
   if (o.format !== undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.format is only for loadFashionArrays (x is always float32 in 0..1), got ${describe(o.format)}`);
   }

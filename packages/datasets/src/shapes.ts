@@ -1,4 +1,4 @@
-import { createRng } from '@glassbox/tensors-ops';
+import { createRng, optionKeys } from '@glassbox/tensors-ops';
 import { toImageSet } from './image-set.js';
 import type { ImageArrays, ImageSet } from './types.js';
 import { checkInt, checkNonNegative, checkOptionsObject, checkSeed } from './validate.js';
@@ -17,6 +17,9 @@ export interface ShapesOptions {
   /** Standard deviation of Gaussian pixel noise; values are clipped to 0..1. Default 0 (pixels exactly 0 or 1). */
   noise?: number;
 }
+
+/** The keys of ShapesOptions. */
+export const SHAPES_OPTION_KEYS = optionKeys<ShapesOptions>({ n: true, size: true, seed: true, noise: true });
 
 /**
  * The stroke of one shape (internal): is pixel centre (px, py) on the outline of a square, on a circle, or on
@@ -37,7 +40,7 @@ function onShape(kind: number, px: number, py: number, cx: number, cy: number, r
 }
 
 function shapesImpl(options: unknown, where: string): ImageArrays<Float32Array> {
-  const o = checkOptionsObject<ShapesOptions>(options, where, false);
+  const o = checkOptionsObject<ShapesOptions>(options, where, false, SHAPES_OPTION_KEYS);
   const n = checkInt(o.n, 'options.n', where, 1);
   const size = checkInt(o.size, 'options.size', where, 8, 28, 4096);
   const seed = checkSeed(o.seed, where);

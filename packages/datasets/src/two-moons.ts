@@ -1,4 +1,4 @@
-import { createRng, tf } from '@glassbox/tensors-ops';
+import { createRng, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Tensor2D } from '@tensorflow/tfjs-core';
 import { checkBoolean, checkInt, checkNonNegative, checkOptionsObject, checkSeed } from './validate.js';
 
@@ -13,6 +13,9 @@ export interface TwoMoonsOptions {
   /** Shuffle the points (default true); false keeps all of moon 0, then moon 1, each in angle order. */
   shuffle?: boolean;
 }
+
+/** The keys of TwoMoonsOptions. */
+export const TWO_MOONS_OPTION_KEYS = optionKeys<TwoMoonsOptions>({ n: true, noise: true, seed: true, shuffle: true });
 
 /** Two moons as typed arrays. */
 export interface TwoMoonsArrays {
@@ -49,7 +52,7 @@ export function twoMoonsArrays(options: TwoMoonsOptions): TwoMoonsArrays {
 }
 
 function moonsImpl(options: unknown, where: string): TwoMoonsArrays {
-  const o = checkOptionsObject<TwoMoonsOptions>(options, where, false);
+  const o = checkOptionsObject<TwoMoonsOptions>(options, where, false, TWO_MOONS_OPTION_KEYS);
   const n = checkInt(o.n, 'options.n', where, 1);
   const noise = checkNonNegative(o.noise, 'options.noise', where, 0);
   const seed = checkSeed(o.seed, where);

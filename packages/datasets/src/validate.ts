@@ -2,15 +2,18 @@
  * Argument checks shared by the loaders and generators (internal). Every check throws a GlassboxError
  * INVALID_ARGUMENT whose message names the argument, what was expected and what came.
  */
-import { GlassboxError, assertNumber, describe } from '@glassbox/tensors-ops';
+import { GlassboxError, assertNumber, checkOptionKeys, describe } from '@glassbox/tensors-ops';
 
-/** Checks that `options` is a plain object (or undefined when `optional`); returns it or `{}`. */
-export function checkOptionsObject<T extends object>(options: unknown, where: string, optional: boolean): Partial<T> {
+/**
+ * Checks that `options` is a plain object (or undefined when `optional`) whose keys are all in `keys` (an
+ * unknown key is refused with the closest valid one suggested); returns it or `{}`.
+ */
+export function checkOptionsObject<T extends object>(options: unknown, where: string, optional: boolean, keys: readonly string[]): Partial<T> {
   if (options === undefined && optional) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  if (options === undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
   }
-  return options as Partial<T>;
+  return checkOptionKeys<Partial<T>>(options, keys, where);
 }
 
 /** An integer option >= min (and <= max when given), or its default when undefined. */

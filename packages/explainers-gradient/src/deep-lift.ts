@@ -6,7 +6,10 @@ import {
   checkCommonOptions,
   checkInput,
   checkModelOutput,
+  checkOptionKeys,
+  declareOptionKeys,
   describe,
+  optionKeys,
   forEachBatch,
   resolveBaseline,
   selectTarget,
@@ -42,6 +45,17 @@ export interface DeepLiftOptions extends ExplainOptions {
    */
   eps?: number;
 }
+
+/** The keys of DeepLiftOptions. */
+export const DEEP_LIFT_OPTION_KEYS = optionKeys<DeepLiftOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  eps: true,
+});
 
 function isLayered(model: unknown): model is LayeredModel {
   const m = model as Partial<LayeredModel> | null;
@@ -140,6 +154,7 @@ export async function deepLift(model: Predictable | LayeredModel, x: Tensor, opt
   const where = 'deepLift';
   const forward = forwardOf(model, where);
   checkInput(x, where);
+  options = checkOptionKeys<DeepLiftOptions>(options, DEEP_LIFT_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(options, where);
   const eps = options.eps === undefined ? 1e-10 : assertNumber(options.eps, 'options.eps', where, { min: 0 });
   const n = x.shape[0]!;
@@ -199,3 +214,4 @@ export async function deepLift(model: Predictable | LayeredModel, x: Tensor, opt
     baseline.dispose();
   }
 }
+declareOptionKeys(deepLift, DEEP_LIFT_OPTION_KEYS);

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkCommonOptions, checkInput, forEachBatch, tf } from '@glassbox/tensors-ops';
+import { checkCommonOptions, checkInput, checkOptionKeys, declareOptionKeys, forEachBatch, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver, rowsOf } from './internal/engine.js';
 import { camOfBatch, checkCamInput, resolveSplit } from './internal/cam.js';
@@ -11,6 +11,15 @@ export interface GradCamOptions extends Omit<ExplainOptions, 'baseline' | 'seed'
   /** The layer whose feature maps are weighted, when model has split(layerName) (e.g. the last convolution). */
   layer?: string;
 }
+
+/** The keys of GradCamOptions (also guidedGradCam's). */
+export const GRAD_CAM_OPTION_KEYS = optionKeys<GradCamOptions>({
+  target: true,
+  batchSize: true,
+  onProgress: true,
+  signal: true,
+  layer: true,
+});
 
 /**
  * Grad-CAM: which regions of the image does the target class rely on, as seen by a convolutional layer?
@@ -39,7 +48,8 @@ export interface GradCamOptions extends Omit<ExplainOptions, 'baseline' | 'seed'
  */
 export async function gradCam(model: CamModel, x: Tensor, options: GradCamOptions = {}): Promise<Attribution> {
   const where = 'gradCam';
-  const split = resolveSplit(model, options?.layer, where);
+  options = checkOptionKeys<GradCamOptions>(options, GRAD_CAM_OPTION_KEYS, where);
+  const split = resolveSplit(model, options.layer, where);
   checkInput(x, where);
   checkCamInput(x, where);
   const { batchSize } = checkCommonOptions(options, where);
@@ -62,3 +72,4 @@ export async function gradCam(model: CamModel, x: Tensor, options: GradCamOption
     for (const p of parts) p.dispose();
   }
 }
+declareOptionKeys(gradCam, GRAD_CAM_OPTION_KEYS);

@@ -6,16 +6,18 @@ import {
   assertNumber,
   assertPlanSize,
   createRng,
+  declareOptionKeys,
   describe,
+  optionKeys,
   formatShape,
   isBroadcastable,
   tf,
 } from '@glassbox/tensors-ops';
-import type { Attribution, ExplainOptions, Predictable, Rng } from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, PoolOption, Predictable, Rng } from '@glassbox/tensors-ops';
 import { accumulateGradients, columnOf, forwardOutputs, forwardScores, gatherRows } from './internal/engine.js';
 import { context, prepare } from './internal/prepare.js';
 
-export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'> {
+export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
   /**
    * The baseline distribution: a tensor [B, ...rowShape] of B reference rows (e.g. a sample of training
    * inputs), a tensor or number broadcastable to one row of x (a single baseline). Default 0.
@@ -30,6 +32,19 @@ export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'> {
   /** Standard deviation of the Gaussian noise added to x for each draw, >= 0. Default 0 (no noise). */
   stdev?: number;
 }
+
+/** The keys of GradientShapOptions. */
+export const GRADIENT_SHAP_OPTION_KEYS = optionKeys<GradientShapOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  samples: true,
+  stdev: true,
+});
 
 /** The random draws of one (row, sample) pair; independent of batching. */
 function drawRng(seed: number, row: number, sample: number): Rng {
@@ -66,7 +81,7 @@ function drawRng(seed: number, row: number, sample: number): Rng {
  */
 export async function gradientShap(f: Predictable, x: Tensor, options: GradientShapOptions = {}): Promise<Attribution> {
   const where = 'gradientShap';
-  const p = prepare(f, x, options as ExplainOptions, where);
+  const p = prepare(f, x, options as ExplainOptions, where, GRADIENT_SHAP_OPTION_KEYS);
   const { n, rowShape, rowSize, seed } = p;
   const samples = options.samples === undefined ? 20 : assertNumber(options.samples, 'options.samples', where, { integer: true, min: 1 });
   const stdev = options.stdev === undefined ? 0 : assertNumber(options.stdev, 'options.stdev', where, { min: 0 });
@@ -160,6 +175,8 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
     dist.dispose();
   }
 }
+
+declareOptionKeys(gradientShap, GRADIENT_SHAP_OPTION_KEYS);
 
 /** The baseline option as a distribution [B, ...rowShape] owned by the caller. */
 function resolveDistribution(baseline: unknown, rowShape: number[], where: string): Tensor {

@@ -1,8 +1,22 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Attribution, ExplainOptions, Predictable } from '@glassbox/tensors-ops';
+import { declareOptionKeys, optionKeys } from '@glassbox/tensors-ops';
+import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { withGuidedRelu } from './internal/guided-relu.js';
 import { context, prepare } from './internal/prepare.js';
+
+/** Options of guidedBackprop: the contract's without a baseline (it has none); `pool` is accepted, but the guided rule runs on the main thread. */
+export interface GuidedBackpropOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {}
+
+/** The keys of GuidedBackpropOptions. */
+export const GUIDED_BACKPROP_OPTION_KEYS = optionKeys<GuidedBackpropOptions>({
+  target: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+});
 
 /**
  * Guided backpropagation: the gradient of the target score, but every ReLU lets only positive gradient
@@ -32,11 +46,12 @@ import { context, prepare } from './internal/prepare.js';
  * const { attributions } = await guidedBackprop(model, images, { target: 1 });
  * ```
  */
-export async function guidedBackprop(f: Predictable, x: Tensor, options: ExplainOptions = {}): Promise<Attribution> {
+export async function guidedBackprop(f: Predictable, x: Tensor, options: GuidedBackpropOptions = {}): Promise<Attribution> {
   const where = 'guidedBackprop';
-  const p = prepare(f, x, options, where);
+  const p = prepare(f, x, options, where, GUIDED_BACKPROP_OPTION_KEYS);
   const ctx = context(p, options, where, p.n);
   ctx.gradientRule = withGuidedRelu;
   const attributions = await inputGradients(ctx, p.x, (g) => g);
   return { attributions, method: 'guidedBackprop' };
 }
+declareOptionKeys(guidedBackprop, GUIDED_BACKPROP_OPTION_KEYS);

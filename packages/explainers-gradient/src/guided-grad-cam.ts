@@ -1,11 +1,11 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkCommonOptions, checkInput, forEachBatch, tf } from '@glassbox/tensors-ops';
+import { checkCommonOptions, checkInput, checkOptionKeys, declareOptionKeys, forEachBatch, tf } from '@glassbox/tensors-ops';
 import type { Attribution } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver, rowsOf, targetGradient } from './internal/engine.js';
 import { camOfBatch, checkCamInput, resolveSplit } from './internal/cam.js';
 import type { CamModel } from './internal/cam.js';
 import { withGuidedRelu } from './internal/guided-relu.js';
-import type { GradCamOptions } from './grad-cam.js';
+import { GRAD_CAM_OPTION_KEYS, type GradCamOptions } from './grad-cam.js';
 
 /**
  * Guided Grad-CAM: Grad-CAM's coarse, class-discriminative map multiplied elementwise by guided
@@ -33,7 +33,8 @@ import type { GradCamOptions } from './grad-cam.js';
  */
 export async function guidedGradCam(model: CamModel, x: Tensor, options: GradCamOptions = {}): Promise<Attribution> {
   const where = 'guidedGradCam';
-  const split = resolveSplit(model, options?.layer, where);
+  options = checkOptionKeys<GradCamOptions>(options, GRAD_CAM_OPTION_KEYS, where);
+  const split = resolveSplit(model, options.layer, where);
   checkInput(x, where);
   checkCamInput(x, where);
   const { batchSize } = checkCommonOptions(options, where);
@@ -64,3 +65,4 @@ export async function guidedGradCam(model: CamModel, x: Tensor, options: GradCam
     for (const p of parts) p.dispose();
   }
 }
+declareOptionKeys(guidedGradCam, GRAD_CAM_OPTION_KEYS);

@@ -1,8 +1,21 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { tf } from '@glassbox/tensors-ops';
+import { declareOptionKeys, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { context, prepare } from './internal/prepare.js';
+
+/** Options of inputXGradient: the contract's, without a baseline (the reference is always 0), and `pool`. */
+export interface InputXGradientOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {}
+
+/** The keys of InputXGradientOptions. */
+export const INPUT_X_GRADIENT_OPTION_KEYS = optionKeys<InputXGradientOptions>({
+  target: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+});
 
 /**
  * Input x gradient: the first-order (Taylor) estimate of how much each input element contributes to the
@@ -26,10 +39,11 @@ import { context, prepare } from './internal/prepare.js';
  * const { attributions } = await inputXGradient(model, images, { target: [3, 1, 4] });
  * ```
  */
-export async function inputXGradient(f: Predictable, x: Tensor, options: ExplainOptions & PoolOption = {}): Promise<Attribution> {
+export async function inputXGradient(f: Predictable, x: Tensor, options: InputXGradientOptions = {}): Promise<Attribution> {
   const where = 'inputXGradient';
-  const p = prepare(f, x, options, where);
+  const p = prepare(f, x, options, where, INPUT_X_GRADIENT_OPTION_KEYS);
   const ctx = context(p, options, where, p.n);
   const attributions = await inputGradients(ctx, p.x, (g, rows) => tf.mul(g, rows));
   return { attributions, method: 'inputXGradient' };
 }
+declareOptionKeys(inputXGradient, INPUT_X_GRADIENT_OPTION_KEYS);

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, resolveBaseline } from '@glassbox/tensors-ops';
+import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, declareOptionKeys, optionKeys, resolveBaseline } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, IntegrationMethod, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { integrationRulePaced } from './internal/integration.js';
 import { pathIntegral } from './internal/path-integral.js';
@@ -14,6 +14,19 @@ export interface IntegratedGradientsOptions extends ExplainOptions, PoolOption {
   /** Integration rule. Default 'gausslegendre'. */
   method?: IntegrationMethod;
 }
+
+/** The keys of IntegratedGradientsOptions. */
+export const INTEGRATED_GRADIENTS_OPTION_KEYS = optionKeys<IntegratedGradientsOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  steps: true,
+  method: true,
+});
 
 /**
  * Integrated gradients: how much did each input element contribute to the difference between the target
@@ -57,6 +70,7 @@ export interface IntegratedGradientsOptions extends ExplainOptions, PoolOption {
 export async function integratedGradients(f: Predictable, x: Tensor, options: IntegratedGradientsOptions = {}): Promise<Attribution> {
   return runIntegratedGradients(f, x, options, 'integratedGradients');
 }
+declareOptionKeys(integratedGradients, INTEGRATED_GRADIENTS_OPTION_KEYS);
 
 /** @internal integratedGradients under another public name (for error messages and the method field). */
 export async function runIntegratedGradients(
@@ -65,7 +79,7 @@ export async function runIntegratedGradients(
   options: IntegratedGradientsOptions | undefined,
   where: string,
 ): Promise<Attribution> {
-  const p = prepare(f, x, options, where);
+  const p = prepare(f, x, options, where, INTEGRATED_GRADIENTS_OPTION_KEYS);
   const o = options ?? {};
   const steps = o.steps === undefined ? 50 : assertNumber(o.steps, 'options.steps', where, { integer: true, min: 1 });
   const method = o.method === undefined ? 'gausslegendre' : assertOneOf(o.method, INTEGRATION_METHODS, 'options.method', where);

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkInput, formatShape, outputRegion } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, checkInput, checkOptionKeys, declareOptionKeys, formatShape, optionKeys, outputRegion } from '@glassbox/tensors-ops';
 import type { Attribution, Predictable, RegionReduce } from '@glassbox/tensors-ops';
 import { runIntegratedGradients } from './integrated-gradients.js';
 import type { IntegratedGradientsOptions } from './integrated-gradients.js';
@@ -8,6 +8,19 @@ export interface LatentAttributionOptions extends Omit<IntegratedGradientsOption
   /** How the masked output is turned into one score: 'sum' (default) or 'mean' (mask-weighted mean). */
   reduce?: RegionReduce;
 }
+
+/** The keys of LatentAttributionOptions. */
+export const LATENT_ATTRIBUTION_OPTION_KEYS = optionKeys<LatentAttributionOptions>({
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  steps: true,
+  method: true,
+  reduce: true,
+});
 
 /**
  * Latent attribution: which latent dimensions made this region of the generated image? Integrated gradients
@@ -46,6 +59,8 @@ export async function latentAttribution(
   if (z.rank !== 2) {
     throw new GlassboxError('SHAPE_MISMATCH', `${where}: z must be a batch of latent codes [N, D], got shape ${formatShape(z.shape)}`);
   }
-  const score = outputRegion(forward, mask, options?.reduce ?? 'sum');
-  return runIntegratedGradients(score, z, { ...options, target: undefined }, where);
+  const { reduce, ...rest } = checkOptionKeys<LatentAttributionOptions>(options, LATENT_ATTRIBUTION_OPTION_KEYS, where);
+  const score = outputRegion(forward, mask, reduce ?? 'sum');
+  return runIntegratedGradients(score, z, rest, where);
 }
+declareOptionKeys(latentAttribution, LATENT_ATTRIBUTION_OPTION_KEYS);

@@ -5,6 +5,9 @@ import {
   assertFloatTensor,
   checkCommonOptions,
   checkInput,
+  checkOptionKeys,
+  declareOptionKeys,
+  optionKeys,
   forEachBatch,
   formatShape,
   tf,
@@ -19,6 +22,9 @@ export interface LatentJacobianOptions {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
+
+/** The keys of LatentJacobianOptions. */
+export const LATENT_JACOBIAN_OPTION_KEYS = optionKeys<LatentJacobianOptions>({ batchSize: true, onProgress: true, signal: true });
 
 /**
  * Latent Jacobian: what does each latent dimension do to the generated image, right here? For every latent
@@ -55,6 +61,7 @@ export async function latentJacobian(decoder: Predictable, z: Tensor, options: L
   if (z.rank !== 2) {
     throw new GlassboxError('SHAPE_MISMATCH', `${where}: z must be a batch of latent codes [N, D], got shape ${formatShape(z.shape)}`);
   }
+  options = checkOptionKeys<LatentJacobianOptions>(options, LATENT_JACOBIAN_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(options, where);
   const [n, d] = z.shape as [number, number];
   const total = n * d;
@@ -121,3 +128,4 @@ export async function latentJacobian(decoder: Predictable, z: Tensor, options: L
     for (const p of parts) p.dispose();
   }
 }
+declareOptionKeys(latentJacobian, LATENT_JACOBIAN_OPTION_KEYS);

@@ -6,11 +6,16 @@ import {
   assertOneOf,
   checkCommonOptions,
   checkInput,
+  checkOptionKeys,
   createRng,
+  declareOptionKeys,
   describe,
   forEachBatch,
   formatShape,
+  forwardOptions,
   isTensor,
+  optionKeys,
+  optionKeysOf,
   tf,
 } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, NoiseVariant, Predictable } from '@glassbox/tensors-ops';
@@ -36,6 +41,17 @@ export interface NoiseTunnelOptions {
   /** Default batchSize for the wrapped explainer when the call gives none. */
   batchSize?: number;
 }
+
+/** The keys of NoiseTunnelOptions (the `config` argument). */
+export const NOISE_TUNNEL_OPTION_KEYS = optionKeys<NoiseTunnelOptions>({ samples: true, stdev: true, variant: true, seed: true, batchSize: true });
+
+/**
+ * Keys of a call of the tunnelled explainer that the tunnel reads itself: `onProgress` (not passed on: the
+ * tunnel reports its own progress) and `seed`, `batchSize`, `signal` (passed on when the wrapped explainer
+ * takes them). Every other key goes to the wrapped explainer, which must know it.
+ */
+const CALL_OWN = ['onProgress'] as const;
+const CALL_SHARED = ['seed', 'batchSize', 'signal'] as const;
 
 
 /**
@@ -69,7 +85,9 @@ const DISTRIBUTION_BASELINE = new Set<unknown>([gradientShap]);
  * other explainer (gradientShap, those of @glassbox/explainers-perturbation, your own) is called once per row
  * with its `samples` copies and a seed derived from the call's seed and the row. The model argument is
  * passed through untouched, so explainers whose first argument is not a plain model (deepLift, gradCam) can
- * be wrapped too.
+ * be wrapped too. The call's options are checked by name against the wrapped explainer's keys when it declared
+ * them (every Glassbox explainer does, see tensors-ops' declareOptionKeys): an unknown key is refused before any
+ * work, and the tunnel's own `seed`, `batchSize` and `signal` reach the explainer only if it takes them.
  * `delta` (mean over copies) is returned for 'smoothgrad' when the wrapped explainer returns one.
  *
  * @param explainer any explainer `(f, x, options) => Promise<Attribution>`.
@@ -91,19 +109,21 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
   if (typeof explainer !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: explainer must be an explainer function (f, x, options) => Promise<Attribution>, got ${describe(explainer)}`);
   }
-  if (config == null || typeof config !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(config)}`);
-  }
+  config = checkOptionKeys<NoiseTunnelOptions>(config, NOISE_TUNNEL_OPTION_KEYS, where);
   const samples = config.samples === undefined ? 10 : assertNumber(config.samples, 'options.samples', where, { integer: true, min: 1 });
   const stdev = config.stdev === undefined ? 0.15 : assertNumber(config.stdev, 'options.stdev', where, { min: 0 });
   const variant = config.variant === undefined ? 'smoothgrad' : assertOneOf(config.variant, NOISE_VARIANTS, 'options.variant', where);
   const fixed = checkCommonOptions({ batchSize: config.batchSize, seed: config.seed }, where);
   const rowwise = ROWWISE.has(explainer);
   const distributionBaseline = DISTRIBUTION_BASELINE.has(explainer);
+  // The wrapped explainer's option keys, when it declared them: then the call's keys are checked up front.
+  const innerKeys = optionKeysOf(explainer);
+  const innerTakes = (key: string): boolean => innerKeys === undefined || innerKeys.includes(key);
 
-  return async (f: M, x: Tensor, options?: O): Promise<Attribution> => {
+  const tunnel = async (f: M, x: Tensor, options?: O): Promise<Attribution> => {
     checkInput(x, where);
-    const o: ExplainOptions = (options ?? {}) as ExplainOptions;
+    const passOn = forwardOptions(options, { own: CALL_OWN, shared: CALL_SHARED, inner: explainer }, where);
+    const o = (options ?? {}) as ExplainOptions;
     const common = checkCommonOptions({ ...o, batchSize: o.batchSize ?? fixed.batchSize }, where);
     const batchSize = common.batchSize;
     const noiseSeed = config.seed ?? o.seed ?? 0;
@@ -148,8 +168,8 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
         try {
           const xt = tf.tensor(copies, [rows * samples, ...rowShape], 'float32');
           owned.push(xt);
-          const inner: ExplainOptions & Record<string, unknown> = { ...(o as Record<string, unknown>), batchSize };
-          delete inner.onProgress;
+          const inner: ExplainOptions & Record<string, unknown> = { ...passOn };
+          if (innerTakes('batchSize')) inner.batchSize = batchSize;
           if (Array.isArray(target)) {
             const t: number[] = [];
             for (let i = start; i < end; i++) for (let s = 0; s < samples; s++) t.push(target[i]!);
@@ -162,7 +182,7 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
             owned.push(bt);
             inner.baseline = bt;
           }
-          if (!rowwise) inner.seed = createRng(innerSeed).fork(start).nextUint32();
+          if (!rowwise && innerTakes('seed')) inner.seed = createRng(innerSeed).fork(start).nextUint32();
           result = await explainer(f, xt, inner as O);
           if (result == null || !isTensor(result.attributions)) {
             throw new GlassboxError('INVALID_ARGUMENT', `${where}: the wrapped explainer must resolve to { attributions: Tensor, ... }, got ${describe(result)}`);
@@ -217,4 +237,7 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
     if (deltaSum !== null) attribution.delta = tf.tensor1d(Float32Array.from(deltaSum, (d) => d / samples), 'float32');
     return attribution;
   };
+  // The tunnel takes what the wrapped explainer takes, plus what it reads itself.
+  if (innerKeys !== undefined) declareOptionKeys(tunnel, [...new Set([...innerKeys, ...CALL_OWN, ...CALL_SHARED])]);
+  return tunnel;
 }

@@ -1,13 +1,24 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { tf } from '@glassbox/tensors-ops';
+import { declareOptionKeys, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { booleanOption, context, prepare } from './internal/prepare.js';
 
-export interface SaliencyOptions extends ExplainOptions, PoolOption {
+export interface SaliencyOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
   /** Return |dF/dx| (true, default, as in the paper) or the signed gradient (false). */
   abs?: boolean;
 }
+
+/** The keys of SaliencyOptions (saliency has no baseline). */
+export const SALIENCY_OPTION_KEYS = optionKeys<SaliencyOptions>({
+  target: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  abs: true,
+});
 
 /**
  * Saliency: how much would the target score move if one input element moved a little? The gradient of the
@@ -40,9 +51,10 @@ export interface SaliencyOptions extends ExplainOptions, PoolOption {
  */
 export async function saliency(f: Predictable, x: Tensor, options: SaliencyOptions = {}): Promise<Attribution> {
   const where = 'saliency';
-  const p = prepare(f, x, options, where);
+  const p = prepare(f, x, options, where, SALIENCY_OPTION_KEYS);
   const abs = booleanOption(options.abs, 'options.abs', where, true);
   const ctx = context(p, options, where, p.n);
   const attributions = await inputGradients(ctx, p.x, (g) => (abs ? tf.abs(g) : g));
   return { attributions, method: 'saliency' };
 }
+declareOptionKeys(saliency, SALIENCY_OPTION_KEYS);

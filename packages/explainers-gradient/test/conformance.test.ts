@@ -46,8 +46,9 @@ const TABLE: Entry[] = [
   { name: 'gradientShap', run: (g, x, o) => gradientShap(g, x, { samples: 4, stdev: 0.1, ...o }), baseline: false, delta: true },
   { name: 'deepLift', run: (g, x, o) => deepLift(layered(g), x, o), baseline: true, delta: true },
   { name: 'guidedBackprop', run: (g, x, o) => guidedBackprop(g, x, o), baseline: false, delta: false },
-  { name: 'gradCam', run: (g, x, o) => gradCam(split(g), x, o), baseline: false, delta: false },
-  { name: 'guidedGradCam', run: (g, x, o) => guidedGradCam(split(g), x, o), baseline: false, delta: false },
+  // The CAM methods are deterministic and take no seed (GradCamOptions has none): it is not passed on.
+  { name: 'gradCam', run: (g, x, { seed: _, ...o }) => gradCam(split(g), x, o), baseline: false, delta: false },
+  { name: 'guidedGradCam', run: (g, x, { seed: _, ...o }) => guidedGradCam(split(g), x, o), baseline: false, delta: false },
   {
     name: 'noiseTunnel(saliency)',
     run: (g, x, o) => noiseTunnel(saliency, { samples: 3, stdev: 0.1 })(g, x, o),

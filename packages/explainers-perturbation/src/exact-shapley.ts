@@ -1,15 +1,27 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, fillCoalition, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
 /** Most feature groups exactShapley enumerates (2^16 = 65536 model rows per row of x). */
 export const MAX_EXACT_SHAPLEY_GROUPS = 16;
 
-export interface ExactShapleyOptions extends ExplainOptions {
+export interface ExactShapleyOptions extends ExplainOptions, PoolOption {
   /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps, M <= 16); default every element its own group. */
   featureMask?: Tensor | Int32Array | number[];
 }
+
+/** The keys of ExactShapleyOptions. */
+export const EXACT_SHAPLEY_OPTION_KEYS = optionKeys<ExactShapleyOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  featureMask: true,
+});
 
 /**
  * Exact Shapley values by enumerating every coalition of feature groups: the reference the sampling methods
@@ -39,7 +51,7 @@ export interface ExactShapleyOptions extends ExplainOptions {
  */
 export async function exactShapley(f: Predictable, x: Tensor, options: ExactShapleyOptions = {}): Promise<Attribution> {
   const where = 'exactShapley';
-  const opts = optionsObject(options, where);
+  const opts = optionsObject(options, where, EXACT_SHAPLEY_OPTION_KEYS);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   if (opts.featureMask === undefined && rowSize > MAX_EXACT_SHAPLEY_GROUPS) {
@@ -98,3 +110,4 @@ export async function exactShapley(f: Predictable, x: Tensor, options: ExactShap
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'exactShapley' };
 }
+declareOptionKeys(exactShapley, EXACT_SHAPLEY_OPTION_KEYS);

@@ -1,15 +1,27 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
-export interface FeatureAblationOptions extends ExplainOptions {
+export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
   /**
    * Feature groups: an int32 tensor broadcastable to one row of x (a leading 1 is allowed), or an Int32Array /
    * number[] with one entry per element of a row; values 0..M-1 without gaps. Default: every element its own group.
    */
   featureMask?: Tensor | Int32Array | number[];
 }
+
+/** The keys of FeatureAblationOptions. */
+export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  featureMask: true,
+});
 
 /**
  * Feature ablation: remove one feature group at a time (set it to the baseline) and record how much the
@@ -39,7 +51,7 @@ export interface FeatureAblationOptions extends ExplainOptions {
  */
 export async function featureAblation(f: Predictable, x: Tensor, options: FeatureAblationOptions = {}): Promise<Attribution> {
   const where = 'featureAblation';
-  const opts = optionsObject(options, where);
+  const opts = optionsObject(options, where, FEATURE_ABLATION_OPTION_KEYS);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   const g = featureGroups(opts.featureMask, rowShape, where);
@@ -73,3 +85,4 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'featureAblation' };
 }
+declareOptionKeys(featureAblation, FEATURE_ABLATION_OPTION_KEYS);

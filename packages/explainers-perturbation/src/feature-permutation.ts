@@ -1,14 +1,26 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, createRng, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
-export interface FeaturePermutationOptions extends Omit<ExplainOptions, 'baseline'> {
+export interface FeaturePermutationOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
   /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps); default every element its own group. */
   featureMask?: Tensor | Int32Array | number[];
   /** Independent permutations per group, averaged; default 1. */
   repeats?: number;
 }
+
+/** The keys of FeaturePermutationOptions. */
+export const FEATURE_PERMUTATION_OPTION_KEYS = optionKeys<FeaturePermutationOptions>({
+  target: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  featureMask: true,
+  repeats: true,
+});
 
 export interface PermutationAttribution extends Attribution {
   /**
@@ -52,10 +64,10 @@ export async function featurePermutation(
   options: FeaturePermutationOptions = {},
 ): Promise<PermutationAttribution> {
   const where = 'featurePermutation';
-  const opts = optionsObject(options, where);
-  if ((opts as ExplainOptions).baseline !== undefined) {
+  if ((options as ExplainOptions | null | undefined)?.baseline !== undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.baseline is not used (permuted values come from other rows); remove it`);
   }
+  const opts = optionsObject(options, where, FEATURE_PERMUTATION_OPTION_KEYS);
   const p = prepare(f, x, opts, where, false);
   const { n, rowShape, rowSize } = p;
   if (n < 2) {
@@ -109,3 +121,4 @@ export async function featurePermutation(
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), importance, method: 'featurePermutation' };
 }
+declareOptionKeys(featurePermutation, FEATURE_PERMUTATION_OPTION_KEYS);

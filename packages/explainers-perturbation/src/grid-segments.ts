@@ -1,10 +1,15 @@
-import { GlassboxError, describe } from '@glassbox/tensors-ops';
+import { GlassboxError, checkOptionKeys, declareOptionKeys, describe, optionKeys } from '@glassbox/tensors-ops';
 import { checkImageShape } from './internal/image.js';
 
 export interface GridSegmentsOptions {
   /** Cells per side: one number (square grid) or [rows, cols], each in 1..that side; default 4 (16 cells). */
   cells?: number | [number, number];
 }
+
+/** The keys of GridSegmentsOptions. */
+export const GRID_SEGMENTS_OPTION_KEYS = optionKeys<GridSegmentsOptions>({
+  cells: true,
+});
 
 /**
  * A regular grid of rectangular segments: the simplest interpretable image features (the patches of
@@ -29,9 +34,7 @@ export interface GridSegmentsOptions {
 export function gridSegments(shape: readonly number[], options: GridSegmentsOptions = {}): Int32Array {
   const where = 'gridSegments';
   const [h, w] = checkImageShape(shape, where);
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  options = checkOptionKeys<GridSegmentsOptions>(options, GRID_SEGMENTS_OPTION_KEYS, where);
   const cells = options.cells ?? 4;
   const pair = typeof cells === 'number' ? [cells, cells] : cells;
   if (!Array.isArray(pair) || pair.length !== 2) {
@@ -51,6 +54,7 @@ export function gridSegments(shape: readonly number[], options: GridSegmentsOpti
   }
   return out;
 }
+declareOptionKeys(gridSegments, GRID_SEGMENTS_OPTION_KEYS);
 
 /**
  * Repeats per-pixel segment labels over the channels: h * w labels -> h * w * c, a feature mask for one row

@@ -4,6 +4,8 @@ import {
   assertPlanSize,
   createPace,
   createRng,
+  declareOptionKeys,
+  optionKeys,
   runStepsPaced,
   tf,
   type Attribution,
@@ -43,6 +45,20 @@ export interface KernelShapOptions extends ExplainOptions, PoolOption {
    */
   variant?: KernelShapVariant;
 }
+
+/** The keys of KernelShapOptions. */
+export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  featureMask: true,
+  samples: true,
+  variant: true,
+});
 
 /**
  * KernelSHAP: Shapley values as the solution of a weighted linear regression over coalitions. Each sampled
@@ -87,7 +103,7 @@ export interface KernelShapOptions extends ExplainOptions, PoolOption {
  */
 export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapOptions = {}): Promise<Attribution> {
   const where = 'kernelShap';
-  const opts = optionsObject(options, where);
+  const opts = optionsObject(options, where, KERNEL_SHAP_OPTION_KEYS);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   const variant = opts.variant === undefined ? 'leverage' : assertOneOf(opts.variant, KERNEL_SHAP_VARIANTS, 'options.variant', where);
@@ -144,3 +160,4 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'kernelShap' };
 }
+declareOptionKeys(kernelShap, KERNEL_SHAP_OPTION_KEYS);

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, checkModelOutput, forEachBatch, formatShape, tf, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, checkCommonOptions, checkModelOutput, declareOptionKeys, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
 import { numberOption, optionsObject } from './internal/prepare.js';
 import { checkCodes } from './internal/latent.js';
 
@@ -11,6 +11,14 @@ export interface LatentSensitivityOptions {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
+
+/** The keys of LatentSensitivityOptions. */
+export const LATENT_SENSITIVITY_OPTION_KEYS = optionKeys<LatentSensitivityOptions>({
+  delta: true,
+  batchSize: true,
+  onProgress: true,
+  signal: true,
+});
 
 export interface LatentSensitivity {
   /** One score per latent dimension: mean absolute change per output element when it moves by delta. */
@@ -44,7 +52,7 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
   const where = 'latentSensitivity';
   const forward = asForward(decoder, where, 'decoder');
   const [n, d] = checkCodes(zs, 'zs', where, false);
-  const opts = optionsObject(options, where);
+  const opts = optionsObject(options, where, LATENT_SENSITIVITY_OPTION_KEYS);
   const { batchSize } = checkCommonOptions(opts, where);
   const delta = numberOption(opts.delta, 'options.delta', where, 1);
   if (delta === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.delta must be non-zero, got 0`);
@@ -102,3 +110,4 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
   const order = Array.from({ length: d }, (_, k) => k).sort((a, b) => scores[b]! - scores[a]! || a - b);
   return { scores, order };
 }
+declareOptionKeys(latentSensitivity, LATENT_SENSITIVITY_OPTION_KEYS);

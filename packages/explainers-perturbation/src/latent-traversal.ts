@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, describe, mapBatches, tf, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, checkCommonOptions, declareOptionKeys, describe, mapBatches, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
 import { optionsObject } from './internal/prepare.js';
 import { checkCodes, checkDims } from './internal/latent.js';
 
@@ -13,6 +13,15 @@ export interface LatentTraversalOptions {
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
+
+/** The keys of LatentTraversalOptions. */
+export const LATENT_TRAVERSAL_OPTION_KEYS = optionKeys<LatentTraversalOptions>({
+  dims: true,
+  values: true,
+  batchSize: true,
+  onProgress: true,
+  signal: true,
+});
 
 /**
  * Latent traversal: decode one code while one latent dimension at a time sweeps through a range of values
@@ -41,7 +50,7 @@ export async function latentTraversal(decoder: Predictable, z: Tensor, options: 
   const where = 'latentTraversal';
   const forward = asForward(decoder, where, 'decoder');
   const [, d] = checkCodes(z, 'z', where, true);
-  const opts = optionsObject(options, where);
+  const opts = optionsObject(options, where, LATENT_TRAVERSAL_OPTION_KEYS);
   const { batchSize } = checkCommonOptions(opts, where);
   const dims = opts.dims === undefined ? Array.from({ length: d }, (_, k) => k) : checkDims(opts.dims, d, where);
   const values = opts.values ?? [-3, -2, -1, 0, 1, 2, 3];
@@ -71,3 +80,4 @@ export async function latentTraversal(decoder: Predictable, z: Tensor, options: 
     out.dispose();
   }
 }
+declareOptionKeys(latentTraversal, LATENT_TRAVERSAL_OPTION_KEYS);

@@ -4,20 +4,24 @@ import {
   assertOneOf,
   assertPlanSize,
   createPace,
+  checkOptionKeys,
   createRng,
+  declareOptionKeys,
   describe,
   formatShape,
+  optionKeys,
   resolveFeatureMask,
   tf,
   type Attribution,
   type ExplainOptions,
+  type PoolOption,
   type Predictable,
 } from '@glassbox/tensors-ops';
 import { featureGroups, fillCoalition, indexGroups, intOption, numberOption, optionsObject, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
-import { slic, type SlicOptions } from './slic.js';
-import { gridSegments, segmentsToFeatureMask, type GridSegmentsOptions } from './grid-segments.js';
+import { SLIC_OPTION_KEYS, slic, type SlicOptions } from './slic.js';
+import { GRID_SEGMENTS_OPTION_KEYS, gridSegments, segmentsToFeatureMask, type GridSegmentsOptions } from './grid-segments.js';
 
 /** A segmentation function: one image (row-major h x w x c) -> h * w labels 0..M-1. */
 export type Segmenter = (image: Float32Array, shape: [number, number, number]) => Int32Array;
@@ -28,7 +32,7 @@ export type LimeSegmentation = ({ kind: 'slic' } & SlicOptions) | ({ kind: 'grid
 export type LimeDistance = 'cosine' | 'euclidean';
 export const LIME_DISTANCES: readonly LimeDistance[] = ['cosine', 'euclidean'];
 
-export interface LimeOptions extends ExplainOptions {
+export interface LimeOptions extends ExplainOptions, PoolOption {
   /** Interpretable features as groups (int32, broadcastable to one row, 0..M-1 without gaps). Not with `segmentation`. */
   featureMask?: Tensor | Int32Array | number[];
   /** For images x [N, h, w, c] or [N, h, w]: segment each image (per row) into the interpretable features. */
@@ -45,6 +49,23 @@ export interface LimeOptions extends ExplainOptions {
   /** Ridge penalty, >= 0 (the intercept is not penalised); default 1 (LIME's default). */
   alpha?: number;
 }
+
+/** The keys of LimeOptions. */
+export const LIME_OPTION_KEYS = optionKeys<LimeOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  featureMask: true,
+  segmentation: true,
+  samples: true,
+  distance: true,
+  kernelWidth: true,
+  alpha: true,
+});
 
 export interface LimeAttribution extends Attribution {
   /** Weighted R^2 of each row's surrogate on its own samples (length N): how faithful the linear explanation is locally. */
@@ -95,7 +116,7 @@ export interface LimeAttribution extends Attribution {
  */
 export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {}): Promise<LimeAttribution> {
   const where = 'lime';
-  const opts = optionsObject(options, where);
+  const opts = optionsObject(options, where, LIME_OPTION_KEYS);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   const samples = intOption(opts.samples, 'options.samples', where, 256);
@@ -120,9 +141,13 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
     const seg = opts.segmentation;
     let segmenter: Segmenter;
     if (typeof seg === 'function') segmenter = seg;
-    else if (seg !== null && typeof seg === 'object' && seg.kind === 'slic') segmenter = (img, s) => slic(img, s, seg);
-    else if (seg !== null && typeof seg === 'object' && seg.kind === 'grid') segmenter = (_img, s) => gridSegments(s, seg);
-    else {
+    else if (seg !== null && typeof seg === 'object' && seg.kind === 'slic') {
+      const { kind: _slic, ...slicOptions } = checkOptionKeys<{ kind: 'slic' } & SlicOptions>(seg, ['kind', ...SLIC_OPTION_KEYS], where, 'options.segmentation');
+      segmenter = (img, s) => slic(img, s, slicOptions);
+    } else if (seg !== null && typeof seg === 'object' && seg.kind === 'grid') {
+      const { kind: _grid, ...gridOptions } = checkOptionKeys<{ kind: 'grid' } & GridSegmentsOptions>(seg, ['kind', ...GRID_SEGMENTS_OPTION_KEYS], where, 'options.segmentation');
+      segmenter = (_img, s) => gridSegments(s, gridOptions);
+    } else {
       throw new GlassboxError(
         'INVALID_ARGUMENT',
         `${where}: options.segmentation must be { kind: 'slic', ... }, { kind: 'grid', ... } or a function, got ${describe(seg)}`,
@@ -208,3 +233,4 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
   if (segments !== undefined) result.segments = segments;
   return result;
 }
+declareOptionKeys(lime, LIME_OPTION_KEYS);

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, describe, formatShape, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
+import { GlassboxError, declareOptionKeys, describe, formatShape, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
 import { optionsObject, prepare, probeRowShape } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
@@ -15,6 +15,20 @@ export interface OcclusionOptions extends ExplainOptions, PoolOption {
    */
   incremental?: boolean;
 }
+
+/** The keys of OcclusionOptions. */
+export const OCCLUSION_OPTION_KEYS = optionKeys<OcclusionOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  window: true,
+  strides: true,
+  incremental: true,
+});
 
 /** One window position along one dimension. */
 interface Extent {
@@ -113,7 +127,7 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  */
 export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOptions): Promise<Attribution> {
   const where = 'occlusion';
-  const opts = optionsObject(options as OcclusionOptions | undefined, where);
+  const opts = optionsObject(options as OcclusionOptions | undefined, where, OCCLUSION_OPTION_KEYS);
   if (opts.window === undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.window is required (one integer per non-batch dimension of x)`);
   }
@@ -214,3 +228,4 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'occlusion' };
 }
+declareOptionKeys(occlusion, OCCLUSION_OPTION_KEYS);

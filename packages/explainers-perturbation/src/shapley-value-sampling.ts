@@ -1,9 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertPlanSize, createPace, createRng, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { assertPlanSize, createPace, createRng, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
-export interface ShapleyValueSamplingOptions extends ExplainOptions {
+export interface ShapleyValueSamplingOptions extends ExplainOptions, PoolOption {
   /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps); default every element its own group. */
   featureMask?: Tensor | Int32Array | number[];
   /**
@@ -12,6 +12,19 @@ export interface ShapleyValueSamplingOptions extends ExplainOptions {
    */
   samples?: number;
 }
+
+/** The keys of ShapleyValueSamplingOptions. */
+export const SHAPLEY_VALUE_SAMPLING_OPTION_KEYS = optionKeys<ShapleyValueSamplingOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  featureMask: true,
+  samples: true,
+});
 
 /**
  * Shapley value sampling: the Shapley value of a group is its average marginal contribution over random
@@ -50,7 +63,7 @@ export async function shapleyValueSampling(
   options: ShapleyValueSamplingOptions = {},
 ): Promise<Attribution> {
   const where = 'shapleyValueSampling';
-  const opts = optionsObject(options, where);
+  const opts = optionsObject(options, where, SHAPLEY_VALUE_SAMPLING_OPTION_KEYS);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   const samples = intOption(opts.samples, 'options.samples', where, 25);
@@ -105,3 +118,4 @@ export async function shapleyValueSampling(
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'shapleyValueSampling' };
 }
+declareOptionKeys(shapleyValueSampling, SHAPLEY_VALUE_SAMPLING_OPTION_KEYS);

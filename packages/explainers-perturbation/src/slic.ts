@@ -1,4 +1,4 @@
-import { GlassboxError, describe } from '@glassbox/tensors-ops';
+import { checkOptionKeys, declareOptionKeys, optionKeys } from '@glassbox/tensors-ops';
 import { intOption, numberOption } from './internal/prepare.js';
 import { checkImage, relabelConnected } from './internal/image.js';
 
@@ -15,6 +15,14 @@ export interface SlicOptions {
   /** Segments smaller than this fraction of the average segment size are merged into a neighbour; default 0.25. */
   minSizeFactor?: number;
 }
+
+/** The keys of SlicOptions. */
+export const SLIC_OPTION_KEYS = optionKeys<SlicOptions>({
+  segments: true,
+  compactness: true,
+  iterations: true,
+  minSizeFactor: true,
+});
 
 /**
  * SLIC superpixels: k-means clustering of the pixels in the joint space of colour and position, each centre
@@ -47,9 +55,7 @@ export interface SlicOptions {
 export function slic(image: Float32Array, shape: readonly number[], options: SlicOptions = {}): Int32Array {
   const where = 'slic';
   const [h, w, c] = checkImage(image, shape, where);
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  options = checkOptionKeys<SlicOptions>(options, SLIC_OPTION_KEYS, where);
   const segments = intOption(options.segments, 'options.segments', where, 50);
   const compactness = numberOption(options.compactness, 'options.compactness', where, 0.1, { gt: 0 });
   const iterations = intOption(options.iterations, 'options.iterations', where, 10);
@@ -170,3 +176,4 @@ export function slic(image: Float32Array, shape: readonly number[], options: Sli
   }
   return relabelConnected(labels, h, w, Math.max(1, Math.floor((minSizeFactor * size) / centres)));
 }
+declareOptionKeys(slic, SLIC_OPTION_KEYS);

@@ -4,9 +4,12 @@ import {
   assertOneOf,
   checkInput,
   createRng,
+  declareOptionKeys,
   formatShape,
+  optionKeys,
   tf,
   type ExplainOptions,
+  type PoolOption,
   type Predictable,
 } from '@glassbox/tensors-ops';
 import { featureGroups, intOption, numberOption, optionsObject, prepare, readFloat, type FeatureGroups } from './internal/prepare.js';
@@ -19,7 +22,7 @@ export type { TreeNode } from './internal/regression-tree.js';
 export type SurrogateKind = 'ridge' | 'tree';
 export const SURROGATE_KINDS: readonly SurrogateKind[] = ['ridge', 'tree'];
 
-export interface SurrogateOptions extends Omit<ExplainOptions, 'baseline'> {
+export interface SurrogateOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
   /** 'ridge' (default): a linear model; 'tree': a shallow regression tree. */
   kind?: SurrogateKind;
   /** Feature groups (int32, broadcastable to one row, 0..M-1 without gaps): a group's feature is the mean of its elements. Default: every element a feature. */
@@ -33,6 +36,22 @@ export interface SurrogateOptions extends Omit<ExplainOptions, 'baseline'> {
   /** Fraction of the rows held out to measure fidelity, in [0, 1); default 0.2 (seeded split). With 0, fidelity is measured on the training rows. */
   holdout?: number;
 }
+
+/** The keys of SurrogateOptions. */
+export const SURROGATE_OPTION_KEYS = optionKeys<SurrogateOptions>({
+  target: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  pool: true,
+  kind: true,
+  featureMask: true,
+  alpha: true,
+  maxDepth: true,
+  minLeaf: true,
+  holdout: true,
+});
 
 export interface SurrogateModel {
   kind: SurrogateKind;
@@ -102,10 +121,10 @@ function groupMeans(data: Float32Array, rows: number, rowSize: number, g: Featur
  */
 export async function surrogate(f: Predictable, X: Tensor, options: SurrogateOptions = {}): Promise<SurrogateModel> {
   const where = 'surrogate';
-  const opts = optionsObject(options, where);
-  if ((opts as ExplainOptions).baseline !== undefined) {
+  if ((options as ExplainOptions | null | undefined)?.baseline !== undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.baseline is not used by a global surrogate; remove it`);
   }
+  const opts = optionsObject(options, where, SURROGATE_OPTION_KEYS);
   const p = prepare(f, X, opts, where, false);
   const { n, rowShape, rowSize } = p;
   const kind = opts.kind === undefined ? 'ridge' : assertOneOf(opts.kind, SURROGATE_KINDS, 'options.kind', where);
@@ -201,3 +220,4 @@ export async function surrogate(f: Predictable, X: Tensor, options: SurrogateOpt
   if (tree !== undefined) model.tree = tree;
   return model;
 }
+declareOptionKeys(surrogate, SURROGATE_OPTION_KEYS);

@@ -5,7 +5,11 @@ import {
   assertOneOf,
   checkCommonOptions,
   checkInput,
+  checkOptionKeys,
   describe,
+  forwardOptions,
+  optionKeys,
+  optionKeysOf,
   throwIfAborted,
   type Predictable,
 } from '@glassbox/tensors-ops';
@@ -15,11 +19,11 @@ import { runExplainer } from './internal/run-explainer.js';
 import type { AnyExplainer } from './internal/types.js';
 import { completeness } from './completeness.js';
 import { deletionCurve } from './deletion-curve.js';
-import { infidelity, type InfidelityOptions } from './infidelity.js';
+import { INFIDELITY_OPTION_KEYS, infidelity, type InfidelityOptions } from './infidelity.js';
 import { insertionCurve } from './insertion-curve.js';
 import { sensitivityMax, type SensitivityMaxOptions } from './sensitivity-max.js';
 import { sparseness } from './sparseness.js';
-import type { CurveOptions } from './internal/perturbation-curve.js';
+import { CURVE_OPTION_KEYS, type CurveOptions } from './internal/perturbation-curve.js';
 
 export type MetricName = 'infidelity' | 'sensitivityMax' | 'deletion' | 'insertion' | 'sparseness' | 'completeness';
 export const METRIC_NAMES: readonly MetricName[] = ['infidelity', 'sensitivityMax', 'deletion', 'insertion', 'sparseness', 'completeness'];
@@ -45,6 +49,7 @@ export interface ExplainerEntry {
 }
 
 type Shared = 'target' | 'baseline' | 'batchSize' | 'seed' | 'onProgress' | 'signal';
+const SHARED: readonly string[] = ['target', 'baseline', 'batchSize', 'seed', 'onProgress', 'signal'] satisfies readonly Shared[];
 
 export interface CompareExplainersOptions {
   /** Output column, a number or one per row; passed to every explainer and metric. */
@@ -68,6 +73,30 @@ export interface CompareExplainersOptions {
   /** Options of the insertion curve (steps, featureMask); its value is the normalised `auc` (see insertionCurve). */
   insertion?: Omit<CurveOptions, Shared | 'random'>;
 }
+
+/** The keys of CompareExplainersOptions. */
+export const COMPARE_EXPLAINERS_OPTION_KEYS = optionKeys<CompareExplainersOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+  infidelity: true,
+  sensitivityMax: true,
+  deletion: true,
+  insertion: true,
+});
+
+/** The keys of each metric's own options (CompareExplainersOptions' `infidelity`, `sensitivityMax`, `deletion`, `insertion`). */
+const METRIC_OPTION_KEYS = {
+  infidelity: INFIDELITY_OPTION_KEYS.filter((k) => !SHARED.includes(k) && k !== 'multiplyByInputs'),
+  sensitivityMax: ['radius', 'samples', 'relative'],
+  deletion: CURVE_OPTION_KEYS.filter((k) => !SHARED.includes(k) && k !== 'random'),
+  insertion: CURVE_OPTION_KEYS.filter((k) => !SHARED.includes(k) && k !== 'random'),
+} as const satisfies Record<'infidelity' | 'sensitivityMax' | 'deletion' | 'insertion', readonly string[]>;
+
+const ENTRY_KEYS = optionKeys<ExplainerEntry>({ explainer: true, options: true, multiplyByInputs: true });
 
 export interface ComparisonColumn {
   metric: MetricName;
@@ -139,10 +168,10 @@ export async function compareExplainers(
   checkInput(x, where);
   const entries = checkExplainers(explainers, where);
   const chosen = checkMetrics(metrics, where);
-  const opts = checkOptionsObject(options, where);
+  const opts = checkOptionsObject(options, COMPARE_EXPLAINERS_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   precheckTarget(opts.target, x.shape[0]!, where);
-  for (const key of ['infidelity', 'sensitivityMax', 'deletion', 'insertion'] as const) checkOptionsObject(opts[key], where, `options.${key}`);
+  for (const key of ['infidelity', 'sensitivityMax', 'deletion', 'insertion'] as const) checkOptionsObject(opts[key], METRIC_OPTION_KEYS[key], where, `options.${key}`);
 
   const shared: Record<string, unknown> = { batchSize, seed };
   if (opts.target !== undefined) shared.target = opts.target;
@@ -155,7 +184,10 @@ export async function compareExplainers(
   const rows: ComparisonRow[] = [];
   for (const [name, entry] of entries) {
     throwIfAborted(opts.signal, where);
-    const explainerOptions = { ...shared, ...(entry.options ?? {}) };
+    // The shared options go to an explainer that takes them (saliency has no baseline, gradCam no seed).
+    const takes = optionKeysOf(entry.explainer);
+    const sharedFor = takes === undefined ? shared : Object.fromEntries(Object.entries(shared).filter(([k]) => takes.includes(k)));
+    const explainerOptions = { ...sharedFor, ...(entry.options ?? {}) };
     const a = await runExplainer(entry.explainer, f, x, explainerOptions, where, `explainers.${name}`);
     try {
       tick();
@@ -252,9 +284,9 @@ function checkExplainers(explainers: unknown, where: string): [string, Explainer
         `${where}: explainers.${name} must be an explainer function or { explainer, options? }, got ${describe(value)}`,
       );
     }
-    if (e.options !== undefined && (e.options === null || typeof e.options !== 'object' || Array.isArray(e.options))) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: explainers.${name}.options must be an object, got ${describe(e.options)}`);
-    }
+    checkOptionKeys(e, ENTRY_KEYS, where, `explainers.${name}`);
+    // Checked against the explainer's own keys (when it declared them) before anything runs.
+    forwardOptions(e.options, { own: [], inner: e.explainer }, where, `explainers.${name}.options`);
     if (e.multiplyByInputs !== undefined && typeof e.multiplyByInputs !== 'boolean') {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: explainers.${name}.multiplyByInputs must be true or false, got ${describe(e.multiplyByInputs)}`);
     }

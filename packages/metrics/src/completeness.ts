@@ -3,6 +3,7 @@ import {
   asForward,
   checkCommonOptions,
   checkInput,
+  optionKeys,
   resolveBaseline,
   resolveTargets,
   tf,
@@ -25,6 +26,9 @@ export interface CompletenessOptions {
   /** Abort -> rejects with GlassboxError 'ABORTED'. */
   signal?: AbortSignal;
 }
+
+/** The keys of CompletenessOptions. */
+export const COMPLETENESS_OPTION_KEYS = optionKeys<CompletenessOptions>({ target: true, batchSize: true, onProgress: true, signal: true });
 
 /**
  * How far the attributions are from adding up to the change of the output between the baseline and the input.
@@ -62,7 +66,7 @@ export async function completeness(
   checkInput(x, where);
   const a = checkAttributions(attribution, x, where, 'attribution');
   const forward = asForward(f, where);
-  const opts = checkOptionsObject(options, where);
+  const opts = checkOptionsObject(options, COMPLETENESS_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(opts, where);
   const n = x.shape[0]!;
   precheckTarget(opts.target, n, where);

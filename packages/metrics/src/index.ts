@@ -1,12 +1,13 @@
 // @glassbox/metrics: which explanation to trust. Faithfulness (infidelity, deletion and insertion curves,
 // completeness), robustness (max-sensitivity), sanity checks (model-parameter randomization), sparseness,
 // and a table that ranks several explainers by several metrics.
-export { infidelity, PERTURBATIONS } from './infidelity.js';
+export { infidelity, PERTURBATIONS, INFIDELITY_OPTION_KEYS } from './infidelity.js';
 export type { InfidelityOptions, InfidelityResult, PerturbationFn, PerturbationContext, PerturbationName } from './infidelity.js';
 export { sensitivityMax } from './sensitivity-max.js';
 export type { SensitivityMaxOptions } from './sensitivity-max.js';
 export { deletionCurve } from './deletion-curve.js';
 export { insertionCurve } from './insertion-curve.js';
+export { CURVE_OPTION_KEYS } from './internal/perturbation-curve.js';
 export type { CurveOptions, CurveResult } from './internal/perturbation-curve.js';
 export { randomizationSanityCheck } from './randomization-sanity-check.js';
 export type {
@@ -15,10 +16,10 @@ export type {
   SanityCheckResult,
   SanityLayerResult,
 } from './randomization-sanity-check.js';
-export { completeness } from './completeness.js';
+export { completeness, COMPLETENESS_OPTION_KEYS } from './completeness.js';
 export type { CompletenessOptions } from './completeness.js';
 export { sparseness } from './sparseness.js';
-export { compareExplainers, METRIC_NAMES, METRIC_DIRECTIONS } from './compare-explainers.js';
+export { compareExplainers, METRIC_NAMES, METRIC_DIRECTIONS, COMPARE_EXPLAINERS_OPTION_KEYS } from './compare-explainers.js';
 export type {
   MetricName,
   MetricDirection,

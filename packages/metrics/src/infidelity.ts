@@ -10,6 +10,7 @@ import {
   describe,
   formatShape,
   isTensor,
+  optionKeys,
   resolveBaseline,
   resolveFeatureMask,
   resolveTargets,
@@ -81,6 +82,22 @@ export interface InfidelityOptions {
   signal?: AbortSignal;
 }
 
+/** The keys of InfidelityOptions. */
+export const INFIDELITY_OPTION_KEYS = optionKeys<InfidelityOptions>({
+  perturbation: true,
+  samples: true,
+  stdev: true,
+  fraction: true,
+  featureMask: true,
+  multiplyByInputs: true,
+  target: true,
+  baseline: true,
+  seed: true,
+  batchSize: true,
+  onProgress: true,
+  signal: true,
+});
+
 export interface InfidelityResult {
   /** Per row: mean over the perturbations of (I^T a - (F(x) - F(x - I)))^2. Lower is better. */
   infidelity: number[];
@@ -133,7 +150,7 @@ export async function infidelity(
   checkInput(x, where);
   const a = checkAttributions(attributions, x, where);
   const forward = asForward(f, where);
-  const opts = checkOptionsObject(options, where);
+  const opts = checkOptionsObject(options, INFIDELITY_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const perturbation = opts.perturbation ?? 'subtract';
   if (typeof perturbation !== 'function') assertOneOf(perturbation, PERTURBATIONS, 'options.perturbation', where);

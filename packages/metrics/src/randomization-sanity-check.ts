@@ -13,7 +13,7 @@ import {
   type Predictable,
 } from '@glassbox/tensors-ops';
 import { attributionMap } from './internal/attribution-map.js';
-import { checkFunction, checkOptionsObject } from './internal/check-options.js';
+import { checkFunction } from './internal/check-options.js';
 import { explainValues, explainerOptionsOf } from './internal/run-explainer.js';
 import { spearman } from './internal/spearman.js';
 import { ssim } from './internal/ssim.js';
@@ -48,7 +48,11 @@ export interface RandomizationSanityCheckOptions extends ExplainOptions {
   seed?: number;
   /** Options for the explainer that clash with this function's own names. */
   explainerOptions?: Record<string, unknown>;
-  /** Any other option is passed to the explainer unchanged (target, baseline, batchSize, steps, ...). */
+  /**
+   * Any other option is passed to the explainer unchanged (target, baseline, batchSize, steps, ...); `seed` and
+   * `signal` are used here too and passed on when the explainer takes them. Checked by name against the
+   * explainer's keys when it declared them (tensors-ops' declareOptionKeys; every Glassbox explainer does).
+   */
   [option: string]: unknown;
 }
 
@@ -72,7 +76,9 @@ export interface SanityCheckResult {
   layers: SanityLayerResult[];
 }
 
+/** What the check reads itself: OWN stays here, SHARED is also passed to the explainer (when it takes it). */
 const OWN = ['layers', 'forward', 'onProgress'] as const;
+const SHARED = ['seed', 'signal'] as const;
 const STATISTICS = ['/movingMean', '/movingVariance'];
 
 /**
@@ -113,11 +119,11 @@ export async function randomizationSanityCheck(
   checkFunction<AnyExplainer>(explainer, 'explainer', where, 'an explainer function (f, x, options) => Promise<Attribution>');
   checkModel(model, where);
   checkInput(x, where);
-  const opts = checkOptionsObject(options, where) as RandomizationSanityCheckOptions;
+  const passOn = explainerOptionsOf(options, { own: OWN, shared: SHARED }, explainer, where);
+  const opts = (options ?? {}) as RandomizationSanityCheckOptions;
   const { seed } = checkCommonOptions(opts, where);
   const f: Predictable = opts.forward === undefined ? (model as unknown as Predictable) : opts.forward;
   asForward(f, where, opts.forward === undefined ? 'model' : 'options.forward');
-  const passOn = explainerOptionsOf(opts, OWN, where);
 
   // Layers to randomize, from the output down.
   const withWeights = (l: { params: readonly string[] }) => l.params.filter((p) => !STATISTICS.some((s) => p.endsWith(s)));

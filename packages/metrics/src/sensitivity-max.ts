@@ -10,7 +10,7 @@ import {
   type ExplainOptions,
   type Predictable,
 } from '@glassbox/tensors-ops';
-import { checkBoolean, checkFunction, checkOptionsObject } from './internal/check-options.js';
+import { checkBoolean, checkFunction } from './internal/check-options.js';
 import { explainValues, explainerOptionsOf } from './internal/run-explainer.js';
 import type { AnyExplainer } from './internal/types.js';
 
@@ -23,11 +23,17 @@ export interface SensitivityMaxOptions extends ExplainOptions {
   relative?: boolean;
   /** Options for the explainer that clash with this function's own names (e.g. the explainer's own `samples`). */
   explainerOptions?: Record<string, unknown>;
-  /** Any other option is passed to the explainer unchanged (target, baseline, batchSize, seed, signal, steps, ...). */
+  /**
+   * Any other option is passed to the explainer unchanged (target, baseline, batchSize, steps, ...); `seed` and
+   * `signal` are used here too and passed on when the explainer takes them. Checked by name against the
+   * explainer's keys when it declared them (tensors-ops' declareOptionKeys; every Glassbox explainer does).
+   */
   [option: string]: unknown;
 }
 
+/** What sensitivityMax reads itself: OWN stays here, SHARED is also passed to the explainer (when it takes it). */
 const OWN = ['radius', 'samples', 'relative', 'onProgress'] as const;
+const SHARED = ['seed', 'signal'] as const;
 
 /**
  * Max-sensitivity: how much can the explanation change when the input moves a little? The input is perturbed
@@ -67,12 +73,12 @@ export async function sensitivityMax(
   checkFunction<AnyExplainer>(explainer, 'explainer', where, 'an explainer function (f, x, options) => Promise<Attribution>');
   checkInput(x, where);
   asForward(f, where);
-  const opts = checkOptionsObject(options, where) as SensitivityMaxOptions;
+  const passOn = explainerOptionsOf(options, { own: OWN, shared: SHARED }, explainer, where);
+  const opts = (options ?? {}) as SensitivityMaxOptions;
   const { seed } = checkCommonOptions(opts, where);
   const radius = opts.radius === undefined ? 0.02 : assertNumber(opts.radius, 'options.radius', where, { gt: 0 });
   const samples = opts.samples === undefined ? 10 : assertNumber(opts.samples, 'options.samples', where, { integer: true, min: 1 });
   const relative = checkBoolean(opts.relative, 'options.relative', where, true);
-  const passOn = explainerOptionsOf(opts, OWN, where);
   const n = x.shape[0]!;
   const size = x.size;
   const d = size / n;

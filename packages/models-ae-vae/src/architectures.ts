@@ -117,7 +117,7 @@ export function decoderSpecs(a: ResolvedArchitecture): LayerSpec[] {
   return specs;
 }
 
-/** Checks an options argument (undefined or an object). */
-export function optionsObject<T extends object>(options: unknown, where: string): Partial<T> {
-  return checkOptions<T>(options, where);
+/** Checks an options argument: undefined or an object whose keys are all in `keys` (see checkOptionKeys). */
+export function optionsObject<T extends object>(options: unknown, where: string, keys: readonly string[]): Partial<T> {
+  return checkOptions<T>(options, where, keys);
 }

@@ -5,6 +5,7 @@ import {
   assertOneOf,
   createRng,
   forEachBatch,
+  optionKeys,
   sequential,
   tf,
   type Variable,
@@ -27,6 +28,9 @@ export interface AutoencoderOptions extends ArchitectureOptions {
   loss?: ReconstructionLoss;
 }
 
+/** The keys of AutoencoderOptions. */
+export const AUTOENCODER_OPTION_KEYS = optionKeys<AutoencoderOptions>({ variant: true, inputShape: true, latentDim: true, hidden: true, filters: true, seed: true, loss: true });
+
 export interface ResolvedAutoencoderOptions extends ResolvedArchitecture {
   loss: ReconstructionLoss;
 }
@@ -40,6 +44,9 @@ export interface LatentEvaluateOptions {
   /** Abort between batches: rejects with ABORTED. */
   signal?: AbortSignal;
 }
+
+/** The keys of LatentEvaluateOptions. */
+export const LATENT_EVALUATE_OPTION_KEYS = optionKeys<LatentEvaluateOptions>({ batchSize: true, onProgress: true, signal: true });
 
 /** What `Autoencoder.evaluate` resolves to (means over the rows). */
 export interface AutoencoderEvaluation {
@@ -56,15 +63,19 @@ export const AE_DEFAULTS = { latentDim: 16, hidden: [256] };
 
 /** Checks `autoencoder`'s options; returns them with defaults filled in. */
 export function resolveAutoencoderOptions(options: unknown, where: string): ResolvedAutoencoderOptions {
-  const o = optionsObject<AutoencoderOptions>(options, where);
+  const o = optionsObject<AutoencoderOptions>(options, where, AUTOENCODER_OPTION_KEYS);
   const arch = resolveArchitecture(o, where, AE_DEFAULTS);
   const loss = o.loss === undefined ? 'bce' : assertOneOf(o.loss, RECONSTRUCTION_LOSSES, 'options.loss', where);
   return { ...arch, loss };
 }
 
-/** Checks the options of evaluate-like methods. */
-export function resolveEvaluateOptions(options: unknown, where: string): { batchSize: number; onProgress?: (d: number, t: number) => void; signal?: AbortSignal } {
-  const o = optionsObject<LatentEvaluateOptions>(options, where);
+/** Checks the options of evaluate-like methods (`keys`: the method's valid option keys). */
+export function resolveEvaluateOptions(
+  options: unknown,
+  where: string,
+  keys: readonly string[] = LATENT_EVALUATE_OPTION_KEYS,
+): { batchSize: number; onProgress?: (d: number, t: number) => void; signal?: AbortSignal } {
+  const o = optionsObject<LatentEvaluateOptions>(options, where, keys);
   const batchSize = o.batchSize === undefined ? 250 : assertNumber(o.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
   return { batchSize, onProgress: checkCallback(o.onProgress, 'options.onProgress', where), signal: checkSignal(o.signal, where) };
 }

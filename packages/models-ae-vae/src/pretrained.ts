@@ -1,4 +1,4 @@
-import { GlassboxError, assertOneOf, describe } from '@glassbox/tensors-ops';
+import { GlassboxError, assertOneOf, checkOptionKeys, describe, optionKeys } from '@glassbox/tensors-ops';
 import type { Autoencoder } from './autoencoder.js';
 import type { VAE } from './vae.js';
 import { planLatentModel, type LatentVariableModel } from './io.js';
@@ -16,6 +16,9 @@ export interface PretrainedOptions extends UrlLoadOptions {
    */
   url?: string | URL;
 }
+
+/** The keys of PretrainedOptions. */
+export const PRETRAINED_OPTION_KEYS = optionKeys<PretrainedOptions>({ url: true, fetch: true, requestInit: true, maxElements: true });
 
 // One literal `new URL(..., import.meta.url)` per file, so that bundlers (Vite, webpack 5) see and copy them.
 function defaultUrls(name: PretrainedModelName): { model: URL; weights: URL } {
@@ -67,9 +70,7 @@ export function loadPretrained(name: PretrainedModelName, options?: PretrainedOp
 export async function loadPretrained(name: PretrainedModelName, options: PretrainedOptions = {}): Promise<LatentVariableModel> {
   const where = 'loadPretrained';
   assertOneOf(name, PRETRAINED_MODELS, 'name', where);
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  const { url: _url, ...loadOptions } = checkOptionKeys<PretrainedOptions>(options, PRETRAINED_OPTION_KEYS, where);
   let model: LatentVariableModel;
   if (options.url !== undefined) {
     let url: URL | null = null;
@@ -83,12 +84,12 @@ export async function loadPretrained(name: PretrainedModelName, options: Pretrai
     } else {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.url must be a URL or a non-empty string, got ${describe(options.url)}`);
     }
-    if (url === null) model = await loadUrl(options.url as string, planLatentModel, options, where);
-    else model = url.protocol === 'file:' ? await loadFileUrl(url, options, where) : await loadUrl(url.href, planLatentModel, options, where);
+    if (url === null) model = await loadUrl(options.url as string, planLatentModel, loadOptions, where);
+    else model = url.protocol === 'file:' ? await loadFileUrl(url, options, where) : await loadUrl(url.href, planLatentModel, loadOptions, where);
   } else {
     const urls = defaultUrls(name);
     model =
-      urls.model.protocol === 'file:' ? await loadFileUrl(urls.model, options, where) : await loadUrl(urls.model.href, planLatentModel, options, where, urls.weights.href);
+      urls.model.protocol === 'file:' ? await loadFileUrl(urls.model, options, where) : await loadUrl(urls.model.href, planLatentModel, loadOptions, where, urls.weights.href);
   }
   const expected = name === 'digits-vae' ? 'vae' : 'ae';
   if (model.kind !== expected) {

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, assertNumber, createRng, forEachBatch, sequential, tf } from '@glassbox/tensors-ops';
+import { GlassboxError, assertNumber, createRng, forEachBatch, optionKeys, sequential, tf } from '@glassbox/tensors-ops';
 import { decoderSpecs, encoderSpecs, optionsObject, resolveArchitecture, type ArchitectureOptions, type ResolvedArchitecture } from './architectures.js';
 import { resolveEvaluateOptions, type LatentEvaluateOptions } from './autoencoder.js';
 import { LatentModel } from './latent-model.js';
@@ -12,6 +12,9 @@ export interface VaeOptions extends ArchitectureOptions {
   beta?: number;
 }
 
+/** The keys of VaeOptions. */
+export const VAE_OPTION_KEYS = optionKeys<VaeOptions>({ variant: true, inputShape: true, latentDim: true, hidden: true, filters: true, seed: true, beta: true });
+
 export interface ResolvedVaeOptions extends ResolvedArchitecture {
   beta: number;
 }
@@ -21,6 +24,9 @@ export interface VaeEvaluateOptions extends LatentEvaluateOptions {
   /** Seed of the noise eps of the one-sample estimate of the reconstruction term (default 0): same seed, same numbers. */
   seed?: number;
 }
+
+/** The keys of VaeEvaluateOptions. */
+export const VAE_EVALUATE_OPTION_KEYS = optionKeys<VaeEvaluateOptions>({ batchSize: true, onProgress: true, signal: true, seed: true });
 
 /** What `VAE.evaluate` resolves to: means over the rows, in nats per image. */
 export interface VaeEvaluation {
@@ -44,7 +50,7 @@ export const VAE_DEFAULTS = { latentDim: 20, hidden: [256] };
 
 /** Checks `vae`'s options; returns them with defaults filled in. */
 export function resolveVaeOptions(options: unknown, where: string): ResolvedVaeOptions {
-  const o = optionsObject<VaeOptions>(options, where);
+  const o = optionsObject<VaeOptions>(options, where, VAE_OPTION_KEYS);
   const arch = resolveArchitecture(o, where, VAE_DEFAULTS);
   const beta = o.beta === undefined ? 1 : assertNumber(o.beta, 'options.beta', where, { gt: 0 });
   return { ...arch, beta };
@@ -166,7 +172,7 @@ export class VAE extends LatentModel<ResolvedVaeOptions> {
     const where = 'VAE.evaluate';
     this.checkAlive(where);
     checkRows(x, this.inputShape, where);
-    const { batchSize, onProgress, signal } = resolveEvaluateOptions(options, where);
+    const { batchSize, onProgress, signal } = resolveEvaluateOptions(options, where, VAE_EVALUATE_OPTION_KEYS);
     const seed = options.seed === undefined ? 0 : assertNumber(options.seed, 'options.seed', where, { integer: true, min: 0, max: 0xffffffff });
     const rng = createRng(seed);
     const L = this.latentDim;

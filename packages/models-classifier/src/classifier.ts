@@ -7,6 +7,7 @@ import {
   describe,
   forEachBatch,
   isTensor,
+  optionKeys,
   sequential,
   tf,
   type ApplyOptions,
@@ -52,6 +53,9 @@ export interface CnnOptions {
   seed?: number;
 }
 
+/** The keys of CnnOptions. */
+export const CNN_OPTION_KEYS = optionKeys<CnnOptions>({ inputShape: true, classes: true, filters: true, pool: true, denseUnits: true, dropout: true, seed: true });
+
 /** Options of `createMlp`. */
 export interface MlpOptions {
   /** Features per row, integer >= 1 (required). */
@@ -67,6 +71,9 @@ export interface MlpOptions {
   /** Seed of the initial weights; default 0. */
   seed?: number;
 }
+
+/** The keys of MlpOptions. */
+export const MLP_OPTION_KEYS = optionKeys<MlpOptions>({ inputSize: true, classes: true, hidden: true, activation: true, dropout: true, seed: true });
 
 export type ResolvedCnnOptions = Required<CnnOptions>;
 export type ResolvedMlpOptions = Required<MlpOptions>;
@@ -98,6 +105,9 @@ export interface EvaluateOptions {
   /** Abort between batches: rejects with ABORTED. */
   signal?: AbortSignal;
 }
+
+/** The keys of EvaluateOptions. */
+export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>({ batchSize: true, onProgress: true, signal: true });
 
 /** What `Classifier.evaluate` resolves to. */
 export interface ClassifierEvaluation {
@@ -244,7 +254,7 @@ export class Classifier {
     const where = 'Classifier.evaluate';
     this.checkAlive(where);
     checkRows(x, this.inputShape, where);
-    const o = checkOptions<EvaluateOptions>(options, where);
+    const o = checkOptions<EvaluateOptions>(options, where, EVALUATE_OPTION_KEYS);
     const batchSize = o.batchSize === undefined ? 256 : assertNumber(o.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
     const onProgress = checkCallback<(d: number, t: number) => void>(o.onProgress, 'options.onProgress', where);
     const signal = checkSignal(o.signal, where);
@@ -295,7 +305,7 @@ export class Classifier {
 
 /** The CNN's options with defaults filled in. */
 export function resolveCnnOptions(options: unknown, where: string): ResolvedCnnOptions {
-  const o = checkOptions<CnnOptions>(options, where);
+  const o = checkOptions<CnnOptions>(options, where, CNN_OPTION_KEYS);
   const inputShape = o.inputShape === undefined ? [28, 28, 1] : checkShape(o.inputShape, 'options.inputShape', where, 3);
   const classes = o.classes === undefined ? 10 : assertNumber(o.classes, 'options.classes', where, { integer: true, min: 2 });
   const filters = o.filters === undefined ? [32, 64] : checkShape(o.filters, 'options.filters', where, 2);
@@ -332,7 +342,7 @@ export function resolveMlpOptions(options: unknown, where: string): ResolvedMlpO
   if (options === undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options { inputSize, classes } are required`);
   }
-  const o = checkOptions<MlpOptions>(options, where);
+  const o = checkOptions<MlpOptions>(options, where, MLP_OPTION_KEYS);
   const inputSize = assertNumber(o.inputSize, 'options.inputSize', where, { integer: true, min: 1 });
   const classes = assertNumber(o.classes, 'options.classes', where, { integer: true, min: 2 });
   const hidden = o.hidden === undefined ? [64, 64] : checkUnits(o.hidden, 'options.hidden', where, true);
@@ -425,7 +435,7 @@ export function createMlp(options: MlpOptions): Classifier {
  */
 export function createClassifier(specs: LayerSpec[], inputShape: number[], options: { seed?: number } = {}): Classifier {
   const where = 'createClassifier';
-  const o = checkOptions<{ seed: number }>(options, where);
+  const o = checkOptions<{ seed: number }>(options, where, ['seed']);
   const seed = checkSeed(o.seed, 'options.seed', where);
   const net = sequential(specs, inputShape, { seed });
   if (net.outputShape.length !== 1 || net.outputShape[0]! < 2) {

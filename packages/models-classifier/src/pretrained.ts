@@ -1,4 +1,4 @@
-import { GlassboxError, assertOneOf, describe } from '@glassbox/tensors-ops';
+import { GlassboxError, assertOneOf, checkOptionKeys, describe, optionKeys } from '@glassbox/tensors-ops';
 import type { Classifier } from './classifier.js';
 import { planClassifier } from './io.js';
 import { loadDir, loadUrl, nodeModules, type UrlLoadOptions } from '@glassbox/tensors-ops/models';
@@ -15,6 +15,9 @@ export interface PretrainedOptions extends UrlLoadOptions {
    */
   url?: string | URL;
 }
+
+/** The keys of PretrainedOptions. */
+export const PRETRAINED_OPTION_KEYS = optionKeys<PretrainedOptions>({ url: true, fetch: true, requestInit: true, maxElements: true });
 
 // One literal `new URL(..., import.meta.url)` per file, so that bundlers (Vite, webpack 5) see and copy them.
 function defaultUrls(name: PretrainedClassifierName): { model: URL; weights: URL } {
@@ -57,9 +60,7 @@ async function loadFileUrl(url: URL, options: PretrainedOptions, where: string):
 export async function loadPretrained(name: PretrainedClassifierName, options: PretrainedOptions = {}): Promise<Classifier> {
   const where = 'loadPretrained';
   assertOneOf(name, PRETRAINED_CLASSIFIERS, 'name', where);
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  const { url: _url, ...loadOptions } = checkOptionKeys<PretrainedOptions>(options, PRETRAINED_OPTION_KEYS, where);
   if (options.url !== undefined) {
     let url: URL | null = null;
     if (options.url instanceof URL) url = options.url;
@@ -69,13 +70,13 @@ export async function loadPretrained(name: PretrainedClassifierName, options: Pr
       } catch {
         url = null; // relative: fetched as given (against the page in a browser)
       }
-      if (url === null) return loadUrl(options.url, planClassifier, options, where);
+      if (url === null) return loadUrl(options.url, planClassifier, loadOptions, where);
     } else {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.url must be a URL or a non-empty string, got ${describe(options.url)}`);
     }
-    return url.protocol === 'file:' ? loadFileUrl(url, options, where) : loadUrl(url.href, planClassifier, options, where);
+    return url.protocol === 'file:' ? loadFileUrl(url, options, where) : loadUrl(url.href, planClassifier, loadOptions, where);
   }
   const urls = defaultUrls(name);
   if (urls.model.protocol === 'file:') return loadFileUrl(urls.model, options, where);
-  return loadUrl(urls.model.href, planClassifier, options, where, urls.weights.href);
+  return loadUrl(urls.model.href, planClassifier, loadOptions, where, urls.weights.href);
 }

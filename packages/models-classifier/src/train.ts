@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, assertNumber, describe, tf, type Rng } from '@glassbox/tensors-ops';
 import { Classifier, resolveLabels, type Labels } from './classifier.js';
 import { checkFiniteRows, checkRows } from '@glassbox/tensors-ops/models';
-import { resolveTrainOptions, runTraining, type TrainHistory, type TrainOptions } from '@glassbox/tensors-ops/models';
+import { TRAIN_OPTION_KEYS, resolveTrainOptions, runTraining, type TrainHistory, type TrainOptions } from '@glassbox/tensors-ops/models';
 
 export type { BatchLog, EpochLog, TrainHistory, TrainOptions } from '@glassbox/tensors-ops/models';
 
@@ -26,6 +26,9 @@ export interface ClassifierTrainOptions extends TrainOptions<ClassifierMetric> {
    */
   shift?: number;
 }
+
+/** The keys of ClassifierTrainOptions: the common training options and `shift`. */
+export const CLASSIFIER_TRAIN_OPTION_KEYS: readonly (keyof ClassifierTrainOptions)[] = [...TRAIN_OPTION_KEYS, 'shift'];
 
 /** @internal Copies rows of `data` (NHWC, row size h*w*c) into a batch, each moved by its own random (dy, dx): out[y, x] = in[y - dy, x - dx]. */
 export function shiftedBatch(data: ArrayLike<number>, indices: Int32Array, shape: readonly number[], shift: number, rng: Rng): Float32Array {
@@ -84,7 +87,7 @@ export async function train(model: Classifier, data: ClassifierData, options: Cl
   if (data === null || typeof data !== 'object') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: data must be { x, y }, got ${describe(data)}`);
   }
-  const o = resolveTrainOptions<ClassifierMetric>(options, where);
+  const o = resolveTrainOptions<ClassifierMetric>(options, where, CLASSIFIER_TRAIN_OPTION_KEYS);
   const shift = options.shift === undefined ? 0 : assertNumber(options.shift, 'options.shift', where, { integer: true, min: 0 });
   if (shift > 0 && model.inputShape.length !== 3) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.shift is for image models (rows [H, W, C]); this model's rows have shape [${model.inputShape.join(', ')}]`);

@@ -3,7 +3,7 @@
  * between image pixels (0..1, what every public function takes and returns) and the networks' own range,
  * and seeded latent codes. Not re-exported from the package.
  */
-import { GlassboxError, assertFloatTensor, assertNumber, describe, formatShape, tf, type Tensor } from '@glassbox/tensors-ops';
+import { GlassboxError, assertFloatTensor, assertNumber, checkOptionKeys, describe, formatShape, tf, type Tensor } from '@glassbox/tensors-ops';
 
 /** The generator's last nonlinearity: tanh works in [-1, 1] (DCGAN, CycleGAN), sigmoid in [0, 1]. */
 export type OutputActivation = 'tanh' | 'sigmoid';
@@ -58,16 +58,9 @@ export function checkOptions<T extends object>(options: T | undefined, where: st
   return options;
 }
 
-/** Refuses keys that are not in `allowed` (a typo should not be silently ignored). */
+/** Refuses keys that are not in `allowed` (a typo should not be silently ignored; the closest valid key is suggested). */
 export function checkKeys(options: object, allowed: readonly string[], where: string, name = 'options'): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new GlassboxError(
-        'INVALID_ARGUMENT',
-        `${where}: unknown key '${key}' in ${name}; allowed keys are ${allowed.map((k) => `'${k}'`).join(', ')}`,
-      );
-    }
-  }
+  checkOptionKeys(options, allowed, where, name);
 }
 
 export function checkSeed(value: unknown, name: string, where: string): number {

@@ -42,7 +42,7 @@ import {
   type CommonTrainOptions,
   type EpochLogs,
 } from './training.js';
-import { interpolateLatents, type InterpolationMethod } from './interpolate.js';
+import { interpolatePath, type InterpolationMethod } from './interpolate.js';
 
 /** The architecture of a GAN: everything needed to rebuild it (the weights aside). */
 export interface GanConfig {
@@ -325,6 +325,7 @@ export class GAN {
   sampleLatent(n: number, seed: number, options: Omit<SampleOptions, 'batchSize'> = {}): Tensor {
     const where = 'GAN.sampleLatent';
     this.alive(where);
+    checkKeys(checkOptions(options, where), ['labels'], where);
     return this.latent(n, seed, options, where);
   }
 
@@ -373,7 +374,7 @@ export class GAN {
     const o = checkOptions(options, where);
     checkKeys(o, ['method'], where);
     const internal = { method: o.method ?? 'linear', linearTail: this.config.numClasses, inputDim: this.inputDim, where };
-    const path = interpolateLatents(z0, z1, steps, internal as InterpolateOptions);
+    const path = interpolatePath(z0, z1, steps, internal);
     try {
       return await mapBatches(this.generator, path, { batchSize: 256, where });
     } finally {

@@ -1,4 +1,4 @@
-import { GlassboxError, assertFloatTensor, assertNumber, assertOneOf, formatShape, tf, type Tensor } from '@glassbox/tensors-ops';
+import { GlassboxError, assertFloatTensor, assertNumber, assertOneOf, checkOptionKeys, formatShape, optionKeys, tf, type Tensor } from '@glassbox/tensors-ops';
 
 export type InterpolationMethod = 'linear' | 'slerp';
 export const INTERPOLATION_METHODS: readonly InterpolationMethod[] = ['linear', 'slerp'];
@@ -10,6 +10,9 @@ export interface InterpolateLatentsOptions {
   /** The last `linearTail` entries are always interpolated linearly (the one-hot class of a conditional GAN); default 0. */
   linearTail?: number;
 }
+
+/** The keys of InterpolateLatentsOptions. */
+export const INTERPOLATE_LATENTS_OPTION_KEYS = optionKeys<InterpolateLatentsOptions>({ method: true, linearTail: true });
 
 interface InternalOptions extends InterpolateLatentsOptions {
   inputDim?: number;
@@ -50,9 +53,12 @@ function toRow(z: unknown, name: string, where: string, dim: number | undefined)
  * ```
  */
 export function interpolateLatents(z0: Tensor, z1: Tensor, steps: number, options: InterpolateLatentsOptions = {}): Tensor {
-  const o = options as InternalOptions;
+  return interpolatePath(z0, z1, steps, checkOptionKeys<InterpolateLatentsOptions>(options, INTERPOLATE_LATENTS_OPTION_KEYS, 'interpolateLatents'));
+}
+
+/** @internal interpolateLatents with checked options, plus the GAN's: the code size it expects and its public name. */
+export function interpolatePath(z0: Tensor, z1: Tensor, steps: number, o: InternalOptions): Tensor {
   const where = o.where ?? 'interpolateLatents';
-  if (o === null || typeof o !== 'object') throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object`);
   const method = assertOneOf(o.method ?? 'linear', INTERPOLATION_METHODS, 'options.method', where);
   const a = toRow(z0, 'z0', where, o.inputDim);
   const b = toRow(z1, 'z1', where, o.inputDim ?? a.length);

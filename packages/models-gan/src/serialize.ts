@@ -6,6 +6,7 @@
  */
 import {
   GlassboxError,
+  checkOptionKeys,
   decodeWeights,
   describe,
   encodeWeights,
@@ -67,9 +68,7 @@ export async function readModel(source: unknown, options: LoadOptions, where: st
 const UNCHECKED = { allowNonFinite: true } as const;
 
 async function readUnchecked(source: unknown, options: LoadOptions, where: string): Promise<{ modelJSON: io.ModelJSON; weights: Record<string, Tensor> }> {
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(options, ['fetch', 'requestInit'], where);
   const urlOptions = { ...UNCHECKED, ...(options.fetch !== undefined ? { fetch: options.fetch } : {}), ...(options.requestInit !== undefined ? { requestInit: options.requestInit } : {}) };
   if (typeof source === 'string') {
     if (source.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: source must be a non-empty path or URL, got ""`);

@@ -6,6 +6,7 @@
 import {
   GlassboxError,
   assertNumber,
+  checkOptionKeys,
   describe,
   tf,
   throwIfAborted,
@@ -80,11 +81,7 @@ export function resolveCommon(o: CommonTrainOptions & { onBatch?: unknown; onEpo
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.divergence must be { patience?, threshold? } or false, got ${describe(o.divergence)}`);
     }
     const d = o.divergence;
-    for (const key of Object.keys(d)) {
-      if (key !== 'patience' && key !== 'threshold') {
-        throw new GlassboxError('INVALID_ARGUMENT', `${where}: unknown key '${key}' in options.divergence; allowed keys are 'patience', 'threshold'`);
-      }
-    }
+    checkOptionKeys(d, ['patience', 'threshold'], where, 'options.divergence');
     divergence = {
       patience: d.patience === undefined ? DEFAULT_DIVERGENCE.patience : assertNumber(d.patience, 'options.divergence.patience', where, { integer: true, min: 1 }),
       threshold: d.threshold === undefined ? DEFAULT_DIVERGENCE.threshold : assertNumber(d.threshold, 'options.divergence.threshold', where, { gt: 0 }),

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Predictable } from '@glassbox/tensors-ops';
+import { optionKeys, type Predictable } from '@glassbox/tensors-ops';
 
 /** The kinds of model `explainModel` knows a suite for. */
 export type ModelKind = 'classifier' | 'ae' | 'vae' | 'gan' | 'cyclegan';
@@ -154,6 +154,18 @@ export interface ExplainModelOptions {
   /** Budgets and sizes of the suite's methods and metrics; see `SuiteSettings`. */
   settings?: Partial<SuiteSettings>;
 }
+
+/** The keys of ExplainModelOptions. */
+export const EXPLAIN_MODEL_OPTION_KEYS = optionKeys<ExplainModelOptions>({
+  samples: true,
+  methods: true,
+  seed: true,
+  batchSize: true,
+  onProgress: true,
+  signal: true,
+  target: true,
+  settings: true,
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // The result: plain objects, numbers and arrays only (JSON.stringify / JSON.parse round-trips it; NaN, which
@@ -385,3 +397,6 @@ export interface RenderReportOptions {
   /** The page title and heading. Default 'Glassbox report: <kind>'. */
   title?: string;
 }
+
+/** The keys of RenderReportOptions. */
+export const RENDER_REPORT_OPTION_KEYS = optionKeys<RenderReportOptions>({ title: true });

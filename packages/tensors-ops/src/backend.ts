@@ -1,6 +1,7 @@
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from './tf.js';
 import { GlassboxError, describe } from './errors.js';
+import { checkOptionKeys, optionKeys } from './contract/option-keys.js';
 import { bundledWasmPaths } from './wasm-paths.js';
 import { withoutWasmGlueListeners } from './wasm-glue.js';
 
@@ -26,6 +27,9 @@ export interface BackendOptions {
   /** Where the fallback warning goes (default console.warn). */
   warn?: (message: string) => void;
 }
+
+/** The keys of BackendOptions. */
+export const BACKEND_OPTION_KEYS = optionKeys<BackendOptions>({ backend: true, threads: true, wasmPaths: true, fallback: true, warn: true });
 
 export interface BackendInfo {
   /** The backend that is active now. */
@@ -90,9 +94,7 @@ async function describeActive(reason?: string): Promise<BackendInfo> {
  * ```
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
-  if (options == null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `initBackend: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(options, BACKEND_OPTION_KEYS, 'initBackend');
   if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
     throw new GlassboxError('INVALID_ARGUMENT', `initBackend: options.threads must be an integer >= 1, got ${describe(options.threads)}`);
   }

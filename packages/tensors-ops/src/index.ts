@@ -6,7 +6,7 @@ export { initBackend, backendInfo } from './backend.js';
 export type { BackendName, BackendOptions, BackendInfo } from './backend.js';
 export { createRng, randomNormal, randomUniform } from './rng.js';
 export type { Rng } from './rng.js';
-export { INTEGRATION_METHODS, NOISE_VARIANTS } from './contract/types.js';
+export { INTEGRATION_METHODS, NOISE_VARIANTS, EXPLAIN_OPTION_KEYS } from './contract/types.js';
 export type { ForwardFn, Predictable, ExplainOptions, Attribution, Explainer, IntegrationMethod, NoiseVariant } from './contract/types.js';
 export { asForward } from './contract/as-forward.js';
 export { selectTarget, resolveTargets, checkModelOutput } from './contract/select-target.js';
@@ -24,6 +24,12 @@ export {
   assertNumber,
   assertOneOf,
   checkCommonOptions,
+  checkOptionKeys,
+  optionKeys,
+  closestName,
+  declareOptionKeys,
+  optionKeysOf,
+  forwardOptions,
   isBroadcastable,
   resolveBaseline,
   checkInput,

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from './tf.js';
 import { GlassboxError, describe } from './errors.js';
+import { checkOptionKeys } from './contract/option-keys.js';
 
 /**
  * A seeded random number generator for every random draw in Glassbox. It runs in plain JavaScript
@@ -184,6 +185,7 @@ function checkShape(shape: unknown, where: string): number[] {
 /** A float32 tensor of normals from a seed (same values on every backend). */
 export function randomNormal(shape: number[], options: { seed: number; mean?: number; stdev?: number }): Tensor {
   const s = checkShape(shape, 'randomNormal');
+  checkOptionKeys(options, ['seed', 'mean', 'stdev'], 'randomNormal');
   const stdev = options.stdev ?? 1;
   if (!Number.isFinite(stdev) || stdev < 0) {
     throw new GlassboxError('INVALID_ARGUMENT', `randomNormal: stdev must be a finite number >= 0, got ${describe(stdev)}`);
@@ -195,6 +197,7 @@ export function randomNormal(shape: number[], options: { seed: number; mean?: nu
 /** A float32 tensor of uniforms in [min, max) from a seed (same values on every backend). */
 export function randomUniform(shape: number[], options: { seed: number; min?: number; max?: number }): Tensor {
   const s = checkShape(shape, 'randomUniform');
+  checkOptionKeys(options, ['seed', 'min', 'max'], 'randomUniform');
   const n = s.reduce((a, b) => a * b, 1);
   return tf.tensor(createRng(options.seed).uniformArray(n, options.min ?? 0, options.max ?? 1), s, 'float32');
 }

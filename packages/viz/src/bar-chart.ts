@@ -10,6 +10,7 @@ import {
   describe,
   fail,
   isArrayLike,
+  optionKeys,
 } from './validate.js';
 
 export interface BarChartOptions {
@@ -41,6 +42,9 @@ export interface BarChartOptions {
   /** Font size in px; default 12. */
   fontSize?: number;
 }
+
+/** The keys of BarChartOptions. */
+export const BAR_CHART_OPTION_KEYS = optionKeys<BarChartOptions>({ labels: true, baseValue: true, outputValue: true, sort: true, maxFeatures: true, title: true, xLabel: true, width: true, rowHeight: true, colors: true, fontSize: true });
 
 interface Row {
   label: string;
@@ -78,7 +82,7 @@ export function barChart(attributions: ArrayLike<number>, options: BarChartOptio
   const n = attributions.length;
   if (n === 0) fail('INVALID_ARGUMENT', `${fn}: attributions must not be empty`);
   checkFinite(fn, 'attributions', attributions);
-  checkOptions(fn, options);
+  checkOptions(fn, options, BAR_CHART_OPTION_KEYS);
   const labels = options.labels;
   if (labels !== undefined) {
     if (!Array.isArray(labels)) fail('INVALID_ARGUMENT', `${fn}: options.labels must be an array of strings, got ${describe(labels)}`);
@@ -102,6 +106,7 @@ export function barChart(attributions: ArrayLike<number>, options: BarChartOptio
   }
   const colors = options.colors ?? {};
   if (colors === null || typeof colors !== 'object') fail('INVALID_ARGUMENT', `${fn}: options.colors must be { positive?, negative? }, got ${describe(colors)}`);
+  checkOptions(fn, colors, ['positive', 'negative'], 'options.colors');
   const posColor = colors.positive ?? '#b2182b';
   const negColor = colors.negative ?? '#2166ac';
   for (const [k, c] of [['positive', posColor], ['negative', negColor]] as const) {

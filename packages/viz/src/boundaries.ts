@@ -1,6 +1,6 @@
 import { parseColor, type Color } from './color.js';
 import type { RGBAImage } from './image.js';
-import { checkFinite, checkImage, checkOneOf, checkOptions, checkValues, fail } from './validate.js';
+import { checkFinite, checkImage, checkOneOf, checkOptions, checkValues, fail, optionKeys } from './validate.js';
 
 export interface BoundariesOptions {
   /** Edge colour, default yellow `[255, 255, 0]` (as skimage's mark_boundaries). */
@@ -12,6 +12,9 @@ export interface BoundariesOptions {
    */
   mode?: 'thin' | 'thick';
 }
+
+/** The keys of BoundariesOptions. */
+export const BOUNDARIES_OPTION_KEYS = optionKeys<BoundariesOptions>({ color: true, mode: true });
 
 /**
  * Draws the edges between superpixels (feature groups) on an image.
@@ -39,7 +42,7 @@ export function boundaries(image: RGBAImage, featureMask: ArrayLike<number>, opt
       fail('INVALID_ARGUMENT', `${fn}: featureMask[${i}] is ${featureMask[i]}, expected integer segment ids`);
     }
   }
-  checkOptions(fn, options);
+  checkOptions(fn, options, BOUNDARIES_OPTION_KEYS);
   const [r, g, b, a] = parseColor(fn, 'options.color', options.color ?? [255, 255, 0]);
   const mode = checkOneOf(fn, 'options.mode', options.mode ?? 'thin', ['thin', 'thick']);
 

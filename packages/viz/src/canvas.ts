@@ -2,7 +2,7 @@
 // imports nothing from the DOM and the package still loads in Node (where these functions explain what
 // they need instead of failing on a missing global).
 import { scaleImage, type RGBAImage } from './image.js';
-import { checkImage, checkNumberInRange, checkOptions, describe, fail } from './validate.js';
+import { checkImage, checkNumberInRange, checkOptions, describe, fail, optionKeys } from './validate.js';
 
 /**
  * The browser's `ImageData` type when the DOM lib is loaded (so the result of `toImageData` can be passed to
@@ -36,6 +36,9 @@ export interface DrawToOptions {
   /** Enlargement, a positive number; default 1. Pixels stay crisp (nearest neighbour) at any scale. */
   scale?: number;
 }
+
+/** The keys of DrawToOptions. */
+export const DRAW_TO_OPTION_KEYS = optionKeys<DrawToOptions>({ x: true, y: true, scale: true });
 
 type ImageDataConstructor = new (data: Uint8ClampedArray, width: number, height: number) => BrowserImageData;
 type HelperCanvas = { getContext(id: '2d'): CanvasContext2DLike | null };
@@ -102,7 +105,7 @@ export function drawTo(canvas: CanvasLike, image: RGBAImage, options: DrawToOpti
     fail('INVALID_ARGUMENT', `${fn}: canvas must be an HTMLCanvasElement or OffscreenCanvas (anything with getContext('2d')), got ${describe(canvas)}`);
   }
   checkImage(fn, 'image', image);
-  checkOptions(fn, options);
+  checkOptions(fn, options, DRAW_TO_OPTION_KEYS);
   const x = checkInteger(fn, 'options.x', options.x ?? 0);
   const y = checkInteger(fn, 'options.y', options.y ?? 0);
   const scale = checkNumberInRange(fn, 'options.scale', options.scale ?? 1, 0, Infinity, { loOpen: true, hiOpen: true });

@@ -4,7 +4,7 @@ import { drawText, textHeight, textWidth } from './font.js';
 import { formatNumber } from './format.js';
 import { filled, type RGBAImage } from './image.js';
 import { normalizeModes, scalePosition, type NormalizeMode } from './normalize.js';
-import { checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInt, describe, fail } from './validate.js';
+import { checkFiniteNumber, checkOneOf, checkOptions, checkPositiveInt, describe, fail, optionKeys } from './validate.js';
 
 export interface ColorbarOptions {
   /** `'vertical'` (default; max at the top) or `'horizontal'` (min at the left). */
@@ -30,6 +30,9 @@ export interface ColorbarOptions {
   /** Integer font scale; default 1. */
   fontScale?: number;
 }
+
+/** The keys of ColorbarOptions. */
+export const COLORBAR_OPTION_KEYS = optionKeys<ColorbarOptions>({ orientation: true, width: true, height: true, labels: true, ticks: true, background: true, labelColor: true, fontScale: true });
 
 /** What a colorbar needs to know about the scale; a `HeatmapScale` or `NormalizeScale` fits. */
 export interface ColorbarScale {
@@ -67,7 +70,7 @@ export function colorbar(
   const max = checkFiniteNumber(fn, 'scale.max', scale.max);
   if (min > max) fail('INVALID_ARGUMENT', `${fn}: scale.min (${min}) must be <= scale.max (${max})`);
   const mode = checkOneOf(fn, 'scale.mode', scale.mode ?? 'signed', normalizeModes);
-  checkOptions(fn, options);
+  checkOptions(fn, options, COLORBAR_OPTION_KEYS);
   const orientation = checkOneOf(fn, 'options.orientation', options.orientation ?? 'vertical', ['horizontal', 'vertical']);
   const showLabels = options.labels ?? true;
   if (typeof showLabels !== 'boolean') fail('INVALID_ARGUMENT', `${fn}: options.labels must be a boolean, got ${describe(showLabels)}`);

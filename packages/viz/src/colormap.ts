@@ -11,7 +11,7 @@ import {
 } from 'd3-scale-chromatic';
 import { parseCssColor } from './color.js';
 import type { RGBAImage } from './image.js';
-import { checkFinite, checkNumberInRange, checkOneOf, checkOptions, checkShape2D, checkValues, describe, fail, isArrayLike } from './validate.js';
+import { checkFinite, checkNumberInRange, checkOneOf, checkOptions, checkShape2D, checkValues, describe, fail, isArrayLike, optionKeys } from './validate.js';
 
 /**
  * Built-in colormap names.
@@ -196,6 +196,9 @@ export interface ApplyColormapOptions {
   alpha?: number | ArrayLike<number>;
 }
 
+/** The keys of ApplyColormapOptions. */
+export const APPLY_COLORMAP_OPTION_KEYS = optionKeys<ApplyColormapOptions>({ alpha: true });
+
 /**
  * Colours a map of normalized values t in [0, 1] (height*width, row-major) with a colormap. Values outside
  * [0, 1] are clamped; NaN throws NON_FINITE. Use `normalize` (or `heatmap`, which does both) to get t
@@ -218,7 +221,7 @@ export function applyColormap(
   checkValues(fn, 'values', values, h * w, shape);
   checkFinite(fn, 'values', values, shape);
   const c = resolveColormap(fn, 'cmap', cmap);
-  checkOptions(fn, options);
+  checkOptions(fn, options, APPLY_COLORMAP_OPTION_KEYS);
   const alpha = options.alpha ?? 1;
   let alphaAt: (i: number) => number;
   if (typeof alpha === 'number') {

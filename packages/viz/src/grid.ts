@@ -1,7 +1,7 @@
 import { luma, parseColor, type Color } from './color.js';
 import { drawText, textHeight, textWidth } from './font.js';
 import { blit, filled, resizeNearest, type RGBAImage } from './image.js';
-import { checkImage, checkNonNegativeInt, checkOneOf, checkOptions, checkPositiveInt, describe, fail } from './validate.js';
+import { checkImage, checkNonNegativeInt, checkOneOf, checkOptions, checkPositiveInt, describe, fail, optionKeys } from './validate.js';
 
 export interface GridOptions {
   /** Cells per row; default images.length (one row). Rows = ceil(images.length / columns). */
@@ -30,6 +30,11 @@ export interface GridOptions {
    */
   fit?: 'contain' | 'stretch';
 }
+
+/** The keys of GridOptions. */
+export const GRID_OPTION_KEYS = optionKeys<GridOptions>({ columns: true, padding: true, labels: true, rowLabels: true, background: true, labelColor: true, fontScale: true, cellSize: true, fit: true });
+/** The keys of gridLayout's options (GridOptions without the colours). */
+const GRID_LAYOUT_OPTION_KEYS = GRID_OPTION_KEYS.filter((k) => k !== 'background' && k !== 'labelColor');
 
 /** Where `grid` puts things; returned by `gridLayout` so callers can add their own annotations. */
 export interface GridLayout {
@@ -74,7 +79,7 @@ export function gridLayout(
     checkPositiveInt(fn, `sizes[${i}].width`, sz?.width);
     checkPositiveInt(fn, `sizes[${i}].height`, sz?.height);
   });
-  checkOptions(fn, options);
+  checkOptions(fn, options, GRID_LAYOUT_OPTION_KEYS);
   return layout(fn, 'sizes', sizes, options);
 }
 
@@ -95,6 +100,7 @@ function layout(
     if (cellSize === null || typeof cellSize !== 'object') {
       fail('INVALID_ARGUMENT', `${fn}: options.cellSize must be { width, height } with positive integers, got ${describe(cellSize)}`);
     }
+    checkOptions(fn, cellSize, ['width', 'height'], 'options.cellSize');
     cellWidth = checkPositiveInt(fn, 'options.cellSize.width', cellSize.width);
     cellHeight = checkPositiveInt(fn, 'options.cellSize.height', cellSize.height);
   } else {
@@ -179,7 +185,7 @@ export function grid(images: readonly RGBAImage[], options: GridOptions = {}): R
   if (!Array.isArray(images)) fail('INVALID_ARGUMENT', `${fn}: images must be an array of RGBAImage, got ${describe(images)}`);
   if (images.length === 0) fail('INVALID_ARGUMENT', `${fn}: images must not be empty`);
   images.forEach((im, i) => checkImage(fn, `images[${i}]`, im));
-  checkOptions(fn, options);
+  checkOptions(fn, options, GRID_OPTION_KEYS);
   const bg = parseColor(fn, 'options.background', options.background ?? [255, 255, 255]);
   const ink = options.labelColor
     ? parseColor(fn, 'options.labelColor', options.labelColor)

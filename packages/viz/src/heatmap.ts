@@ -9,7 +9,7 @@ import {
   type NormalizeScale,
 } from './normalize.js';
 import { reduceChannelsAs, type ChannelReduction } from './reduce-channels.js';
-import { checkNumberInRange, checkOneOf, checkOptions } from './validate.js';
+import { checkNumberInRange, checkOneOf, checkOptions, optionKeys } from './validate.js';
 
 export interface HeatmapOptions extends NormalizeOptions {
   /**
@@ -28,6 +28,9 @@ export interface HeatmapOptions extends NormalizeOptions {
   /** Overall opacity in [0, 1], default 1. */
   alpha?: number;
 }
+
+/** The keys of HeatmapOptions. */
+export const HEATMAP_OPTION_KEYS = optionKeys<HeatmapOptions>({ mode: true, clip: true, nonFinite: true, colormap: true, reduceChannels: true, opacity: true, alpha: true });
 
 /** The scale of a heatmap: the normalization scale plus the colormap name, everything a colorbar needs. */
 export interface HeatmapScale extends NormalizeScale {
@@ -78,7 +81,7 @@ export function heatmap(
   options: HeatmapOptions = {},
 ): HeatmapResult {
   const fn = 'heatmap';
-  checkOptions(fn, options);
+  checkOptions(fn, options, HEATMAP_OPTION_KEYS);
   const norm = resolveNormalizeOptions(fn, options);
   const reduced = reduceChannelsAs(fn, 'values', values, shape, options.reduceChannels, 'options.reduceChannels', norm.nonFinite);
   const cmap = resolveColormap(fn, 'options.colormap', options.colormap ?? defaultColormaps[norm.mode]);

@@ -10,6 +10,7 @@ import {
   describe,
   fail,
   fmtShape,
+  optionKeys,
 } from './validate.js';
 import type { RGBAImage } from './rgba-image.js';
 
@@ -71,6 +72,9 @@ export interface FromPixelsOptions {
   maxValue?: number;
 }
 
+/** The keys of FromPixelsOptions. */
+export const FROM_PIXELS_OPTION_KEYS = optionKeys<FromPixelsOptions>({ maxValue: true });
+
 /**
  * Channel-last pixel values (`[h, w]`, `[h, w, 1]` grey, `[h, w, 3]` RGB or `[h, w, 4]` RGBA) in
  * 0..maxValue to an RGBA image. Values are scaled by 255 / maxValue and clamped; a NaN throws.
@@ -87,7 +91,7 @@ export function fromPixels(
   options: FromPixelsOptions = {},
 ): RGBAImage {
   const fn = 'fromPixels';
-  checkOptions(fn, options);
+  checkOptions(fn, options, FROM_PIXELS_OPTION_KEYS);
   if (
     !Array.isArray(shape) ||
     (shape.length !== 2 && shape.length !== 3) ||

@@ -3,7 +3,7 @@ import { schemeTableau10 } from 'd3-scale-chromatic';
 import { area, line } from 'd3-shape';
 import { formatNumber } from './format.js';
 import { el, svgRoot, text } from './svg.js';
-import { checkOptions, checkPositiveInt, describe, fail, isArrayLike } from './validate.js';
+import { checkOptions, checkPositiveInt, describe, fail, isArrayLike, optionKeys } from './validate.js';
 
 /** One curve. */
 export interface LineSeries {
@@ -34,6 +34,9 @@ export interface LineChartOptions {
   /** Font size in px; default 12. */
   fontSize?: number;
 }
+
+/** The keys of LineChartOptions. */
+export const LINE_CHART_OPTION_KEYS = optionKeys<LineChartOptions>({ title: true, xLabel: true, yLabel: true, width: true, height: true, xDomain: true, yDomain: true, legend: true, area: true, fontSize: true });
 
 /**
  * A line chart as an SVG string (no DOM needed), for deletion/insertion curves of faithfulness metrics,
@@ -72,7 +75,7 @@ export function lineChart(series: LineSeries | readonly LineSeries[], options: L
       if (s[k] !== undefined && typeof s[k] !== 'string') fail('INVALID_ARGUMENT', `${fn}: series[${i}].${k} must be a string, got ${describe(s[k])}`);
     }
   });
-  checkOptions(fn, options);
+  checkOptions(fn, options, LINE_CHART_OPTION_KEYS);
   const width = checkPositiveInt(fn, 'options.width', options.width ?? 480);
   const height = checkPositiveInt(fn, 'options.height', options.height ?? 300);
   const fontSize = checkPositiveInt(fn, 'options.fontSize', options.fontSize ?? 12);

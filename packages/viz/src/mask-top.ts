@@ -1,5 +1,5 @@
 import type { RGBAImage } from './image.js';
-import { checkFinite, checkImage, checkNumberInRange, checkOneOf, checkOptions, checkValues } from './validate.js';
+import { checkFinite, checkImage, checkNumberInRange, checkOneOf, checkOptions, checkValues, optionKeys } from './validate.js';
 
 export interface MaskTopOptions {
   /** Share of pixels to keep, in [0, 1]; default 0.1. round(fraction * width * height) pixels stay visible. */
@@ -12,6 +12,9 @@ export interface MaskTopOptions {
   /** Brightness of the hidden pixels, in [0, 1]: 0 (default) black, 0.3 a dimmed context. Alpha is kept. */
   dim?: number;
 }
+
+/** The keys of MaskTopOptions. */
+export const MASK_TOP_OPTION_KEYS = optionKeys<MaskTopOptions>({ fraction: true, by: true, dim: true });
 
 /**
  * Shows only the most important pixels of an image, the rest dimmed (or black).
@@ -33,7 +36,7 @@ export function maskTop(image: RGBAImage, values: ArrayLike<number>, options: Ma
   const n = image.width * image.height;
   checkValues(fn, 'values', values, n, [image.height, image.width]);
   checkFinite(fn, 'values', values, [image.height, image.width]);
-  checkOptions(fn, options);
+  checkOptions(fn, options, MASK_TOP_OPTION_KEYS);
   const fraction = checkNumberInRange(fn, 'options.fraction', options.fraction ?? 0.1, 0, 1);
   const by = checkOneOf(fn, 'options.by', options.by ?? 'abs', ['abs', 'positive', 'negative']);
   const dim = checkNumberInRange(fn, 'options.dim', options.dim ?? 0, 0, 1);

@@ -8,6 +8,7 @@ import {
   fail,
   isArrayLike,
   nonFinitePolicies,
+  optionKeys,
   type NonFinitePolicy,
 } from './validate.js';
 
@@ -48,6 +49,9 @@ export interface NormalizeOptions {
    */
   nonFinite?: NonFinitePolicy;
 }
+
+/** The keys of NormalizeOptions. */
+export const NORMALIZE_OPTION_KEYS = optionKeys<NormalizeOptions>({ mode: true, clip: true, nonFinite: true });
 
 /**
  * The value range that the colours stand for, returned so that a colorbar can show it.
@@ -163,7 +167,7 @@ export function normalize(values: ArrayLike<number>, options: NormalizeOptions =
   const fn = 'normalize';
   if (!isArrayLike(values)) fail('INVALID_ARGUMENT', `${fn}: values must be a Float32Array (or an array of numbers), got ${describe(values)}`);
   if (values.length === 0) fail('INVALID_ARGUMENT', `${fn}: values must not be empty`);
-  checkOptions(fn, options);
+  checkOptions(fn, options, NORMALIZE_OPTION_KEYS);
   const resolved = resolveNormalizeOptions(fn, options);
   return normalizeUnchecked(applyNonFinitePolicy(fn, 'values', values, resolved.nonFinite), resolved);
 }

@@ -1,6 +1,6 @@
 import { luma } from './color.js';
 import type { RGBAImage } from './image.js';
-import { checkImage, checkNumberInRange, checkOptions, describe, fail } from './validate.js';
+import { checkImage, checkNumberInRange, checkOptions, describe, fail, optionKeys } from './validate.js';
 
 export interface OverlayOptions {
   /** Opacity of the heatmap over the image, in [0, 1]; default 0.5. Multiplied by the heatmap's own alpha. */
@@ -10,6 +10,9 @@ export interface OverlayOptions {
    */
   grayscale?: boolean;
 }
+
+/** The keys of OverlayOptions. */
+export const OVERLAY_OPTION_KEYS = optionKeys<OverlayOptions>({ alpha: true, grayscale: true });
 
 /**
  * Lays a heatmap over the image it explains.
@@ -34,7 +37,7 @@ export function overlay(image: RGBAImage, heat: RGBAImage | { image: RGBAImage }
     heat !== null && typeof heat === 'object' && 'image' in heat && !('data' in heat)
       ? checkImage(fn, 'heatmap.image', heat.image)
       : checkImage(fn, 'heatmap', heat);
-  checkOptions(fn, options);
+  checkOptions(fn, options, OVERLAY_OPTION_KEYS);
   const alpha = checkNumberInRange(fn, 'options.alpha', options.alpha ?? 0.5, 0, 1);
   const grayscale = options.grayscale ?? false;
   if (typeof grayscale !== 'boolean') fail('INVALID_ARGUMENT', `${fn}: options.grayscale must be a boolean, got ${describe(grayscale)}`);

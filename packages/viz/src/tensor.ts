@@ -1,4 +1,4 @@
-import { describe, fail, fmtShape, isArrayLike } from './validate.js';
+import { checkOptions, describe, fail, fmtShape, isArrayLike, optionKeys } from './validate.js';
 
 /**
  * The structural part of a tfjs `Tensor` that `fromTensor` uses: its shape and a synchronous read.
@@ -22,6 +22,9 @@ export interface FromTensorOptions {
    */
   batchIndex?: number;
 }
+
+/** The keys of FromTensorOptions. */
+export const FROM_TENSOR_OPTION_KEYS = optionKeys<FromTensorOptions>({ batchIndex: true });
 
 /** Values and shape, ready for `heatmap(values, shape)` or `fromPixels(values, shape)`. */
 export interface TensorData {
@@ -99,7 +102,7 @@ function select(fn: string, data: unknown, shape: number[], options: FromTensorO
   if (data.length !== size) {
     fail('SHAPE_MISMATCH', `${fn}: tensor data has ${data.length} elements, expected ${size} for shape ${fmtShape(shape)}`);
   }
-  if (options === null || typeof options !== 'object') fail('INVALID_ARGUMENT', `${fn}: options must be an object, got ${describe(options)}`);
+  checkOptions(fn, options, FROM_TENSOR_OPTION_KEYS);
   const { batchIndex } = options;
   if (batchIndex !== undefined) {
     if (shape.length < 1) fail('SHAPE_MISMATCH', `${fn}: options.batchIndex needs a batched tensor [N, ...], got a scalar`);

@@ -1,4 +1,4 @@
-import { checkFinite, checkOneOf, checkOptions, checkShape2D, checkValues, describe, fail } from './validate.js';
+import { checkFinite, checkOneOf, checkOptions, checkShape2D, checkValues, describe, fail, optionKeys } from './validate.js';
 
 export type UpsampleMethod = 'nearest' | 'bilinear';
 
@@ -10,6 +10,9 @@ export interface UpsampleOptions {
    */
   alignCorners?: boolean;
 }
+
+/** The keys of UpsampleOptions. */
+export const UPSAMPLE_OPTION_KEYS = optionKeys<UpsampleOptions>({ alignCorners: true });
 
 /**
  * Resizes a single-channel map `[h, w]` to `[H, W]`.
@@ -41,7 +44,7 @@ export function upsample(
   checkValues(fn, 'values', values, h * w, from);
   checkFinite(fn, 'values', values, from);
   checkOneOf(fn, 'method', method, ['nearest', 'bilinear']);
-  checkOptions(fn, options);
+  checkOptions(fn, options, UPSAMPLE_OPTION_KEYS);
   const alignCorners = options.alignCorners ?? false;
   if (typeof alignCorners !== 'boolean') fail('INVALID_ARGUMENT', `${fn}: options.alignCorners must be a boolean, got ${describe(alignCorners)}`);
 

@@ -1,4 +1,5 @@
 // Argument checks shared by every public function. Internal: not re-exported from index.ts.
+import { distance } from 'fastest-levenshtein';
 import { VizError, type VizErrorCode } from './errors.js';
 import type { RGBAImage } from './rgba-image.js';
 
@@ -29,11 +30,46 @@ export function isArrayLike(value: unknown): value is ArrayLike<number> {
   return Array.isArray(value) || (typeof value === 'object' && typeof (value as { length?: unknown }).length === 'number');
 }
 
-/** Checks that `options` is undefined or a plain object. */
-export function checkOptions(fn: string, options: unknown): void {
-  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
-    fail('INVALID_ARGUMENT', `${fn}: options must be an object or undefined, got ${describe(options)}`);
+/**
+ * The name among `candidates` that `name` most likely misspells, or undefined when none is close: the smallest
+ * Levenshtein distance ignoring case (ties broken with case), within max(2, floor(name.length / 3)) edits.
+ * (The same rule as tensors-ops' closestName; viz depends on no other Glassbox package.)
+ */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const score = distance(name.toLowerCase(), c.toLowerCase()) * 1000 + distance(name, c);
+    if (score < bestScore) {
+      bestScore = score;
+      best = c;
+    }
   }
+  return best !== undefined && Math.floor(bestScore / 1000) <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/**
+ * Checks that `options` is undefined or a plain object whose every key is in `allowed`: a misspelt key is
+ * refused (INVALID_ARGUMENT naming it and the closest valid key) rather than silently ignored.
+ */
+export function checkOptions(fn: string, options: unknown, allowed: readonly string[], name = 'options'): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    fail('INVALID_ARGUMENT', `${fn}: ${name} must be an object or undefined, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    const guess = closestName(key, allowed);
+    fail(
+      'INVALID_ARGUMENT',
+      `${fn}: unknown key '${key}' in ${name}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}; valid keys: ${allowed.map((k) => `'${k}'`).join(', ')}`,
+    );
+  }
+}
+
+/** The keys of an options interface, checked by the compiler against it (every key of T, no other). */
+export function optionKeys<T extends object>(keys: { readonly [K in keyof Required<T>]: true }): readonly (keyof T & string)[] {
+  return Object.freeze(Object.keys(keys)) as readonly (keyof T & string)[];
 }
 
 export function checkPositiveInt(fn: string, name: string, value: unknown): number {

@@ -1,6 +1,6 @@
 /** The argument checks every explainer of this package starts with. */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, autoBatchSize, checkCommonOptions, checkInput, describe, estimateRowBytes, resolvePool } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, autoBatchSize, checkCommonOptions, checkInput, checkOptionKeys, describe, estimateRowBytes, resolvePool } from '@glassbox/tensors-ops';
 import type { ExplainOptions, ForwardFn, PoolExecution, Predictable } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver, sizeOf } from './engine.js';
 import type { RunContext } from './engine.js';
@@ -24,11 +24,14 @@ export interface Prepared {
   pool: PoolExecution | null;
 }
 
-/** Checks f, x and the shared options (in that order) and fills in defaults. */
-export function prepare(f: Predictable, x: unknown, options: ExplainOptions | undefined, where: string): Prepared & { x: Tensor } {
+/**
+ * Checks f, x and the shared options (in that order) and fills in defaults. `keys` are the method's valid
+ * option keys: any other key is refused (checkOptionKeys).
+ */
+export function prepare(f: Predictable, x: unknown, options: ExplainOptions | undefined, where: string, keys: readonly string[]): Prepared & { x: Tensor } {
   const forward = asForward(f, where);
   checkInput(x, where);
-  if (options === undefined) options = {};
+  options = checkOptionKeys<ExplainOptions>(options, keys, where);
   const { batchSize, seed } = checkCommonOptions(options, where);
   const n = x.shape[0]!;
   const rowShape = x.shape.slice(1);

@@ -16,6 +16,7 @@ import {
   estimateRowBytes,
   resolvePool,
   checkInput,
+  checkOptionKeys,
   describe,
   resolveBaseline,
   resolveFeatureMask,
@@ -50,13 +51,12 @@ export interface Prepared {
   declaresInput: boolean;
 }
 
-/** Checks that options is an object (or undefined) and returns it. */
-export function optionsObject<T extends object>(options: T | undefined, where: string): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
-  return options;
+/**
+ * Checks that options is an object (or undefined) whose keys are all in `keys` (the method's valid option
+ * keys: any other is refused, with the closest valid one suggested) and returns it.
+ */
+export function optionsObject<T extends object>(options: T | undefined, where: string, keys: readonly string[]): T {
+  return checkOptionKeys<T>(options, keys, where);
 }
 
 /**

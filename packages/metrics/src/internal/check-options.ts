@@ -1,12 +1,8 @@
-import { GlassboxError, describe } from '@glassbox/tensors-ops';
+import { GlassboxError, checkOptionKeys, describe } from '@glassbox/tensors-ops';
 
-/** Checks that options is an object (or undefined -> {}). */
-export function checkOptionsObject<T extends object>(options: T | undefined, where: string, name = 'options'): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be an object, got ${describe(options)}`);
-  }
-  return options;
+/** Checks that options is an object (or undefined -> {}) whose keys are all in `keys` (see checkOptionKeys). */
+export function checkOptionsObject<T extends object>(options: T | undefined, keys: readonly string[], where: string, name = 'options'): T {
+  return checkOptionKeys<T>(options, keys, where, name);
 }
 
 /** Checks an optional boolean option; returns it or the default. */

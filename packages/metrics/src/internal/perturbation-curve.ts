@@ -6,6 +6,7 @@ import {
   checkCommonOptions,
   checkInput,
   createRng,
+  optionKeys,
   resolveBaseline,
   resolveFeatureMask,
   resolveTargets,
@@ -48,6 +49,19 @@ export interface CurveOptions {
   /** Abort -> rejects with GlassboxError 'ABORTED'; checked between batches. */
   signal?: AbortSignal;
 }
+
+/** The keys of CurveOptions. */
+export const CURVE_OPTION_KEYS = optionKeys<CurveOptions>({
+  target: true,
+  steps: true,
+  baseline: true,
+  featureMask: true,
+  random: true,
+  seed: true,
+  batchSize: true,
+  onProgress: true,
+  signal: true,
+});
 
 /** The result of deletionCurve and insertionCurve. */
 export interface CurveResult {
@@ -94,7 +108,7 @@ export async function perturbationCurve(
   checkInput(x, where);
   const a = checkAttributions(attributions, x, where);
   const forward = asForward(f, where);
-  const opts = checkOptionsObject(options, where);
+  const opts = checkOptionsObject(options, CURVE_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const steps = opts.steps === undefined ? 20 : assertNumber(opts.steps, 'options.steps', where, { integer: true, min: 1 });
   const withRandom = checkBoolean(opts.random, 'options.random', where, true);

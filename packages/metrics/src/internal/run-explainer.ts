@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, describe, formatShape, isTensor, type Attribution, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, describe, formatShape, forwardOptions, isTensor, type Attribution, type Predictable } from '@glassbox/tensors-ops';
 import type { AnyExplainer } from './types.js';
 
 /**
@@ -63,20 +63,21 @@ export async function explainValues(
   }
 }
 
-/** Splits an options object into a metric's own keys and the rest (passed to the explainer), then merges `explainerOptions`. */
+/**
+ * Splits a metric's options into its own keys and what goes to the explainer, then merges
+ * `options.explainerOptions` (for explainer options whose names clash with the metric's). Keys the metric
+ * reads and also passes on (`shared`, e.g. seed and signal) go to the explainer when it takes them. Every other
+ * key must be one of the explainer's (when it declared them): an unknown key is refused with the closest
+ * valid name.
+ */
 export function explainerOptionsOf(
-  options: Record<string, unknown>,
-  own: readonly string[],
+  options: unknown,
+  keys: { own: readonly string[]; shared: readonly string[] },
+  explainer: AnyExplainer,
   where: string,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) if (!own.includes(k) && k !== 'explainerOptions') out[k] = v;
-  const extra = options.explainerOptions;
-  if (extra !== undefined) {
-    if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.explainerOptions must be an object, got ${describe(extra)}`);
-    }
-    Object.assign(out, extra);
-  }
+  const out = forwardOptions(options, { own: [...keys.own, 'explainerOptions'], shared: keys.shared, inner: explainer }, where);
+  const extra = (options as { explainerOptions?: unknown } | undefined)?.explainerOptions;
+  if (extra !== undefined) Object.assign(out, forwardOptions(extra, { own: [], inner: explainer }, where, 'options.explainerOptions'));
   return out;
 }

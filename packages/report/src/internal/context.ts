@@ -20,6 +20,8 @@ export interface SuiteContext {
   scope: TensorScope;
   /** Options every explainer and metric gets. */
   common: { batchSize: number; seed: number; signal?: AbortSignal };
+  /** `common` without the seed, for the batch loops and methods that draw nothing at random (mapBatches, latent traversals). */
+  batchLoop: { batchSize: number; signal?: AbortSignal };
 }
 
 export function makeContext(model: object, args: Resolved, settings: SuiteSettings, scope: TensorScope, where: string): SuiteContext {
@@ -34,7 +36,8 @@ export function makeContext(model: object, args: Resolved, settings: SuiteSettin
   }
   const common: SuiteContext['common'] = { batchSize: args.batchSize, seed: args.seed };
   if (args.signal !== undefined) common.signal = args.signal;
-  return { where, model, args, x, rowShape: x.shape.slice(1), settings, range: { min, max }, scope, common };
+  const { seed: _seed, ...batchLoop } = common;
+  return { where, model, args, x, rowShape: x.shape.slice(1), settings, range: { min, max }, scope, common, batchLoop };
 }
 
 /** The value range of x, at least a tiny positive number (for noise scales). */

@@ -6,13 +6,15 @@ import {
   assertFloatTensor,
   assertNumber,
   checkCommonOptions,
+  checkOptionKeys,
+  closestName,
   describe,
   formatShape,
   isGlassboxError,
   isTensor,
   type ForwardFn,
 } from '@glassbox/tensors-ops';
-import { MODEL_KINDS, type ExplainModelOptions, type ModelKind, type ReportData, type SuiteSettings } from '../types.js';
+import { EXPLAIN_MODEL_OPTION_KEYS, MODEL_KINDS, type ExplainModelOptions, type ModelKind, type ReportData, type SuiteSettings } from '../types.js';
 import { REPORT_METHODS } from '../methods.js';
 
 /** The checked arguments of explainModel. */
@@ -164,9 +166,10 @@ function checkSettings(settings: unknown, where: string): Partial<SuiteSettings>
     } else if (FRACTION_SETTINGS.includes(key)) {
       out[key] = assertNumber(value, `options.settings.${key}`, where, key === 'noiseStdev' ? { min: 0 } : { gt: 0 });
     } else {
+      const guess = closestName(key, SETTING_NAMES);
       throw new GlassboxError(
         'INVALID_ARGUMENT',
-        `${where}: options.settings.${key} is not a setting; known settings: ${SETTING_NAMES.join(', ')}`,
+        `${where}: options.settings.${key} is not a setting; known settings: ${SETTING_NAMES.join(', ')}${guess === undefined ? '' : `; did you mean '${guess}'?`}`,
       );
     }
   }
@@ -196,7 +199,7 @@ function checkTarget(target: unknown, kind: ModelKind, samples: number, where: s
 export function resolveArguments(model: unknown, data: ReportData, options: ExplainModelOptions | undefined, where: string): Resolved {
   const kind = checkModel(model, where);
   const { x, labels } = checkData(data, where);
-  const opts = options === undefined ? {} : options;
+  const opts = checkOptionKeys<ExplainModelOptions>(options, EXPLAIN_MODEL_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const n = x.shape[0]!;
   const samples =

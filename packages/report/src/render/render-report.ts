@@ -1,8 +1,9 @@
-import { GlassboxError, describe } from '@glassbox/tensors-ops';
+import { GlassboxError, checkOptionKeys, describe } from '@glassbox/tensors-ops';
 import { barChart, lineChart, type LineSeries } from '@glassbox/viz';
 import { METHOD_LABELS } from '../methods.js';
 import {
   MODEL_KINDS,
+  RENDER_REPORT_OPTION_KEYS,
   type ArrayData,
   type AutoencoderReport,
   type ClassifierReport,
@@ -343,9 +344,7 @@ function checkResult(result: unknown, where: string): ReportResult {
 export function renderReport(result: ReportResult, options: RenderReportOptions = {}): string {
   const where = 'renderReport';
   const r = checkResult(result, where);
-  if (options == null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  options = checkOptionKeys<RenderReportOptions>(options, RENDER_REPORT_OPTION_KEYS, where);
   if (options.title !== undefined && typeof options.title !== 'string') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.title must be a string, got ${describe(options.title)}`);
   }

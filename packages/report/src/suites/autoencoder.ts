@@ -31,7 +31,7 @@ function codeStats(codes: number[][], d: number): { mu: number[]; sd: number[]; 
  * the centre of the reconstruction (integrated gradients of the region's mean through the decoder).
  */
 export async function autoencoderSuite(ctx: SuiteContext): Promise<AutoencoderReport> {
-  const { where, x, rowShape, settings, common, scope } = ctx;
+  const { where, x, rowShape, settings, common, batchLoop, scope } = ctx;
   const model = ctx.model as Record<string, unknown>;
   const kind = ctx.args.kind as 'ae' | 'vae';
   const encoder = modelPart(model, 'encoder', where) as ForwardFn;
@@ -68,7 +68,7 @@ export async function autoencoderSuite(ctx: SuiteContext): Promise<AutoencoderRe
     {
       name: 'encode',
       run: async () => {
-        z = scope.keep(await guardModelCall(() => mapBatches(encoder, x, { ...common, where }), 'model.encoder', x.shape, where));
+        z = scope.keep(await guardModelCall(() => mapBatches(encoder, x, { ...batchLoop, where }), 'model.encoder', x.shape, where));
         if (z.rank !== 2) {
           throw new GlassboxError('SHAPE_MISMATCH', `${where}: model.encoder must return codes [N, D], got shape ${formatShape(z.shape)} for inputs ${formatShape(x.shape)}`);
         }
@@ -96,7 +96,7 @@ export async function autoencoderSuite(ctx: SuiteContext): Promise<AutoencoderRe
     {
       name: 'reconstruct',
       run: async () => {
-        const r = await guardModelCall(() => mapBatches(decoder, z!, { ...common, where }), 'model.decoder', z!.shape, where);
+        const r = await guardModelCall(() => mapBatches(decoder, z!, { ...batchLoop, where }), 'model.decoder', z!.shape, where);
         try {
           if (!sameShape(r.shape.slice(1), rowShape)) {
             throw new GlassboxError(
@@ -139,7 +139,7 @@ export async function autoencoderSuite(ctx: SuiteContext): Promise<AutoencoderRe
       name: 'latentSensitivity',
       run: async () => {
         const delta = step();
-        const r = await latentSensitivity(decoder, z!, { ...common, delta });
+        const r = await latentSensitivity(decoder, z!, { ...batchLoop, delta });
         sensitivity = { delta, scores: r.scores.slice(), order: r.order.slice() };
         chooseDims(r.scores);
       },
@@ -156,7 +156,7 @@ export async function autoencoderSuite(ctx: SuiteContext): Promise<AutoencoderRe
           const half = kind === 'vae' ? 3 : 2 * (sd[dim]! > 0 ? sd[dim]! : step());
           const centre = kind === 'vae' ? 0 : mu[dim]!;
           const values = linspace(centre - half, centre + half, settings.traversalValues);
-          const t = await latentTraversal(decoder, z0, { ...common, dims: [dim], values });
+          const t = await latentTraversal(decoder, z0, { ...batchLoop, dims: [dim], values });
           try {
             const data = toArrayData(t);
             traversals.push({ dim, values, images: { shape: data.shape.slice(1), data: data.data } });

@@ -138,7 +138,7 @@ export function rankExplanations(explanations: ExplanationResult[]): RankingTabl
  * order for reference), infidelity, max-sensitivity, sparseness and (IG, KernelSHAP) completeness.
  */
 export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierReport> {
-  const { where, x, rowShape, settings, common, scope } = ctx;
+  const { where, x, rowShape, settings, common, batchLoop, scope } = ctx;
   const model = ctx.model as Record<string, unknown>;
   if (typeof model.predict !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: a classifier must have predict(x) returning logits [N, K], got model.predict = ${describe(model.predict)}`);
@@ -218,7 +218,7 @@ export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierRepo
   stages.push({
     name: 'predict',
     run: async () => {
-      const out = scope.keep(await guardModelCall(() => mapBatches(f, x, { ...common, where }), 'model.predict', x.shape, where));
+      const out = scope.keep(await guardModelCall(() => mapBatches(f, x, { ...batchLoop, where }), 'model.predict', x.shape, where));
       if (out.rank !== 2 || out.shape[1]! < 2) {
         throw new GlassboxError('SHAPE_MISMATCH', `${where}: model.predict must return logits [N, K] with K >= 2 classes, got shape ${formatShape(out.shape)}`);
       }

@@ -16,7 +16,7 @@ import { scoresOf } from './gan.js';
  * discriminatorB, its logits and saliency on the translations (what makes a translation look fake).
  */
 export async function cycleganSuite(ctx: SuiteContext): Promise<CycleGanReport> {
-  const { where, x, settings, common, scope } = ctx;
+  const { where, x, settings, common, batchLoop, scope } = ctx;
   const model = ctx.model as Record<string, unknown>;
   const translateAB = modelPart(model, 'translateAB', where) as ForwardFn;
   const translateBA = modelPart(model, 'translateBA', where, false);
@@ -39,14 +39,14 @@ export async function cycleganSuite(ctx: SuiteContext): Promise<CycleGanReport> 
     {
       name: 'translate',
       run: async () => {
-        y = scope.keep(await guardModelCall(() => mapBatches(translateAB, x, { ...common, where }), 'model.translateAB', x.shape, where));
+        y = scope.keep(await guardModelCall(() => mapBatches(translateAB, x, { ...batchLoop, where }), 'model.translateAB', x.shape, where));
         if (y.rank !== 3 && y.rank !== 4) {
           throw new GlassboxError('SHAPE_MISMATCH', `${where}: model.translateAB must return images [N, H, W, C] or [N, H, W], got shape ${formatShape(y.shape)}`);
         }
         regions = imageRegions(y.shape.slice(1));
         for (const r of regions) results.push({ region: r.name, mask: r.maskData, saliency: null, integratedGradients: null, completeness: null });
         if (translateBA !== null) {
-          const back = await guardModelCall(() => mapBatches(translateBA, y!, { ...common, where }), 'model.translateBA', y.shape, where);
+          const back = await guardModelCall(() => mapBatches(translateBA, y!, { ...batchLoop, where }), 'model.translateBA', y.shape, where);
           try {
             cycle = toArrayData(back);
           } finally {
@@ -92,7 +92,7 @@ export async function cycleganSuite(ctx: SuiteContext): Promise<CycleGanReport> 
     stages.push({
       name: 'discriminatorSaliency',
       run: async () => {
-        const out = await guardModelCall(() => mapBatches(discriminatorB!, y!, { ...common, where }), 'model.discriminatorB', y!.shape, where);
+        const out = await guardModelCall(() => mapBatches(discriminatorB!, y!, { ...batchLoop, where }), 'model.discriminatorB', y!.shape, where);
         let scores: number[];
         try {
           scores = scoresOf(out, 'model.discriminatorB', where);

@@ -32,7 +32,7 @@ function classScoresOf(out: Tensor, k: number, where: string): number[][] {
  * region's mean through the generator, from z = 0).
  */
 export async function ganSuite(ctx: SuiteContext): Promise<GanReport> {
-  const { where, x, rowShape, settings, common, scope } = ctx;
+  const { where, x, rowShape, settings, common, batchLoop, scope } = ctx;
   const model = ctx.model as Record<string, unknown>;
   const generator = modelPart(model, 'generator', where) as ForwardFn;
   const discriminator = modelPart(model, 'discriminator', where) as ForwardFn;
@@ -68,7 +68,7 @@ export async function ganSuite(ctx: SuiteContext): Promise<GanReport> {
     {
       name: 'generate',
       run: async () => {
-        fakes = scope.keep(await guardModelCall(() => mapBatches(generator, z, { ...common, where }), 'model.generator', z.shape, where));
+        fakes = scope.keep(await guardModelCall(() => mapBatches(generator, z, { ...batchLoop, where }), 'model.generator', z.shape, where));
         const got = fakes.shape.slice(1);
         if (got.length !== rowShape.length || got.some((v, i) => v !== rowShape[i])) {
           throw new GlassboxError(
@@ -83,7 +83,7 @@ export async function ganSuite(ctx: SuiteContext): Promise<GanReport> {
       run: async () => {
         // Scores of the images; for a conditional GAN the column of each image's class (given, else the most real one).
         const run = async (images: Tensor, given: number[] | null, real: boolean): Promise<number[]> => {
-          const out = await guardModelCall(() => mapBatches(discriminator, images, { ...common, where }), 'model.discriminator', images.shape, where);
+          const out = await guardModelCall(() => mapBatches(discriminator, images, { ...batchLoop, where }), 'model.discriminator', images.shape, where);
           try {
             if (k === 0) return scoresOf(out, 'model.discriminator', where);
             const rows = classScoresOf(out, k, where);

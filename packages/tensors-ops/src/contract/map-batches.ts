@@ -4,7 +4,7 @@ import { GlassboxError, throwIfAborted } from '../errors.js';
 import type { Predictable } from './types.js';
 import { asForward } from './as-forward.js';
 import { checkModelOutput } from './select-target.js';
-import { assertNumber } from './validate.js';
+import { assertNumber, checkOptionKeys, optionKeys } from './validate.js';
 
 export interface BatchLoopOptions {
   /** Most rows per step; default 64. */
@@ -16,6 +16,9 @@ export interface BatchLoopOptions {
   /** The public function's name, for error messages. */
   where?: string;
 }
+
+/** The keys of BatchLoopOptions. */
+export const BATCH_LOOP_OPTION_KEYS = optionKeys<BatchLoopOptions>({ batchSize: true, onProgress: true, signal: true, where: true });
 
 const hasSetImmediate = typeof (globalThis as { setImmediate?: unknown }).setImmediate === 'function';
 let channel: MessageChannel | null = null;
@@ -52,7 +55,8 @@ export async function forEachBatch(
   step: (start: number, end: number, index: number) => void | Promise<void>,
   options: BatchLoopOptions = {},
 ): Promise<void> {
-  const where = options.where ?? 'forEachBatch';
+  const where = typeof options?.where === 'string' ? options.where : 'forEachBatch';
+  checkOptionKeys(options, BATCH_LOOP_OPTION_KEYS, where);
   const batchSize = options.batchSize === undefined ? 64 : assertNumber(options.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
   assertNumber(total, 'total', where, { integer: true, min: 0 });
   let index = 0;
@@ -86,7 +90,8 @@ export interface RowSource {
  * ```
  */
 export async function mapBatches(f: Predictable, x: Tensor | RowSource, options: BatchLoopOptions = {}): Promise<Tensor> {
-  const where = options.where ?? 'mapBatches';
+  const where = typeof options?.where === 'string' ? options.where : 'mapBatches';
+  checkOptionKeys(options, BATCH_LOOP_OPTION_KEYS, where);
   const forward = asForward(f, where);
   const source: RowSource =
     'get' in x && typeof (x as RowSource).get === 'function'

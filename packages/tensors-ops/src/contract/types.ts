@@ -1,4 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
+import { optionKeys } from './validate.js';
 
 /** A batched model: [N, ...inShape] -> [N, K] (or [N]). Must be differentiable for gradient explainers. */
 export type ForwardFn = (x: Tensor) => Tensor;
@@ -21,6 +22,16 @@ export interface ExplainOptions {
   /** Abort -> rejects with GlassboxError code 'ABORTED', no tensors leaked. */
   signal?: AbortSignal;
 }
+
+/** The keys of ExplainOptions; a method's own option keys add to these (or leave out those it does not use). */
+export const EXPLAIN_OPTION_KEYS = optionKeys<ExplainOptions>({
+  target: true,
+  baseline: true,
+  batchSize: true,
+  seed: true,
+  onProgress: true,
+  signal: true,
+});
 
 export interface Attribution {
   /** Same shape as x; the caller owns and disposes it. */

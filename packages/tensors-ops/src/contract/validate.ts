@@ -2,6 +2,9 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 
+// Options checked by name; in a module of their own, without TensorFlow.js, so that the pool entry can use them.
+export { checkOptionKeys, closestName, declareOptionKeys, forwardOptions, optionKeys, optionKeysOf } from './option-keys.js';
+
 /** True for a live tfjs Tensor (also one made by another copy of tfjs-core). */
 export function isTensor(value: unknown): value is Tensor {
   if (value == null || typeof value !== 'object') return false;

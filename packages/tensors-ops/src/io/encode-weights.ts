@@ -1,7 +1,7 @@
 import type { Tensor, io } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
-import { isTensor } from '../contract/validate.js';
+import { checkOptionKeys, isTensor, optionKeys } from '../contract/validate.js';
 import { WEIGHTS_BIN_FILE, checkRelativePath } from './manifest.js';
 
 /** Options of `encodeWeights` (and of the functions that save). */
@@ -15,6 +15,9 @@ export interface EncodeOptions {
   /** The weights file named in the manifest, relative to model.json (default 'weights.bin'). */
   weightsPath?: string;
 }
+
+/** The keys of EncodeOptions. */
+export const ENCODE_OPTION_KEYS = optionKeys<EncodeOptions>({ modelTopology: true, format: true, userDefinedMetadata: true, weightsPath: true });
 
 /** Weights in the TensorFlow.js format: the model.json object and the bytes of weights.bin. */
 export interface EncodedWeights {
@@ -61,10 +64,7 @@ export function checkNamedWeights(named: unknown, where: string): { name: string
 
 /** Checks encode options; returns the model.json fields they set. */
 export function resolveEncodeOptions(options: unknown, where: string): Required<Pick<EncodeOptions, 'format' | 'weightsPath'>> & EncodeOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
-  const o = options as EncodeOptions;
+  const o = checkOptionKeys<EncodeOptions>(options, ENCODE_OPTION_KEYS, where);
   if (o.modelTopology !== undefined) checkJSON(o.modelTopology, 'options.modelTopology', where);
   if (o.userDefinedMetadata !== undefined) checkJSON(o.userDefinedMetadata, 'options.userDefinedMetadata', where);
   const format = o.format ?? DEFAULT_WEIGHTS_FORMAT;

@@ -6,6 +6,7 @@
 import type { Tensor, io } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../contract/validate.js';
 
 /** The most elements all weights together may have unless `maxElements` says otherwise (200 MB of float32). */
 export const DEFAULT_MAX_ELEMENTS = 50_000_000;
@@ -27,6 +28,9 @@ export interface DecodeOptions {
   /** Accept NaN and infinite float32 values (default false: they are refused with BAD_WEIGHTS). */
   allowNonFinite?: boolean;
 }
+
+/** The keys of DecodeOptions. */
+export const DECODE_OPTION_KEYS = optionKeys<DecodeOptions>({ maxElements: true, allowNonFinite: true });
 
 /** One checked manifest entry with its place in the weight data. */
 export interface CheckedWeightEntry {
@@ -60,11 +64,12 @@ function bad(where: string, message: string, cause?: unknown): GlassboxError {
 
 export { bad as badWeights };
 
-export function resolveDecodeOptions(options: unknown, where: string): { maxElements: number; allowNonFinite: boolean } {
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
-  const o = options as DecodeOptions;
+export function resolveDecodeOptions(
+  options: unknown,
+  where: string,
+  allowed: readonly string[] = DECODE_OPTION_KEYS,
+): { maxElements: number; allowNonFinite: boolean } {
+  const o = checkOptionKeys<DecodeOptions>(options, allowed, where);
   const maxElements = o.maxElements ?? DEFAULT_MAX_ELEMENTS;
   if (typeof maxElements !== 'number' || !Number.isSafeInteger(maxElements) || maxElements < 0) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.maxElements must be an integer >= 0, got ${describe(maxElements)}`);

@@ -1,5 +1,6 @@
 import type { io } from '@tensorflow/tfjs-core';
 import { GlassboxError, describe } from '../errors.js';
+import { optionKeys } from '../contract/validate.js';
 import {
   badWeights,
   checkByteLength,
@@ -18,6 +19,9 @@ export interface UrlLoadOptions extends DecodeOptions {
   /** Passed to every fetch call (credentials, headers, signal, ...). */
   requestInit?: RequestInit;
 }
+
+/** The keys of UrlLoadOptions. */
+export const URL_LOAD_OPTION_KEYS = optionKeys<UrlLoadOptions>({ maxElements: true, allowNonFinite: true, fetch: true, requestInit: true });
 
 /** Resolves a manifest path against the URL of model.json (absolute, or relative to the page). */
 export function resolveWeightUrl(path: string, modelUrl: string): string {
@@ -118,7 +122,7 @@ export async function loadWeightsFromUrl(url: string, options: UrlLoadOptions = 
   if (typeof url !== 'string' || url.length === 0) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: url must be a non-empty string, got ${describe(url)}`);
   }
-  const { maxElements, allowNonFinite } = resolveDecodeOptions(options, where);
+  const { maxElements, allowNonFinite } = resolveDecodeOptions(options, where, URL_LOAD_OPTION_KEYS);
   const fetchFn = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof fetchFn !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.fetch must be a function (no global fetch here), got ${describe(fetchFn)}`);

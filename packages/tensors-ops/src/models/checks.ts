@@ -1,6 +1,6 @@
 /** Argument checks shared by Glassbox's models packages (models-classifier, models-ae-vae). */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, assertNumber, describe, formatShape, isTensor } from '../index.js';
+import { GlassboxError, assertNumber, checkOptionKeys, describe, formatShape, isTensor } from '../index.js';
 
 /** Checks that x is a live float32 tensor [N, ...rowShape] with N >= 1. */
 export function checkRows(x: unknown, rowShape: readonly number[], where: string, name = 'x'): asserts x is Tensor {
@@ -30,13 +30,12 @@ export function checkFiniteRows(x: Tensor, where: string, name = 'x'): void {
   }
 }
 
-/** Checks an options argument: undefined or an object. */
-export function checkOptions<T extends object>(options: unknown, where: string): Partial<T> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
-  return options as Partial<T>;
+/**
+ * Checks an options argument: undefined (taken as {}) or a plain object whose keys are all in `allowed`
+ * (see checkOptionKeys: an unknown key is refused with the closest valid one suggested).
+ */
+export function checkOptions<T extends object>(options: unknown, where: string, allowed: readonly string[]): Partial<T> {
+  return checkOptionKeys<Partial<T>>(options, allowed, where);
 }
 
 /** Checks a shape: a non-empty array of integers >= 1. */

@@ -16,6 +16,8 @@ import {
   loadWeightsFromFiles,
   loadWeightsFromUrl,
   tf,
+  checkOptionKeys,
+  optionKeys,
   type EncodedWeights,
 } from '../index.js';
 
@@ -28,6 +30,9 @@ export interface LoadOptions {
   maxElements?: number;
 }
 
+/** The keys of LoadOptions. */
+export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>({ maxElements: true });
+
 /** Options of the loaders that fetch. */
 export interface UrlLoadOptions extends LoadOptions {
   /** The fetch to use (default globalThis.fetch). */
@@ -35,6 +40,9 @@ export interface UrlLoadOptions extends LoadOptions {
   /** Passed to every fetch call. */
   requestInit?: RequestInit;
 }
+
+/** The keys of UrlLoadOptions. */
+export const URL_LOAD_OPTION_KEYS = optionKeys<UrlLoadOptions>({ maxElements: true, fetch: true, requestInit: true });
 
 /** What a model kind's planner returns for a model.json: the exact parameter count and how to build. */
 export interface LoadPlan<T> {
@@ -76,11 +84,8 @@ export function topologyOf(modelJSON: unknown, where: string): Record<string, un
   return t as Record<string, unknown>;
 }
 
-export function resolveLoadOptions(options: unknown, where: string): { maxElements: number } {
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
-  const o = options as LoadOptions;
+export function resolveLoadOptions(options: unknown, where: string, allowed: readonly string[] = LOAD_OPTION_KEYS): { maxElements: number } {
+  const o = checkOptionKeys<LoadOptions>(options, allowed, where);
   const maxElements = o.maxElements === undefined ? DEFAULT_MAX_ELEMENTS : assertNumber(o.maxElements, 'options.maxElements', where, { integer: true, min: 0 });
   return { maxElements };
 }
@@ -204,7 +209,7 @@ export async function loadDir<T>(dir: unknown, planner: Planner<T>, options: Loa
  * `weightsUrl` (for bundled assets) replaces the URL the manifest's 'weights.bin' resolves to.
  */
 export async function loadUrl<T>(url: string, planner: Planner<T>, options: UrlLoadOptions, where: string, weightsUrl?: string): Promise<T> {
-  const { maxElements } = resolveLoadOptions(options, where);
+  const { maxElements } = resolveLoadOptions(options, where, URL_LOAD_OPTION_KEYS);
   const fetchFn = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof fetchFn !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.fetch must be a function (no global fetch here), got ${describe(fetchFn)}`);

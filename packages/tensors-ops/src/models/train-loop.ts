@@ -13,6 +13,8 @@ import {
   tf,
   yieldToEventLoop,
   type Rng,
+  checkOptionKeys,
+  optionKeys,
 } from '../index.js';
 
 /** What `onBatch` receives after every training step. */
@@ -71,6 +73,18 @@ export interface TrainOptions<M extends string = never> {
   signal?: AbortSignal;
 }
 
+/** The keys of TrainOptions. */
+export const TRAIN_OPTION_KEYS = optionKeys<TrainOptions<string>>({
+  epochs: true,
+  batchSize: true,
+  learningRate: true,
+  seed: true,
+  shuffle: true,
+  onEpoch: true,
+  onBatch: true,
+  signal: true,
+});
+
 export interface ResolvedTrainOptions<M extends string> {
   epochs: number;
   batchSize: number;
@@ -82,12 +96,12 @@ export interface ResolvedTrainOptions<M extends string> {
   signal: AbortSignal | undefined;
 }
 
-/** Checks the common training options; returns them with defaults filled in. */
-export function resolveTrainOptions<M extends string>(options: unknown, where: string): ResolvedTrainOptions<M> {
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
-  const o = options as TrainOptions<M>;
+/**
+ * Checks the common training options; returns them with defaults filled in. `allowed` names every valid key
+ * (default TRAIN_OPTION_KEYS; a model's train function that takes more options passes its own list).
+ */
+export function resolveTrainOptions<M extends string>(options: unknown, where: string, allowed: readonly string[] = TRAIN_OPTION_KEYS): ResolvedTrainOptions<M> {
+  const o = checkOptionKeys<TrainOptions<M>>(options, allowed, where);
   const epochs = o.epochs === undefined ? 1 : assertNumber(o.epochs, 'options.epochs', where, { integer: true, min: 1 });
   const batchSize = o.batchSize === undefined ? 64 : assertNumber(o.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
   const learningRate = o.learningRate === undefined ? 1e-3 : assertNumber(o.learningRate, 'options.learningRate', where, { gt: 0 });

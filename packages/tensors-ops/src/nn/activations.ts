@@ -1,12 +1,11 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
-import { assertFloatTensor, assertNumber } from '../contract/validate.js';
+import { assertFloatTensor, assertNumber, checkOptionKeys, closestName, optionKeys } from '../contract/validate.js';
 import { compositeNonlinearity } from './gradient-rule.js';
 import type { ActivationConfig, ActivationName, ActivationRef } from './layer-types.js';
 
 export type { ActivationConfig, ActivationName, ActivationRef } from './layer-types.js';
-
 
 export const ACTIVATION_NAMES: readonly ActivationName[] = [
   'linear',
@@ -26,6 +25,8 @@ export interface ActivationOptions {
   alpha?: number;
 }
 
+/** The keys of ActivationOptions. */
+export const ACTIVATION_OPTION_KEYS = optionKeys<ActivationOptions>({ alpha: true });
 
 
 /** Default alpha of 'leakyRelu' (as tf.leakyRelu and DCGAN, Radford et al. 2015, arXiv:1511.06434). */
@@ -39,6 +40,7 @@ export const ELU_ALPHA = 1;
  * @throws GlassboxError INVALID_ARGUMENT for an unknown name or a bad alpha.
  */
 export function resolveActivation(ref: unknown, name: string, where: string, options?: ActivationOptions): ActivationConfig {
+  checkOptionKeys(options, ACTIVATION_OPTION_KEYS, where);
   let fn: unknown;
   let alpha: unknown = options?.alpha;
   let alphaName = 'options.alpha';
@@ -48,7 +50,11 @@ export function resolveActivation(ref: unknown, name: string, where: string, opt
     const r = ref as { fn?: unknown; alpha?: unknown };
     for (const key of Object.keys(r)) {
       if (key !== 'fn' && key !== 'alpha') {
-        throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be { fn, alpha? }, got an unknown key '${key}'`);
+        const guess = closestName(key, ['fn', 'alpha']);
+        throw new GlassboxError(
+          'INVALID_ARGUMENT',
+          `${where}: ${name} must be { fn, alpha? }, got an unknown key '${key}'${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`,
+        );
       }
     }
     fn = r.fn;
@@ -146,9 +152,7 @@ export function applyActivation(x: Tensor, config: ActivationConfig): Tensor {
 export function activation(x: Tensor, fn: ActivationRef, options: ActivationOptions = {}): Tensor {
   const where = 'activation';
   assertFloatTensor(x, 'x', where);
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(options, ACTIVATION_OPTION_KEYS, where);
   const config = resolveActivation(fn, 'fn', where, options);
   if ((config.fn === 'softmax' || config.fn === 'logSoftmax') && x.rank < 1) {
     throw new GlassboxError('SHAPE_MISMATCH', `${where}: ${config.fn} needs x of rank >= 1, got a scalar`);

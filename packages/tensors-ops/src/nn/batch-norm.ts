@@ -1,7 +1,7 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
-import { assertFloatTensor, assertNumber } from '../contract/validate.js';
+import { assertFloatTensor, assertNumber, checkOptionKeys, optionKeys } from '../contract/validate.js';
 import { formatShape } from './common.js';
 
 /** The four vectors of a batch-normalisation layer, each [C] for C channels (the last axis of x). */
@@ -23,6 +23,9 @@ export interface BatchNormOptions {
   /** Added to the variance before the square root, > 0 (default 1e-3, as Keras). */
   epsilon?: number;
 }
+
+/** The keys of BatchNormOptions. */
+export const BATCH_NORM_OPTION_KEYS = optionKeys<BatchNormOptions>({ training: true, epsilon: true });
 
 /** Keras' defaults. */
 export const BATCH_NORM_MOMENTUM = 0.99;
@@ -109,9 +112,7 @@ export function batchNorm(x: Tensor, params: BatchNormParams, options: BatchNorm
       );
     }
   }
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(options, BATCH_NORM_OPTION_KEYS, where);
   const epsilon = assertNumber(options.epsilon ?? BATCH_NORM_EPSILON, 'options.epsilon', where, { gt: 0 });
   const training = options.training ?? false;
   if (typeof training !== 'boolean') {

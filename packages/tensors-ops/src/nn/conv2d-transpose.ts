@@ -1,6 +1,7 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../contract/validate.js';
 import { applyActivation, resolveActivation, type ActivationConfig, type ActivationRef } from './activations.js';
 import { assertFloatOfRank, checkBias, checkPadding, convTransposeOutputLength, formatShape, optionKey as key, toPair, type Padding } from './common.js';
 
@@ -13,6 +14,9 @@ export interface Conv2DTransposeOptions {
   /** An activation name or `{ fn, alpha? }` (default 'linear'). */
   activation?: ActivationRef;
 }
+
+/** The keys of Conv2DTransposeOptions. */
+export const CONV2D_TRANSPOSE_OPTION_KEYS = optionKeys<Conv2DTransposeOptions>({ strides: true, padding: true, activation: true });
 
 /** Checked, normalised conv2dTranspose options. */
 export interface Conv2DTransposeConfig {
@@ -92,6 +96,7 @@ export function conv2dTranspose(x: Tensor, kernel: Tensor, bias?: Tensor | null,
     );
   }
   const b = checkBias(bias, kernel.shape[2]!, where);
+  checkOptionKeys(options, CONV2D_TRANSPOSE_OPTION_KEYS, where);
   const config = resolveConv2DTransposeOptions(options, where);
   return tf.tidy(() => applyActivation(conv2dTransposeLinear(x, kernel, b, config), config.activation));
 }

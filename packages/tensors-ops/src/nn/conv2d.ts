@@ -3,10 +3,11 @@ import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { applyActivation, resolveActivation, type ActivationRef } from './activations.js';
 import { fusedConv2dLayer } from './fused.js';
+import { checkOptionKeys, optionKeys } from '../contract/validate.js';
 import type { Conv2DConfig } from './layer-types.js';
+import { assertFloatOfRank, checkBias, checkPadding, checkWindowFits, formatShape, optionKey as key, toPair, type Padding } from './common.js';
 
 export type { Conv2DConfig } from './layer-types.js';
-import { assertFloatOfRank, checkBias, checkPadding, checkWindowFits, formatShape, optionKey as key, toPair, type Padding } from './common.js';
 
 /** Options of `conv2d`. */
 export interface Conv2DOptions {
@@ -20,6 +21,8 @@ export interface Conv2DOptions {
   activation?: ActivationRef;
 }
 
+/** The keys of Conv2DOptions. */
+export const CONV2D_OPTION_KEYS = optionKeys<Conv2DOptions>({ strides: true, padding: true, dilations: true, activation: true });
 
 export function resolveConv2DOptions(options: unknown, where: string, prefix = 'options'): Conv2DConfig {
   if (options === null || typeof options !== 'object') {
@@ -88,6 +91,7 @@ export function conv2d(x: Tensor, kernel: Tensor, bias?: Tensor | null, options:
     );
   }
   const b = checkBias(bias, kernel.shape[3]!, where);
+  checkOptionKeys(options, CONV2D_OPTION_KEYS, where);
   const config = resolveConv2DOptions(options, where);
   checkWindowFits(x.shape.slice(1, 3), [kernel.shape[0]!, kernel.shape[1]!], config.dilations, config.padding, 'kernel', where);
   return tf.tidy(() => fusedConv2dLayer(x, kernel, b, config, config.activation) ?? applyActivation(conv2dLinear(x, kernel, b, config), config.activation));

@@ -4,7 +4,7 @@
  * and the parameters.
  */
 import { GlassboxError, describe } from '../errors.js';
-import { assertNumber } from '../contract/validate.js';
+import { assertNumber, closestName } from '../contract/validate.js';
 import { resolveActivation, type ActivationConfig, type ActivationName, type ActivationRef } from './activations.js';
 import { INITIALIZER_NAMES, type InitializerName } from './initializers.js';
 import { resolveConv2DOptions, type Conv2DConfig } from './conv2d.js';
@@ -221,9 +221,10 @@ function checkKeys(spec: Record<string, unknown>, type: LayerType, where: string
   const allowed = ALLOWED_KEYS[type];
   for (const key of Object.keys(spec)) {
     if (!allowed.includes(key)) {
+      const guess = closestName(key, allowed);
       throw new GlassboxError(
         'INVALID_ARGUMENT',
-        `${where}: unknown key '${key}' for a '${type}' layer; allowed keys are ${allowed.map((k) => `'${k}'`).join(', ')}`,
+        `${where}: unknown key '${key}' for a '${type}' layer${guess === undefined ? '' : ` (did you mean '${guess}'?)`}; allowed keys are ${allowed.map((k) => `'${k}'`).join(', ')}`,
       );
     }
   }

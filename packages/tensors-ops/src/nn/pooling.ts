@@ -1,6 +1,7 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
+import { checkOptionKeys, optionKeys } from '../contract/validate.js';
 import { assertFloatOfRank, checkPadding, checkWindowFits, optionKey as key, toPair, type Padding } from './common.js';
 
 /** Options of `maxPool` and `avgPool`. */
@@ -12,6 +13,9 @@ export interface Pool2DOptions {
   /** 'valid' (default, as Keras) or 'same' (out = ceil(in / stride); padded cells are ignored). */
   padding?: Padding;
 }
+
+/** The keys of Pool2DOptions. */
+export const POOL2D_OPTION_KEYS = optionKeys<Pool2DOptions>({ poolSize: true, strides: true, padding: true });
 
 /** Checked, normalised pooling options. */
 export interface Pool2DConfig {
@@ -42,6 +46,7 @@ export function poolImpl(kind: 'max' | 'avg', x: Tensor, config: Pool2DConfig): 
 function pool(kind: 'max' | 'avg', x: Tensor, options: Pool2DOptions): Tensor {
   const where = kind === 'max' ? 'maxPool' : 'avgPool';
   assertFloatOfRank(x, 'x', where, 4, ' ([N, H, W, C], NHWC)');
+  checkOptionKeys(options, POOL2D_OPTION_KEYS, where);
   const config = resolvePool2DOptions(options, where);
   checkWindowFits(x.shape.slice(1, 3), config.poolSize, [1, 1], config.padding, 'pool', where);
   return tf.tidy(() => poolImpl(kind, x, config));

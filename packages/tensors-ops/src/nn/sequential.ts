@@ -3,7 +3,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { createRng, type Rng } from '../rng.js';
-import { isTensor } from '../contract/validate.js';
+import { checkOptionKeys, isTensor, optionKeys } from '../contract/validate.js';
 import { applyActivation, type ActivationConfig } from './activations.js';
 import { initialize } from './initializers.js';
 import { denseLinear } from './dense.js';
@@ -20,6 +20,9 @@ export interface SequentialOptions {
   /** Seed of the parameter initializers (and of dropout masks when `apply` gets no seed); integer, default 0. */
   seed?: number;
 }
+
+/** The keys of SequentialOptions. */
+export const SEQUENTIAL_OPTION_KEYS = optionKeys<SequentialOptions>({ seed: true });
 
 /** Options of `Sequential.apply` and the other forward methods. */
 export interface ApplyOptions {
@@ -40,6 +43,9 @@ export interface ApplyOptions {
    */
   updateStatistics?: boolean;
 }
+
+/** The keys of ApplyOptions. */
+export const APPLY_OPTION_KEYS = optionKeys<ApplyOptions>({ training: true, seed: true, updateStatistics: true });
 
 /** A layer of a `Sequential`, as its callers see it. */
 export interface LayerInfo {
@@ -107,6 +113,9 @@ export interface SetWeightsOptions {
   /** Allow weights to be missing (those keep their values); default false. Unknown names are always refused. */
   allowPartial?: boolean;
 }
+
+/** The keys of SetWeightsOptions. */
+export const SET_WEIGHTS_OPTION_KEYS = optionKeys<SetWeightsOptions>({ allowPartial: true });
 
 interface RunContext {
   training: boolean;
@@ -190,9 +199,7 @@ export class Sequential {
 
   /** @internal Builds a model from checked plans; use `sequential` or `Sequential.fromJSON`. */
   static create(specs: unknown, inputShape: unknown, options: SequentialOptions, where: string): Sequential {
-    if (options === null || typeof options !== 'object') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptionKeys(options, SEQUENTIAL_OPTION_KEYS, where);
     const seed = options.seed === undefined ? 0 : checkSeed(options.seed, 'options.seed', where);
     const planned = planLayers(specs, inputShape, where);
     return new Sequential(planned.inputShape, planned.plans, seed);
@@ -222,9 +229,7 @@ export class Sequential {
     if (o.version !== 1) {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.version must be 1, got ${describe(o.version)}`);
     }
-    if (options === null || typeof options !== 'object') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptionKeys(options, SEQUENTIAL_OPTION_KEYS, where);
     const seed = options.seed ?? (o.seed === undefined ? 0 : checkSeed(o.seed, 'json.seed', where));
     return Sequential.create(o.layers, o.inputShape, { seed }, where);
   }
@@ -396,6 +401,7 @@ export class Sequential {
   setWeights(weights: Record<string, Tensor> | ReadonlyMap<string, Tensor>, options: SetWeightsOptions = {}): void {
     const where = 'Sequential.setWeights';
     this.checkAlive(where);
+    checkOptionKeys(options, SET_WEIGHTS_OPTION_KEYS, where);
     if (weights === null || typeof weights !== 'object') {
       throw new GlassboxError('BAD_WEIGHTS', `${where}: weights must be a record of tensors by name, got ${describe(weights)}`);
     }
@@ -462,9 +468,7 @@ export class Sequential {
 
   private context(options: ApplyOptions, where: string): RunContext {
     this.checkAlive(where);
-    if (options === null || typeof options !== 'object') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptionKeys(options, APPLY_OPTION_KEYS, where);
     const training = options.training ?? false;
     if (typeof training !== 'boolean') {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.training must be a boolean, got ${describe(training)}`);

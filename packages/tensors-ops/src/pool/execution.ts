@@ -1,5 +1,6 @@
 /** What explainers use to decide, once per call, whether their batches run in a pool. */
 import { GlassboxError, describe } from '../errors.js';
+import { checkOptionKeys } from '../contract/option-keys.js';
 import type { Predictable } from '../contract/types.js';
 import { describePoolModel, type PoolModel } from './model.js';
 import { isPool } from './is-pool.js';
@@ -76,6 +77,7 @@ export function estimateRowBytes(f: unknown): number | null {
  * so a pooled result does not either.
  */
 export function autoBatchSize(total: number, options: { rowBytes?: number | null; budget?: number; pooled?: boolean } = {}): number {
+  checkOptionKeys(options, ['rowBytes', 'budget', 'pooled'], 'autoBatchSize');
   let size = 64;
   const rowBytes = options.rowBytes ?? null;
   if (rowBytes !== null && rowBytes > 0) size = Math.min(size, Math.max(1, Math.floor((options.budget ?? DEFAULT_BATCH_MEMORY_BUDGET) / rowBytes)));

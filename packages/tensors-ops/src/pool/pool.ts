@@ -9,6 +9,7 @@ import type { BackendName } from '../backend.js';
 import type { PoolModel } from './model.js';
 import type { BatchResult, FromWorker, PoolOp, RowRecipe, SerializedError, ToWorker, WorkerInfo } from './types.js';
 import { POOL_BRAND } from './brand.js';
+import { checkOptionKeys, optionKeys } from '../contract/option-keys.js';
 
 
 /** Options of `createPool`. */
@@ -25,6 +26,9 @@ export interface PoolOptions {
   /** Where the pool's warnings go (each distinct warning once per pool); default console.warn. */
   onWarning?: (message: string) => void;
 }
+
+/** The keys of PoolOptions. */
+export const POOL_OPTION_KEYS = optionKeys<PoolOptions>({ workers: true, backend: true, inflight: true, onWarning: true });
 
 /** One job: run `total` rows described by `recipe` in batches of `batchSize` on the pool's workers. */
 export interface PoolJob {
@@ -710,9 +714,7 @@ export class Pool {
  */
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const where = 'createPool';
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(options, POOL_OPTION_KEYS, where);
   if (options.backend !== undefined && options.backend !== 'wasm' && options.backend !== 'cpu') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.backend must be 'wasm' or 'cpu', got ${describe(options.backend)}`);
   }

@@ -68,6 +68,26 @@ export async function expectGlassboxError(
   return caught as Error;
 }
 
+/**
+ * Asserts that `run(options)` refuses a misspelt option key instead of ignoring it: a GlassboxError
+ * INVALID_ARGUMENT whose message names the key and suggests the intended one ("unknown key 'stpes' in options
+ * (did you mean 'steps'?)"), with no tensor leaked. `run` gets `{ [typo]: value }` merged over `base`.
+ */
+export async function expectOptionTypoRefused(
+  run: (options: Record<string, unknown>) => unknown,
+  typo: string,
+  meant: string,
+  base: Record<string, unknown> = {},
+  value: unknown = 1,
+): Promise<Error> {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return expectGlassboxError(
+    () => run({ ...base, [typo]: value }),
+    'INVALID_ARGUMENT',
+    new RegExp(`unknown key '${escape(typo)}'.*did you mean '${escape(meant)}'\\?`),
+  );
+}
+
 /** Asserts that two tensors (or a tensor and an array) have the same shape and agree elementwise within atol + rtol*|b|. */
 export function expectTensorClose(a: Tensor, b: Tensor | ArrayLike<number>, atol = 1e-5, rtol = 0): void {
   const av = a.dataSync();

@@ -1,0 +1,147 @@
+/**
+ * Options are checked by name (issue 17): every exported function of the three entries that takes an options
+ * object refuses a misspelt key with INVALID_ARGUMENT naming the key and the intended one. The walk fails when
+ * an export is neither in the table nor in the list of functions without an options object, so a new public
+ * function has to be classified here.
+ */
+import { expect, it } from 'vitest';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import * as main from '../src/index.js';
+import * as poolEntry from '../src/pool/index.js';
+import * as modelsEntry from '../src/models/index.js';
+import { describeBackends, expectOptionTypoRefused } from '../src/testing/index.js';
+
+const { tf } = main;
+
+type Options = Record<string, unknown>;
+/** One misspelt key of one function: `run(options)` calls it with otherwise valid arguments. */
+interface Case {
+  label: string;
+  typo: string;
+  meant: string;
+  run: (options: Options) => unknown;
+}
+
+// Small valid arguments, made once per backend.
+let x4: Tensor;
+let kernel: Tensor;
+let tkernel: Tensor;
+let bn: { gamma: Tensor; beta: Tensor; movingMean: Tensor; movingVariance: Tensor };
+let model: main.Sequential;
+let named: Record<string, Tensor>;
+
+const planner: modelsEntry.Planner<number> = () => ({ elements: 0, build: () => 0 });
+const encoded = (): main.EncodedWeights => ({ modelJSON: { modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] } as never, weightData: new ArrayBuffer(0) });
+
+const MAIN: Record<string, Case[]> = {
+  initBackend: [{ label: 'initBackend', typo: 'backnd', meant: 'backend', run: (o) => main.initBackend(o) }],
+  mapBatches: [{ label: 'mapBatches', typo: 'batchsize', meant: 'batchSize', run: (o) => main.mapBatches((t) => tf.relu(t), x4, o) }],
+  forEachBatch: [{ label: 'forEachBatch', typo: 'onprogress', meant: 'onProgress', run: (o) => main.forEachBatch(3, () => {}, o) }],
+  randomNormal: [{ label: 'randomNormal', typo: 'stdv', meant: 'stdev', run: (o) => main.randomNormal([2], { seed: 1, ...o }) }],
+  randomUniform: [{ label: 'randomUniform', typo: 'maxx', meant: 'max', run: (o) => main.randomUniform([2], { seed: 1, ...o }) }],
+  autoBatchSize: [{ label: 'autoBatchSize', typo: 'budgt', meant: 'budget', run: (o) => main.autoBatchSize(10, o) }],
+  activation: [{ label: 'activation', typo: 'alpah', meant: 'alpha', run: (o) => main.activation(x4, 'leakyRelu', o) }],
+  resolveActivation: [{ label: 'resolveActivation', typo: 'alpah', meant: 'alpha', run: (o) => main.resolveActivation('elu', 'fn', 'here', o) }],
+  conv2d: [{ label: 'conv2d', typo: 'stride', meant: 'strides', run: (o) => main.conv2d(x4, kernel, null, o) }],
+  conv2dTranspose: [{ label: 'conv2dTranspose', typo: 'paddng', meant: 'padding', run: (o) => main.conv2dTranspose(x4, tkernel, null, o) }],
+  maxPool: [{ label: 'maxPool', typo: 'poolsize', meant: 'poolSize', run: (o) => main.maxPool(x4, o) }],
+  avgPool: [{ label: 'avgPool', typo: 'pool_size', meant: 'poolSize', run: (o) => main.avgPool(x4, o) }],
+  batchNorm: [{ label: 'batchNorm', typo: 'trainig', meant: 'training', run: (o) => main.batchNorm(x4, bn, o) }],
+  sequential: [{ label: 'sequential', typo: 'sede', meant: 'seed', run: (o) => main.sequential([{ type: 'flatten' }], [2, 2, 1], o) }],
+  Sequential: [
+    { label: 'Sequential.fromJSON', typo: 'sed', meant: 'seed', run: (o) => main.Sequential.fromJSON(model.toJSON(), o) },
+    { label: 'Sequential.apply', typo: 'trainnig', meant: 'training', run: (o) => model.apply(x4, o) },
+    { label: 'Sequential.applyWithActivations', typo: 'updatestatistics', meant: 'updateStatistics', run: (o) => model.applyWithActivations(x4, o) },
+    { label: 'Sequential.applyLayer', typo: 'seeds', meant: 'seed', run: (o) => model.applyLayer(0, x4, o) },
+    { label: 'Sequential.applyLayerLinear', typo: 'Training', meant: 'training', run: (o) => model.applyLayerLinear(0, x4, o) },
+    { label: 'Sequential.setWeights', typo: 'allowpartial', meant: 'allowPartial', run: (o) => model.setWeights({}, o) },
+  ],
+  encodeWeights: [{ label: 'encodeWeights', typo: 'weightPath', meant: 'weightsPath', run: (o) => main.encodeWeights(named, o) }],
+  decodeWeights: [{ label: 'decodeWeights', typo: 'maxElement', meant: 'maxElements', run: (o) => main.decodeWeights(encoded().modelJSON, encoded().weightData, o) }],
+  toModelArtifacts: [{ label: 'toModelArtifacts', typo: 'allownonfinite', meant: 'allowNonFinite', run: (o) => main.toModelArtifacts(encoded(), o) }],
+  fromModelArtifacts: [
+    { label: 'fromModelArtifacts', typo: 'maxelements', meant: 'maxElements', run: (o) => main.fromModelArtifacts({ weightSpecs: [], weightData: new ArrayBuffer(0) }, o) },
+  ],
+  fileIOHandler: [{ label: 'fileIOHandler', typo: 'maxElemnts', meant: 'maxElements', run: (o) => main.fileIOHandler('tmp/none', o) }],
+  loadWeightsFromFiles: [{ label: 'loadWeightsFromFiles', typo: 'allowNonFinit', meant: 'allowNonFinite', run: (o) => main.loadWeightsFromFiles('tmp/none', o) }],
+  loadWeightsFromUrl: [{ label: 'loadWeightsFromUrl', typo: 'fech', meant: 'fetch', run: (o) => main.loadWeightsFromUrl('https://example.invalid/model.json', o) }],
+  saveWeightsToFiles: [{ label: 'saveWeightsToFiles', typo: 'formt', meant: 'format', run: (o) => main.saveWeightsToFiles('tmp/none', named, o) }],
+};
+
+/** Exports of the main entry that take no options object of their own. */
+const MAIN_WITHOUT_OPTIONS = new Set([
+  'GlassboxError', 'abortError', 'asForward', 'assertFinite', 'assertFloatTensor', 'assertNumber', 'assertOneOf', 'backendInfo',
+  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareOptionKeys', 'dense',
+  'describe', 'describePoolModel', 'dropout', 'dropoutMask', 'estimateRowBytes', 'flatten', 'formatShape', 'glorotNormal',
+  'glorotUniform', 'heNormal', 'heUniform', 'initialize', 'initializerValues', 'isBroadcastable', 'isGlassboxError', 'isPool',
+  'isTensor', 'onesInitializer', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
+  'resolveFeatureMask', 'resolvePool', 'resolveTargets', 'selectTarget', 'sequentialOf', 'throwIfAborted', 'updateMovingAverage',
+  'yieldToEventLoop', 'zerosInitializer',
+  // The option checkers themselves: checkOptionKeys and forwardOptions refuse unknown keys (tested in
+  // src/contract/option-keys.test.ts); checkCommonOptions checks the contract's shared keys of an object whose
+  // other keys its caller has checked.
+  'checkOptionKeys', 'forwardOptions', 'checkCommonOptions',
+]);
+
+const POOL: Record<string, Case[]> = {
+  createPool: [{ label: 'createPool', typo: 'worker', meant: 'workers', run: (o) => poolEntry.createPool(o) }],
+};
+const POOL_WITHOUT_OPTIONS = new Set(['Pool', 'isPool']);
+
+const MODELS: Record<string, Case[]> = {
+  checkOptions: [{ label: 'checkOptions', typo: 'epoch', meant: 'epochs', run: (o) => modelsEntry.checkOptions(o, 'train', ['epochs']) }],
+  resolveTrainOptions: [{ label: 'resolveTrainOptions', typo: 'learningrate', meant: 'learningRate', run: (o) => modelsEntry.resolveTrainOptions(o, 'train') }],
+  resolveLoadOptions: [{ label: 'resolveLoadOptions', typo: 'maxElement', meant: 'maxElements', run: (o) => modelsEntry.resolveLoadOptions(o, 'load') }],
+  loadEncoded: [{ label: 'loadEncoded', typo: 'maxelements', meant: 'maxElements', run: (o) => modelsEntry.loadEncoded(encoded(), planner, o, 'load') }],
+  loadDir: [{ label: 'loadDir', typo: 'maxElemnts', meant: 'maxElements', run: (o) => modelsEntry.loadDir('tmp/none', planner, o, 'loadFromDir') }],
+  loadUrl: [{ label: 'loadUrl', typo: 'requestinit', meant: 'requestInit', run: (o) => modelsEntry.loadUrl('https://example.invalid/model.json', planner, o, 'loadFromUrl') }],
+};
+const MODELS_WITHOUT_OPTIONS = new Set([
+  'asBadWeights', 'badWeights', 'checkCallback', 'checkFiniteRows', 'checkRate', 'checkRows', 'checkSeed', 'checkShape', 'checkSignal',
+  'checkUnits', 'countSpecParams', 'nodeModules', 'runTraining', 'toEncoded', 'topologyOf',
+]);
+
+const ENTRIES: Array<[string, Record<string, unknown>, Record<string, Case[]>, Set<string>]> = [
+  ['@glassbox/tensors-ops', main, MAIN, MAIN_WITHOUT_OPTIONS],
+  ['@glassbox/tensors-ops/pool', poolEntry, POOL, POOL_WITHOUT_OPTIONS],
+  ['@glassbox/tensors-ops/models', modelsEntry, MODELS, MODELS_WITHOUT_OPTIONS],
+];
+
+it('every exported function is classified: in the table of misspelt keys, or taking no options object', () => {
+  for (const [entry, module, table, without] of ENTRIES) {
+    const functions = Object.entries(module).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+    const unclassified = functions.filter((name) => !(name in table) && !without.has(name));
+    expect(unclassified, `${entry}: functions missing from the options conformance table`).toEqual([]);
+    const stale = [...Object.keys(table), ...without].filter((name) => !functions.includes(name));
+    expect(stale, `${entry}: names that are not exported functions`).toEqual([]);
+  }
+});
+
+describeBackends('a misspelt option key is refused, naming the key and the intended one', () => {
+  const setUp = (): void => {
+    x4 = tf.ones([1, 4, 4, 2]);
+    kernel = tf.ones([3, 3, 2, 3]);
+    tkernel = tf.ones([3, 3, 3, 2]);
+    bn = { gamma: tf.ones([2]), beta: tf.zeros([2]), movingMean: tf.zeros([2]), movingVariance: tf.ones([2]) };
+    model = main.sequential([{ type: 'flatten' }, { type: 'dense', units: 2 }], [4, 4, 2]);
+    named = { w: tf.ones([2]) };
+  };
+  const tearDown = (): void => {
+    tf.dispose([x4, kernel, tkernel, bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, named.w!]);
+    model.dispose();
+  };
+  for (const [entry, , table] of ENTRIES) {
+    for (const cases of Object.values(table)) {
+      for (const c of cases) {
+        it(`${entry}: ${c.label} refuses '${c.typo}' and suggests '${c.meant}'`, async () => {
+          setUp();
+          try {
+            await expectOptionTypoRefused(c.run, c.typo, c.meant);
+          } finally {
+            tearDown();
+          }
+        });
+      }
+    }
+  }
+});
