@@ -39,8 +39,9 @@ export type { NumberRule, FeatureMaskInfo } from './contract/validate.js';
 export * from './nn/index.js';
 export * from './io/index.js';
 // The worker pool's pieces that explainers use. `createPool` and the Pool class live in the opt-in entry
-// '@glassbox/tensors-ops/pool': pool.ts references the worker script, which bundlers would otherwise emit
-// (about 1.3 MB) into every app that imports this package. Nothing here may import ./pool/pool.js at run time.
+// '@glassbox/tensors-ops/pool': pool.ts (through threads.ts) references the worker script, which bundlers would
+// otherwise emit (about 1.3 MB) into every app that imports this package. Nothing here may import
+// ./pool/pool.js, ./pool/threads.js or ./pool/scheduler.js at run time.
 export { isPool } from './pool/is-pool.js';
 export { POOLED_MODEL, describePoolModel, poolable } from './pool/model.js';
 export type { ModuleModelSpec, PoolModel } from './pool/model.js';

@@ -4,7 +4,7 @@ import { checkOptionKeys } from '../contract/option-keys.js';
 import type { Predictable } from '../contract/types.js';
 import { describePoolModel, type PoolModel } from './model.js';
 import { isPool } from './is-pool.js';
-// Types only: this module is part of the main entry, which must not load pool.ts (and its worker script).
+// Types only: this module is part of the main entry, which must not load pool.ts (and, through threads.ts, its worker script).
 import type { Pool, PoolJob } from './pool.js';
 
 /** The option every poolable explainer accepts. */
