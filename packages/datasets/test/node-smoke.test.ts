@@ -1,7 +1,8 @@
 /**
  * Plain-Node smoke test of the BUILT package: builds it (tsc + the asset script), checks the assets, then
  * imports `@glassbox/datasets` by name in a separate `node` process (no vitest, no TypeScript) and loads the
- * test split from dist/assets.
+ * test split from dist/assets, the test names (from the @stdlib name packages, a CommonJS import) and a
+ * round trip of the names tokenizer through JSON.
  */
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 
 const script = `
-import { loadDigits, loadDigitsArrays, parseDigitsAsset, twoMoonsArrays } from '@glassbox/datasets';
+import { loadDigits, loadDigitsArrays, parseDigitsAsset, twoMoonsArrays, loadNames, namesTokenizer, emailToText, tokenizerFromJSON } from '@glassbox/datasets';
 import { initBackend, tf } from '@glassbox/tensors-ops';
 import { readFile } from 'node:fs/promises';
 
@@ -26,9 +27,13 @@ const bytes = await loadDigitsArrays({ split: 'test', format: 'uint8' });
 const assetUrl = new URL('./dist/assets/digits-test.bin', 'file://' + process.cwd() + '/');
 const asset = parseDigitsAsset(await readFile(assetUrl));
 const sameAsAsset = Buffer.from(asset.images).equals(Buffer.from(bytes.images)) && asset.labels.every((l, i) => l === y[i]);
+const names = await loadNames({ split: 'test' });
+const tok = tokenizerFromJSON(JSON.parse(JSON.stringify(await namesTokenizer())));
+const email = await emailToText('Subject: Hi\\r\\nContent-Type: text/html\\r\\n\\r\\n<p>A&amp;B</p>');
 console.log(JSON.stringify({
   backend: info.backend, shape, max, labels: y.length, labelHash: fnv(y), pixelHash: fnv(bytes.images),
   sameAsAsset, leaked: tf.memory().numTensors - before, moons: twoMoonsArrays({ n: 4 }).shape,
+  names: names.length, vocab: tok.vocabSize, roundTrip: names.every((n) => tok.decode(tok.encode(n)) === n), email: email.text,
 }));
 `;
 
@@ -60,6 +65,10 @@ describe('the built package in plain Node', () => {
       sameAsAsset: true,
       leaked: 0,
       moons: [4, 2],
+      names: 793, // pinned in src/load-names.test.ts
+      vocab: 31,
+      roundTrip: true,
+      email: 'Hi\n\nA&B',
     });
   });
 });
