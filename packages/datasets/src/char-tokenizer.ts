@@ -11,7 +11,7 @@ import {
   checkTokenizerJson,
   padRows,
 } from './tokenizer-common.js';
-import { checkBoolean, checkInt, checkKnownKeys, checkOptionsObject, checkString } from './validate.js';
+import { checkBoolean, checkInt, checkOptionsObject, checkString } from './validate.js';
 
 /** The special tokens of a CharTokenizer, by id: pad/mask 0, start 1, end 2, unknown 3. */
 export const CHAR_SPECIAL_TOKENS = ['[PAD]', '[START]', '[END]', '[UNK]'] as const;
@@ -180,8 +180,7 @@ export class CharTokenizer implements TextTokenizer {
   encodeBatch(texts: readonly string[], options?: CharBatchOptions): TokenBatch {
     const where = 'CharTokenizer.encodeBatch';
     checkTexts(texts, 'texts', where, true);
-    const o = checkOptionsObject<CharBatchOptions>(options, where, true);
-    checkKnownKeys(o, BATCH_KEYS, where);
+    const o = checkOptionsObject<CharBatchOptions>(options, where, true, BATCH_KEYS);
     const length = o.length === undefined ? undefined : checkInt(o.length, 'options.length', where, 1);
     const rows = texts.map((t, i) => this.encodeChecked(t, o, where, BATCH_KEYS, `texts[${i}]`).ids);
     return padRows(rows, length, this.padId);
@@ -206,8 +205,7 @@ export class CharTokenizer implements TextTokenizer {
 
   private encodeChecked(text: unknown, options: unknown, where: string, keys: readonly string[], name = 'text'): EncodedText {
     const s = checkString(text, name, where, true);
-    const o = checkOptionsObject<CharEncodeOptions>(options, where, true);
-    checkKnownKeys(o, keys, where);
+    const o = checkOptionsObject<CharEncodeOptions>(options, where, true, keys);
     const start = checkBoolean(o.start, 'options.start', where, true);
     const end = checkBoolean(o.end, 'options.end', where, true);
     const unknown = o.unknown === undefined ? 'map' : assertOneOf(o.unknown, UNKNOWN_POLICIES, 'options.unknown', where);

@@ -106,7 +106,7 @@ describe('loadNames', () => {
     await expectGlassboxError(() => loadNames(undefined as unknown as { split: 'train' }), 'INVALID_ARGUMENT', /options must be an object/);
     await expectGlassboxError(() => loadNames({} as { split: 'train' }), 'INVALID_ARGUMENT', /options\.split/);
     await expectGlassboxError(() => loadNames({ split: 'train', limit: 0 }), 'INVALID_ARGUMENT', /options\.limit/);
-    await expectGlassboxError(() => loadNames({ split: 'train', limti: 3 } as { split: 'train' }), 'INVALID_ARGUMENT', /"limti".*did you mean "limit"/);
+    await expectGlassboxError(() => loadNames({ split: 'train', limti: 3 } as { split: 'train' }), 'INVALID_ARGUMENT', /'limti'.*did you mean 'limit'/);
   });
 });
 

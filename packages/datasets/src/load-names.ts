@@ -3,7 +3,7 @@ import { CharTokenizer } from './char-tokenizer.js';
 import { SPLITS } from './load-digits.js';
 import { splitByKey } from './text-split.js';
 import type { Split } from './types.js';
-import { checkInt, checkKnownKeys, checkOptionsObject } from './validate.js';
+import { checkInt, checkOptionsObject } from './validate.js';
 
 /** Options of `loadNames`. */
 export interface NamesOptions {
@@ -94,8 +94,7 @@ function loadCached(where: string): Promise<Record<Split, string[]>> {
  */
 export async function loadNames(options: NamesOptions): Promise<string[]> {
   const where = 'loadNames';
-  const o = checkOptionsObject<NamesOptions>(options, where, false);
-  checkKnownKeys(o, ['split', 'limit'], where);
+  const o = checkOptionsObject<NamesOptions>(options, where, false, ['split', 'limit']);
   const split = assertOneOf(o.split, SPLITS, 'options.split', where);
   const limit = checkInt(o.limit, 'options.limit', where, 1, Number.POSITIVE_INFINITY);
   const parts = await loadCached(where);

@@ -116,7 +116,7 @@ describe('loadSpam', () => {
     await expectGlassboxError(() => loadSpam({ split: 'test', limit: -1 }), 'INVALID_ARGUMENT', /options\.limit/);
     await expectGlassboxError(() => loadSpam({ split: 'test', url: 7 as unknown as string }), 'INVALID_ARGUMENT', /options\.url/);
     await expectGlassboxError(() => loadSpam({ split: 'test', fetch: 'x' as unknown as FetchLike }), 'INVALID_ARGUMENT', /options\.fetch/);
-    await expectGlassboxError(() => loadSpam({ split: 'test', splt: 'test' } as unknown as { split: 'test' }), 'INVALID_ARGUMENT', /"splt".*did you mean "split"/);
+    await expectGlassboxError(() => loadSpam({ split: 'test', splt: 'test' } as unknown as { split: 'test' }), 'INVALID_ARGUMENT', /'splt'.*did you mean 'split'/);
   });
 });
 
@@ -183,6 +183,6 @@ describe('spamTokenizer', () => {
     expect(small.vocabSize).toBe(100);
     expect(small.clsId).toBeNull();
     await expectGlassboxError(() => spamTokenizer({ minCount: 0 }), 'INVALID_ARGUMENT', /options\.minCount/);
-    await expectGlassboxError(() => spamTokenizer({ maxsize: 10 } as object), 'INVALID_ARGUMENT', /"maxsize".*did you mean "maxSize"/);
+    await expectGlassboxError(() => spamTokenizer({ maxsize: 10 } as object), 'INVALID_ARGUMENT', /'maxsize'.*did you mean 'maxSize'/);
   });
 });

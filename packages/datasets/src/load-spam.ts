@@ -4,7 +4,7 @@ import { SPLITS } from './load-digits.js';
 import { isNode, packageFileUrl, readUrlBytes, toUrl } from './node-io.js';
 import { splitByKey } from './text-split.js';
 import type { FetchLike, Split } from './types.js';
-import { checkBoolean, checkFunction, checkInt, checkKnownKeys, checkOptionsObject } from './validate.js';
+import { checkBoolean, checkFunction, checkInt, checkOptionsObject } from './validate.js';
 import { WordTokenizer, type WordTokenizerOptions } from './word-tokenizer.js';
 
 /** The class names of `SpamRecord.label`: 0 ham (wanted mail), 1 spam. */
@@ -162,8 +162,7 @@ function checkSource(o: { url?: unknown; fetch?: unknown }, where: string): { ur
  */
 export async function loadSpam(options: SpamOptions): Promise<SpamRecord[]> {
   const where = 'loadSpam';
-  const o = checkOptionsObject<SpamOptions>(options, where, false);
-  checkKnownKeys(o, ['split', 'limit', 'url', 'fetch'], where);
+  const o = checkOptionsObject<SpamOptions>(options, where, false, ['split', 'limit', 'url', 'fetch']);
   const split = assertOneOf(o.split, SPLITS, 'options.split', where);
   const limit = checkInt(o.limit, 'options.limit', where, 1, Number.POSITIVE_INFINITY);
   const { url, fetchFn } = checkSource(o, where);
@@ -180,8 +179,7 @@ export async function loadSpam(options: SpamOptions): Promise<SpamRecord[]> {
  */
 export async function spamTokenizer(options?: SpamTokenizerOptions): Promise<WordTokenizer> {
   const where = 'spamTokenizer';
-  const o = checkOptionsObject<SpamTokenizerOptions>(options, where, true);
-  checkKnownKeys(o, ['minCount', 'maxSize', 'cls', 'url', 'fetch'], where);
+  const o = checkOptionsObject<SpamTokenizerOptions>(options, where, true, ['minCount', 'maxSize', 'cls', 'url', 'fetch']);
   const { url, fetchFn } = checkSource(o, where);
   // The vocabulary options are checked here too, before the corpus is read (they have fromTexts' rules).
   const cls = checkBoolean(o.cls, 'options.cls', where, true);

@@ -72,34 +72,7 @@ export function checkBoolean(value: unknown, name: string, where: string, fallba
   return value;
 }
 
-/** The edit distance between two short strings (for "did you mean" hints). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
-/**
- * Refuses an option key that is not in `allowed` (a typo must not silently change the computation), naming
- * the key and the closest valid one.
- */
-export function checkKnownKeys(options: object, allowed: readonly string[], where: string, name = 'options'): void {
-  for (const key of Object.keys(options)) {
-    if (allowed.includes(key)) continue;
-    let best = allowed[0] ?? '';
-    for (const a of allowed) if (editDistance(key, a) < editDistance(key, best)) best = a;
-    throw new GlassboxError(
-      'INVALID_ARGUMENT',
-      `${where}: ${name} has no key ${JSON.stringify(key)} (did you mean ${JSON.stringify(best)}?); expected one of ${allowed.join(', ')}`,
-    );
-  }
-}
 
 /** A string argument (non-empty unless `allowEmpty`). */
 export function checkString(value: unknown, name: string, where: string, allowEmpty: boolean): string {

@@ -11,7 +11,7 @@ import {
   checkTokenizerJson,
   padRows,
 } from './tokenizer-common.js';
-import { checkBoolean, checkInt, checkKnownKeys, checkOptionsObject, checkString } from './validate.js';
+import { checkBoolean, checkInt, checkOptionsObject, checkString } from './validate.js';
 
 /**
  * The pieces a text is cut into, after lower-casing: a run of letters (with their combining marks), a run of
@@ -121,8 +121,7 @@ export class WordTokenizer implements TextTokenizer {
   constructor(pieces: readonly string[], options?: { cls?: boolean }) {
     const where = 'WordTokenizer';
     checkTexts(pieces, 'pieces', where, true);
-    const o = checkOptionsObject<{ cls?: boolean }>(options, where, true);
-    checkKnownKeys(o, ['cls'], where);
+    const o = checkOptionsObject<{ cls?: boolean }>(options, where, true, ['cls']);
     const cls = checkBoolean(o.cls, 'options.cls', where, true);
     const seen = new Set<string>();
     pieces.forEach((p, i) => {
@@ -154,8 +153,7 @@ export class WordTokenizer implements TextTokenizer {
   static fromTexts(texts: readonly string[], options?: WordTokenizerOptions): WordTokenizer {
     const where = 'WordTokenizer.fromTexts';
     checkTexts(texts, 'texts', where, false);
-    const o = checkOptionsObject<WordTokenizerOptions>(options, where, true);
-    checkKnownKeys(o, BUILD_KEYS, where);
+    const o = checkOptionsObject<WordTokenizerOptions>(options, where, true, BUILD_KEYS);
     const minCount = checkInt(o.minCount, 'options.minCount', where, 1, 3);
     const cls = checkBoolean(o.cls, 'options.cls', where, true);
     const specials = cls ? 3 : 2;
@@ -225,7 +223,7 @@ export class WordTokenizer implements TextTokenizer {
   encodeBatch(texts: readonly string[], options: WordBatchOptions): TokenBatch {
     const where = 'WordTokenizer.encodeBatch';
     checkTexts(texts, 'texts', where, true);
-    const o = checkOptionsObject<WordBatchOptions>(options, where, false);
+    const o = checkOptionsObject<WordBatchOptions>(options, where, false, ENCODE_KEYS);
     checkInt(o.maxLength, 'options.maxLength', where, 1);
     const rows = texts.map((t, i) => this.encodeChecked(t, options, where, `texts[${i}]`).ids);
     return padRows(rows, undefined, this.padId);
@@ -248,8 +246,7 @@ export class WordTokenizer implements TextTokenizer {
 
   private encodeChecked(text: unknown, options: unknown, where: string, name = 'text'): EncodedText {
     const s = checkString(text, name, where, true);
-    const o = checkOptionsObject<WordEncodeOptions>(options, where, true);
-    checkKnownKeys(o, ENCODE_KEYS, where);
+    const o = checkOptionsObject<WordEncodeOptions>(options, where, true, ENCODE_KEYS);
     const maxLength = checkInt(o.maxLength, 'options.maxLength', where, 1, Number.POSITIVE_INFINITY);
     const cls = checkBoolean(o.cls, 'options.cls', where, this.clsId !== null);
     if (cls && this.clsId === null) {
