@@ -29,6 +29,10 @@ let tkernel: Tensor;
 let bn: { gamma: Tensor; beta: Tensor; movingMean: Tensor; movingVariance: Tensor };
 let model: main.Sequential;
 let named: Record<string, Tensor>;
+let x3: Tensor;
+let w44: Tensor;
+let v4: Tensor;
+let residual: main.ResidualModel;
 
 const planner: modelsEntry.Planner<number> = () => ({ elements: 0, build: () => 0 });
 const encoded = (): main.EncodedWeights => ({ modelJSON: { modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] } as never, weightData: new ArrayBuffer(0) });
@@ -65,6 +69,33 @@ const MAIN: Record<string, Case[]> = {
   fileIOHandler: [{ label: 'fileIOHandler', typo: 'maxElemnts', meant: 'maxElements', run: (o) => main.fileIOHandler('tmp/none', o) }],
   loadWeightsFromFiles: [{ label: 'loadWeightsFromFiles', typo: 'allowNonFinit', meant: 'allowNonFinite', run: (o) => main.loadWeightsFromFiles('tmp/none', o) }],
   loadWeightsFromUrl: [{ label: 'loadWeightsFromUrl', typo: 'fech', meant: 'fetch', run: (o) => main.loadWeightsFromUrl('https://example.invalid/model.json', o) }],
+  layerNorm: [{ label: 'layerNorm', typo: 'epsilion', meant: 'epsilon', run: (o) => main.layerNorm(x3, { gamma: v4, beta: v4 }, o) }],
+  gelu: [{ label: 'gelu', typo: 'aproximate', meant: 'approximate', run: (o) => main.gelu(x3, o) }],
+  geluMlp: [{ label: 'geluMlp', typo: 'approximat', meant: 'approximate', run: (o) => main.geluMlp(x3, { w1: w44, w2: w44 }, o) }],
+  multiHeadAttention: [
+    { label: 'multiHeadAttention', typo: 'casual', meant: 'causal', run: (o) => main.multiHeadAttention(x3, { wq: w44, wk: w44, wv: w44, wo: w44 }, { heads: 1, ...o }) },
+  ],
+  transformerBlock: [
+    {
+      label: 'transformerBlock',
+      typo: 'returnprobs',
+      meant: 'returnProbs',
+      run: (o) =>
+        main.transformerBlock(
+          x3,
+          { ln1: { gamma: v4, beta: v4 }, attention: { wq: w44, wk: w44, wv: w44, wo: w44 }, ln2: { gamma: v4, beta: v4 }, mlp: { w1: w44, w2: w44 } },
+          { heads: 1, ...o },
+        ),
+    },
+  ],
+  residualModel: [{ label: 'residualModel', typo: 'sede', meant: 'seed', run: (o) => main.residualModel([{ type: 'layerNorm' }], [2, 4], o) }],
+  ResidualModel: [
+    { label: 'ResidualModel.fromJSON', typo: 'sed', meant: 'seed', run: (o) => main.ResidualModel.fromJSON(residual.toJSON(), o) },
+    { label: 'ResidualModel.apply', typo: 'trainnig', meant: 'training', run: (o) => residual.apply(x3, o) },
+    { label: 'ResidualModel.attention', typo: 'paddingmask', meant: 'paddingMask', run: (o) => residual.attention(x3, o) },
+    { label: 'ResidualModel.setWeights', typo: 'allowpartial', meant: 'allowPartial', run: (o) => residual.setWeights({}, o) },
+    { label: 'ResidualModel.loadFromDir', typo: 'maxElemnts', meant: 'maxElements', run: (o) => main.ResidualModel.loadFromDir('tmp/none', o) },
+  ],
   saveWeightsToFiles: [{ label: 'saveWeightsToFiles', typo: 'formt', meant: 'format', run: (o) => main.saveWeightsToFiles('tmp/none', named, o) }],
 };
 
@@ -81,6 +112,9 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   // src/contract/option-keys.test.ts); checkCommonOptions checks the contract's shared keys of an object whose
   // other keys its caller has checked.
   'checkOptionKeys', 'forwardOptions', 'checkCommonOptions',
+  // Preparation pacing and plan limits, the gradient-rule scope, lookups and a planner: no options object.
+  'maxPlanUnits', 'assertPlanSize', 'createPace', 'runSteps', 'runStepsPaced', 'withNonlinearityRule', 'activeNonlinearityRule',
+  'embedding', 'positionalEmbedding', 'planResidualModel',
 ]);
 
 const POOL: Record<string, Case[]> = {
@@ -97,7 +131,7 @@ const MODELS: Record<string, Case[]> = {
   loadUrl: [{ label: 'loadUrl', typo: 'requestinit', meant: 'requestInit', run: (o) => modelsEntry.loadUrl('https://example.invalid/model.json', planner, o, 'loadFromUrl') }],
 };
 const MODELS_WITHOUT_OPTIONS = new Set([
-  'asBadWeights', 'badWeights', 'checkCallback', 'checkFiniteRows', 'checkRate', 'checkRows', 'checkSeed', 'checkShape', 'checkSignal',
+  'asBadWeights', 'badWeights', 'checkCallback', 'checkFiniteWeights', 'checkFiniteRows', 'checkRate', 'checkRows', 'checkSeed', 'checkShape', 'checkSignal',
   'checkUnits', 'countSpecParams', 'nodeModules', 'runTraining', 'toEncoded', 'topologyOf',
 ]);
 
@@ -125,10 +159,15 @@ describeBackends('a misspelt option key is refused, naming the key and the inten
     bn = { gamma: tf.ones([2]), beta: tf.zeros([2]), movingMean: tf.zeros([2]), movingVariance: tf.ones([2]) };
     model = main.sequential([{ type: 'flatten' }, { type: 'dense', units: 2 }], [4, 4, 2]);
     named = { w: tf.ones([2]) };
+    x3 = tf.ones([1, 2, 4]);
+    w44 = tf.eye(4);
+    v4 = tf.ones([4]);
+    residual = main.residualModel([{ type: 'layerNorm' }], [2, 4]);
   };
   const tearDown = (): void => {
-    tf.dispose([x4, kernel, tkernel, bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, named.w!]);
+    tf.dispose([x4, kernel, tkernel, bn.gamma, bn.beta, bn.movingMean, bn.movingVariance, named.w!, x3, w44, v4]);
     model.dispose();
+    residual.dispose();
   };
   for (const [entry, , table] of ENTRIES) {
     for (const cases of Object.values(table)) {

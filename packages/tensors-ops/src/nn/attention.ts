@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
+import { checkOptionKeys } from '../contract/option-keys.js';
 import { GlassboxError, describe } from '../errors.js';
 import { assertNumber } from '../contract/validate.js';
 import { assertFloatOfRank, checkRate, checkSeed, formatShape } from './common.js';
@@ -7,10 +8,8 @@ import { dropoutImpl } from './dropout.js';
 import {
   attentionBias,
   checkBooleanOption,
-  checkKnownKeys,
   checkMatrix,
   checkOptionalVector,
-  checkOptionsObject,
   checkPaddingMask,
   checkParam,
   linearLastAxis,
@@ -143,8 +142,7 @@ export function resolveAttentionOptions(
   where: string,
   allowed: readonly string[] = MULTI_HEAD_ATTENTION_OPTIONS,
 ): { heads: number; causal: boolean; paddingMask: Tensor | null; returnProbs: boolean; dropout: number; seed: number } {
-  const o = checkOptionsObject<MultiHeadAttentionOptions>(options, where);
-  checkKnownKeys(o, allowed, where);
+  const o = checkOptionKeys<MultiHeadAttentionOptions>(options, allowed, where);
   const heads = assertNumber(o.heads, 'options.heads', where, { integer: true, min: 1 });
   return {
     heads,

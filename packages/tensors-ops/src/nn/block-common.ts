@@ -39,25 +39,6 @@ export function checkOptionalVector(value: unknown, name: string, size: number, 
   return checkParam(value, name, [size], where);
 }
 
-/** Checks that an options argument is an object (undefined -> {}). */
-export function checkOptionsObject<T extends object>(options: unknown, where: string, name = 'options'): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be an object, got ${describe(options)}`);
-  }
-  return options as T;
-}
-
-/** Checks that an options object has only known keys (a typo must not silently change the computation). */
-export function checkKnownKeys(options: object, allowed: readonly string[], where: string, name = 'options'): void {
-  for (const k of Object.keys(options)) {
-    if ((options as Record<string, unknown>)[k] === undefined) continue;
-    if (!allowed.includes(k)) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: unknown key '${name}.${k}'; allowed keys are ${allowed.map((a) => `'${a}'`).join(', ')}`);
-    }
-  }
-}
-
 export function checkBooleanOption(value: unknown, fallback: boolean, name: string, where: string): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a boolean, got ${describe(value)}`);

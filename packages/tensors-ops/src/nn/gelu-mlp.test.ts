@@ -68,7 +68,7 @@ describeBackends('gelu', () => {
     await expectGlassboxError(() => geluMlp(x, { w1, b1: b, w2 }), 'SHAPE_MISMATCH', /params.b1 must have shape \[5\]/);
     await expectGlassboxError(() => geluMlp(x, { w1, w2 }, { approximate: 'erf' as never }), 'INVALID_ARGUMENT', /'tanh' or 'none'/);
     await expectGlassboxError(() => gelu(ints), 'INVALID_ARGUMENT', /float32/);
-    await expectGlassboxError(() => gelu(x, { aproximate: 'none' } as never), 'INVALID_ARGUMENT', /unknown key 'options.aproximate'/);
+    await expectGlassboxError(() => gelu(x, { aproximate: 'none' } as never), 'INVALID_ARGUMENT', /unknown key 'aproximate' in options/);
     tf.dispose([x, w1, w2, wrong, b, ints]);
   });
 });

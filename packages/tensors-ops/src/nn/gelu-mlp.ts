@@ -1,9 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
+import { checkOptionKeys } from '../contract/option-keys.js';
 import { GlassboxError, describe } from '../errors.js';
 import { assertFloatTensor } from '../contract/validate.js';
 import { formatShape } from './common.js';
-import { checkKnownKeys, checkMatrix, checkOptionalVector, checkOptionsObject, linearLastAxis } from './block-common.js';
+import { checkMatrix, checkOptionalVector, linearLastAxis } from './block-common.js';
 
 /** Which GELU: 'tanh' (the approximation of GPT-2 and of BERT's first release) or 'none' (exact, with erf). */
 export type GeluApproximate = 'tanh' | 'none';
@@ -30,8 +31,7 @@ export function geluImpl(x: Tensor, approximate: GeluApproximate): Tensor {
 }
 
 function resolveApproximate(options: unknown, where: string, allowed: readonly string[]): GeluApproximate {
-  const o = checkOptionsObject<GeluOptions>(options, where);
-  checkKnownKeys(o, allowed, where);
+  const o = checkOptionKeys<GeluOptions>(options, allowed, where);
   const a = o.approximate ?? 'tanh';
   if (a !== 'tanh' && a !== 'none') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.approximate must be 'tanh' or 'none', got ${describe(a)}`);

@@ -83,7 +83,7 @@ describeBackends('layerNorm', () => {
     await expectGlassboxError(() => layerNorm(x, { ...p, beta: wrong }), 'SHAPE_MISMATCH', /params.beta/);
     await expectGlassboxError(() => layerNorm(scalar, p), 'SHAPE_MISMATCH', /rank >= 1/);
     await expectGlassboxError(() => layerNorm(x, p, { epsilon: 0 }), 'INVALID_ARGUMENT', /options.epsilon/);
-    await expectGlassboxError(() => layerNorm(x, p, { epsilom: 1 } as never), 'INVALID_ARGUMENT', /unknown key 'options.epsilom'/);
+    await expectGlassboxError(() => layerNorm(x, p, { epsilom: 1 } as never), 'INVALID_ARGUMENT', /unknown key 'epsilom' in options/);
     await expectGlassboxError(() => layerNorm(x, null as never), 'INVALID_ARGUMENT', /params must be \{ gamma, beta \}/);
     tf.dispose([x, wrong, scalar, p.gamma, p.beta]);
   });

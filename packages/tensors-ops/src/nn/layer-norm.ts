@@ -1,9 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
+import { checkOptionKeys } from '../contract/option-keys.js';
 import { GlassboxError, describe } from '../errors.js';
 import { assertFloatTensor, assertNumber } from '../contract/validate.js';
 import { formatShape } from './common.js';
-import { checkKnownKeys, checkOptionsObject, checkParam } from './block-common.js';
+import { checkParam } from './block-common.js';
 
 /** The two vectors of a layer normalisation, each [D] for features on the last axis of x. */
 export interface LayerNormParams {
@@ -67,8 +68,7 @@ export function layerNorm(x: Tensor, params: LayerNormParams, options: LayerNorm
   const hint = ` (one value per feature on the last axis of x, shape ${formatShape(x.shape)})`;
   const gamma = checkParam(params.gamma, 'params.gamma', [d], where, hint);
   const beta = checkParam(params.beta, 'params.beta', [d], where, hint);
-  const o = checkOptionsObject<LayerNormOptions>(options, where);
-  checkKnownKeys(o, ['epsilon'], where);
+  const o = checkOptionKeys<LayerNormOptions>(options, ['epsilon'], where);
   const epsilon = assertNumber(o.epsilon ?? LAYER_NORM_EPSILON, 'options.epsilon', where, { gt: 0 });
   return layerNormImpl(x, gamma, beta, epsilon);
 }

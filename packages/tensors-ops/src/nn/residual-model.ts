@@ -3,6 +3,7 @@ import { tf } from '../tf.js';
 import { GlassboxError, describe, isGlassboxError } from '../errors.js';
 import { createRng, type Rng } from '../rng.js';
 import { assertNumber, isTensor } from '../contract/validate.js';
+import { checkOptionKeys, optionKeys } from '../contract/option-keys.js';
 import { DEFAULT_MAX_ELEMENTS } from '../io/manifest.js';
 import { decodeWeights } from '../io/decode-weights.js';
 import { encodeWeights, type EncodedWeights } from '../io/encode-weights.js';
@@ -24,7 +25,7 @@ import { geluMlpImpl } from './gelu-mlp.js';
 import { attentionImpl } from './attention.js';
 import { transformerBlockImpl } from './transformer-block.js';
 import { formatDims, planBlocks, type BlockPlan, type BlockSpec, type BlockType, type Dim, type ResidualModelJSON, type SequencePoolMode } from './block-spec.js';
-import type { ApplyOptions, SetWeightsOptions } from './sequential.js';
+import { SET_WEIGHTS_OPTION_KEYS, type ApplyOptions, type SetWeightsOptions } from './sequential.js';
 
 export const RESIDUAL_MODEL_FORMAT = 'glassbox-residual';
 
@@ -36,6 +37,9 @@ export interface ResidualModelOptions {
   /** Seed of the parameter initializers (and of dropout masks when `apply` gets no seed); integer, default 0. */
   seed?: number;
 }
+
+/** The keys of ResidualModelOptions. */
+export const RESIDUAL_MODEL_OPTION_KEYS = optionKeys<ResidualModelOptions>({ seed: true });
 
 /** Options of `ResidualModel.apply` and the other forward methods. */
 export interface ResidualApplyOptions extends ApplyOptions {
@@ -91,6 +95,9 @@ export interface ResidualSplit {
 }
 
 /** Options of the loaders. */
+/** The keys of ResidualApplyOptions. */
+export const RESIDUAL_APPLY_OPTION_KEYS = optionKeys<ResidualApplyOptions>({ training: true, seed: true, updateStatistics: true, paddingMask: true });
+
 export interface ResidualLoadOptions {
   /** The most parameters the model may have, checked from model.json before weights are decoded (default 50_000_000). */
   maxElements?: number;
@@ -244,9 +251,7 @@ export class ResidualModel {
 
   /** @internal Builds a model from specs; use `residualModel` or `ResidualModel.fromJSON`. */
   static create(blocks: unknown, inputShape: unknown, options: ResidualModelOptions, where: string): ResidualModel {
-    if (options === null || typeof options !== 'object') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptionKeys(options, RESIDUAL_MODEL_OPTION_KEYS, where);
     const seed = options.seed === undefined ? 0 : checkSeed(options.seed, 'options.seed', where);
     const planned = planBlocks(blocks, inputShape, where);
     return new ResidualModel(planned.inputShape, planned.plans, seed);
@@ -260,9 +265,7 @@ export class ResidualModel {
   static fromJSON(json: ResidualModelJSON | string, options: ResidualModelOptions = {}): ResidualModel {
     const where = 'ResidualModel.fromJSON';
     const o = parseJSON(json, where);
-    if (options === null || typeof options !== 'object') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptionKeys(options, RESIDUAL_MODEL_OPTION_KEYS, where);
     const seed = options.seed ?? (o.seed === undefined ? 0 : checkSeed(o.seed, 'json.seed', where));
     return ResidualModel.create(o.blocks, o.inputShape, { seed }, where);
   }
@@ -489,9 +492,7 @@ export class ResidualModel {
     if (weights === null || typeof weights !== 'object') {
       throw new GlassboxError('BAD_WEIGHTS', `${where}: weights must be a record of tensors by name, got ${describe(weights)}`);
     }
-    if (options === null || typeof options !== 'object') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-    }
+    checkOptionKeys(options, SET_WEIGHTS_OPTION_KEYS, where);
     const entries: [string, unknown][] = weights instanceof Map ? [...weights.entries()] : Object.entries(weights);
     const seen = new Set<string>();
     for (const [name, t] of entries) {
@@ -612,14 +613,7 @@ export class ResidualModel {
 
   private context(options: ResidualApplyOptions, where: string): RunContext {
     this.checkAlive(where);
-    if (options === null || typeof options !== 'object') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-    }
-    for (const key of Object.keys(options)) {
-      if (!['training', 'seed', 'updateStatistics', 'paddingMask'].includes(key)) {
-        throw new GlassboxError('INVALID_ARGUMENT', `${where}: unknown key 'options.${key}'; allowed keys are 'training', 'seed', 'updateStatistics', 'paddingMask'`);
-      }
-    }
+    options = checkOptionKeys<ResidualApplyOptions>(options, RESIDUAL_APPLY_OPTION_KEYS, where);
     const training = options.training ?? false;
     if (typeof training !== 'boolean') {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.training must be a boolean, got ${describe(training)}`);
@@ -876,9 +870,7 @@ function sequencePoolImpl(x: Tensor, mode: SequencePoolMode, mask: Tensor | null
 }
 
 function resolveMaxElements(options: unknown, where: string): number {
-  if (options === null || typeof options !== 'object') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-  }
+  checkOptionKeys(options, ['maxElements'], where);
   const m = (options as ResidualLoadOptions).maxElements;
   return m === undefined ? DEFAULT_MAX_ELEMENTS : assertNumber(m, 'options.maxElements', where, { integer: true, min: 0 });
 }

@@ -122,7 +122,7 @@ describeBackends('transformerBlock', () => {
     await expectGlassboxError(() => transformerBlock(x, { ...p, ln1: undefined as never }, { heads: 2 }), 'INVALID_ARGUMENT', /params.ln1 must be an object/);
     await expectGlassboxError(() => transformerBlock(x, p, { heads: 2, approximate: 'exact' as never }), 'INVALID_ARGUMENT', /'tanh' or 'none'/);
     await expectGlassboxError(() => transformerBlock(x, p, { heads: 2, epsilon: -1 }), 'INVALID_ARGUMENT', /options.epsilon/);
-    await expectGlassboxError(() => transformerBlock(x, p, { heads: 2, hidden: 8 } as never), 'INVALID_ARGUMENT', /unknown key 'options.hidden'/);
+    await expectGlassboxError(() => transformerBlock(x, p, { heads: 2, hidden: 8 } as never), 'INVALID_ARGUMENT', /unknown key 'hidden' in options/);
     tf.dispose([x, wo, w2, g5]);
     disposeBlock(p);
   });
