@@ -1,6 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
+  assertFiniteRows,
+  assertFiniteScores,
   assertNumber,
   checkCommonOptions,
   checkInput,
@@ -11,8 +13,8 @@ import {
   selectTarget,
   tf,
 } from '@glassbox/tensors-ops';
-import type { Attribution, ExplainOptions } from '@glassbox/tensors-ops';
-import { Progress, TargetResolver, rowsOf, sizeOf } from './internal/engine.js';
+import type { Attribution, ExplainOptions, FiniteOutputInfo } from '@glassbox/tensors-ops';
+import { GRADIENT_HINT, Progress, TargetResolver, rowsOf, sizeOf } from './internal/engine.js';
 import { RESCALE_ACTIVATIONS, applyElementwise, rescaled } from './internal/activations.js';
 import type { ActivationLike } from './internal/activations.js';
 import { safeGrad } from './internal/safe-grad.js';
@@ -147,6 +149,13 @@ export async function deepLift(model: LayeredModel, x: Tensor, options: DeepLift
             const sums = tf.sum(tf.reshape(at, [rows, rowSize]), 1).dataSync();
             const fxv = (fx as Tensor).dataSync();
             const fbv = fb.dataSync();
+            // The scores of both passes are read anyway (for delta): a model that overflows is refused here.
+            const info: FiniteOutputInfo = { name: 'model', start };
+            if (h.rank === 2 && h.shape[1]! > 1) info.columns = t;
+            assertFiniteScores(fxv, where, info);
+            assertFiniteScores(fbv, where, { ...info, input: 'options.baseline' });
+            // A non-finite attribution makes its row's sum non-finite: one number per row tells.
+            assertFiniteRows(sums, where, 'the sum of the attributions of a row', { start, hint: GRADIENT_HINT });
             for (let j = 0; j < rows; j++) delta[start + j] = sums[j]! - (fxv[j]! - fbv[j]!);
             return at;
           });

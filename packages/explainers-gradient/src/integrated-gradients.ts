@@ -61,8 +61,9 @@ export async function runIntegratedGradients(
   x: Tensor,
   options: IntegratedGradientsOptions | undefined,
   where: string,
+  names?: { model: string; input: string },
 ): Promise<Attribution> {
-  const p = prepare(f, x, options, where);
+  const p = prepare(f, x, options, where, names);
   const o = options ?? {};
   const steps = o.steps === undefined ? 50 : assertNumber(o.steps, 'options.steps', where, { integer: true, min: 1 });
   const method = o.method === undefined ? 'gausslegendre' : assertOneOf(o.method, INTEGRATION_METHODS, 'options.method', where);

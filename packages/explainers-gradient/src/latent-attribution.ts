@@ -47,5 +47,5 @@ export async function latentAttribution(
     throw new GlassboxError('SHAPE_MISMATCH', `${where}: z must be a batch of latent codes [N, D], got shape ${formatShape(z.shape)}`);
   }
   const score = outputRegion(forward, mask, options?.reduce ?? 'sum');
-  return runIntegratedGradients(score, z, { ...options, target: undefined }, where);
+  return runIntegratedGradients(score, z, { ...options, target: undefined }, where, { model: 'decoder', input: 'z' });
 }

@@ -10,6 +10,7 @@ import {
   describe,
   forEachBatch,
   formatShape,
+  isGlassboxError,
   isTensor,
   tf,
 } from '@glassbox/tensors-ops';
@@ -163,7 +164,20 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
             inner.baseline = bt;
           }
           if (!rowwise) inner.seed = createRng(innerSeed).fork(start).nextUint32();
-          result = await explainer(f, xt, inner as O);
+          try {
+            result = await explainer(f, xt, inner as O);
+          } catch (e) {
+            // The wrapped explainer counts rows of the noisy copies; say which rows of x they came from.
+            if (isGlassboxError(e, 'NON_FINITE')) {
+              const rowsOfX = rows === 1 ? `row ${start}` : `each of rows ${start}..${end - 1}`;
+              throw new GlassboxError(
+                'NON_FINITE',
+                `${where}: ${e.message} (the wrapped explainer's x holds ${samples} noisy copies of ${rowsOfX} of noiseTunnel's x, in order)`,
+                { cause: e },
+              );
+            }
+            throw e;
+          }
           if (result == null || !isTensor(result.attributions)) {
             throw new GlassboxError('INVALID_ARGUMENT', `${where}: the wrapped explainer must resolve to { attributions: Tensor, ... }, got ${describe(result)}`);
           }

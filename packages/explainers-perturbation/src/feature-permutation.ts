@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
-import { featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
+import { GlassboxError, createRng, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
 export interface FeaturePermutationOptions extends Omit<ExplainOptions, 'baseline'> {
@@ -107,5 +107,5 @@ export async function featurePermutation(
   for (let i = 0; i < n; i++) {
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = diff[i * m + g.groups[e]!]!;
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), importance, method: 'featurePermutation' };
+  return { attributions: attributionTensor(attr, x.shape, where), importance, method: 'featurePermutation' };
 }

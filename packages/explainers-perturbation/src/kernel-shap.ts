@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertOneOf, createRng, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
+import { assertOneOf, createRng, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import {
   allCoalitions,
@@ -115,5 +115,5 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
     const phi = solve(scores.subarray(base + 2, base + per), scores[base + 1]!, scores[base]!);
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'kernelShap' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'kernelShap' };
 }

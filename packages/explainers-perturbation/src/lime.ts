@@ -6,12 +6,11 @@ import {
   describe,
   formatShape,
   resolveFeatureMask,
-  tf,
   type Attribution,
   type ExplainOptions,
   type Predictable,
 } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, indexGroups, intOption, numberOption, optionsObject, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
+import { attributionTensor, featureGroups, fillCoalition, indexGroups, intOption, numberOption, optionsObject, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
 import { slic, type SlicOptions } from './slic.js';
@@ -189,7 +188,7 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
     intercept.push(fit.intercept);
     coefficients.push(Float32Array.from(fit.coef));
   }
-  const result: LimeAttribution = { attributions: tf.tensor(attr, x.shape, 'float32'), score, intercept, coefficients, method: 'lime' };
+  const result: LimeAttribution = { attributions: attributionTensor(attr, x.shape, where), score, intercept, coefficients, method: 'lime' };
   if (segments !== undefined) result.segments = segments;
   return result;
 }

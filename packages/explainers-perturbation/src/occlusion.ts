@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, describe, formatShape, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
-import { optionsObject, prepare } from './internal/prepare.js';
+import { GlassboxError, describe, formatShape, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
+import { attributionTensor, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
 
@@ -206,5 +206,5 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
     }
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = coverCount[e]! > 0 ? sums[e]! / coverCount[e]! : 0;
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'occlusion' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'occlusion' };
 }

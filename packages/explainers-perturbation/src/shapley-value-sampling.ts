@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { createRng, tf, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
+import { createRng, type Attribution, type ExplainOptions, type Predictable } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
 export interface ShapleyValueSamplingOptions extends ExplainOptions {
@@ -95,5 +95,5 @@ export async function shapleyValueSampling(
     for (let group = 0; group < m; group++) phi[group] /= samples;
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'shapleyValueSampling' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'shapleyValueSampling' };
 }

@@ -22,12 +22,21 @@ export interface Prepared {
   targets: TargetResolver;
   /** The pool the batches run on (options.pool with a model that can cross a thread), or null. */
   pool: PoolExecution | null;
+  /** The model and its input in messages ('f' and 'x' unless the public function names them otherwise). */
+  modelName: string;
+  inputName: string;
 }
 
 /** Checks f, x and the shared options (in that order) and fills in defaults. */
-export function prepare(f: Predictable, x: unknown, options: ExplainOptions | undefined, where: string): Prepared & { x: Tensor } {
+export function prepare(
+  f: Predictable,
+  x: unknown,
+  options: ExplainOptions | undefined,
+  where: string,
+  names: { model: string; input: string } = { model: 'f', input: 'x' },
+): Prepared & { x: Tensor } {
   const forward = asForward(f, where);
-  checkInput(x, where);
+  checkInput(x, where, names.input);
   if (options === undefined) options = {};
   const { batchSize, seed } = checkCommonOptions(options, where);
   const n = x.shape[0]!;
@@ -46,6 +55,8 @@ export function prepare(f: Predictable, x: unknown, options: ExplainOptions | un
     seed,
     targets,
     pool,
+    modelName: names.model,
+    inputName: names.input,
   };
 }
 
@@ -59,6 +70,8 @@ export function context(p: Prepared, options: ExplainOptions | undefined, where:
     batchFor: (rows: number, pooled: boolean) => (p.batchSizeGiven ? p.batchSize : autoBatchSize(rows, { rowBytes: p.rowBytes, pooled })),
     progress: new Progress(total, options?.onProgress),
     pool: p.pool,
+    modelName: p.modelName,
+    inputName: p.inputName,
   };
   if (options?.signal !== undefined) ctx.signal = options.signal;
   return ctx;
