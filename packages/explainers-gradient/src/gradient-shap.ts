@@ -2,6 +2,8 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   assertFinite,
+  assertFiniteOutput,
+  assertFiniteRows,
   assertFloatTensor,
   assertNumber,
   assertPlanSize,
@@ -14,7 +16,7 @@ import {
   tf,
 } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable, Rng } from '@glassbox/tensors-ops';
-import { accumulateGradients, columnOf, forwardOutputs, forwardScores, gatherRows } from './internal/engine.js';
+import { ATTRIBUTION_HINT, accumulateGradients, columnOf, forwardOutputs, forwardScores, gatherRows } from './internal/engine.js';
 import { context, prepare } from './internal/prepare.js';
 
 export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
@@ -128,6 +130,11 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
         ? await forwardScores(ctx, n, (s, e) => tf.slice(p.x, s, e - s), (j) => j)
         : await forwardScores(ctx, total, noisy, rowOf);
     const fb = await forwardOutputs(ctx, b, (s, e) => tf.slice(dist, s, e - s));
+    const targets = p.targets.resolve([n, fb.k]);
+    // F at every baseline, in each target column a row of x uses.
+    for (const t of new Set(fb.k === 1 ? [0] : targets)) {
+      assertFiniteOutput(fb.values, [b, fb.k], where, fb.k === 1 ? { input: 'options.baseline' } : { input: 'options.baseline', columns: t });
+    }
 
     const acc = new Float64Array(n * rowSize);
     await accumulateGradients(
@@ -148,7 +155,6 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
       rowSize,
     );
 
-    const targets = p.targets.resolve([n, fb.k]);
     const attr = new Float32Array(n * rowSize);
     const delta = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -166,6 +172,7 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
       }
       delta[i] = sum - gap / samples;
     }
+    assertFiniteRows(attr, where, 'the attributions', { rowSize, hint: ATTRIBUTION_HINT });
     return {
       attributions: tf.tensor(attr, p.x.shape, 'float32'),
       delta: tf.tensor1d(delta, 'float32'),

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkCommonOptions, checkInput, checkOptionKeys, declareOptionKeys, forEachBatch, tf } from '@glassbox/tensors-ops';
+import { assertFiniteRows, checkCommonOptions, checkInput, checkOptionKeys, declareOptionKeys, forEachBatch, tf } from '@glassbox/tensors-ops';
 import type { Attribution } from '@glassbox/tensors-ops';
-import { Progress, TargetResolver, rowsOf, targetGradient } from './internal/engine.js';
+import { GRADIENT_HINT, Progress, TargetResolver, rowsOf, sizeOf, targetGradient } from './internal/engine.js';
 import { camOfBatch, checkCamInput, resolveSplit } from './internal/cam.js';
 import type { CamModel } from './internal/cam.js';
 import { withGuidedRelu } from './internal/guided-relu.js';
@@ -52,6 +52,11 @@ export async function guidedGradCam(model: CamModel, x: Tensor, options: GradCam
             const xb = rowsOf(x, start, end);
             const cam = camOfBatch(split, xb, targets, start, where);
             const guided = targetGradient({ forward, targets, where, gradientRule: withGuidedRelu }, xb, start, (j) => j);
+            assertFiniteRows(guided.dataSync(), where, 'the guided gradient of the target output with respect to x', {
+              rowSize: sizeOf(xb.shape.slice(1)),
+              start,
+              hint: GRADIENT_HINT,
+            });
             return tf.mul(cam, guided);
           }),
         );

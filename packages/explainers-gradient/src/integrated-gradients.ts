@@ -78,8 +78,9 @@ export async function runIntegratedGradients(
   x: Tensor,
   options: IntegratedGradientsOptions | undefined,
   where: string,
+  names?: { model: string; input: string },
 ): Promise<Attribution> {
-  const p = prepare(f, x, options, where, INTEGRATED_GRADIENTS_OPTION_KEYS);
+  const p = prepare(f, x, options, where, INTEGRATED_GRADIENTS_OPTION_KEYS, names);
   const o = options ?? {};
   const steps = o.steps === undefined ? 50 : assertNumber(o.steps, 'options.steps', where, { integer: true, min: 1 });
   const method = o.method === undefined ? 'gausslegendre' : assertOneOf(o.method, INTEGRATION_METHODS, 'options.method', where);

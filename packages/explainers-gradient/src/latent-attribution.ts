@@ -61,6 +61,6 @@ export async function latentAttribution(
   }
   const { reduce, ...rest } = checkOptionKeys<LatentAttributionOptions>(options, LATENT_ATTRIBUTION_OPTION_KEYS, where);
   const score = outputRegion(forward, mask, reduce ?? 'sum');
-  return runIntegratedGradients(score, z, rest, where);
+  return runIntegratedGradients(score, z, rest, where, { model: 'decoder', input: 'z' });
 }
 declareOptionKeys(latentAttribution, LATENT_ATTRIBUTION_OPTION_KEYS);

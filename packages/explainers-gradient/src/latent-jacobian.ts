@@ -2,6 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   asForward,
+  assertFiniteRows,
   assertFloatTensor,
   checkCommonOptions,
   checkInput,
@@ -114,6 +115,14 @@ export async function latentJacobian(decoder: Predictable, z: Tensor, options: L
           );
         });
         parts.push(part);
+        // Virtual row j belongs to code floor(j / D); its values are one row of the Jacobian.
+        assertFiniteRows(part.dataSync(), where, 'the Jacobian of decoder with respect to z', {
+          rowSize: part.size / rows,
+          start,
+          rowOf: (j) => Math.floor(j / d),
+          input: 'z',
+          hint: 'the decoder overflows float32 (look at its weights and at the scale of z) or is not differentiable there',
+        });
         progress.add(rows);
       },
       { batchSize, signal: options.signal, where },

@@ -13,6 +13,7 @@ import {
   forEachBatch,
   formatShape,
   forwardOptions,
+  isGlassboxError,
   isTensor,
   optionKeys,
   optionKeysOf,
@@ -183,7 +184,20 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
             inner.baseline = bt;
           }
           if (!rowwise && innerTakes('seed')) inner.seed = createRng(innerSeed).fork(start).nextUint32();
-          result = await explainer(f, xt, inner as O);
+          try {
+            result = await explainer(f, xt, inner as O);
+          } catch (e) {
+            // The wrapped explainer counts rows of the noisy copies; say which rows of x they came from.
+            if (isGlassboxError(e, 'NON_FINITE')) {
+              const rowsOfX = rows === 1 ? `row ${start}` : `each of rows ${start}..${end - 1}`;
+              throw new GlassboxError(
+                'NON_FINITE',
+                `${where}: ${e.message} (the wrapped explainer's x holds ${samples} noisy copies of ${rowsOfX} of noiseTunnel's x, in order)`,
+                { cause: e },
+              );
+            }
+            throw e;
+          }
           if (result == null || !isTensor(result.attributions)) {
             throw new GlassboxError('INVALID_ARGUMENT', `${where}: the wrapped explainer must resolve to { attributions: Tensor, ... }, got ${describe(result)}`);
           }

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
+import { GlassboxError, declareOptionKeys, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, fillCoalition, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
 /** Most feature groups exactShapley enumerates (2^16 = 65536 model rows per row of x). */
@@ -108,6 +108,6 @@ export async function exactShapley(f: Predictable, x: Tensor, options: ExactShap
     }
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'exactShapley' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'exactShapley' };
 }
 declareOptionKeys(exactShapley, EXACT_SHAPLEY_OPTION_KEYS);

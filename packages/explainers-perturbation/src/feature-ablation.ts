@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { featureGroups, optionsObject, prepare } from './internal/prepare.js';
+import { declareOptionKeys, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
 export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
@@ -83,6 +83,6 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
     const base = scores[i * per]!;
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = base - scores[i * per + 1 + g.groups[e]!]!;
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'featureAblation' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'featureAblation' };
 }
 declareOptionKeys(featureAblation, FEATURE_ABLATION_OPTION_KEYS);

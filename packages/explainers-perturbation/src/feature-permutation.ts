@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
+import { GlassboxError, createRng, declareOptionKeys, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
 export interface FeaturePermutationOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
@@ -119,6 +119,6 @@ export async function featurePermutation(
   for (let i = 0; i < n; i++) {
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = diff[i * m + g.groups[e]!]!;
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), importance, method: 'featurePermutation' };
+  return { attributions: attributionTensor(attr, x.shape, where), importance, method: 'featurePermutation' };
 }
 declareOptionKeys(featurePermutation, FEATURE_PERMUTATION_OPTION_KEYS);

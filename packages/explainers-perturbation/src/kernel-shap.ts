@@ -7,13 +7,12 @@ import {
   declareOptionKeys,
   optionKeys,
   runStepsPaced,
-  tf,
   type Attribution,
   type ExplainOptions,
   type PoolOption,
   type Predictable,
 } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
+import { attributionTensor, featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import {
   allCoalitionSteps,
@@ -158,6 +157,6 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
     const phi = solve(scores.subarray(base + 2, base + per), scores[base + 1]!, scores[base]!);
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'kernelShap' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'kernelShap' };
 }
 declareOptionKeys(kernelShap, KERNEL_SHAP_OPTION_KEYS);

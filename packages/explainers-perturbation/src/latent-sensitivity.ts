@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, checkModelOutput, declareOptionKeys, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, assertFiniteOutput, checkCommonOptions, checkModelOutput, declareOptionKeys, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
 import { numberOption, optionsObject } from './internal/prepare.js';
 import { checkCodes } from './internal/latent.js';
 
@@ -88,6 +88,7 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
           throw new GlassboxError('SHAPE_MISMATCH', `${where}: decoder returned rows of shape ${formatShape(tail)} after ${formatShape(outShape)}`);
         }
         const data = await y.data();
+        assertFiniteOutput(data, y.shape, where, { name: 'decoder', start, rowOf: (r) => Math.floor(r / per), input: 'zs' });
         for (let r = start; r < end; r++) {
           const i = Math.floor(r / per);
           const k = (r % per) - 1;

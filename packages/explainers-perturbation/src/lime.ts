@@ -11,13 +11,12 @@ import {
   formatShape,
   optionKeys,
   resolveFeatureMask,
-  tf,
   type Attribution,
   type ExplainOptions,
   type PoolOption,
   type Predictable,
 } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, indexGroups, intOption, numberOption, optionsObject, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
+import { attributionTensor, featureGroups, fillCoalition, indexGroups, intOption, numberOption, optionsObject, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
 import { SLIC_OPTION_KEYS, slic, type SlicOptions } from './slic.js';
@@ -229,7 +228,7 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
     intercept.push(fit.intercept);
     coefficients.push(Float32Array.from(fit.coef));
   }
-  const result: LimeAttribution = { attributions: tf.tensor(attr, x.shape, 'float32'), score, intercept, coefficients, method: 'lime' };
+  const result: LimeAttribution = { attributions: attributionTensor(attr, x.shape, where), score, intercept, coefficients, method: 'lime' };
   if (segments !== undefined) result.segments = segments;
   return result;
 }

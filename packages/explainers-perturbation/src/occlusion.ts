@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, declareOptionKeys, describe, formatShape, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
-import { optionsObject, prepare, probeRowShape } from './internal/prepare.js';
+import { GlassboxError, declareOptionKeys, describe, formatShape, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
+import { attributionTensor, optionsObject, prepare, probeRowShape } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
 
@@ -226,6 +226,6 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
     }
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = coverCount[e]! > 0 ? sums[e]! / coverCount[e]! : 0;
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'occlusion' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'occlusion' };
 }
 declareOptionKeys(occlusion, OCCLUSION_OPTION_KEYS);

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertPlanSize, createPace, createRng, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
+import { assertPlanSize, createPace, createRng, declareOptionKeys, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
 export interface ShapleyValueSamplingOptions extends ExplainOptions, PoolOption {
@@ -116,6 +116,6 @@ export async function shapleyValueSampling(
     for (let group = 0; group < m; group++) phi[group] /= samples;
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'shapleyValueSampling' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'shapleyValueSampling' };
 }
 declareOptionKeys(shapleyValueSampling, SHAPLEY_VALUE_SAMPLING_OPTION_KEYS);

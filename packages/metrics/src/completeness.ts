@@ -94,7 +94,7 @@ export async function completeness(
         out.set(t, n);
         return out;
       },
-      { batchSize, where, signal: opts.signal, onRows: progress.phase() },
+      { batchSize, where, signal: opts.signal, onRows: progress.phase(), rowOf: (j) => j % n },
     );
     const out: number[] = [];
     for (let i = 0; i < n; i++) out.push(Math.abs(rowSums[i]! - (scores[i]! - scores[n + i]!)));

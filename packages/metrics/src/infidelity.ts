@@ -247,6 +247,7 @@ export async function infidelity(
       where,
       signal: opts.signal,
       onRows: progress.phase(),
+      rowOf: (r) => Math.floor(r / samples),
     });
 
     const result: InfidelityResult = { infidelity: [], scaledInfidelity: [], scale: [] };

@@ -10,6 +10,8 @@ export { INTEGRATION_METHODS, NOISE_VARIANTS, EXPLAIN_OPTION_KEYS } from './cont
 export type { ForwardFn, Predictable, ExplainOptions, Attribution, Explainer, IntegrationMethod, NoiseVariant } from './contract/types.js';
 export { asForward } from './contract/as-forward.js';
 export { selectTarget, resolveTargets, checkModelOutput } from './contract/select-target.js';
+export { assertFiniteOutput, assertFiniteScores, assertFiniteRows } from './contract/finite.js';
+export type { FiniteRowsInfo, FiniteOutputInfo } from './contract/finite.js';
 export { outputRegion } from './contract/output-region.js';
 export type { RegionReduce } from './contract/output-region.js';
 export { mapBatches, forEachBatch, yieldToEventLoop } from './contract/map-batches.js';

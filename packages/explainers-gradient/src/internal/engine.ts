@@ -7,6 +7,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
+  assertFiniteRows,
+  assertFiniteScores,
   checkModelOutput,
   describe,
   forEachBatch,
@@ -14,8 +16,14 @@ import {
   selectTarget,
   tf,
 } from '@glassbox/tensors-ops';
-import type { BatchResult, ForwardFn, PoolExecution, RowRecipe } from '@glassbox/tensors-ops';
-import { safeGrad } from './safe-grad.js';
+import type { BatchResult, FiniteOutputInfo, ForwardFn, PoolExecution, RowRecipe } from '@glassbox/tensors-ops';
+import { safeGradWithValue } from './safe-grad.js';
+
+/** What a non-finite gradient usually means. */
+export const GRADIENT_HINT =
+  'the model overflows float32 on the way back (look at its weights and at the scale of its input) or is not differentiable there (e.g. sqrt or log at 0)';
+
+export const ATTRIBUTION_HINT = 'they leave the range of float32 (look at the scale of the model, of its input and of the baseline)';
 
 /** Resolves `options.target` once, against the shape of the first model output seen. */
 export class TargetResolver {
@@ -85,6 +93,20 @@ export interface RunContext {
   gradientRule?: <T>(fn: () => T) => T;
   /** The pool the batches run on, or null (main thread). */
   pool: PoolExecution | null;
+  /** The model and its input in messages (default 'f' and 'x'; e.g. 'decoder' and 'z' for latent codes). */
+  modelName?: string;
+  inputName?: string;
+}
+
+/** The names of the model and its input for messages. */
+function names(ctx: Pick<RunContext, 'modelName' | 'inputName'>): { name: string; input: string } {
+  return { name: ctx.modelName ?? 'f', input: ctx.inputName ?? 'x' };
+}
+
+/** What the gradient checks call the values they check. */
+function gradientOf(ctx: Pick<RunContext, 'modelName' | 'inputName'>): string {
+  const { name, input } = names(ctx);
+  return `the gradient of ${name}'s target output with respect to ${input}`;
 }
 
 /**
@@ -132,25 +154,44 @@ async function runPooled(
 
 /**
  * d (sum_i F_{t_i}(points_i)) / d points: one gradient row per point, where F_t is output column t of f.
+ * The target scores F_{t_i}(points_i) come out of the same pass (tfjs-core seeds the backward pass of the
+ * vector of scores with ones: the gradient of their sum) and are checked for finiteness: a model that
+ * returns ±Infinity or NaN is refused with NON_FINITE naming the output column and the rows of x.
  * Runs inside tf.tidy; the result is owned by the caller.
  */
 export function targetGradient(
-  ctx: Pick<RunContext, 'forward' | 'targets' | 'where' | 'gradientRule'>,
+  ctx: Pick<RunContext, 'forward' | 'targets' | 'where' | 'gradientRule' | 'modelName' | 'inputName'>,
   points: Tensor,
   start: number,
   rowOf: (j: number) => number,
 ): Tensor {
   const rows = points.shape[0]!;
-  const run = (): Tensor =>
-    safeGrad(
+  let columns: Int32Array | undefined;
+  const run = (): Tensor => {
+    const { grad, value } = safeGradWithValue(
       (p: Tensor) => {
         const y = ctx.forward(p);
         checkModelOutput(y, rows, ctx.where);
-        return tf.sum(selectTarget(y, ctx.targets.forRows(y.shape, start, start + rows, rowOf)));
+        const cols = ctx.targets.forRows(y.shape, start, start + rows, rowOf);
+        if (y.rank === 2 && y.shape[1]! > 1) columns = cols;
+        return selectTarget(y, cols);
       },
       points,
       ctx.where,
+      names(ctx).name,
     );
+    try {
+      const info: FiniteOutputInfo = { ...names(ctx), start, rowOf };
+      if (columns !== undefined) info.columns = columns;
+      assertFiniteScores(value.dataSync(), ctx.where, info);
+    } catch (e) {
+      grad.dispose();
+      throw e;
+    } finally {
+      value.dispose();
+    }
+    return grad;
+  };
   return ctx.gradientRule === undefined ? run() : ctx.gradientRule(run);
 }
 
@@ -173,6 +214,9 @@ export async function forwardScores(
     for (let j = start; j < end; j++) {
       scores[j] = k === 1 ? values[j - start]! : values[(j - start) * k + cols[j - start]!]!;
     }
+    const info: FiniteOutputInfo = { ...names(ctx), start, rowOf };
+    if (k > 1) info.columns = cols;
+    assertFiniteScores(scores.subarray(start, end), ctx.where, info);
   };
   const pool = poolFor(ctx, recipe);
   if (pool !== null) {
@@ -268,6 +312,7 @@ export async function accumulateGradients(ctx: RunContext, plan: GradientPlan, a
   // The same float64 sums, in the same order (virtual row by virtual row), whether the gradients come from
   // this thread or from the pool: the result does not depend on where, or on how many workers, they ran.
   const add = (start: number, end: number, v: ArrayLike<number>): void => {
+    assertFiniteRows(v, ctx.where, gradientOf(ctx), { rowSize, start, rowOf: (j) => plan.rowOf(j), input: names(ctx).input, hint: GRADIENT_HINT });
     for (let j = start; j < end; j++) {
       const w = plan.weight(j);
       const dst = plan.rowOf(j) * rowSize;
@@ -320,6 +365,7 @@ export async function rowGradients(
     const pool = ctx.pool === null ? null : poolFor(ctx, recipe);
     if (pool !== null) {
       await runPooled(ctx, pool, 'gradients', recipe!, n, (start, end, r) => {
+        assertFiniteRows(r.values, ctx.where, gradientOf(ctx), { rowSize: sizeOf(rowShape), start, input: names(ctx).input, hint: GRADIENT_HINT });
         parts.push(tf.tidy(() => transform(tf.tensor(r.values, [end - start, ...rowShape], 'float32'), rowsOf(x, start, end))));
       });
     } else {
@@ -329,7 +375,9 @@ export async function rowGradients(
           parts.push(
             tf.tidy(() => {
               const rows = rowsOf(x, start, end);
-              return transform(targetGradient(ctx, rows, start, (j) => j), rows);
+              const grad = targetGradient(ctx, rows, start, (j) => j);
+              assertFiniteRows(grad.dataSync(), ctx.where, gradientOf(ctx), { rowSize: sizeOf(rowShape), start, input: names(ctx).input, hint: GRADIENT_HINT });
+              return transform(grad, rows);
             }),
           );
           ctx.progress.add(end - start);

@@ -22,15 +22,26 @@ export interface Prepared {
   targets: TargetResolver;
   /** The pool the batches run on (options.pool with a model that can cross a thread), or null. */
   pool: PoolExecution | null;
+  /** The model and its input in messages ('f' and 'x' unless the public function names them otherwise). */
+  modelName: string;
+  inputName: string;
 }
 
 /**
  * Checks f, x and the shared options (in that order) and fills in defaults. `keys` are the method's valid
- * option keys: any other key is refused (checkOptionKeys).
+ * option keys: any other key is refused (checkOptionKeys). `names` are how the model and its input are called in
+ * messages (default 'f' and 'x').
  */
-export function prepare(f: Predictable, x: unknown, options: ExplainOptions | undefined, where: string, keys: readonly string[]): Prepared & { x: Tensor } {
+export function prepare(
+  f: Predictable,
+  x: unknown,
+  options: ExplainOptions | undefined,
+  where: string,
+  keys: readonly string[],
+  names: { model: string; input: string } = { model: 'f', input: 'x' },
+): Prepared & { x: Tensor } {
   const forward = asForward(f, where);
-  checkInput(x, where);
+  checkInput(x, where, names.input);
   options = checkOptionKeys<ExplainOptions>(options, keys, where);
   const { batchSize, seed } = checkCommonOptions(options, where);
   const n = x.shape[0]!;
@@ -49,6 +60,8 @@ export function prepare(f: Predictable, x: unknown, options: ExplainOptions | un
     seed,
     targets,
     pool,
+    modelName: names.model,
+    inputName: names.input,
   };
 }
 
@@ -62,6 +75,8 @@ export function context(p: Prepared, options: ExplainOptions | undefined, where:
     batchFor: (rows: number, pooled: boolean) => (p.batchSizeGiven ? p.batchSize : autoBatchSize(rows, { rowBytes: p.rowBytes, pooled })),
     progress: new Progress(total, options?.onProgress),
     pool: p.pool,
+    modelName: p.modelName,
+    inputName: p.inputName,
   };
   if (options?.signal !== undefined) ctx.signal = options.signal;
   return ctx;

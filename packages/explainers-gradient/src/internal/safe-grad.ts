@@ -26,12 +26,27 @@ function dropTape(): void {
  *   an op of f has no gradient.
  */
 export function safeGrad(f: (x: Tensor) => Tensor, x: Tensor, where: string, name = 'f'): Tensor {
+  return gradients(f, x, where, name, false).grad;
+}
+
+/**
+ * d(sum of y)/dx for y = f(x) of any shape, and (a handle on) y itself, from one forward and one backward
+ * pass: tfjs-core seeds the backward pass of a non-scalar y with ones, which is the gradient of its sum, so
+ * the gradient is the same numbers as safeGrad's of sum(f(x)). Both results are owned by the caller.
+ * @throws as safeGrad.
+ */
+export function safeGradWithValue(f: (x: Tensor) => Tensor, x: Tensor, where: string, name = 'f'): { grad: Tensor; value: Tensor } {
+  const { grad, value } = gradients(f, x, where, name, true);
+  return { grad, value: value! };
+}
+
+function gradients(f: (x: Tensor) => Tensor, x: Tensor, where: string, name: string, keepValue: boolean): { grad: Tensor; value: Tensor | null } {
   let failed = false;
   let failure: unknown = undefined;
-  let g: Tensor | null;
+  let out: { grad: Tensor | null; value: Tensor | null };
   try {
-    g = tf.tidy(() => {
-      const { grads } = tf.engine().gradients(
+    out = tf.tidy(() => {
+      const { value, grads } = tf.engine().gradients(
         () => {
           try {
             return f(x);
@@ -45,8 +60,10 @@ export function safeGrad(f: (x: Tensor) => Tensor, x: Tensor, where: string, nam
         undefined,
         true,
       );
-      return grads[0] ?? null;
-    });
+      // A clone is a new handle on y's data: the caller may dispose it even when f returned a tensor it does not
+      // own (its input, a constant). tf.tidy keeps the tensors of the returned object and disposes the rest.
+      return { grad: grads[0] ?? null, value: keepValue && !failed ? tf.clone(value) : null } as unknown as Record<string, Tensor>;
+    }) as unknown as { grad: Tensor | null; value: Tensor | null };
   } catch (e) {
     dropTape();
     if (failed || isGlassboxError(e)) throw failed ? failure : e;
@@ -57,15 +74,17 @@ export function safeGrad(f: (x: Tensor) => Tensor, x: Tensor, where: string, nam
     throw e;
   }
   if (failed) {
-    g?.dispose();
+    out.grad?.dispose();
+    out.value?.dispose();
     throw failure;
   }
-  if (g == null) {
+  if (out.grad == null) {
+    out.value?.dispose();
     throw new GlassboxError(
       'INVALID_ARGUMENT',
       `${where}: ${name} is not differentiable with respect to its input: its output is not connected to the input through ` +
         `TensorFlow.js ops (a model that reads values with dataSync/arraySync and builds new tensors from them breaks the gradient tape)`,
     );
   }
-  return g;
+  return { grad: out.grad, value: out.value };
 }

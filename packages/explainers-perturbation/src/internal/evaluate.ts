@@ -6,6 +6,7 @@
  */
 import {
   GlassboxError,
+  assertFiniteScores,
   autoBatchSize,
   checkModelOutput,
   forEachBatch,
@@ -13,6 +14,7 @@ import {
   resolveTargets,
   tf,
   type ExplainOptions,
+  type FiniteOutputInfo,
   type ForwardFn,
   type PoolExecution,
   type RowRecipe,
@@ -96,6 +98,9 @@ export async function scoreRows(forward: ForwardFn, plan: RowPlan, ctx: ScoreCon
     } else {
       for (let r = start; r < end; r++) scores[r] = data[(r - start) * k + t[plan.inputOf(r)]!]!;
     }
+    const info: FiniteOutputInfo = { start, rowOf: (r) => plan.inputOf(r) };
+    if (k > 1) info.columns = Int32Array.from({ length: end - start }, (_, i) => t[plan.inputOf(start + i)]!);
+    assertFiniteScores(scores.subarray(start, end), where, info);
   };
   if (ctx.pool != null) {
     if (plan.recipe !== undefined) {

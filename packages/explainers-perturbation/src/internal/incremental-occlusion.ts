@@ -18,6 +18,7 @@ import {
   sequentialOf,
   type Sequential,
   activation,
+  assertFiniteOutput,
   autoBatchSize,
   avgPool,
   batchNorm,
@@ -30,6 +31,7 @@ import {
   throwIfAborted,
   yieldToEventLoop,
   type ActivationConfig,
+  type FiniteOutputInfo,
   type LayerInfo,
   type Predictable,
 } from '@glassbox/tensors-ops';
@@ -414,6 +416,9 @@ export async function incrementalOcclusionScores(
     }
     const k = shape.length === 1 ? 1 : shape[1]!;
     const t = targets!;
+    const info: FiniteOutputInfo = { rowOf: imageOf };
+    if (k > 1) info.columns = Int32Array.from({ length: m }, (_, j) => t[imageOf(j)]!);
+    assertFiniteOutput(data, shape, where, info);
     for (let j = 0; j < m; j++) scores[rowOf(j)] = k === 1 ? data[j]! : data[j * k + t[imageOf(j)]!]!;
   };
   const run = async (m: number, compute: () => Tensor, rowOf: (j: number) => number, imageOf: (j: number) => number): Promise<void> => {

@@ -7,10 +7,10 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   asForward,
+  assertFiniteRows,
   checkModelOutput,
   formatShape,
   sequentialOf,
-  tf,
   throwIfAborted,
   checkCommonOptions,
   estimateRowBytes,
@@ -20,6 +20,7 @@ import {
   describe,
   resolveBaseline,
   resolveFeatureMask,
+  tf,
   type ExplainOptions,
   type FeatureMaskInfo,
   type ForwardFn,
@@ -81,6 +82,21 @@ export function checkTargetForm(target: unknown, n: number, where: string): void
     return;
   }
   one(target, 'options.target');
+}
+
+/**
+ * The attributions of an explainer as a tensor of x's shape, after checking that every value is finite: the
+ * model's scores were checked as they came, but the differences, averages and regressions built from them
+ * can still leave float32's range (scores near ±3.4e38).
+ * @throws GlassboxError NON_FINITE naming the row of x and the element.
+ */
+export function attributionTensor(attr: Float32Array, shape: readonly number[], where: string): Tensor {
+  const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
+  assertFiniteRows(attr, where, 'the attributions', {
+    rowSize,
+    hint: "they leave the range of float32 (look at the scale of the model's outputs)",
+  });
+  return tf.tensor(attr, shape as number[], 'float32');
 }
 
 /** Copies a tensor's values (a defensive copy: some backends hand out views). */

@@ -189,7 +189,8 @@ export async function perturbationCurve(
       both.set(perRow, n * points);
       return both;
     },
-    { batchSize, where, signal: opts.signal, onRows: progress.phase() },
+    // Model row r is point r % points of row floor(r / points) % n of x (first the attribution order, then the random one).
+    { batchSize, where, signal: opts.signal, onRows: progress.phase(), rowOf: (r) => Math.floor(r / points) % n },
   );
 
   const curveOf = (set: number, i: number) => Array.from(scores.subarray((set * n + i) * points, (set * n + i + 1) * points));

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { mapBatches, selectTarget, tf } from '@glassbox/tensors-ops';
-import type { ForwardFn, RowSource } from '@glassbox/tensors-ops';
+import { assertFiniteScores, mapBatches, selectTarget, tf } from '@glassbox/tensors-ops';
+import type { FiniteOutputInfo, ForwardFn, RowSource } from '@glassbox/tensors-ops';
 
 export interface ScoreRunOptions {
   batchSize: number;
@@ -8,11 +8,14 @@ export interface ScoreRunOptions {
   signal?: AbortSignal | undefined;
   /** Called with rows done in this run. */
   onRows?: ((done: number) => void) | undefined;
+  /** The row of x that model row j was made from, for messages (default j). */
+  rowOf?: (j: number) => number;
 }
 
 /**
  * Runs the model over `source` in batches (through mapBatches: batchSize, abort between batches, output checks)
- * and returns one target score per row as float64 numbers. `targetsFor` receives the output's shape (after the
+ * and returns one target score per row as float64 numbers, all finite (a model that returns ±Infinity or NaN
+ * is refused with NON_FINITE naming the output column and the row of x). `targetsFor` receives the output's shape (after the
  * model ran) and returns one column index per row; it may throw (its error propagates, nothing leaks).
  */
 export async function targetScores(
@@ -32,7 +35,12 @@ export async function targetScores(
     const targets = targetsFor(out.shape);
     const selected = tf.tidy(() => selectTarget(out, targets));
     try {
-      return Float64Array.from(selected.dataSync());
+      const values = selected.dataSync();
+      const info: FiniteOutputInfo = {};
+      if (options.rowOf !== undefined) info.rowOf = options.rowOf;
+      if (out.rank === 2 && out.shape[1]! > 1) info.columns = targets;
+      assertFiniteScores(values, options.where, info);
+      return Float64Array.from(values);
     } finally {
       if (selected !== out) selected.dispose();
     }

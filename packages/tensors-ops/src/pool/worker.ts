@@ -10,6 +10,7 @@ import { tf } from '../tf.js';
 import { initBackend, type BackendName } from '../backend.js';
 import { GlassboxError } from '../errors.js';
 import { checkModelOutput, resolveTargets, selectTarget } from '../contract/select-target.js';
+import { assertFiniteScores, type FiniteOutputInfo } from '../contract/finite.js';
 import { buildPoolModel, type BuiltModel } from './model.js';
 import { checkRecipe, prepareRecipe, type PreparedRecipe } from './recipes.js';
 import type { FromWorker, JobMessage, SerializedError, ToWorker } from './types.js';
@@ -45,21 +46,27 @@ function serialize(e: unknown): SerializedError {
   return { name: 'Error', message: String(e) };
 }
 
-/** d (sum_j F_{t_j}(rows_j)) / d rows, with tfjs-core's tape cleaned up when the model throws (as safeGrad does). */
+/**
+ * d (sum_j F_{t_j}(rows_j)) / d rows, with tfjs-core's tape cleaned up when the model throws (as safeGrad does).
+ * The model's target scores come out of the same pass (the gradient of the vector of scores with the default
+ * all-ones seed is the gradient of their sum) and are checked for finiteness as the main thread checks them.
+ */
 function targetGradient(job: Job, points: Tensor, start: number): Tensor {
   const rows = points.shape[0]!;
   let failure: unknown = undefined;
   let failed = false;
+  let cols: Int32Array | undefined;
   const g = tf.tidy(() => {
-    const { grads } = tf.engine().gradients(
+    const { value, grads } = tf.engine().gradients(
       () => {
         try {
           const y = job.forward(points);
           checkModelOutput(y, rows, job.where);
           const per = resolveTargets(job.target, [job.inputs, ...y.shape.slice(1)], job.inputs, job.where);
-          const cols = new Int32Array(rows);
-          for (let j = 0; j < rows; j++) cols[j] = per[job.recipe.inputOf(start + j)]!;
-          return tf.sum(selectTarget(y, cols));
+          const c = new Int32Array(rows);
+          for (let j = 0; j < rows; j++) c[j] = per[job.recipe.inputOf(start + j)]!;
+          if (y.rank === 2 && y.shape[1]! > 1) cols = c;
+          return selectTarget(y, c);
         } catch (e) {
           failed = true;
           failure = e;
@@ -70,6 +77,11 @@ function targetGradient(job: Job, points: Tensor, start: number): Tensor {
       undefined,
       true,
     );
+    if (!failed) {
+      const info: FiniteOutputInfo = { start, rowOf: (j) => job.recipe.inputOf(j) };
+      if (cols !== undefined) info.columns = cols;
+      assertFiniteScores(value.dataSync(), job.where, info);
+    }
     return grads[0] ?? null;
   });
   if (failed) {
