@@ -114,7 +114,7 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   'checkOptionKeys', 'forwardOptions', 'checkCommonOptions',
   // Preparation pacing and plan limits, the gradient-rule scope, lookups and a planner: no options object.
   'maxPlanUnits', 'assertPlanSize', 'createPace', 'runSteps', 'runStepsPaced', 'withNonlinearityRule', 'activeNonlinearityRule',
-  'embedding', 'positionalEmbedding', 'planResidualModel',
+  'embedding', 'positionalEmbedding', 'planResidualModel', 'assertFiniteOutput', 'assertFiniteScores', 'assertFiniteRows',
 ]);
 
 const POOL: Record<string, Case[]> = {
