@@ -6,7 +6,7 @@ import {
   checkCommonOptions,
   checkInput,
   checkOptionKeys,
-  declareOptionKeys,
+  declareMethod,
   optionKeys,
   forEachBatch,
   formatShape,
@@ -128,4 +128,18 @@ export async function latentJacobian(decoder: Predictable, z: Tensor, options: L
     for (const p of parts) p.dispose();
   }
 }
-declareOptionKeys(latentJacobian, LATENT_JACOBIAN_OPTION_KEYS);
+declareMethod(latentJacobian, {
+  name: 'latentJacobian',
+  label: 'Latent Jacobian',
+  summary: 'd image / d z_k for every latent dimension k: what a small step along each dimension changes',
+  family: 'gradient',
+  inputs: ['latent'],
+  modelKinds: ['ae', 'vae', 'gan'],
+  subject: 'decoder',
+  output: 'jacobian',
+  rowwise: true,
+  signed: true,
+  gradientLike: true,
+  options: [],
+  optionKeys: LATENT_JACOBIAN_OPTION_KEYS,
+});

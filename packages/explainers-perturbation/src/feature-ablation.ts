@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -85,4 +85,19 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'featureAblation' };
 }
-declareOptionKeys(featureAblation, FEATURE_ABLATION_OPTION_KEYS);
+declareMethod(featureAblation, {
+  name: 'featureAblation',
+  aliases: ['ablation', 'fa'],
+  label: 'Feature ablation',
+  summary: 'score drop when each patch (grid or SLIC) is replaced by the baseline (black)',
+  family: 'perturbation',
+  inputs: ['image', 'tabular'],
+  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
+  subject: 'function',
+  output: 'attribution',
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' }],
+  optionKeys: FEATURE_ABLATION_OPTION_KEYS,
+});

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, createRng, declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -121,4 +121,19 @@ export async function featurePermutation(
   }
   return { attributions: tf.tensor(attr, x.shape, 'float32'), importance, method: 'featurePermutation' };
 }
-declareOptionKeys(featurePermutation, FEATURE_PERMUTATION_OPTION_KEYS);
+declareMethod(featurePermutation, {
+  name: 'featurePermutation',
+  label: 'Feature permutation',
+  summary: 'score change when each feature group is shuffled across the batch (Breiman 2001; Fisher et al. 2019)',
+  paper: 'L. Breiman, 2001, Machine Learning 45; A. Fisher, C. Rudin, F. Dominici, 2019, arXiv:1801.01489',
+  family: 'perturbation',
+  inputs: ['image', 'tabular'],
+  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
+  subject: 'function',
+  output: 'attribution',
+  rowwise: false,
+  batch: true,
+  signed: true,
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' }, { key: 'repeats', type: 'integer', default: 1, min: 1, summary: 'independent permutations per group, averaged' }],
+  optionKeys: FEATURE_PERMUTATION_OPTION_KEYS,
+});

@@ -34,7 +34,7 @@ suite('declareMethod / methodInfoOf', () => {
     const info = methodInfoOf(fn)!;
     expect(info.name).toBe('myMethod');
     expect(info.aliases).toEqual([]);
-    expect([info.batch, info.gradientLike, info.complete, info.baseline]).toEqual([false, false, false, 'none']);
+    expect([info.batch, info.gradientLike, info.complete, info.wrapper, info.baseline]).toEqual([false, false, false, false, 'none']);
     expect(optionKeysOf(fn)).toEqual(['target', 'steps']);
     expect(Object.isFrozen(info) && Object.isFrozen(info.options) && Object.isFrozen(info.options[0])).toBe(true);
   });

@@ -87,8 +87,10 @@ export interface MethodInfo {
   gradientLike: boolean;
   /** How it reads `baseline`: 'none', 'point' (broadcastable to a row) or 'distribution' (rows to draw from). */
   baseline: 'none' | 'point' | 'distribution';
-  /** True when the attributions add up to F(x) - F(baseline) (a `delta` is returned). */
+  /** True when the attributions add up to F(x) - F(baseline) (completeness, or efficiency for Shapley values). */
   complete: boolean;
+  /** True for a factory that wraps another explainer (noiseTunnel(explainer, options)); its options configure the wrap. */
+  wrapper: boolean;
   /** Its method-specific options (the common ones, target, batchSize, seed, ..., are not listed). */
   options: readonly MethodOptionInfo[];
   /** All its valid option keys (the method's `*_OPTION_KEYS`). */
@@ -96,8 +98,8 @@ export interface MethodInfo {
 }
 
 /** What `declareMethod` takes: MethodInfo with the flags that are usually false left out. */
-export type MethodInfoInput = Omit<MethodInfo, 'aliases' | 'batch' | 'gradientLike' | 'complete' | 'baseline'> &
-  Partial<Pick<MethodInfo, 'aliases' | 'batch' | 'gradientLike' | 'complete' | 'baseline'>>;
+export type MethodInfoInput = Omit<MethodInfo, 'aliases' | 'batch' | 'gradientLike' | 'complete' | 'baseline' | 'wrapper'> &
+  Partial<Pick<MethodInfo, 'aliases' | 'batch' | 'gradientLike' | 'complete' | 'baseline' | 'wrapper'>>;
 
 const METHOD_INFO = Symbol.for('@glassbox/method-info');
 
@@ -116,6 +118,7 @@ function freezeInfo(info: MethodInfoInput): MethodInfo {
     batch: false,
     gradientLike: false,
     complete: false,
+    wrapper: false,
     baseline: 'none' as const,
     ...info,
     options: Object.freeze(info.options.map((o) => Object.freeze({ ...o }))),
