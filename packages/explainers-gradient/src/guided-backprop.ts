@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareMethod, optionKeys } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { withGuidedRelu } from './internal/guided-relu.js';
@@ -61,10 +61,7 @@ declareMethod(guidedBackprop, {
   summary: 'gradients with negative ReLU signals removed: sharp feature pictures (Springenberg et al. 2014)',
   paper: 'J. Springenberg, A. Dosovitskiy, T. Brox, M. Riedmiller, 2014, arXiv:1412.6806',
   family: 'gradient',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: true,
   signed: true,
   gradientLike: true,

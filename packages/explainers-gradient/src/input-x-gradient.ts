@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareMethod, optionKeys, tf } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { context, prepare } from './internal/prepare.js';
@@ -53,10 +53,7 @@ declareMethod(inputXGradient, {
   summary: 'x * dF/dx: first-order contribution of each pixel (Shrikumar et al. 2016)',
   paper: 'A. Shrikumar, P. Greenside, A. Shcherbina, A. Kundaje, 2016, arXiv:1605.01713',
   family: 'gradient',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: true,
   signed: true,
   options: [],

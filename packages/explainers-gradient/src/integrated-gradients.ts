@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, declareMethod, optionKeys, resolveBaseline } from '@glassbox/tensors-ops';
+import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, resolveBaseline } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, IntegrationMethod, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { integrationRulePaced } from './internal/integration.js';
 import { pathIntegral } from './internal/path-integral.js';
@@ -77,10 +77,7 @@ declareMethod(integratedGradients, {
   summary: 'path integral of gradients from a baseline (black); sums to F(x) - F(baseline) (Sundararajan et al. 2017)',
   paper: 'M. Sundararajan, A. Taly, Q. Yan, 2017, arXiv:1703.01365',
   family: 'gradient',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: true,
   signed: true,
   baseline: 'point',

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, INTEGRATION_METHODS, asForward, checkInput, checkOptionKeys, declareMethod, formatShape, optionKeys, outputRegion } from '@glassbox/tensors-ops';
+import { GlassboxError, INTEGRATION_METHODS, asForward, checkInput, checkOptionKeys, EXPLAINS_LATENT_CODES, declareMethod, formatShape, optionKeys, outputRegion } from '@glassbox/tensors-ops';
 import type { Attribution, Predictable, RegionReduce } from '@glassbox/tensors-ops';
 import { runIntegratedGradients } from './integrated-gradients.js';
 import type { IntegratedGradientsOptions } from './integrated-gradients.js';
@@ -70,9 +70,7 @@ declareMethod(latentAttribution, {
   summary: 'which latent dimensions made the centre of the decoded image: IG on z from a baseline code (0)',
   paper: 'M. Sundararajan, A. Taly, Q. Yan, 2017, arXiv:1703.01365 (applied to the latent code)',
   family: 'gradient',
-  inputs: ['latent'],
-  modelKinds: ['ae', 'vae', 'gan'],
-  subject: 'decoder',
+  ...EXPLAINS_LATENT_CODES,
   output: 'latent',
   rowwise: true,
   signed: true,

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareMethod, optionKeys, tf } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { booleanOption, context, prepare } from './internal/prepare.js';
@@ -64,10 +64,7 @@ declareMethod(saliency, {
   summary: '|dF/dx|: how sensitive the score is to each pixel (Simonyan et al. 2013)',
   paper: 'K. Simonyan, A. Vedaldi, A. Zisserman, 2013, arXiv:1312.6034',
   family: 'gradient',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: true,
   signed: false,
   gradientLike: true,

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, fillCoalition, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -117,10 +117,7 @@ declareMethod(exactShapley, {
   summary: 'exact Shapley values of at most 16 patches (a coarse grid or few SLIC segments; 2^M model calls)',
   paper: 'L. Shapley, 1953, Contributions to the Theory of Games II',
   family: 'perturbation',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: true,
   signed: true,
   baseline: 'point',

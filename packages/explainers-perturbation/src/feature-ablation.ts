@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -91,10 +91,7 @@ declareMethod(featureAblation, {
   label: 'Feature ablation',
   summary: 'score drop when each patch (grid or SLIC) is replaced by the baseline (black)',
   family: 'perturbation',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: true,
   signed: true,
   baseline: 'point',

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -127,10 +127,7 @@ declareMethod(featurePermutation, {
   summary: 'score change when each feature group is shuffled across the batch (Breiman 2001; Fisher et al. 2019)',
   paper: 'L. Breiman, 2001, Machine Learning 45; A. Fisher, C. Rudin, F. Dominici, 2019, arXiv:1801.01489',
   family: 'perturbation',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: false,
   batch: true,
   signed: true,

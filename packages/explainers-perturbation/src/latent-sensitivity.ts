@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, checkModelOutput, declareMethod, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, checkCommonOptions, checkModelOutput, EXPLAINS_LATENT_CODES, declareMethod, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
 import { numberOption, optionsObject } from './internal/prepare.js';
 import { checkCodes } from './internal/latent.js';
 
@@ -115,9 +115,7 @@ declareMethod(latentSensitivity, {
   label: 'Latent sensitivity',
   summary: 'mean |change of the decoded image| when each latent dimension moves by 1',
   family: 'perturbation',
-  inputs: ['latent'],
-  modelKinds: ['ae', 'vae', 'gan'],
-  subject: 'decoder',
+  ...EXPLAINS_LATENT_CODES,
   output: 'sensitivity',
   rowwise: true,
   signed: false,

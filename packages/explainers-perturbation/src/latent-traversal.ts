@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, declareMethod, describe, mapBatches, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, checkCommonOptions, EXPLAINS_LATENT_CODES, declareMethod, describe, mapBatches, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
 import { optionsObject } from './internal/prepare.js';
 import { checkCodes, checkDims } from './internal/latent.js';
 
@@ -86,9 +86,7 @@ declareMethod(latentTraversal, {
   label: 'Latent traversal',
   summary: 'decoded images as one latent dimension at a time sweeps -3..3 (the others fixed)',
   family: 'perturbation',
-  inputs: ['latent'],
-  modelKinds: ['ae', 'vae', 'gan'],
-  subject: 'decoder',
+  ...EXPLAINS_LATENT_CODES,
   output: 'traversal',
   rowwise: true,
   signed: false,

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, declareMethod, describe, formatShape, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
 import { optionsObject, prepare, probeRowShape } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
@@ -235,10 +235,7 @@ declareMethod(occlusion, {
   summary: 'score drop when a sliding window is replaced by the baseline (black) (Zeiler & Fergus 2014)',
   paper: 'M. Zeiler, R. Fergus, 2014, arXiv:1311.2901',
   family: 'perturbation',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: true,
   signed: true,
   baseline: 'point',

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertPlanSize, createPace, createRng, declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -125,10 +125,7 @@ declareMethod(shapleyValueSampling, {
   summary: 'Shapley values of patches (grid or SLIC) by sampling permutations (Castro et al. 2009)',
   paper: 'J. Castro, D. Gómez, J. Tejada, 2009, Computers & Operations Research 36(5)',
   family: 'perturbation',
-  inputs: ['image', 'tabular'],
-  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
-  subject: 'function',
-  output: 'attribution',
+  ...EXPLAINS_ANY_MODEL,
   rowwise: false,
   signed: true,
   baseline: 'point',

@@ -2,36 +2,13 @@
  * The method registry: every explainer of @glassbox/explainers-gradient and @glassbox/explainers-perturbation
  * with the metadata it declared about itself (tensors-ops' `declareMethod`: name, label, paper, inputs, model
  * kinds, subject, options with defaults and ranges, row-wise or not). The CLI, the demo and the report read it
- * instead of keeping their own lists; adding a method is its file in an explainer package (with its
- * `declareMethod`) and one entry in `EXPLAINERS` below.
+ * instead of keeping their own lists. Adding a method is its file in an explainer package, with its
+ * `declareMethod`, exported from the package's index: the registry finds it there.
  */
 import { GlassboxError, methodInfoOf } from '@glassbox/tensors-ops';
 import type { MethodInfo, MethodInputKind, MethodModelKind, MethodSubject } from '@glassbox/tensors-ops';
-import {
-  deepLift,
-  gradCam,
-  gradientShap,
-  guidedBackprop,
-  guidedGradCam,
-  inputXGradient,
-  integratedGradients,
-  latentAttribution,
-  latentJacobian,
-  noiseTunnel,
-  saliency,
-} from '@glassbox/explainers-gradient';
-import {
-  exactShapley,
-  featureAblation,
-  featurePermutation,
-  kernelShap,
-  latentSensitivity,
-  latentTraversal,
-  lime,
-  occlusion,
-  shapleyValueSampling,
-  surrogate,
-} from '@glassbox/explainers-perturbation';
+import * as gradient from '@glassbox/explainers-gradient';
+import * as perturbation from '@glassbox/explainers-perturbation';
 
 /** One method of the registry: its declared metadata and the function itself. */
 export interface RegistryEntry {
@@ -52,30 +29,27 @@ export function toKebabCase(name: string): string {
     .toLowerCase();
 }
 
-/** The explainers, in the order lists show them: gradient methods, then perturbation methods, latent ones last. */
-const EXPLAINERS: readonly ((...args: never[]) => unknown)[] = [
-  saliency,
-  inputXGradient,
-  integratedGradients,
-  noiseTunnel,
-  gradientShap,
-  deepLift,
-  gradCam,
-  guidedGradCam,
-  guidedBackprop,
-  occlusion,
-  featureAblation,
-  featurePermutation,
-  shapleyValueSampling,
-  exactShapley,
-  kernelShap,
-  lime,
-  surrogate,
-  latentAttribution,
-  latentJacobian,
-  latentTraversal,
-  latentSensitivity,
+/**
+ * The order lists show the methods in: gradient methods, then perturbation methods, the latent ones last. A
+ * method not named here (a new one) is listed after these, by family and name: it needs no entry to be found.
+ */
+const ORDER: readonly string[] = [
+  'saliency', 'inputXGradient', 'integratedGradients', 'noiseTunnel', 'gradientShap', 'deepLift', 'gradCam', 'guidedGradCam',
+  'guidedBackprop', 'occlusion', 'featureAblation', 'featurePermutation', 'shapleyValueSampling', 'exactShapley', 'kernelShap',
+  'lime', 'surrogate', 'latentAttribution', 'latentJacobian', 'latentTraversal', 'latentSensitivity',
 ];
+
+/** Every export of the two explainer packages that declared its method info (see tensors-ops' declareMethod). */
+function declaredMethods(): ((...args: never[]) => unknown)[] {
+  const exports: unknown[] = [...Object.values(gradient), ...Object.values(perturbation)];
+  const fns = exports.filter((v): v is (...args: never[]) => unknown => typeof v === 'function' && methodInfoOf(v) !== undefined);
+  const rank = (fn: (...args: never[]) => unknown): number => {
+    const k = ORDER.indexOf(methodInfoOf(fn)!.name);
+    return k < 0 ? ORDER.length : k;
+  };
+  const key = (fn: (...args: never[]) => unknown): string => `${methodInfoOf(fn)!.family}/${methodInfoOf(fn)!.name}`;
+  return [...new Set(fns)].sort((a, b) => rank(a) - rank(b) || key(a).localeCompare(key(b)));
+}
 
 function entryOf(fn: (...args: never[]) => unknown): RegistryEntry {
   const info = methodInfoOf(fn);
@@ -84,7 +58,7 @@ function entryOf(fn: (...args: never[]) => unknown): RegistryEntry {
 }
 
 /** Every method, in list order. */
-export const METHODS: readonly RegistryEntry[] = Object.freeze(EXPLAINERS.map(entryOf));
+export const METHODS: readonly RegistryEntry[] = Object.freeze(declaredMethods().map(entryOf));
 
 /** Lookups and filters over `METHODS`. */
 export const methodRegistry = {

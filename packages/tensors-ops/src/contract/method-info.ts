@@ -101,6 +101,21 @@ export interface MethodInfo {
 export type MethodInfoInput = Omit<MethodInfo, 'aliases' | 'batch' | 'gradientLike' | 'complete' | 'baseline' | 'wrapper'> &
   Partial<Pick<MethodInfo, 'aliases' | 'batch' | 'gradientLike' | 'complete' | 'baseline' | 'wrapper'>>;
 
+/** The usual case, to spread into a method's info: explains image or tabular rows through any model's function. */
+export const EXPLAINS_ANY_MODEL = Object.freeze({
+  inputs: Object.freeze(['image', 'tabular'] as const),
+  modelKinds: MODEL_KIND_NAMES,
+  subject: 'function' as const,
+  output: 'attribution' as const,
+});
+
+/** The latent methods' case: explains latent codes through a decoder or generator (autoencoders, VAEs, GANs). */
+export const EXPLAINS_LATENT_CODES = Object.freeze({
+  inputs: Object.freeze(['latent'] as const),
+  modelKinds: Object.freeze(['ae', 'vae', 'gan'] as const),
+  subject: 'decoder' as const,
+});
+
 const METHOD_INFO = Symbol.for('@glassbox/method-info');
 
 function freezeInfo(info: MethodInfoInput): MethodInfo {
