@@ -9,7 +9,8 @@ import {
   checkInput,
   checkModelOutput,
   checkOptionKeys,
-  declareOptionKeys,
+  EXPLAINS_ANY_MODEL,
+  declareMethod,
   describe,
   optionKeys,
   forEachBatch,
@@ -227,4 +228,19 @@ export async function deepLift(model: Predictable | LayeredModel, x: Tensor, opt
     baseline.dispose();
   }
 }
-declareOptionKeys(deepLift, DEEP_LIFT_OPTION_KEYS);
+declareMethod(deepLift, {
+  name: 'deepLift',
+  aliases: ['deeplift', 'dl'],
+  label: 'DeepLIFT',
+  summary: 'DeepLIFT rescale rule from a baseline (black); sums to F(x) - F(baseline) (Shrikumar et al. 2017)',
+  paper: 'A. Shrikumar, P. Greenside, A. Kundaje, 2017, arXiv:1704.02685',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  subject: 'layered',
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  complete: true,
+  options: [{ key: 'eps', type: 'number', default: 1e-10, min: 0, summary: 'below this |z - z_b| the multiplier is the derivative' }],
+  optionKeys: DEEP_LIFT_OPTION_KEYS,
+});

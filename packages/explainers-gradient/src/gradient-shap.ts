@@ -8,7 +8,8 @@ import {
   assertNumber,
   assertPlanSize,
   createRng,
-  declareOptionKeys,
+  EXPLAINS_ANY_MODEL,
+  declareMethod,
   describe,
   optionKeys,
   formatShape,
@@ -183,7 +184,23 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
   }
 }
 
-declareOptionKeys(gradientShap, GRADIENT_SHAP_OPTION_KEYS);
+declareMethod(gradientShap, {
+  name: 'gradientShap',
+  aliases: ['gshap', 'expected-gradients'],
+  label: 'GradientSHAP',
+  summary: 'expected gradients: SHAP values from random points between a baseline (black) and x (Lundberg & Lee 2017)',
+  paper: 'S. Lundberg, S.-I. Lee, 2017, arXiv:1705.07874',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: false,
+  signed: true,
+  baseline: 'distribution',
+  options: [
+    { key: 'samples', type: 'integer', default: 20, min: 1, summary: 'random (baseline, path point, noise) draws per row' },
+    { key: 'stdev', type: 'number', default: 0, min: 0, summary: 'standard deviation of the noise added to x for each draw' },
+  ],
+  optionKeys: GRADIENT_SHAP_OPTION_KEYS,
+});
 
 /** The baseline option as a distribution [B, ...rowShape] owned by the caller. */
 function resolveDistribution(baseline: unknown, rowShape: number[], where: string): Tensor {

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertFiniteRows, checkCommonOptions, checkInput, checkOptionKeys, declareOptionKeys, forEachBatch, tf } from '@glassbox/tensors-ops';
+import { assertFiniteRows, checkCommonOptions, checkInput, checkOptionKeys, declareMethod, forEachBatch, tf } from '@glassbox/tensors-ops';
 import type { Attribution } from '@glassbox/tensors-ops';
 import { GRADIENT_HINT, Progress, TargetResolver, rowsOf, sizeOf, targetGradient } from './internal/engine.js';
 import { camOfBatch, checkCamInput, resolveSplit } from './internal/cam.js';
@@ -70,4 +70,20 @@ export async function guidedGradCam(model: CamModel, x: Tensor, options: GradCam
     for (const p of parts) p.dispose();
   }
 }
-declareOptionKeys(guidedGradCam, GRAD_CAM_OPTION_KEYS);
+declareMethod(guidedGradCam, {
+  name: 'guidedGradCam',
+  aliases: ['guided-gradcam', 'ggc'],
+  label: 'Guided Grad-CAM',
+  summary: 'Grad-CAM times guided backpropagation: class regions at pixel resolution (Selvaraju et al. 2017)',
+  paper: 'R. Selvaraju et al., 2017, arXiv:1610.02391',
+  family: 'gradient',
+  inputs: ['image'],
+  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
+  subject: 'splittable',
+  output: 'attribution',
+  rowwise: true,
+  signed: false,
+  gradientLike: true,
+  options: [{ key: 'layer', type: 'layer', summary: 'the layer whose feature maps are weighted (e.g. the last convolution)' }],
+  optionKeys: GRAD_CAM_OPTION_KEYS,
+});

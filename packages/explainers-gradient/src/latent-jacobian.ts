@@ -7,7 +7,8 @@ import {
   checkCommonOptions,
   checkInput,
   checkOptionKeys,
-  declareOptionKeys,
+  EXPLAINS_LATENT_CODES,
+  declareMethod,
   optionKeys,
   forEachBatch,
   formatShape,
@@ -137,4 +138,16 @@ export async function latentJacobian(decoder: Predictable, z: Tensor, options: L
     for (const p of parts) p.dispose();
   }
 }
-declareOptionKeys(latentJacobian, LATENT_JACOBIAN_OPTION_KEYS);
+declareMethod(latentJacobian, {
+  name: 'latentJacobian',
+  label: 'Latent Jacobian',
+  summary: 'd image / d z_k for every latent dimension k: what a small step along each dimension changes',
+  family: 'gradient',
+  ...EXPLAINS_LATENT_CODES,
+  output: 'jacobian',
+  rowwise: true,
+  signed: true,
+  gradientLike: true,
+  options: [],
+  optionKeys: LATENT_JACOBIAN_OPTION_KEYS,
+});

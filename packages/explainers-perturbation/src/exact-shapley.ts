@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, declareOptionKeys, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { attributionTensor, featureGroups, fillCoalition, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -110,4 +110,18 @@ export async function exactShapley(f: Predictable, x: Tensor, options: ExactShap
   }
   return { attributions: attributionTensor(attr, x.shape, where), method: 'exactShapley' };
 }
-declareOptionKeys(exactShapley, EXACT_SHAPLEY_OPTION_KEYS);
+declareMethod(exactShapley, {
+  name: 'exactShapley',
+  aliases: ['exact-shap'],
+  label: 'Exact Shapley',
+  summary: 'exact Shapley values of at most 16 patches (a coarse grid or few SLIC segments; 2^M model calls)',
+  paper: 'L. Shapley, 1953, Contributions to the Theory of Games II',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  complete: true,
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1, M <= 16)' }],
+  optionKeys: EXACT_SHAPLEY_OPTION_KEYS,
+});

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareOptionKeys, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { attributionTensor, featureGroups, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -85,4 +85,16 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
   }
   return { attributions: attributionTensor(attr, x.shape, where), method: 'featureAblation' };
 }
-declareOptionKeys(featureAblation, FEATURE_ABLATION_OPTION_KEYS);
+declareMethod(featureAblation, {
+  name: 'featureAblation',
+  aliases: ['ablation', 'fa'],
+  label: 'Feature ablation',
+  summary: 'score drop when each patch (grid or SLIC) is replaced by the baseline (black)',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' }],
+  optionKeys: FEATURE_ABLATION_OPTION_KEYS,
+});

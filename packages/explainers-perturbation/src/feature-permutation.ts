@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, declareOptionKeys, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
 import { attributionTensor, featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 
@@ -121,4 +121,16 @@ export async function featurePermutation(
   }
   return { attributions: attributionTensor(attr, x.shape, where), importance, method: 'featurePermutation' };
 }
-declareOptionKeys(featurePermutation, FEATURE_PERMUTATION_OPTION_KEYS);
+declareMethod(featurePermutation, {
+  name: 'featurePermutation',
+  label: 'Feature permutation',
+  summary: 'score change when each feature group is shuffled across the batch (Breiman 2001; Fisher et al. 2019)',
+  paper: 'L. Breiman, 2001, Machine Learning 45; A. Fisher, C. Rudin, F. Dominici, 2019, arXiv:1801.01489',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: false,
+  batch: true,
+  signed: true,
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' }, { key: 'repeats', type: 'integer', default: 1, min: 1, summary: 'independent permutations per group, averaged' }],
+  optionKeys: FEATURE_PERMUTATION_OPTION_KEYS,
+});

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, assertFiniteOutput, checkCommonOptions, checkModelOutput, declareOptionKeys, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, assertFiniteOutput, checkCommonOptions, checkModelOutput, EXPLAINS_LATENT_CODES, declareMethod, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
 import { numberOption, optionsObject } from './internal/prepare.js';
 import { checkCodes } from './internal/latent.js';
 
@@ -111,4 +111,15 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
   const order = Array.from({ length: d }, (_, k) => k).sort((a, b) => scores[b]! - scores[a]! || a - b);
   return { scores, order };
 }
-declareOptionKeys(latentSensitivity, LATENT_SENSITIVITY_OPTION_KEYS);
+declareMethod(latentSensitivity, {
+  name: 'latentSensitivity',
+  label: 'Latent sensitivity',
+  summary: 'mean |change of the decoded image| when each latent dimension moves by 1',
+  family: 'perturbation',
+  ...EXPLAINS_LATENT_CODES,
+  output: 'sensitivity',
+  rowwise: true,
+  signed: false,
+  options: [{ key: 'delta', type: 'number', default: 1, summary: 'how far each dimension moves (finite, non-zero)' }],
+  optionKeys: LATENT_SENSITIVITY_OPTION_KEYS,
+});

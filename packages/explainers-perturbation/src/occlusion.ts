@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, declareOptionKeys, describe, formatShape, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
 import { attributionTensor, optionsObject, prepare, probeRowShape } from './internal/prepare.js';
 import { scoreContext, scoreRows } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
@@ -228,4 +228,21 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
   }
   return { attributions: attributionTensor(attr, x.shape, where), method: 'occlusion' };
 }
-declareOptionKeys(occlusion, OCCLUSION_OPTION_KEYS);
+declareMethod(occlusion, {
+  name: 'occlusion',
+  aliases: ['occ'],
+  label: 'Occlusion',
+  summary: 'score drop when a sliding window is replaced by the baseline (black) (Zeiler & Fergus 2014)',
+  paper: 'M. Zeiler, R. Fergus, 2014, arXiv:1311.2901',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  options: [
+    { key: 'window', type: 'numbers', summary: 'window size per non-batch dimension (required)' },
+    { key: 'strides', type: 'numbers', summary: 'step between window starts per dimension; default 1 everywhere' },
+    { key: 'incremental', type: 'boolean', default: true, summary: 'use the exact incremental fast path when it applies' },
+  ],
+  optionKeys: OCCLUSION_OPTION_KEYS,
+});

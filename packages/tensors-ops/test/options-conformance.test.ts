@@ -102,10 +102,10 @@ const MAIN: Record<string, Case[]> = {
 /** Exports of the main entry that take no options object of their own. */
 const MAIN_WITHOUT_OPTIONS = new Set([
   'GlassboxError', 'abortError', 'asForward', 'assertFinite', 'assertFloatTensor', 'assertNumber', 'assertOneOf', 'backendInfo',
-  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareOptionKeys', 'dense',
+  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareMethod', 'declareOptionKeys', 'dense',
   'describe', 'describePoolModel', 'dropout', 'dropoutMask', 'estimateRowBytes', 'flatten', 'formatShape', 'glorotNormal',
   'glorotUniform', 'heNormal', 'heUniform', 'initialize', 'initializerValues', 'isBroadcastable', 'isGlassboxError', 'isPool',
-  'isTensor', 'onesInitializer', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
+  'isTensor', 'methodInfoOf', 'onesInitializer', 'optionDefault', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
   'resolveFeatureMask', 'resolvePool', 'resolveTargets', 'selectTarget', 'sequentialOf', 'throwIfAborted', 'updateMovingAverage',
   'yieldToEventLoop', 'zerosInitializer',
   // The option checkers themselves: checkOptionKeys and forwardOptions refuse unknown keys (tested in
