@@ -1,11 +1,22 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, describe, encodeWeights, saveWeightsToFiles, tf, type EncodedWeights, type SavedFiles } from '@glassbox/tensors-ops';
+import { GlassboxError, describe, type EncodedWeights, type SavedFiles } from '@glassbox/tensors-ops';
 import { decoderSpecs, encoderSpecs } from './architectures.js';
 import { Autoencoder, resolveAutoencoderOptions } from './autoencoder.js';
 import { AE_VAE_FORMAT } from './latent-model.js';
 import { VAE, resolveVaeOptions } from './vae.js';
-import { countSpecParams } from '@glassbox/tensors-ops/models';
-import { asBadWeights, badWeights, loadDir, loadEncoded, topologyOf, type LoadOptions, type LoadPlan } from '@glassbox/tensors-ops/models';
+import {
+  asBadWeights,
+  badWeights,
+  countSpecParams,
+  encodeModel,
+  loadDir,
+  loadEncoded,
+  saveModelToDir,
+  topologyOf,
+  type LoadOptions,
+  type LoadPlan,
+  type SaveSpec,
+} from '@glassbox/tensors-ops/models';
 
 export type { LoadOptions, UrlLoadOptions } from '@glassbox/tensors-ops/models';
 
@@ -35,12 +46,11 @@ function checkModel(model: unknown, where: string): LatentVariableModel {
  */
 export async function save(model: LatentVariableModel): Promise<EncodedWeights> {
   checkModel(model, 'save');
-  const weights = model.getWeights();
-  try {
-    return await encodeWeights(weights, { modelTopology: model.toJSON() });
-  } finally {
-    tf.dispose(weights);
-  }
+  return encodeModel(saveSpec(model));
+}
+
+function saveSpec(model: LatentVariableModel): SaveSpec {
+  return { weights: () => model.getWeights(), modelTopology: model.toJSON() };
 }
 
 /** Reads an autoencoder's or VAE's modelTopology (no tensors) and counts its parameters. */
@@ -98,13 +108,7 @@ export function load(artifacts: EncodedWeights | object, options: LoadOptions = 
 export async function saveToDir(model: LatentVariableModel, dir: string): Promise<SavedFiles> {
   const where = 'saveToDir';
   checkModel(model, where);
-  if (typeof dir !== 'string' || dir.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: dir must be a non-empty path string, got ${describe(dir)}`);
-  const weights = model.getWeights();
-  try {
-    return await saveWeightsToFiles(dir, weights, { modelTopology: model.toJSON() });
-  } finally {
-    tf.dispose(weights);
-  }
+  return saveModelToDir(dir, saveSpec(model), where);
 }
 
 /**

@@ -1,16 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import {
-  GlassboxError,
-  Sequential,
-  describe,
-  encodeWeights,
-  saveWeightsToFiles,
-  sequential,
-  tf,
-  type EncodedWeights,
-  type LayerSpec,
-  type SavedFiles,
-} from '@glassbox/tensors-ops';
+import { GlassboxError, Sequential, describe, sequential, type EncodedWeights, type LayerSpec, type SavedFiles } from '@glassbox/tensors-ops';
 import {
   CLASSIFIER_FORMAT,
   Classifier,
@@ -20,9 +9,20 @@ import {
   resolveMlpOptions,
   type ClassifierVariant,
 } from './classifier.js';
-import { checkSeed } from '@glassbox/tensors-ops/models';
-import { countSpecParams } from '@glassbox/tensors-ops/models';
-import { asBadWeights, badWeights, loadDir, loadEncoded, topologyOf, type LoadOptions, type LoadPlan } from '@glassbox/tensors-ops/models';
+import {
+  asBadWeights,
+  badWeights,
+  checkSeed,
+  countSpecParams,
+  encodeModel,
+  loadDir,
+  loadEncoded,
+  saveModelToDir,
+  topologyOf,
+  type LoadOptions,
+  type LoadPlan,
+  type SaveSpec,
+} from '@glassbox/tensors-ops/models';
 
 export type { LoadOptions, UrlLoadOptions } from '@glassbox/tensors-ops/models';
 
@@ -51,14 +51,12 @@ function checkClassifier(model: unknown, where: string): Classifier {
  * ```
  */
 export async function save(model: Classifier): Promise<EncodedWeights> {
-  const where = 'save';
-  checkClassifier(model, where);
-  const weights = model.network.getWeights();
-  try {
-    return await encodeWeights(weights, { modelTopology: model.toJSON() });
-  } finally {
-    tf.dispose(weights);
-  }
+  checkClassifier(model, 'save');
+  return encodeModel(saveSpec(model));
+}
+
+function saveSpec(model: Classifier): SaveSpec {
+  return { weights: () => model.network.getWeights(), modelTopology: model.toJSON() };
 }
 
 /** Reads a classifier's modelTopology (no tensors) and counts its parameters. */
@@ -138,13 +136,7 @@ export function load(artifacts: EncodedWeights | object, options: LoadOptions = 
 export async function saveToDir(model: Classifier, dir: string): Promise<SavedFiles> {
   const where = 'saveToDir';
   checkClassifier(model, where);
-  if (typeof dir !== 'string' || dir.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: dir must be a non-empty path string, got ${describe(dir)}`);
-  const weights = model.network.getWeights();
-  try {
-    return await saveWeightsToFiles(dir, weights, { modelTopology: model.toJSON() });
-  } finally {
-    tf.dispose(weights);
-  }
+  return saveModelToDir(dir, saveSpec(model), where);
 }
 
 /**
