@@ -144,6 +144,8 @@ const MODELS_WITHOUT_OPTIONS = new Set([
   'checkUnits', 'countSpecParams', 'nodeModules', 'runTraining', 'toEncoded', 'topologyOf',
   // The savers take a destination and the model's SaveSpec, no options.
   'encodeModel', 'saveModel', 'saveModelToDir',
+  // A factory of the file functions (each checks its own options through loadEncoded / loadDir).
+  'modelFiles',
 ]);
 
 const ENTRIES: Array<[string, Record<string, unknown>, Record<string, Case[]>, Set<string>]> = [

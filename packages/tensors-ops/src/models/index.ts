@@ -10,8 +10,8 @@ export { resolveTrainOptions, runTraining, TRAIN_OPTION_KEYS } from './train-loo
 export type { BatchLog, EpochLog, TrainHistory, TrainOptions, ResolvedTrainOptions, StepResult, TrainTask } from './train-loop.js';
 export { asBadWeights, badWeights, checkFiniteWeights, loadDir, loadEncoded, loadUrl, nodeModules, resolveLoadOptions, toEncoded, topologyOf, LOAD_OPTION_KEYS, URL_LOAD_OPTION_KEYS } from './model-io.js';
 export type { LoadOptions, LoadPlan, Planner, UrlLoadOptions } from './model-io.js';
-export { encodeModel, loadModel, saveModel, saveModelToDir } from './persistence.js';
-export type { ModelDestination, ModelSource, SaveSpec } from './persistence.js';
+export { encodeModel, loadModel, modelFiles, saveModel, saveModelToDir } from './persistence.js';
+export type { ModelDestination, ModelFiles, ModelSource, SaveSpec } from './persistence.js';
 export { loadPretrainedModel, PRETRAINED_OPTION_KEYS } from './pretrained.js';
 export type { PretrainedAsset, PretrainedCatalog, PretrainedOptions } from './pretrained.js';
 export { countSpecParams } from './param-count.js';

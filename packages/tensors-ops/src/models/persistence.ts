@@ -143,3 +143,39 @@ export async function saveModel(dest: unknown, spec: SaveSpec, where: string, na
   }
   throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a folder path (Node) or a tf.io IOHandler with save(), got ${describe(dest)}`);
 }
+
+/** The file functions of a models package whose models are plain objects (models-classifier, models-ae-vae). */
+export interface ModelFiles<M> {
+  /**
+   * The model in the TensorFlow.js format, in memory: `{ modelJSON, weightData }` (model.json's object, whose
+   * `modelTopology` lets `load` rebuild the model, and the bytes of weights.bin). Nothing is written anywhere.
+   */
+  save(model: M): Promise<EncodedWeights>;
+  /**
+   * Rebuilds a model from what `save` returned (or tf.io ModelArtifacts): the architecture from modelTopology
+   * and its parameters counted first (a manifest claiming more is refused before anything is allocated), then
+   * the weights, all checked: a truncated, oversized or mismatched weights file, unknown or missing weights,
+   * wrong shapes or non-finite values give BAD_WEIGHTS. `options.maxElements` defaults to 50_000_000.
+   */
+  load(artifacts: EncodedWeights | object, options?: LoadOptions): M;
+  /** Saves model.json + weights.bin into a folder (created if needed). Node only. Returns the paths written. */
+  saveToDir(model: M, dir: string): Promise<SavedFiles>;
+  /**
+   * Loads a model saved with `saveToDir` (the folder, or the path of its model.json). Node only. model.json is
+   * checked and the parameters counted before weights.bin is read; the file's size must match the manifest.
+   */
+  loadFromDir(dir: string, options?: LoadOptions): Promise<M>;
+}
+
+/**
+ * Makes a package's `save`, `load`, `saveToDir` and `loadFromDir` from its planner and a function that checks
+ * a model (naming the function it was passed to) and says what to save.
+ */
+export function modelFiles<M>(kind: { planner: Planner<M>; saveSpec: (model: unknown, where: string) => SaveSpec }): ModelFiles<M> {
+  return {
+    save: async (model) => encodeModel(kind.saveSpec(model, 'save')),
+    load: (artifacts, options = {}) => loadEncoded(artifacts, kind.planner, options, 'load'),
+    saveToDir: async (model, dir) => saveModelToDir(dir, kind.saveSpec(model, 'saveToDir'), 'saveToDir'),
+    loadFromDir: (dir, options = {}) => loadDir(dir, kind.planner, options, 'loadFromDir'),
+  };
+}
