@@ -4,16 +4,7 @@ import { decoderSpecs, encoderSpecs } from './architectures.js';
 import { Autoencoder, resolveAutoencoderOptions } from './autoencoder.js';
 import { AE_VAE_FORMAT } from './latent-model.js';
 import { VAE, resolveVaeOptions } from './vae.js';
-import {
-  asBadWeights,
-  badWeights,
-  countSpecParams,
-  modelFiles,
-  topologyOf,
-  type ModelFiles,
-  type LoadPlan,
-  type SaveSpec,
-} from '@glassbox/tensors-ops/models';
+import { asBadWeights, badWeights, countSpecParams, modelFiles, topologyOf, type ModelFiles, type LoadPlan, type SaveSpec } from '@glassbox/tensors-ops/models';
 
 export type { LoadOptions, UrlLoadOptions } from '@glassbox/tensors-ops/models';
 

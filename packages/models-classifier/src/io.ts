@@ -9,17 +9,7 @@ import {
   resolveMlpOptions,
   type ClassifierVariant,
 } from './classifier.js';
-import {
-  asBadWeights,
-  badWeights,
-  checkSeed,
-  countSpecParams,
-  modelFiles,
-  topologyOf,
-  type ModelFiles,
-  type LoadPlan,
-  type SaveSpec,
-} from '@glassbox/tensors-ops/models';
+import { asBadWeights, badWeights, checkSeed, countSpecParams, modelFiles, topologyOf, type ModelFiles, type LoadPlan, type SaveSpec } from '@glassbox/tensors-ops/models';
 
 export type { LoadOptions, UrlLoadOptions } from '@glassbox/tensors-ops/models';
 

@@ -1,17 +1,6 @@
 import { GlassboxError, assertNumber, assertOneOf, createRng, describe, sequential, tf, type ForwardFn, type LayerSpec, type Sequential, type Tensor } from '@glassbox/tensors-ops';
 import { checkOptions, checkRows, checkSeed, type LoadOptions, type ModelSource } from '@glassbox/tensors-ops/models';
-import {
-  COMMON_TRAIN_KEYS,
-  DivergenceMonitor,
-  adam,
-  checkLearningRate,
-  checkedStep,
-  resolveCommon,
-  runEpochs,
-  type BatchLogs,
-  type CommonTrainOptions,
-  type EpochLogs,
-} from './adversarial-training.js';
+import { COMMON_TRAIN_KEYS, DivergenceMonitor, adam, checkLearningRate, checkedStep, resolveCommon, runEpochs, type BatchLogs, type CommonTrainOptions, type EpochLogs } from './adversarial-training.js';
 import { OUTPUT_ACTIVATIONS, checkFilters, checkImageShape, checkImages, fromNetworkRange, toNetworkRange, type OutputActivation } from './images.js';
 import { leastSquares, meanAbs } from './losses.js';
 import { NetworkModel, loadNetworkModel, networkModelPlanner, type NetworkModelJSON, type NetworkModelKind } from './network-model.js';

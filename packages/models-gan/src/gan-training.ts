@@ -4,18 +4,7 @@
  */
 import { GlassboxError, assertNumber, createRng, describe, tf, type Sequential, type Tensor } from '@glassbox/tensors-ops';
 import { checkOptions } from '@glassbox/tensors-ops/models';
-import {
-  COMMON_TRAIN_KEYS,
-  DivergenceMonitor,
-  adam,
-  checkLearningRate,
-  checkedStep,
-  resolveCommon,
-  runEpochs,
-  type BatchLogs,
-  type CommonTrainOptions,
-  type EpochLogs,
-} from './adversarial-training.js';
+import { COMMON_TRAIN_KEYS, DivergenceMonitor, adam, checkLearningRate, checkedStep, resolveCommon, runEpochs, type BatchLogs, type CommonTrainOptions, type EpochLogs } from './adversarial-training.js';
 import { checkLabels, oneHotRows, type GanConfig } from './gan-architecture.js';
 import { checkImages, toNetworkRange } from './images.js';
 import { discriminatorLoss, discriminatorLossFloor, nonSaturatingLoss, pickColumns } from './losses.js';
