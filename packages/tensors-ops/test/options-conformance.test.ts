@@ -129,10 +129,23 @@ const MODELS: Record<string, Case[]> = {
   loadEncoded: [{ label: 'loadEncoded', typo: 'maxelements', meant: 'maxElements', run: (o) => modelsEntry.loadEncoded(encoded(), planner, o, 'load') }],
   loadDir: [{ label: 'loadDir', typo: 'maxElemnts', meant: 'maxElements', run: (o) => modelsEntry.loadDir('tmp/none', planner, o, 'loadFromDir') }],
   loadUrl: [{ label: 'loadUrl', typo: 'requestinit', meant: 'requestInit', run: (o) => modelsEntry.loadUrl('https://example.invalid/model.json', planner, o, 'loadFromUrl') }],
+  loadModel: [{ label: 'loadModel', typo: 'fech', meant: 'fetch', run: (o) => modelsEntry.loadModel('tmp/none', planner, o, 'load') }],
+  loadPretrainedModel: [
+    {
+      label: 'loadPretrainedModel',
+      typo: 'URL',
+      meant: 'url',
+      run: (o) => modelsEntry.loadPretrainedModel('x', { names: ['x'], asset: () => ({ model: new URL('file:///none/model.json'), weights: new URL('file:///none/weights.bin') }), planner: () => planner }, o),
+    },
+  ],
 };
 const MODELS_WITHOUT_OPTIONS = new Set([
   'asBadWeights', 'badWeights', 'checkCallback', 'checkFiniteWeights', 'checkFiniteRows', 'checkRate', 'checkRows', 'checkSeed', 'checkShape', 'checkSignal',
   'checkUnits', 'countSpecParams', 'nodeModules', 'runTraining', 'toEncoded', 'topologyOf',
+  // The savers take a destination and the model's SaveSpec, no options.
+  'encodeModel', 'saveModel', 'saveModelToDir',
+  // A factory of the file functions (each checks its own options through loadEncoded / loadDir).
+  'modelFiles',
 ]);
 
 const ENTRIES: Array<[string, Record<string, unknown>, Record<string, Case[]>, Set<string>]> = [
