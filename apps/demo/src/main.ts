@@ -2,8 +2,8 @@
 // and the models; this thread only sends requests, shows progress and draws the typed arrays that come back.
 import type { NormalizeMode } from '@glassbox/viz';
 import { CURVE_AXIS, clear, curvesChart, drawAttribution, drawCode, drawGallery, drawGray, drawJacobian, drawRegion, drawTraversal, latentChart, setSvg } from './draw.js';
-import { METHODS, MODELS, defaultOptions, methodEntry, modelEntry } from './methods.js';
-import type { InputKind, MethodEntry, ModelCapabilities, ModelId, OptionValues } from './methods.js';
+import { MODELS, applies, defaultOptions, methodView, modelEntry } from './methods.js';
+import type { InputKind, MethodView, ModelCapabilities, ModelId, OptionValues } from './methods.js';
 import { FULL_REGION, PIXELS, SIZE } from './protocol.js';
 import type { BackendReport, ExplainData, InputSpec, LatentData, ModelInfo, OutputData, Region, Reply, Request } from './protocol.js';
 import { DrawPad } from './pad.js';
@@ -118,6 +118,8 @@ const params = new URLSearchParams(location.search);
 const state = {
   backend: null as BackendReport | null,
   gallery: null as { images: Uint8Array; labels: Int32Array; count: number } | null,
+  /** The methods the worker read from the registry (see methodViews). */
+  methods: [] as MethodView[],
   model: (MODELS.some((m) => m.id === params.get('model')) ? params.get('model') : 'digits-cnn') as ModelId,
   info: null as ModelInfo | null,
   inputKind: 'gallery' as InputKind,
@@ -171,6 +173,7 @@ async function start(): Promise<void> {
   onReady = null;
   state.backend = r.backend;
   state.gallery = r.gallery;
+  state.methods = r.methods;
   showBackend(r.backend);
   drawGallery(el.gallery, r.gallery.images, r.gallery.count, state.galleryIndex);
   el.model.disabled = false;
@@ -234,13 +237,13 @@ async function modelChanged(): Promise<void> {
   // Methods
   const caps = capabilities();
   el.method.replaceChildren();
-  for (const pkg of ['explainers-gradient', 'explainers-perturbation'] as const) {
+  for (const family of ['gradient', 'perturbation'] as const) {
     const group = document.createElement('optgroup');
-    group.label = `@glassbox/${pkg}`;
-    for (const m of METHODS.filter((x) => x.pkg === pkg && x.applies(caps))) group.append(new Option(m.label, m.id));
+    group.label = `@glassbox/explainers-${family}`;
+    for (const m of state.methods.filter((x) => x.family === family && applies(x, caps))) group.append(new Option(m.label, m.id));
     el.method.append(group);
   }
-  const available = METHODS.filter((m) => m.applies(caps)).map((m) => m.id);
+  const available = state.methods.filter((m) => applies(m, caps)).map((m) => m.id);
   if (!available.includes(state.method)) state.method = 'saliency';
   el.method.value = state.method;
   methodChanged(false);
@@ -346,7 +349,7 @@ function showOutput(): void {
 }
 
 function methodChanged(run = true): void {
-  const m = methodEntry(state.method);
+  const m = methodView(state.methods, state.method);
   el.methodNote.textContent = m.note;
   state.options = defaultOptions(m, capabilities());
   // A few query parameters help tests and links: ?steps=8&samples=64 override the defaults.
@@ -358,7 +361,7 @@ function methodChanged(run = true): void {
   if (run) scheduleExplain();
 }
 
-function buildOptions(m: MethodEntry): void {
+function buildOptions(m: MethodView): void {
   el.options.replaceChildren();
   for (const o of m.options) {
     if (o.when !== undefined && state.options[o.when.key] !== o.when.value) continue;
@@ -442,7 +445,7 @@ async function runExplain(): Promise<void> {
   if (state.info === null || state.output === null) return;
   cancelRun();
   const version = state.version;
-  const m = methodEntry(state.method);
+  const m = methodView(state.methods, state.method);
   const target = state.info.kind === 'classifier' && el.target.value !== '' ? Number(el.target.value) : null;
   setStatus('running', `${m.label}…`);
   el.status.dataset['method'] = state.method;
@@ -573,7 +576,7 @@ function showResult(): void {
   const r = state.result;
   const o = state.output;
   if (r === null || o === null) return;
-  const m = methodEntry(r.method);
+  const m = methodView(state.methods, r.method);
   drawAttribution({ heatmap: el.heatmap, overlay: el.overlay, colorbar: el.colorbar }, r.attributions, o.image, el.heatMode.value as NormalizeMode, r.segments);
   el.heatmap.dataset['method'] = r.method;
   el.heatmapCaption.textContent = `${m.label}${r.target !== undefined ? ` · class ${r.target}` : ''}`;

@@ -4,44 +4,19 @@
 import { GlassboxError, asForward, initBackend, isGlassboxError, outputRegion, tf } from '@glassbox/tensors-ops';
 import type { Attribution, Predictable, Tensor } from '@glassbox/tensors-ops';
 import { loadDigitsArrays } from '@glassbox/datasets';
-import {
-  deepLift,
-  gradCam,
-  gradientShap,
-  guidedBackprop,
-  guidedGradCam,
-  inputXGradient,
-  integratedGradients,
-  latentAttribution,
-  latentJacobian,
-  noiseTunnel,
-  saliency,
-} from '@glassbox/explainers-gradient';
+import { latentAttribution, latentJacobian } from '@glassbox/explainers-gradient';
 import type { CamModel, LayeredModel } from '@glassbox/explainers-gradient';
-import {
-  exactShapley,
-  featureAblation,
-  featurePermutation,
-  gridSegments,
-  kernelShap,
-  latentSensitivity,
-  latentTraversal,
-  lime,
-  occlusion,
-  segmentsToFeatureMask,
-  shapleyValueSampling,
-  surrogate,
-} from '@glassbox/explainers-perturbation';
+import { gridSegments, latentSensitivity, latentTraversal, segmentsToFeatureMask } from '@glassbox/explainers-perturbation';
 import { completeness, deletionCurve, infidelity, insertionCurve, randomizationSanityCheck, sensitivityMax, sparseness, type CurveResult } from '@glassbox/metrics';
-import { explainModel, renderReport } from '@glassbox/report';
+import { METHODS, explainModel, methodRegistry, renderReport } from '@glassbox/report';
 import type { ReportModel } from '@glassbox/report';
 import { createCnn, loadPretrained as loadClassifier } from '@glassbox/models-classifier';
 import type { Classifier } from '@glassbox/models-classifier';
 import { autoencoder, loadPretrained as loadLatentModel, vae } from '@glassbox/models-ae-vae';
 import type { Autoencoder, VAE } from '@glassbox/models-ae-vae';
 import { CycleGAN, GAN, loadPretrained as loadGanModel } from '@glassbox/models-gan';
-import { LATENT_DEFAULTS, METRIC_DEFAULTS, methodEntry, modelEntry } from './methods.js';
-import type { ModelId, OptionValues } from './methods.js';
+import { DEMO_OVERRIDES, LATENT_DEFAULTS, METRIC_DEFAULTS, methodView, methodViews, modelEntry } from './methods.js';
+import type { MethodView, ModelId, OptionValues } from './methods.js';
 import { PIXELS, SIZE, regionMask } from './protocol.js';
 import type { BackendReport, Curve, ExplainData, InputSpec, LatentData, MetricsData, ModelInfo, OutputData, Region, Reply, Request } from './protocol.js';
 
@@ -162,6 +137,9 @@ class Progress {
 // ---------------------------------------------------------------------------------------------------------------
 // Backend and data
 
+/** The methods the page offers: the registry's, as plain data with the demo's controls (see methodViews). */
+const VIEWS: MethodView[] = methodViews(METHODS.map((m) => m.info));
+
 let backend: BackendReport | null = null;
 /** The first test digits (uint8, [count * 784]) and their labels: the gallery, then data for baselines and batches. */
 let digits: { images: Uint8Array; labels: Int32Array; count: number } | null = null;
@@ -200,7 +178,7 @@ async function init(requested: 'wasm' | 'cpu', threadsWanted: number | undefined
   const d = await loadDigitsArrays({ split: 'test', limit: 256, format: 'uint8' });
   digits = { images: d.images as Uint8Array, labels: d.labels, count: d.shape[0] };
   const gallery = { images: digits.images.slice(0, GALLERY * PIXELS), labels: digits.labels.slice(0, GALLERY), count: GALLERY };
-  post({ type: 'ready', backend, gallery }, [gallery.images.buffer, gallery.labels.buffer]);
+  post({ type: 'ready', backend, gallery, methods: VIEWS }, [gallery.images.buffer, gallery.labels.buffer]);
 }
 
 /** n test digits after the gallery, as float32 [n, 28, 28, 1] in 0..1 (the caller disposes). */
@@ -547,7 +525,6 @@ function contextOf(l: Loaded, region: Region, target: number | null, predicted: 
 
 const num = (o: OptionValues, k: string, d: number): number => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : d);
 const str = (o: OptionValues, k: string, d: string): string => (typeof o[k] === 'string' ? (o[k] as string) : d);
-const bool = (o: OptionValues, k: string, d: boolean): boolean => (typeof o[k] === 'boolean' ? (o[k] as boolean) : d);
 
 interface Common {
   target?: number;
@@ -574,117 +551,99 @@ function firstRow(a: Attribution): Attribution {
   return { attributions: row, method: a.method };
 }
 
-/** Runs one explainer of the catalogue on x with the context's score. */
+type Explainer = (subject: unknown, x: Tensor, options: Record<string, unknown>) => Promise<Attribution & { score?: number[]; segments?: Int32Array[] }>;
+
+/**
+ * Runs one method of the registry on x with the context's score. The registry says what to hand it (its
+ * `subject`), which of the page's options are its own (`optionKeys`), whether it explains a batch and what it
+ * returns; the demo's knobs (see DEMO_OVERRIDES) become options here.
+ */
 async function runMethod(method: string, o: OptionValues, ctx: Context, x: Tensor, c: Common): Promise<MethodResult> {
+  const entry = methodRegistry.get(method);
+  const info = entry.info;
+  const view = methodView(VIEWS, method);
+  const knobs = new Set((DEMO_OVERRIDES[method]?.knobs ?? []).map((k) => k.key));
   const t = c.target !== undefined ? { target: c.target } : {};
-  const common = { ...t, seed: c.seed, signal: c.signal, ...(c.onProgress ? { onProgress: c.onProgress } : {}) };
+  const options: Record<string, unknown> = { ...t, signal: c.signal, ...(c.onProgress ? { onProgress: c.onProgress } : {}) };
+  if (info.optionKeys.includes('seed')) options['seed'] = c.seed;
+  for (const [k, v] of Object.entries(o)) if (!knobs.has(k) && info.optionKeys.includes(k)) options[k] = v;
   const extra: Record<string, number | string> = {};
-  switch (method) {
-    case 'saliency':
-      return { attribution: await saliency(ctx.f, x, { ...common, abs: bool(o, 'abs', true) }), extra };
-    case 'inputXGradient':
-      return { attribution: await inputXGradient(ctx.f, x, common), extra };
-    case 'integratedGradients': {
-      const a = await integratedGradients(ctx.f, x, { ...common, steps: num(o, 'steps', 16), method: str(o, 'method', 'gausslegendre') as 'gausslegendre' });
-      return { attribution: a, extra };
-    }
-    case 'noiseTunnel': {
-      const base = str(o, 'base', 'saliency');
-      const config = { samples: num(o, 'samples', 8), stdev: num(o, 'stdev', 0.15), variant: str(o, 'variant', 'smoothgrad') as 'smoothgrad', seed: c.seed };
-      const explainer =
-        base === 'integratedGradients'
-          ? noiseTunnel(integratedGradients, config)
-          : base === 'inputXGradient'
-            ? noiseTunnel(inputXGradient, config)
-            : noiseTunnel(saliency, config);
-      const opts = base === 'integratedGradients' ? { ...common, steps: num(o, 'steps', 8) } : common;
-      extra['wrapped'] = base;
-      return { attribution: await explainer(ctx.f, x, opts), extra };
-    }
-    case 'gradientShap': {
-      const baseline = dataRows(num(o, 'baselines', 8));
-      try {
-        const a = await gradientShap(ctx.f, x, { ...common, baseline, samples: num(o, 'samples', 16), stdev: num(o, 'stdev', 0.05) });
-        return { attribution: a, extra };
-      } finally {
-        baseline.dispose();
-      }
-    }
-    case 'deepLift':
-      if (ctx.layered === undefined) throw new GlassboxError('INVALID_ARGUMENT', 'DeepLIFT needs a model that runs layer by layer');
-      return { attribution: await deepLift(ctx.layered, x, common), extra };
-    case 'gradCam':
-    case 'guidedGradCam': {
-      if (ctx.cam === undefined) throw new GlassboxError('INVALID_ARGUMENT', 'Grad-CAM needs a convolutional model');
-      const { model, layer } = ctx.cam(str(o, 'layer', ''));
-      const opts = { ...t, signal: c.signal, ...(c.onProgress ? { onProgress: c.onProgress } : {}), ...(layer !== undefined ? { layer } : {}) };
-      extra['layer'] = str(o, 'layer', '');
-      return { attribution: await (method === 'gradCam' ? gradCam(model, x, opts) : guidedGradCam(model, x, opts)), extra };
-    }
-    case 'guidedBackprop':
-      return { attribution: await guidedBackprop(ctx.f, x, common), extra };
-    case 'occlusion': {
+  const owned: Tensor[] = [];
+  let segments: Int32Array | undefined;
+  try {
+    // The demo's knobs.
+    if (knobs.has('window')) {
       const w = num(o, 'window', 4);
-      const s = num(o, 'stride', 4);
-      return { attribution: await occlusion(ctx.f, x, { ...common, window: [w, w, 1], strides: [s, s, 1] }), extra };
+      const s = num(o, 'stride', w);
+      options['window'] = [w, w, 1];
+      options['strides'] = [s, s, 1];
     }
-    case 'featureAblation': {
-      const g = gridMask(num(o, 'cells', 7));
-      return { attribution: await featureAblation(ctx.f, x, { ...common, featureMask: g.mask }), segments: g.segments, extra };
+    if (knobs.has('segmentation')) {
+      options['segmentation'] = str(o, 'segmentation', 'grid') === 'slic' ? { kind: 'slic', segments: num(o, 'segments', 25) } : { kind: 'grid', cells: num(o, 'cells', 7) };
+    } else if (knobs.has('cells')) {
+      const cellsMax = view.options.find((k) => k.key === 'cells' && k.type === 'number');
+      const g = gridMask(Math.min(cellsMax?.type === 'number' ? cellsMax.max : SIZE, num(o, 'cells', 7)));
+      options['featureMask'] = g.mask;
+      segments = g.segments;
     }
-    case 'featurePermutation': {
-      const g = gridMask(num(o, 'cells', 7));
-      const batch = tf.tidy(() => {
-        const others = dataRows(num(o, 'rows', 16) - 1);
-        return tf.concat([x, others], 0);
-      });
-      try {
-        const a = await featurePermutation(ctx.f, batch, { ...common, featureMask: g.mask, repeats: num(o, 'repeats', 1) });
-        extra['batch'] = batch.shape[0]!;
-        return { attribution: firstRow(a), segments: g.segments, extra };
-      } finally {
-        batch.dispose();
+    if (knobs.has('baselines')) options['baseline'] = own(owned, dataRows(num(o, 'baselines', 8)));
+    let rows = x;
+    if (knobs.has('rows')) rows = own(owned, tf.tidy(() => tf.concat([x, dataRows(num(o, 'rows', 16) - 1)], 0)));
+
+    // Its subject.
+    let subject: unknown = ctx.f;
+    if (info.subject === 'layered') {
+      if (ctx.layered === undefined) throw new GlassboxError('INVALID_ARGUMENT', `${info.label} needs a model that runs layer by layer`);
+      subject = ctx.layered;
+    } else if (info.subject === 'splittable') {
+      if (ctx.cam === undefined) throw new GlassboxError('INVALID_ARGUMENT', `${info.label} needs a convolutional model`);
+      const { model, layer } = ctx.cam(str(o, 'layer', ''));
+      subject = model;
+      delete options['layer'];
+      if (layer !== undefined) options['layer'] = layer;
+      extra['layer'] = str(o, 'layer', '');
+    }
+
+    // A wrapper (the noise tunnel) is configured with its options and the explainer it wraps.
+    let explainer = entry.fn as unknown as Explainer;
+    if (info.wrapper) {
+      const base = str(o, 'base', 'saliency');
+      const config: Record<string, unknown> = { seed: c.seed };
+      for (const { key } of info.options) {
+        if (key in options) config[key] = options[key];
+        delete options[key];
       }
+      explainer = (entry.fn as unknown as (e: unknown, o: Record<string, unknown>) => Explainer)(methodRegistry.get(base).fn, config);
+      if (base === 'integratedGradients') options['steps'] = num(o, 'steps', 8);
+      extra['wrapped'] = base;
     }
-    case 'shapleyValueSampling': {
-      const g = gridMask(num(o, 'cells', 4));
-      return { attribution: await shapleyValueSampling(ctx.f, x, { ...common, featureMask: g.mask, samples: num(o, 'samples', 4) }), segments: g.segments, extra };
+
+    const a = await explainer(subject, rows, options);
+    if (info.output === 'model') {
+      // A global surrogate: its coefficients per feature group, drawn on the group's pixels.
+      const s = a as unknown as { coefficients: Float32Array | number[]; fidelity: number };
+      if (segments === undefined) throw new GlassboxError('INVALID_ARGUMENT', `${info.label} needs feature groups`);
+      const map = new Float32Array(PIXELS);
+      for (let p = 0; p < PIXELS; p++) map[p] = s.coefficients[segments[p]!]!;
+      extra['fidelity R²'] = s.fidelity;
+      extra['data'] = rows.shape[0]!;
+      return { attribution: { attributions: tf.tensor4d(map, [1, SIZE, SIZE, 1]), method: info.name }, segments, extra };
     }
-    case 'exactShapley': {
-      const g = gridMask(Math.min(4, num(o, 'cells', 3)));
-      return { attribution: await exactShapley(ctx.f, x, { ...common, featureMask: g.mask }), segments: g.segments, extra };
+    if (a.score !== undefined && a.score.length > 0) extra['local R²'] = a.score[0]!;
+    const segs = segments ?? a.segments?.[0];
+    if (info.batch) {
+      extra['batch'] = rows.shape[0]!;
+      return { attribution: firstRow(a), ...(segs !== undefined ? { segments: segs } : {}), extra };
     }
-    case 'kernelShap': {
-      const g = gridMask(num(o, 'cells', 7));
-      const a = await kernelShap(ctx.f, x, { ...common, featureMask: g.mask, samples: num(o, 'samples', 128), variant: str(o, 'variant', 'leverage') as 'leverage' });
-      return { attribution: a, segments: g.segments, extra };
-    }
-    case 'lime': {
-      const slicSeg = str(o, 'segmentation', 'grid') === 'slic';
-      const segmentation = slicSeg ? { kind: 'slic' as const, segments: num(o, 'segments', 25) } : { kind: 'grid' as const, cells: num(o, 'cells', 7) };
-      const a = await lime(ctx.f, x, { ...common, segmentation, samples: num(o, 'samples', 128), alpha: num(o, 'alpha', 1) });
-      extra['local R²'] = a.score[0]!;
-      const segments = a.segments?.[0];
-      return { attribution: a, ...(segments !== undefined ? { segments } : {}), extra };
-    }
-    case 'surrogate': {
-      const g = gridMask(num(o, 'cells', 7));
-      const X = tf.tidy(() => tf.concat([x, dataRows(num(o, 'rows', 64) - 1)], 0));
-      try {
-        const kind = str(o, 'kind', 'ridge') as 'ridge';
-        const s = await surrogate(ctx.f, X, { ...common, kind, featureMask: g.mask });
-        const map = new Float32Array(PIXELS);
-        for (let p = 0; p < PIXELS; p++) map[p] = s.coefficients[g.segments[p]!]!;
-        extra['fidelity R²'] = s.fidelity;
-        extra['data'] = X.shape[0]!;
-        return { attribution: { attributions: tf.tensor4d(map, [1, SIZE, SIZE, 1]), method: 'surrogate' }, segments: g.segments, extra };
-      } finally {
-        X.dispose();
-      }
-    }
-    default:
-      throw new GlassboxError('INVALID_ARGUMENT', `unknown method '${method}'`);
+    return { attribution: a, ...(segs !== undefined ? { segments: segs } : {}), extra };
+  } finally {
+    tf.dispose(owned);
   }
+}
+
+function own<T extends Tensor>(list: Tensor[], t: T): T {
+  list.push(t);
+  return t;
 }
 
 /** The first row of a deletion or insertion curve, normalised as the metrics define it (see Curve). */
@@ -702,7 +661,7 @@ function curveOf(r: CurveResult): Curve {
 async function explain(req: Extract<Request, { type: 'explain' }>, signal: AbortSignal): Promise<ExplainData> {
   const started = performance.now();
   const l = await getModel(req.model);
-  const entry = methodEntry(req.method);
+  const entry = methodView(VIEWS, req.method);
   const isClassifier = l.info.kind === 'classifier';
   const hasLatent = l.info.kind === 'ae' || l.info.kind === 'vae' || l.info.kind === 'gan';
   const stages =
