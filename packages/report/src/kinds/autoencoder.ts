@@ -1,6 +1,7 @@
 import { outputRegion } from '@glassbox/tensors-ops';
 import { autoencoderSuite } from '../suites/autoencoder.js';
 import { REPORT_METHODS } from '../methods.js';
+import { regionMaskOf } from './mask.js';
 import type { KindAdapter } from './types.js';
 
 function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string): KindAdapter<K> {
@@ -13,7 +14,7 @@ function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string): KindAdapter
     suite: autoencoderSuite,
     rowShape: (m) => [...m.inputShape],
     // The mean brightness of a region of the reconstruction.
-    score: (m, mask) => outputRegion((x) => m.predict(x), mask, 'mean'),
+    score: (m, mask) => outputRegion((x) => m.predict(x), regionMaskOf(mask, kind), 'mean'),
     decoder: (m) => (z) => m.decoder(z),
   };
 }

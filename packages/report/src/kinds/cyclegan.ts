@@ -1,6 +1,7 @@
 import { outputRegion } from '@glassbox/tensors-ops';
 import { cycleganSuite } from '../suites/cyclegan.js';
 import { REPORT_METHODS } from '../methods.js';
+import { regionMaskOf } from './mask.js';
 import type { KindAdapter } from './types.js';
 
 /** CycleGANs: a region of the translation A -> B is explained, as a function of the input pixels. */
@@ -12,6 +13,6 @@ export const cycleganKind: KindAdapter<'cyclegan'> = {
   reportMethods: REPORT_METHODS.cyclegan,
   suite: cycleganSuite,
   rowShape: (m) => [...m.imageShape],
-  score: (m, mask) => outputRegion((x) => m.translateAB(x), mask, 'mean'),
+  score: (m, mask) => outputRegion((x) => m.translateAB(x), regionMaskOf(mask, 'cyclegan'), 'mean'),
   decoder: () => undefined,
 };

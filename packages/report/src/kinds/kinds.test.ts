@@ -37,6 +37,8 @@ describeBackends('kind adapters', () => {
       const out = await expectNoLeaks(() => tf.tidy(() => Array.from(asForward(f)(tf.tensor4d(X, [1, 2, 2, 1])).dataSync())));
       expect(out[0]).toBeCloseTo(6, 5);
     }
+    await expectGlassboxError(() => kindAdapter('cyclegan').score(cg), 'INVALID_ARGUMENT', /cyclegan adapter: score needs a region mask/);
+    await expectGlassboxError(() => kindAdapter('vae').score(ae), 'INVALID_ARGUMENT', /vae adapter: score needs a region mask/);
     expect(kindAdapter('ae').rowShape(ae)).toEqual([2, 2, 1]);
     expect(kindAdapter('cyclegan').rowShape(cg)).toEqual([2, 2, 1]);
   });

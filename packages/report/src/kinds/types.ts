@@ -40,9 +40,10 @@ export interface KindAdapter<K extends ModelKind = ModelKind> {
   /**
    * The image function an explanation of a region explains: rows [N, ...rowShape] -> scores [N, K] (pick a
    * target) or [N] (the mean of `mask`, one weight per element of the output row, over the model's image
-   * output). A classifier's logits and a GAN's discriminator ignore the mask.
+   * output). A classifier's logits and a GAN's discriminator need no mask; the kinds that score a region
+   * throw INVALID_ARGUMENT without one.
    */
-  score(model: KindModels[K], mask: Float32Array): Predictable;
+  score(model: KindModels[K], mask?: Float32Array): Predictable;
   /**
    * The latent function: codes [N, D] -> images, for the latent methods; undefined for kinds without a code.
    * A conditional GAN's one-hot class is part of the code.
