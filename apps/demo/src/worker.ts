@@ -8,8 +8,8 @@ import { latentAttribution, latentJacobian } from '@glassbox/explainers-gradient
 import type { CamModel, LayeredModel } from '@glassbox/explainers-gradient';
 import { gridSegments, latentSensitivity, latentTraversal, segmentsToFeatureMask } from '@glassbox/explainers-perturbation';
 import { completeness, deletionCurve, infidelity, insertionCurve, randomizationSanityCheck, sensitivityMax, sparseness, type CurveResult } from '@glassbox/metrics';
-import { METHODS, explainModel, methodRegistry, renderReport } from '@glassbox/report';
-import type { ReportModel } from '@glassbox/report';
+import { KIND_ADAPTERS, METHODS, explainModel, methodRegistry, renderReport } from '@glassbox/report';
+import type { KindAdapter, ReportModel } from '@glassbox/report';
 import { createCnn, loadPretrained as loadClassifier } from '@glassbox/models-classifier';
 import type { Classifier } from '@glassbox/models-classifier';
 import { autoencoder, loadPretrained as loadLatentModel, vae } from '@glassbox/models-ae-vae';
@@ -473,7 +473,7 @@ function contextOf(l: Loaded, region: Region, target: number | null, predicted: 
   switch (m.kind) {
     case 'classifier':
       return {
-        f: (x: Tensor) => m.predict(x),
+        f: KIND_ADAPTERS.classifier.score(m),
         target: target ?? predicted ?? 0,
         cam: (layer) => ({ model: m, layer }),
         layered: m.network,
@@ -481,10 +481,9 @@ function contextOf(l: Loaded, region: Region, target: number | null, predicted: 
       };
     case 'ae':
     case 'vae': {
-      const reconstruct = (x: Tensor): Tensor => m.predict(x);
       const regionOfCode = outputRegion(m.decoder, mask, 'mean');
       return {
-        f: outputRegion(reconstruct, mask, 'mean'),
+        f: KIND_ADAPTERS[m.kind].score(m, mask),
         cam: (layer) => {
           const s = m.encoderNet.split(layer);
           return { model: { features: (x: Tensor) => s.features(x), head: (a: Tensor) => regionOfCode(s.head(a)) } };
@@ -494,7 +493,7 @@ function contextOf(l: Loaded, region: Region, target: number | null, predicted: 
     case 'gan': {
       const act = m.config.outputActivation;
       return {
-        f: m.discriminator,
+        f: KIND_ADAPTERS.gan.score(m),
         // A conditional discriminator returns one score per class: explain the generated class's.
         ...(m.numClasses > 0 ? { target: input.kind === 'latent' ? Math.min(m.numClasses - 1, Math.max(0, input.label ?? 0)) : 0 } : {}),
         cam: (layer) => {
@@ -505,7 +504,7 @@ function contextOf(l: Loaded, region: Region, target: number | null, predicted: 
     }
     case 'cyclegan': {
       const act = m.config.outputActivation;
-      const score = outputRegion(m.translateAB, mask, 'mean');
+      const score = KIND_ADAPTERS.cyclegan.score(m, mask);
       const regionOfImage = outputRegion((y: Tensor) => y, mask, 'mean');
       return {
         f: score,
@@ -750,11 +749,11 @@ async function explain(req: Extract<Request, { type: 'explain' }>, signal: Abort
 // ---------------------------------------------------------------------------------------------------------------
 // The latent panel: which latent dimensions made the selected region, and what the most influential ones do.
 
+/** The latent function of the model (its kind's adapter): decoder or generator. */
 function decoderOf(l: Loaded): (z: Tensor) => Tensor {
-  const m = l.model;
-  if (m.kind === 'gan') return m.generator;
-  if (m.kind === 'ae' || m.kind === 'vae') return m.decoder;
-  throw new GlassboxError('INVALID_ARGUMENT', `${l.id} has no latent code`);
+  const decoder = (KIND_ADAPTERS[l.model.kind] as KindAdapter).decoder(l.model as never);
+  if (decoder === undefined) throw new GlassboxError('INVALID_ARGUMENT', `${l.id} has no latent code`);
+  return decoder;
 }
 
 async function latentPanel(l: Loaded, p: Prepared, region: Region, steps: number, nDims: number, progress: Progress, signal: AbortSignal): Promise<LatentData> {
