@@ -180,7 +180,6 @@ export async function loadModel(id: ModelId): Promise<Loaded> {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
 // Inputs and outputs
 
 export interface Prepared {
