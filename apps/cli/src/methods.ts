@@ -11,8 +11,8 @@
 import type { Attribution, ForwardFn, IntegrationMethod, NoiseVariant, Predictable, Tensor } from '@glassbox/tensors-ops';
 import type { LayeredModel, Splittable } from '@glassbox/explainers-gradient';
 import { optionDefault } from '@glassbox/tensors-ops';
-import type { MethodInfo, MethodSubject } from '@glassbox/tensors-ops';
-import { methodRegistry, toKebabCase } from '@glassbox/report';
+import type { MethodInfo } from '@glassbox/tensors-ops';
+import { KIND_ADAPTERS, methodRegistry, toKebabCase } from '@glassbox/report';
 import { usageError } from './errors.js';
 import type { ModelKind } from './models.js';
 
@@ -124,18 +124,10 @@ export interface MethodResult {
 }
 
 /**
- * What the CLI can hand a method for each model kind (see `Subject`): every kind gives a function; deep-lift's
- * layer-by-layer network comes with classifiers and autoencoders, grad-cam's split model with classifiers, a
- * latent code and its decoder with autoencoders, VAEs and GANs. A method applies to the kinds its metadata
- * names that provide what it needs.
+ * The model kinds, in the order help lists them. What the CLI can hand a method for each kind (a function, a
+ * layer-by-layer network, a split model, a decoder) is the kind adapter's `subjects` (@glassbox/report's
+ * KIND_ADAPTERS): a method applies to the kinds its metadata names that provide what it needs.
  */
-const SUBJECTS: Readonly<Record<ModelKind, readonly MethodSubject[]>> = {
-  classifier: ['function', 'layered', 'splittable'],
-  ae: ['function', 'layered', 'decoder'],
-  vae: ['function', 'layered', 'decoder'],
-  gan: ['function', 'decoder'],
-  cyclegan: ['function'],
-};
 const KINDS: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'];
 
 const gradient = () => import('@glassbox/explainers-gradient');
@@ -439,7 +431,7 @@ export const METHODS: readonly MethodEntry[] = methodRegistry.all
       aliases: m.info.aliases,
       fn: m.info.name,
       pkg: m.info.family === 'gradient' ? '@glassbox/explainers-gradient' : '@glassbox/explainers-perturbation',
-      kinds: KINDS.filter((k) => m.info.modelKinds.includes(k) && SUBJECTS[k].includes(m.info.subject)),
+      kinds: KINDS.filter((k) => m.info.modelKinds.includes(k) && KIND_ADAPTERS[k].subjects.includes(m.info.subject)),
       signed: m.info.signed,
       output: OUTPUTS[m.info.output]!,
       summary: m.info.summary,

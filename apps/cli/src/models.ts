@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import type { Classifier } from '@glassbox/models-classifier';
 import type { Autoencoder, VAE } from '@glassbox/models-ae-vae';
 import type { CycleGAN, GAN } from '@glassbox/models-gan';
+import { KIND_ADAPTERS } from '@glassbox/report';
+import type { KindAdapter } from '@glassbox/report';
 import { failure, glassboxCode, usageError } from './errors.js';
 
 /** The kinds of model the CLI explains (the kinds of @glassbox/report). */
@@ -194,17 +196,7 @@ export async function loadModel(text: string): Promise<LoadedModel> {
 
 /** The shape of one input row of the model (images for every kind; for a GAN the generated image). */
 export function inputShapeOf(m: LoadedModel): number[] {
-  switch (m.kind) {
-    case 'classifier':
-      return [...m.model.inputShape];
-    case 'ae':
-    case 'vae':
-      return [...m.model.inputShape];
-    case 'gan':
-      return m.model.imageShape;
-    case 'cyclegan':
-      return m.model.imageShape;
-  }
+  return (KIND_ADAPTERS[m.kind] as KindAdapter).rowShape(m.model as never);
 }
 
 /**

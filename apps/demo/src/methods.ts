@@ -1,6 +1,6 @@
-// The catalogue the UI offers: models, inputs and explainers with their main options. Plain data (no tfjs), shared
-// by the page (which builds the controls) and the worker (which runs them). Defaults are small on purpose: every
-// explanation finishes in a second or two on two cores, and the end-to-end test runs with them.
+// The catalogue the UI offers: models and inputs, and how the registry's explainers become controls. Plain data
+// (no tfjs), shared by the page (which builds the controls) and the worker (which reads the method registry of
+// @glassbox/report, sends the page `methodViews` of it, and runs the methods).
 
 export type ModelKind = 'classifier' | 'ae' | 'vae' | 'gan' | 'cyclegan';
 export type ModelId = 'digits-cnn' | 'digits-ae' | 'digits-conv-ae' | 'digits-vae' | 'digits-gan' | 'digits-cyclegan';
@@ -95,225 +95,177 @@ export interface ModelCapabilities {
   layered: boolean;
 }
 
-export interface MethodEntry {
+/**
+ * A method as the page shows it: the registry's metadata (@glassbox/report's `METHODS`, read in the worker and
+ * sent to the page as plain data) with the demo's controls. Options of the registry's own keys keep their key;
+ * the demo's knobs (see `DemoOverride.knobs`) are turned into the method's options by the worker.
+ */
+export interface MethodView {
+  /** The registry name, e.g. 'integratedGradients'. */
   id: string;
   label: string;
-  pkg: 'explainers-gradient' | 'explainers-perturbation';
+  family: 'gradient' | 'perturbation';
+  /** What the explainer's first argument is (registry `subject`): decides which models it applies to. */
+  subject: 'function' | 'layered' | 'splittable' | 'decoder';
+  /** The model kinds the registry says it applies to. */
+  modelKinds: readonly ModelKind[];
   /** Gradient-like maps (not multiplied by the input): infidelity then uses multiplyByInputs: false. */
   gradientLike: boolean;
   /** Methods that explain a batch (featurePermutation) or a data set (surrogate), not one input. */
-  batch?: boolean;
+  batch: boolean;
   options: readonly MethodOption[];
-  applies(m: ModelCapabilities): boolean;
-  /** One line shown under the method picker. */
+  /** One line shown under the method picker (the registry's summary). */
   note: string;
 }
 
-const INTEGRATION = ['gausslegendre', 'riemann_left', 'riemann_right', 'riemann_middle', 'riemann_trapezoid'] as const;
-const VARIANTS = ['smoothgrad', 'smoothgrad_sq', 'vargrad'] as const;
-const all = (): boolean => true;
+/** The registry metadata `methodViews` reads (a structural subset of tensors-ops' MethodInfo: plain data). */
+export interface MethodInfoLike {
+  name: string;
+  label: string;
+  summary: string;
+  family: 'gradient' | 'perturbation';
+  inputs: readonly string[];
+  modelKinds: readonly string[];
+  subject: MethodView['subject'];
+  batch: boolean;
+  gradientLike: boolean;
+  options: readonly { key: string; type: string; default?: unknown; min?: number; max?: number; choices?: readonly string[]; summary: string }[];
+}
+
+/**
+ * The demo's changes to a registry method, keyed by registry name: smaller defaults (so that every explanation
+ * takes a second or two on two cores; the end-to-end test runs with them), upper bounds for the inputs, options
+ * it does not show, and knobs: controls of its own that the worker turns into the method's options ('cells' a
+ * grid feature mask, 'window'/'stride' an occlusion window per image side, 'baselines' test digits as the
+ * baseline distribution, 'rows' test digits added to the explained batch, 'segmentation'/'segments' LIME's
+ * segmentation, 'base' the explainer a wrapper wraps).
+ */
+export interface DemoOverride {
+  defaults?: Readonly<Record<string, number | string | boolean>>;
+  max?: Readonly<Record<string, number>>;
+  hide?: readonly string[];
+  knobs?: readonly MethodOption[];
+}
+
 const cells = (d: number, max = 14): NumberOption => ({ type: 'number', key: 'cells', label: 'grid cells per side', default: d, min: 1, max, integer: true });
 
-export const METHODS: readonly MethodEntry[] = [
-  {
-    id: 'saliency',
-    label: 'Saliency',
-    pkg: 'explainers-gradient',
-    gradientLike: true,
-    options: [{ type: 'boolean', key: 'abs', label: 'absolute value', default: true }],
-    applies: all,
-    note: 'The gradient of the score with respect to each pixel (Simonyan et al. 2013).',
-  },
-  {
-    id: 'inputXGradient',
-    label: 'Input × gradient',
-    pkg: 'explainers-gradient',
-    gradientLike: false,
-    options: [],
-    applies: all,
-    note: 'Pixel value times gradient: a first-order contribution (Shrikumar et al. 2016).',
-  },
-  {
-    id: 'integratedGradients',
-    label: 'Integrated gradients',
-    pkg: 'explainers-gradient',
-    gradientLike: false,
-    options: [
-      { type: 'number', key: 'steps', label: 'steps', default: 16, min: 1, max: 512, integer: true },
-      { type: 'select', key: 'method', label: 'integration rule', default: 'gausslegendre', choices: INTEGRATION },
-    ],
-    applies: all,
-    note: 'Gradients averaged along the path from a black image; they add up to F(x) − F(0) (Sundararajan et al. 2017).',
-  },
-  {
-    id: 'noiseTunnel',
-    label: 'Noise tunnel (SmoothGrad)',
-    pkg: 'explainers-gradient',
-    gradientLike: true,
-    options: [
+export const DEMO_OVERRIDES: Readonly<Record<string, DemoOverride>> = {
+  integratedGradients: { defaults: { steps: 16 }, max: { steps: 512 } },
+  noiseTunnel: {
+    defaults: { samples: 8 },
+    max: { samples: 256, stdev: 2 },
+    knobs: [
       { type: 'select', key: 'base', label: 'wrapped explainer', default: 'saliency', choices: ['saliency', 'inputXGradient', 'integratedGradients'] },
-      { type: 'number', key: 'samples', label: 'noisy samples', default: 8, min: 1, max: 256, integer: true },
-      { type: 'number', key: 'stdev', label: 'noise stdev', default: 0.15, min: 0, max: 2, step: 0.05 },
-      { type: 'select', key: 'variant', label: 'variant', default: 'smoothgrad', choices: VARIANTS },
       { type: 'number', key: 'steps', label: 'IG steps', default: 8, min: 1, max: 256, integer: true, when: { key: 'base', value: 'integratedGradients' } },
     ],
-    applies: all,
-    note: 'Averages an explainer over noisy copies of the input (Smilkov et al. 2017; VarGrad: Adebayo et al. 2018).',
   },
-  {
-    id: 'gradientShap',
-    label: 'GradientSHAP',
-    pkg: 'explainers-gradient',
-    gradientLike: false,
-    options: [
-      { type: 'number', key: 'baselines', label: 'baseline digits', default: 8, min: 1, max: 32, integer: true },
-      { type: 'number', key: 'samples', label: 'samples', default: 16, min: 1, max: 512, integer: true },
-      { type: 'number', key: 'stdev', label: 'noise stdev', default: 0.05, min: 0, max: 1, step: 0.01 },
-    ],
-    applies: all,
-    note: 'Expected gradients over a distribution of baselines (other test digits) (Lundberg & Lee 2017).',
+  gradientShap: {
+    defaults: { samples: 16, stdev: 0.05 },
+    max: { samples: 512, stdev: 1 },
+    knobs: [{ type: 'number', key: 'baselines', label: 'baseline digits', default: 8, min: 1, max: 32, integer: true }],
   },
-  {
-    id: 'deepLift',
-    label: 'DeepLIFT',
-    pkg: 'explainers-gradient',
-    gradientLike: false,
-    options: [],
-    applies: (m) => m.layered,
-    note: 'Differences from a black reference, propagated with the rescale rule (Shrikumar et al. 2017).',
-  },
-  {
-    id: 'gradCam',
-    label: 'Grad-CAM',
-    pkg: 'explainers-gradient',
-    gradientLike: true,
-    options: [{ type: 'layer', key: 'layer', label: 'layer' }],
-    applies: (m) => m.camLayers.length > 0,
-    note: 'Feature maps of a convolution weighted by their average gradient, upsampled (Selvaraju et al. 2017).',
-  },
-  {
-    id: 'guidedGradCam',
-    label: 'Guided Grad-CAM',
-    pkg: 'explainers-gradient',
-    gradientLike: true,
-    options: [{ type: 'layer', key: 'layer', label: 'layer' }],
-    applies: (m) => m.camLayers.length > 0,
-    note: 'Grad-CAM times guided backpropagation: class regions at pixel resolution.',
-  },
-  {
-    id: 'guidedBackprop',
-    label: 'Guided backpropagation',
-    pkg: 'explainers-gradient',
-    gradientLike: true,
-    options: [],
-    applies: all,
-    note: 'Only positive gradients through ReLUs: sharp pictures, not a faithful attribution (Springenberg et al. 2014).',
-  },
-  {
-    id: 'occlusion',
-    label: 'Occlusion',
-    pkg: 'explainers-perturbation',
-    gradientLike: false,
-    options: [
+  deepLift: { hide: ['eps'] },
+  occlusion: {
+    hide: ['incremental'],
+    knobs: [
       { type: 'number', key: 'window', label: 'window (px)', default: 4, min: 1, max: 28, integer: true },
       { type: 'number', key: 'stride', label: 'stride (px)', default: 4, min: 1, max: 28, integer: true },
     ],
-    applies: all,
-    note: 'How much the score drops when a sliding window is blacked out (Zeiler & Fergus 2014).',
   },
-  {
-    id: 'featureAblation',
-    label: 'Feature ablation',
-    pkg: 'explainers-perturbation',
-    gradientLike: false,
-    options: [cells(7)],
-    applies: all,
-    note: 'How much the score drops when one grid cell at a time is blacked out.',
+  featureAblation: { knobs: [cells(7)] },
+  featurePermutation: {
+    max: { repeats: 16 },
+    knobs: [cells(7), { type: 'number', key: 'rows', label: 'batch (digits)', default: 16, min: 2, max: 64, integer: true }],
   },
-  {
-    id: 'featurePermutation',
-    label: 'Feature permutation',
-    pkg: 'explainers-perturbation',
-    gradientLike: false,
-    batch: true,
-    options: [
-      cells(7),
-      { type: 'number', key: 'rows', label: 'batch (digits)', default: 16, min: 2, max: 64, integer: true },
-      { type: 'number', key: 'repeats', label: 'repeats', default: 1, min: 1, max: 16, integer: true },
-    ],
-    applies: all,
-    note: 'Shuffles each grid cell across a batch (the input and other test digits) (Breiman 2001; Fisher et al. 2019).',
-  },
-  {
-    id: 'shapleyValueSampling',
-    label: 'Shapley value sampling',
-    pkg: 'explainers-perturbation',
-    gradientLike: false,
-    options: [cells(4), { type: 'number', key: 'samples', label: 'permutations', default: 4, min: 1, max: 256, integer: true }],
-    applies: all,
-    note: 'Average marginal contribution of each grid cell over random orders (Castro et al. 2009).',
-  },
-  {
-    id: 'exactShapley',
-    label: 'Exact Shapley',
-    pkg: 'explainers-perturbation',
-    gradientLike: false,
-    options: [cells(3, 4)],
-    applies: all,
-    note: 'All 2^M coalitions of the grid cells (M ≤ 16): exact Shapley values (Shapley 1953).',
-  },
-  {
-    id: 'kernelShap',
-    label: 'KernelSHAP',
-    pkg: 'explainers-perturbation',
-    gradientLike: false,
-    options: [
-      cells(7),
-      { type: 'number', key: 'samples', label: 'coalitions', default: 128, min: 1, max: 4096, integer: true },
-      { type: 'select', key: 'variant', label: 'sampling', default: 'leverage', choices: ['leverage', 'plain'] },
-    ],
-    applies: all,
-    note: 'Shapley values of grid cells from a kernel-weighted regression (Lundberg & Lee 2017; Musco & Witter 2024).',
-  },
-  {
-    id: 'lime',
-    label: 'LIME',
-    pkg: 'explainers-perturbation',
-    gradientLike: false,
-    options: [
+  shapleyValueSampling: { defaults: { samples: 4 }, max: { samples: 256 }, knobs: [cells(4)] },
+  exactShapley: { knobs: [cells(3, 4)] },
+  kernelShap: { defaults: { samples: 128 }, max: { samples: 4096 }, knobs: [cells(7)] },
+  lime: {
+    defaults: { samples: 128 },
+    max: { samples: 4096, alpha: 100 },
+    hide: ['distance', 'kernelWidth'],
+    knobs: [
       { type: 'select', key: 'segmentation', label: 'features', default: 'grid', choices: ['grid', 'slic'] },
-      { type: 'number', key: 'cells', label: 'grid cells per side', default: 7, min: 1, max: 14, integer: true, when: { key: 'segmentation', value: 'grid' } },
+      { ...cells(7), when: { key: 'segmentation', value: 'grid' } },
       { type: 'number', key: 'segments', label: 'superpixels', default: 25, min: 2, max: 200, integer: true, when: { key: 'segmentation', value: 'slic' } },
-      { type: 'number', key: 'samples', label: 'samples', default: 128, min: 2, max: 4096, integer: true },
-      { type: 'number', key: 'alpha', label: 'ridge alpha', default: 1, min: 0, max: 100, step: 0.1 },
     ],
-    applies: all,
-    note: 'A weighted linear surrogate over on/off patches near the input (Ribeiro et al. 2016).',
   },
-  {
-    id: 'surrogate',
-    label: 'Global surrogate',
-    pkg: 'explainers-perturbation',
-    // Ridge coefficients are the change of the score per unit of a cell's mean: a slope, like a gradient.
-    gradientLike: true,
-    batch: true,
-    options: [
-      { type: 'select', key: 'kind', label: 'surrogate', default: 'ridge', choices: ['ridge', 'tree'] },
-      cells(7),
-      { type: 'number', key: 'rows', label: 'data (digits)', default: 64, min: 8, max: 512, integer: true },
-    ],
-    applies: all,
-    note: 'A global ridge model (or a shallow tree) of the score over grid-cell means of many test digits (Craven & Shavlik 1995).',
+  surrogate: {
+    max: { alpha: 100, maxDepth: 8, minLeaf: 64 },
+    knobs: [cells(7), { type: 'number', key: 'rows', label: 'data (digits)', default: 64, min: 8, max: 512, integer: true }],
   },
-];
+};
 
-export function methodEntry(id: string): MethodEntry {
-  const m = METHODS.find((e) => e.id === id);
+/** Upper bound of a number input when neither the registry nor the overrides give one. */
+const UI_MAX = 1000;
+
+/** A registry option as a control, or null when the page has no control for its type (feature masks, lists). */
+function controlOf(o: MethodInfoLike['options'][number], ov: DemoOverride): MethodOption | null {
+  const d = ov.defaults?.[o.key] ?? o.default;
+  const label = o.summary;
+  switch (o.type) {
+    case 'integer':
+    case 'number': {
+      if (typeof d !== 'number') return null;
+      const min = o.min ?? 0;
+      const max = Math.min(ov.max?.[o.key] ?? o.max ?? UI_MAX, o.max ?? Infinity);
+      const integer = o.type === 'integer';
+      return { type: 'number', key: o.key, label, default: d, min, max, integer, ...(integer ? {} : { step: max <= 2 ? 0.01 : 0.1 }) };
+    }
+    case 'boolean':
+      return typeof d === 'boolean' ? { type: 'boolean', key: o.key, label, default: d } : null;
+    case 'choice':
+      return typeof d === 'string' && o.choices !== undefined ? { type: 'select', key: o.key, label, default: d, choices: o.choices } : null;
+    case 'layer':
+      return { type: 'layer', key: o.key, label };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The methods the picker offers, in registry order: every registry method that explains an image, with its
+ * label, summary and options (defaults from the registry, changed only by `DEMO_OVERRIDES`).
+ */
+export function methodViews(infos: readonly MethodInfoLike[]): MethodView[] {
+  return infos
+    .filter((i) => i.inputs.includes('image'))
+    .map((i) => {
+      const ov = DEMO_OVERRIDES[i.name] ?? {};
+      const knobs = ov.knobs ?? [];
+      const own = i.options
+        .filter((o) => !(ov.hide ?? []).includes(o.key) && !knobs.some((k) => k.key === o.key))
+        .map((o) => controlOf(o, ov))
+        .filter((o): o is MethodOption => o !== null);
+      return {
+        id: i.name,
+        label: i.label,
+        family: i.family,
+        subject: i.subject,
+        modelKinds: i.modelKinds.filter((k): k is ModelKind => MODELS.some((m) => m.kind === k)),
+        gradientLike: i.gradientLike,
+        batch: i.batch,
+        options: [...own, ...knobs],
+        note: i.summary,
+      };
+    });
+}
+
+/** Whether a method applies to a loaded model: its kind is among the method's, and the model gives its subject. */
+export function applies(m: MethodView, caps: ModelCapabilities): boolean {
+  if (!m.modelKinds.includes(caps.kind)) return false;
+  if (m.subject === 'layered') return caps.layered;
+  if (m.subject === 'splittable') return caps.camLayers.length > 0;
+  return m.subject === 'function';
+}
+
+export function methodView(methods: readonly MethodView[], id: string): MethodView {
+  const m = methods.find((e) => e.id === id);
   if (m === undefined) throw new Error(`unknown method ${id}`);
   return m;
 }
 
-export function defaultOptions(method: MethodEntry, caps: ModelCapabilities & { defaultCamLayer?: string }): OptionValues {
+export function defaultOptions(method: MethodView, caps: ModelCapabilities & { defaultCamLayer?: string }): OptionValues {
   const out: OptionValues = {};
   for (const o of method.options) {
     if (o.type === 'layer') out[o.key] = caps.defaultCamLayer ?? caps.camLayers[caps.camLayers.length - 1] ?? '';

@@ -1,6 +1,6 @@
 // Messages between the page (main.ts) and the worker (worker.ts). Only plain data and typed arrays cross: the
 // worker owns TensorFlow.js, the models and the data; the page only draws.
-import type { InputKind, ModelId, ModelKind, OptionValues } from './methods.js';
+import type { InputKind, MethodView, ModelId, ModelKind, OptionValues } from './methods.js';
 
 export const SIZE = 28;
 export const PIXELS = SIZE * SIZE;
@@ -155,7 +155,8 @@ export type Request =
   | { type: 'cancel'; id: number };
 
 export type Reply =
-  | { type: 'ready'; backend: BackendReport; gallery: { images: Uint8Array; labels: Int32Array; count: number } }
+  /** The backend, the gallery, and the methods of the registry the page offers (plain data, see methodViews). */
+  | { type: 'ready'; backend: BackendReport; gallery: { images: Uint8Array; labels: Int32Array; count: number }; methods: MethodView[] }
   | { type: 'loaded'; id: number; info: ModelInfo }
   /** `done` of `total` units of the current stage, which is stage `step` (0-based) of `steps`. */
   | { type: 'progress'; id: number; stage: string; done: number; total: number; step: number; steps: number }

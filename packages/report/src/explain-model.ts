@@ -3,10 +3,7 @@ import { makeContext } from './internal/context.js';
 import { resolveSettings } from './internal/settings.js';
 import { TensorScope } from './internal/stages.js';
 import { resolveArguments } from './internal/validate.js';
-import { autoencoderSuite } from './suites/autoencoder.js';
-import { classifierSuite } from './suites/classifier.js';
-import { cycleganSuite } from './suites/cyclegan.js';
-import { ganSuite } from './suites/gan.js';
+import { kindAdapter } from './kinds/index.js';
 
 /**
  * Explains a model with the suite of methods that fits its kind, scores the explanations, and returns
@@ -60,17 +57,7 @@ export async function explainModel(model: ReportModel, data: ReportData, options
   const scope = new TensorScope();
   try {
     const ctx = makeContext(model as object, args, settings, scope, where);
-    switch (args.kind) {
-      case 'classifier':
-        return await classifierSuite(ctx);
-      case 'ae':
-      case 'vae':
-        return await autoencoderSuite(ctx);
-      case 'gan':
-        return await ganSuite(ctx);
-      case 'cyclegan':
-        return await cycleganSuite(ctx);
-    }
+    return await kindAdapter(args.kind).suite(ctx);
   } finally {
     scope.disposeAll();
   }

@@ -19,7 +19,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Tensor } from '@glassbox/tensors-ops';
-import { outputRegion, tf } from '@glassbox/tensors-ops';
+import { asForward, tf } from '@glassbox/tensors-ops';
+import { KIND_ADAPTERS } from '@glassbox/report';
 import { barChart, fromGray, grid, heatmap, overlay, percentile, scaleImage, type RGBAImage } from '@glassbox/viz';
 import { failure, usageError } from '../errors.js';
 import { loadImages, parseInputSpec, readJsonNumbers, type InputSpec } from '../inputs.js';
@@ -188,7 +189,7 @@ async function prepare(loaded: LoadedModel, spec: InputSpec, o: ExplainCommandOp
       const predicted = argmax(logits);
       checkTarget(o.target, logits.length, `the classifier has ${logits.length} classes`);
       const target = o.target ?? predicted;
-      const subject: Subject = { kind: 'classifier', f: (t: Tensor) => m.predict(t), layered: m.network, rowShape, imageShape, image: img.values };
+      const subject: Subject = { kind: 'classifier', f: KIND_ADAPTERS.classifier.score(m), layered: m.network, rowShape, imageShape, image: img.values };
       if (m.lastConvLayer !== null) subject.cam = { model: m, layer: m.lastConvLayer };
       return {
         subject,
@@ -241,7 +242,7 @@ async function prepare(loaded: LoadedModel, spec: InputSpec, o: ExplainCommandOp
         const latent = Array.from(await z.data()).map((v) => round(v));
         const region = centreRegion(rowShape, h, w);
         return {
-          subject: { kind: loaded.kind, f: m.encoder, rowShape, imageShape, image, latent: { decoder: m.decoder, z, mask: region.mask } },
+          subject: { kind: loaded.kind, f: m.encoder, rowShape, imageShape, image, latent: { decoder: KIND_ADAPTERS[loaded.kind].decoder(m)!, z, mask: region.mask } },
           x: toRow(image),
           image,
           target: undefined,
@@ -334,7 +335,7 @@ async function prepare(loaded: LoadedModel, spec: InputSpec, o: ExplainCommandOp
       if (latentMethod) {
         const region = centreRegion(rowShape, h, w);
         return {
-          subject: { kind: 'gan', f: m.discriminator, rowShape, imageShape, image: image!, latent: { decoder, z: z!, mask: region.mask } },
+          subject: { kind: 'gan', f: KIND_ADAPTERS.gan.score(m), rowShape, imageShape, image: image!, latent: { decoder, z: z!, mask: region.mask } },
           x,
           image: image!,
           target: undefined,
@@ -361,7 +362,7 @@ async function prepare(loaded: LoadedModel, spec: InputSpec, o: ExplainCommandOp
                 ? " (the digit's label)"
                 : ' (the highest logit)';
       return {
-        subject: { kind: 'gan', f: m.discriminator, rowShape, imageShape, image: image! },
+        subject: { kind: 'gan', f: KIND_ADAPTERS.gan.score(m), rowShape, imageShape, image: image! },
         x,
         image: image!,
         target,
@@ -379,7 +380,7 @@ async function prepare(loaded: LoadedModel, spec: InputSpec, o: ExplainCommandOp
       const img = await oneImage(spec, h, w);
       const x = toRow(img.values);
       const region = centreRegion(rowShape, h, w);
-      const f = outputRegion(m.translateAB, region.mask, 'mean');
+      const f = asForward(KIND_ADAPTERS.cyclegan.score(m, region.mask));
       const scoreT = f(x);
       const score = (await scoreT.data())[0]!;
       scoreT.dispose();
