@@ -16,9 +16,9 @@ import {
   tf,
   withNonlinearityRule,
 } from '@glassbox/tensors-ops';
+import { Progress, TargetResolver, safeGrad } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, ForwardFn, NonlinearityRule, Predictable } from '@glassbox/tensors-ops';
-import { Progress, TargetResolver, rowsOf, sizeOf } from './internal/engine.js';
-import { safeGrad } from './internal/safe-grad.js';
+import { rowsOf, sizeOf } from './internal/engine.js';
 
 /** A layer's nonlinearity, as tensors-ops' nn blocks describe it. */
 export interface ActivationLike {

@@ -12,9 +12,8 @@ import {
   formatShape,
   tf,
 } from '@glassbox/tensors-ops';
+import { Progress, safeGrad } from '@glassbox/tensors-ops';
 import type { Predictable } from '@glassbox/tensors-ops';
-import { Progress } from './internal/engine.js';
-import { safeGrad } from './internal/safe-grad.js';
 
 export interface LatentJacobianOptions {
   /** Most decoder rows per call, default 64 (each latent code is evaluated D times, once per direction). */

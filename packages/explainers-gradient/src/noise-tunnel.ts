@@ -19,7 +19,8 @@ import {
   tf,
 } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, NoiseVariant, Predictable } from '@glassbox/tensors-ops';
-import { Progress, sizeOf } from './internal/engine.js';
+import { Progress } from '@glassbox/tensors-ops';
+import { sizeOf } from './internal/engine.js';
 import { inputXGradient } from './input-x-gradient.js';
 import { integratedGradients } from './integrated-gradients.js';
 import { saliency } from './saliency.js';

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, checkModelOutput, declareOptionKeys, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
-import { numberOption, optionsObject } from './internal/prepare.js';
+import { GlassboxError, asForward, checkCommonOptions, checkModelOutput, declareOptionKeys, forEachBatch, formatShape, optionKeys, tf, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { numberOption } from './internal/prepare.js';
 import { checkCodes } from './internal/latent.js';
 
 export interface LatentSensitivityOptions {
@@ -52,7 +52,7 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
   const where = 'latentSensitivity';
   const forward = asForward(decoder, where, 'decoder');
   const [n, d] = checkCodes(zs, 'zs', where, false);
-  const opts = optionsObject(options, where, LATENT_SENSITIVITY_OPTION_KEYS);
+  const opts = checkOptionKeys<LatentSensitivityOptions>(options, LATENT_SENSITIVITY_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(opts, where);
   const delta = numberOption(opts.delta, 'options.delta', where, 1);
   if (delta === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.delta must be non-zero, got 0`);

@@ -1,6 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, declareOptionKeys, describe, mapBatches, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
-import { optionsObject } from './internal/prepare.js';
+import { GlassboxError, asForward, checkCommonOptions, declareOptionKeys, describe, mapBatches, optionKeys, tf, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { checkCodes, checkDims } from './internal/latent.js';
 
 export interface LatentTraversalOptions {
@@ -50,7 +49,7 @@ export async function latentTraversal(decoder: Predictable, z: Tensor, options: 
   const where = 'latentTraversal';
   const forward = asForward(decoder, where, 'decoder');
   const [, d] = checkCodes(z, 'z', where, true);
-  const opts = optionsObject(options, where, LATENT_TRAVERSAL_OPTION_KEYS);
+  const opts = checkOptionKeys<LatentTraversalOptions>(options, LATENT_TRAVERSAL_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(opts, where);
   const dims = opts.dims === undefined ? Array.from({ length: d }, (_, k) => k) : checkDims(opts.dims, d, where);
   const values = opts.values ?? [-3, -2, -1, 0, 1, 2, 3];

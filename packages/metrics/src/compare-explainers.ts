@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
+  checkTargetForm,
   GlassboxError,
   asForward,
   assertOneOf,
@@ -13,8 +14,6 @@ import {
   throwIfAborted,
   type Predictable,
 } from '@glassbox/tensors-ops';
-import { checkOptionsObject } from './internal/check-options.js';
-import { precheckTarget } from './internal/check-target.js';
 import { runExplainer } from './internal/run-explainer.js';
 import type { AnyExplainer } from './internal/types.js';
 import { completeness } from './completeness.js';
@@ -168,10 +167,10 @@ export async function compareExplainers(
   checkInput(x, where);
   const entries = checkExplainers(explainers, where);
   const chosen = checkMetrics(metrics, where);
-  const opts = checkOptionsObject(options, COMPARE_EXPLAINERS_OPTION_KEYS, where);
+  const opts = checkOptionKeys<CompareExplainersOptions>(options, COMPARE_EXPLAINERS_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
-  precheckTarget(opts.target, x.shape[0]!, where);
-  for (const key of ['infidelity', 'sensitivityMax', 'deletion', 'insertion'] as const) checkOptionsObject(opts[key], METRIC_OPTION_KEYS[key], where, `options.${key}`);
+  checkTargetForm(opts.target, x.shape[0]!, where);
+  for (const key of ['infidelity', 'sensitivityMax', 'deletion', 'insertion'] as const) checkOptionKeys(opts[key], METRIC_OPTION_KEYS[key], where, `options.${key}`);
 
   const shared: Record<string, unknown> = { batchSize, seed };
   if (opts.target !== undefined) shared.target = opts.target;

@@ -5,15 +5,14 @@ import {
   checkInput,
   optionKeys,
   resolveBaseline,
-  resolveTargets,
+  TargetResolver,
+  checkOptionKeys,
+  explainerRun,
+  scoreRows,
   tf,
   type Predictable,
 } from '@glassbox/tensors-ops';
 import { checkAttributions } from './internal/check-attributions.js';
-import { checkOptionsObject } from './internal/check-options.js';
-import { precheckTarget } from './internal/check-target.js';
-import { createProgress } from './internal/progress.js';
-import { targetScores } from './internal/target-scores.js';
 import type { AttributionsInput } from './internal/types.js';
 
 export interface CompletenessOptions {
@@ -66,10 +65,10 @@ export async function completeness(
   checkInput(x, where);
   const a = checkAttributions(attribution, x, where, 'attribution');
   const forward = asForward(f, where);
-  const opts = checkOptionsObject(options, COMPLETENESS_OPTION_KEYS, where);
+  const opts = checkOptionKeys<CompletenessOptions>(options, COMPLETENESS_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(opts, where);
   const n = x.shape[0]!;
-  precheckTarget(opts.target, n, where);
+  const targets = new TargetResolver(opts.target, n, where);
   // Sum in float64 on the host for precision.
   const av = a.dataSync();
   const d = av.length / n;
@@ -83,19 +82,9 @@ export async function completeness(
   const both = tf.tidy(() => tf.concat([x, b], 0));
   b.dispose();
   try {
-    const progress = createProgress(opts.onProgress, 2 * n);
-    const scores = await targetScores(
-      forward,
-      both,
-      (shape) => {
-        const t = resolveTargets(opts.target, shape, n, where);
-        const out = new Int32Array(2 * n);
-        out.set(t, 0);
-        out.set(t, n);
-        return out;
-      },
-      { batchSize, where, signal: opts.signal, onRows: progress.phase() },
-    );
+    // Model rows 0..n-1 are x, n..2n-1 the baseline: row j belongs to row j % n of x.
+    const run = explainerRun({ forward, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, 2 * n);
+    const scores = await scoreRows(run, 2 * n, (start, end) => tf.slice(both, start, end - start), (j) => j % n);
     const out: number[] = [];
     for (let i = 0; i < n; i++) out.push(Math.abs(rowSums[i]! - (scores[i]! - scores[n + i]!)));
     return out;

@@ -13,16 +13,16 @@ import {
   optionKeys,
   resolveBaseline,
   resolveFeatureMask,
-  resolveTargets,
+  TargetResolver,
+  booleanOption,
+  checkOptionKeys,
+  explainerRun,
+  scoreRows,
   tf,
   type Predictable,
   type Rng,
 } from '@glassbox/tensors-ops';
 import { checkAttributions } from './internal/check-attributions.js';
-import { checkBoolean, checkOptionsObject } from './internal/check-options.js';
-import { precheckTarget, repeatTargets } from './internal/check-target.js';
-import { createProgress } from './internal/progress.js';
-import { targetScores } from './internal/target-scores.js';
 import type { AttributionsInput } from './internal/types.js';
 
 /** What a custom perturbation receives besides the row: a generator for this (row, sample) and the baseline row. */
@@ -150,16 +150,16 @@ export async function infidelity(
   checkInput(x, where);
   const a = checkAttributions(attributions, x, where);
   const forward = asForward(f, where);
-  const opts = checkOptionsObject(options, INFIDELITY_OPTION_KEYS, where);
+  const opts = checkOptionKeys<InfidelityOptions>(options, INFIDELITY_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const perturbation = opts.perturbation ?? 'subtract';
   if (typeof perturbation !== 'function') assertOneOf(perturbation, PERTURBATIONS, 'options.perturbation', where);
   const samples = opts.samples === undefined ? 32 : assertNumber(opts.samples, 'options.samples', where, { integer: true, min: 1 });
   const stdev = opts.stdev === undefined ? 0.1 : assertNumber(opts.stdev, 'options.stdev', where, { gt: 0 });
   const fraction = opts.fraction === undefined ? 0.5 : assertNumber(opts.fraction, 'options.fraction', where, { gt: 0, max: 1 });
-  const multiply = checkBoolean(opts.multiplyByInputs, 'options.multiplyByInputs', where, true);
+  const multiply = booleanOption(opts.multiplyByInputs, 'options.multiplyByInputs', where, true);
   const n = x.shape[0]!;
-  precheckTarget(opts.target, n, where);
+  const targets = new TargetResolver(opts.target, n, where);
   const rowShape = x.shape.slice(1);
   const { groups, numGroups } = resolveFeatureMask(opts.featureMask, rowShape, where);
   const d = groups.length;
@@ -234,20 +234,9 @@ export async function infidelity(
       },
     };
 
-    const progress = createProgress(opts.onProgress, n + total);
-    let targets: Int32Array | null = null;
-    const fx = await targetScores(
-      forward,
-      x,
-      (shape) => (targets = resolveTargets(opts.target, shape, n, where)),
-      { batchSize, where, signal: opts.signal, onRows: progress.phase() },
-    );
-    const fxi = await targetScores(forward, source, () => repeatTargets(targets!, samples), {
-      batchSize,
-      where,
-      signal: opts.signal,
-      onRows: progress.phase(),
-    });
+    const run = explainerRun({ forward, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, n + total);
+    const fx = await scoreRows(run, n, (start, end) => tf.slice(x, start, end - start), (j) => j);
+    const fxi = await scoreRows(run, total, (start, end) => source.get(start, end), (r) => Math.floor(r / samples));
 
     const result: InfidelityResult = { infidelity: [], scaledInfidelity: [], scale: [] };
     for (let i = 0; i < n; i++) {

@@ -16,6 +16,13 @@ export { mapBatches, forEachBatch, yieldToEventLoop } from './contract/map-batch
 export type { BatchLoopOptions, RowSource } from './contract/map-batches.js';
 export { MAX_PLAN_BYTES, maxPlanUnits, assertPlanSize, createPace, runSteps, runStepsPaced } from './contract/preparation.js';
 export type { Pace, Steps } from './contract/preparation.js';
+// The explainer runtime: the steps every explainer (and metric) shares, written once.
+export { checkTargetForm, TargetResolver } from './contract/targets.js';
+export { Progress } from './contract/progress.js';
+export { safeGrad, targetGradient } from './contract/safe-grad.js';
+export { prepareExplainer, explainerRun, batchRule } from './contract/prepare-explainer.js';
+export type { PreparedExplainer, ExplainerRun } from './contract/prepare-explainer.js';
+export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
 export {
   isTensor,
   formatShape,
@@ -23,6 +30,7 @@ export {
   assertFinite,
   assertNumber,
   assertOneOf,
+  booleanOption,
   checkCommonOptions,
   checkOptionKeys,
   optionKeys,

@@ -10,9 +10,8 @@ import {
   selectTarget,
   tf,
 } from '@glassbox/tensors-ops';
-import type { ForwardFn, Predictable } from '@glassbox/tensors-ops';
-import { safeGrad } from './safe-grad.js';
-import type { TargetResolver } from './engine.js';
+import { safeGrad } from '@glassbox/tensors-ops';
+import type { ForwardFn, Predictable, TargetResolver } from '@glassbox/tensors-ops';
 
 /** A model cut in two at a layer: head(features(x)) is the model. */
 export interface FeaturesHead {

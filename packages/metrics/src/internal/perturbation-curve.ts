@@ -9,15 +9,15 @@ import {
   optionKeys,
   resolveBaseline,
   resolveFeatureMask,
-  resolveTargets,
+  TargetResolver,
+  booleanOption,
+  checkOptionKeys,
+  explainerRun,
+  scoreRows,
   tf,
   type Predictable,
 } from '@glassbox/tensors-ops';
 import { checkAttributions } from './check-attributions.js';
-import { checkBoolean, checkOptionsObject } from './check-options.js';
-import { precheckTarget, repeatTargets } from './check-target.js';
-import { createProgress } from './progress.js';
-import { targetScores } from './target-scores.js';
 import { trapezoid } from './trapezoid.js';
 import type { AttributionsInput } from './types.js';
 
@@ -108,12 +108,12 @@ export async function perturbationCurve(
   checkInput(x, where);
   const a = checkAttributions(attributions, x, where);
   const forward = asForward(f, where);
-  const opts = checkOptionsObject(options, CURVE_OPTION_KEYS, where);
+  const opts = checkOptionKeys<CurveOptions>(options, CURVE_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const steps = opts.steps === undefined ? 20 : assertNumber(opts.steps, 'options.steps', where, { integer: true, min: 1 });
-  const withRandom = checkBoolean(opts.random, 'options.random', where, true);
+  const withRandom = booleanOption(opts.random, 'options.random', where, true);
   const n = x.shape[0]!;
-  precheckTarget(opts.target, n, where);
+  const targets = new TargetResolver(opts.target, n, where);
   const rowShape = x.shape.slice(1);
   const { groups, numGroups } = resolveFeatureMask(opts.featureMask, rowShape, where);
   const d = groups.length;
@@ -176,21 +176,9 @@ export async function perturbationCurve(
     },
   };
 
-  const progress = createProgress(opts.onProgress, rows);
-  const scores = await targetScores(
-    forward,
-    source,
-    (outShape) => {
-      const t = resolveTargets(opts.target, outShape, n, where);
-      const perRow = repeatTargets(t, points);
-      if (sets === 1) return perRow;
-      const both = new Int32Array(rows);
-      both.set(perRow, 0);
-      both.set(perRow, n * points);
-      return both;
-    },
-    { batchSize, where, signal: opts.signal, onRows: progress.phase() },
-  );
+  // Model row r is point (r % (n * points)) % points of row floor((r % (n * points)) / points), in either set.
+  const run = explainerRun({ forward, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, rows);
+  const scores = await scoreRows(run, rows, (start, end) => source.get(start, end), (r) => Math.floor((r % (n * points)) / points));
 
   const curveOf = (set: number, i: number) => Array.from(scores.subarray((set * n + i) * points, (set * n + i + 1) * points));
   const result: CurveResult = {
