@@ -1,16 +1,12 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, declareOptionKeys, describe, mapBatches, optionKeys, tf, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, checkCommonOptions, declareOptionKeys, describe, mapBatches, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { checkCodes, checkDims } from './internal/latent.js';
 
-export interface LatentTraversalOptions {
+export interface LatentTraversalOptions extends Pick<ExplainOptions, 'batchSize' | 'onProgress' | 'signal'> {
   /** Latent dimensions to traverse, integers in 0..D-1; default all D. */
   dims?: number[];
   /** Values each chosen dimension is set to (finite, at least one); default [-3, -2, -1, 0, 1, 2, 3]. */
   values?: number[];
-  /** Most decoder rows per call; default 64. */
-  batchSize?: number;
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
 }
 
 /** The keys of LatentTraversalOptions. */

@@ -19,6 +19,7 @@ import {
   explainerRun,
   scoreRows,
   tf,
+  type ExplainOptions,
   type Predictable,
   type Rng,
 } from '@glassbox/tensors-ops';
@@ -46,7 +47,7 @@ export type PerturbationFn = (x: Tensor, context: PerturbationContext) => Tensor
 export type PerturbationName = 'gaussian' | 'subtract';
 export const PERTURBATIONS: readonly PerturbationName[] = ['gaussian', 'subtract'];
 
-export interface InfidelityOptions {
+export interface InfidelityOptions extends ExplainOptions {
   /**
    * 'subtract' (default): I = (x - baseline) on a random subset of features (each feature, or feature group,
    * drawn independently with probability `fraction`), i.e. "remove a random subset";
@@ -68,18 +69,10 @@ export interface InfidelityOptions {
    * `multiply_by_inputs`: I_j / (x_j - b_j) (0 where x_j = b_j), which for 'subtract' is the 0/1 subset mask.
    */
   multiplyByInputs?: boolean;
-  /** Output column, one for all rows or one per row; optional when f returns [N] or [N, 1]. */
-  target?: number | number[];
   /** Number or tensor broadcastable to x; default 0. Used by 'subtract', multiplyByInputs and custom functions. */
   baseline?: number | Tensor;
-  /** Every draw comes from this. Default 0. */
-  seed?: number;
-  /** Most rows per model call; default 64. */
-  batchSize?: number;
   /** Called as batches finish with (model rows done, N (samples + 1)). */
   onProgress?: (done: number, total: number) => void;
-  /** Abort -> rejects with GlassboxError 'ABORTED'; checked between batches. */
-  signal?: AbortSignal;
 }
 
 /** The keys of InfidelityOptions. */
