@@ -724,15 +724,15 @@ async function explain(req: Extract<Request, { type: 'explain' }>, signal: Abort
     // Metrics of the shown explanation.
     const metricCommon = { ...c };
     const steps = METRIC_DEFAULTS.curveSteps;
-    const del = await deletionCurve(ctx.f, p.x, a, { ...metricCommon, steps, onProgress: progress.begin('deletion curve') });
-    const ins = await insertionCurve(ctx.f, p.x, a, { ...metricCommon, steps, onProgress: progress.begin('insertion curve') });
+    const del = await deletionCurve(ctx.f, p.x, a, { ...metricCommon, intervals: steps, onProgress: progress.begin('deletion curve') });
+    const ins = await insertionCurve(ctx.f, p.x, a, { ...metricCommon, intervals: steps, onProgress: progress.begin('insertion curve') });
     const inf = await infidelity(ctx.f, p.x, a, {
       ...metricCommon,
       samples: METRIC_DEFAULTS.infidelitySamples,
       multiplyByInputs: !entry.gradientLike,
       onProgress: progress.begin('infidelity'),
     });
-    const comp = await completeness(a, ctx.f, p.x, 0, { ...(ctx.target !== undefined ? { target: ctx.target } : {}), signal, onProgress: progress.begin('completeness') });
+    const comp = await completeness(ctx.f, p.x, a, { baseline: 0, ...(ctx.target !== undefined ? { target: ctx.target } : {}), signal, onProgress: progress.begin('completeness') });
     const metrics: MetricsData = {
       deletion: curveOf(del),
       insertion: curveOf(ins),
@@ -804,7 +804,7 @@ async function latentPanel(l: Loaded, p: Prepared, region: Region, steps: number
   const z = p.z;
   const d = z.shape[1]!;
   const mask = regionMask(region);
-  const la = await latentAttribution(decoder, z, mask, { reduce: 'mean', steps, signal, onProgress: progress.begin('latent attribution') });
+  const la = await latentAttribution(decoder, z, { mask, reduce: 'mean', steps, signal, onProgress: progress.begin('latent attribution') });
   const attributions = values(la.attributions);
   const delta = la.delta ? la.delta.dataSync()[0]! : 0;
   tf.dispose([la.attributions, la.delta ?? []]);
