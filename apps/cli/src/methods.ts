@@ -10,6 +10,9 @@
  */
 import type { Attribution, ForwardFn, IntegrationMethod, NoiseVariant, Predictable, Tensor } from '@glassbox/tensors-ops';
 import type { LayeredModel, Splittable } from '@glassbox/explainers-gradient';
+import { optionDefault } from '@glassbox/tensors-ops';
+import type { MethodInfo, MethodSubject } from '@glassbox/tensors-ops';
+import { methodRegistry, toKebabCase } from '@glassbox/report';
 import { usageError } from './errors.js';
 import type { ModelKind } from './models.js';
 
@@ -120,9 +123,20 @@ export interface MethodResult {
   extra?: Record<string, unknown>;
 }
 
-const ALL: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'];
-/** The kinds with a latent code and a decoder (or generator). */
-const GENERATIVE: readonly ModelKind[] = ['ae', 'vae', 'gan'];
+/**
+ * What the CLI can hand a method for each model kind (see `Subject`): every kind gives a function; deep-lift's
+ * layer-by-layer network comes with classifiers and autoencoders, grad-cam's split model with classifiers, a
+ * latent code and its decoder with autoencoders, VAEs and GANs. A method applies to the kinds its metadata
+ * names that provide what it needs.
+ */
+const SUBJECTS: Readonly<Record<ModelKind, readonly MethodSubject[]>> = {
+  classifier: ['function', 'layered', 'splittable'],
+  ae: ['function', 'layered', 'decoder'],
+  vae: ['function', 'layered', 'decoder'],
+  gan: ['function', 'decoder'],
+  cyclegan: ['function'],
+};
+const KINDS: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'];
 
 const gradient = () => import('@glassbox/explainers-gradient');
 const perturbation = () => import('@glassbox/explainers-perturbation');
@@ -197,16 +211,13 @@ function latentOf(subject: Subject, name: string): LatentSubject {
   return subject.latent;
 }
 
-export const METHODS: readonly MethodEntry[] = [
-  {
-    name: 'saliency',
-    aliases: ['grad', 'gradient', 'vanilla-gradient'],
-    fn: 'saliency',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ALL,
-    signed: false,
-    output: 'pixels',
-    summary: '|dF/dx|: how sensitive the score is to each pixel (Simonyan et al. 2013)',
+/**
+ * How the CLI calls each method: the options it reads and how it turns them into the explainer's options.
+ * Everything else (name, aliases, kinds, summary, sign, defaults) is the method's own metadata, read from the
+ * method registry of @glassbox/report.
+ */
+const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
+  saliency: {
     knobs: [],
     async run(subject, x, s) {
       const { saliency } = await gradient();
@@ -214,81 +225,42 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: await saliency(subject.f, x, { ...common(s), ...options }), options };
     },
   },
-  {
-    name: 'input-x-gradient',
-    aliases: ['ixg', 'input-x-grad', 'gradient-x-input'],
-    fn: 'inputXGradient',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'x * dF/dx: first-order contribution of each pixel (Shrikumar et al. 2016)',
+  inputXGradient: {
     knobs: [],
     async run(subject, x, s) {
       const { inputXGradient } = await gradient();
       return { attribution: await inputXGradient(subject.f, x, common(s)), options: {} };
     },
   },
-  {
-    name: 'integrated-gradients',
-    aliases: ['ig'],
-    fn: 'integratedGradients',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'path integral of gradients from a baseline (black); sums to F(x) - F(baseline) (Sundararajan et al. 2017)',
+  integratedGradients: {
     knobs: ['steps', 'rule', 'baseline'],
     async run(subject, x, s) {
       const { integratedGradients } = await gradient();
       const b = baselineOf(s);
-      const call = { steps: s.steps ?? 50, method: s.rule ?? 'gausslegendre', baseline: b.value };
+      const call = { steps: s.steps ?? defaultOf<number>('integratedGradients', 'steps'), method: s.rule ?? defaultOf<IntegrationMethod>('integratedGradients', 'method'), baseline: b.value };
       return { attribution: await integratedGradients(subject.f, x, { ...common(s), ...call }), options: { ...call, baseline: b.label } };
     },
   },
-  {
-    name: 'noise-tunnel',
-    aliases: ['smoothgrad', 'sg', 'nt'],
-    fn: 'noiseTunnel',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ALL,
-    signed: false,
-    output: 'pixels',
-    summary: 'SmoothGrad: saliency over noisy copies of the input, reduced by --noise (Smilkov et al. 2017; Adebayo et al. 2018)',
+  noiseTunnel: {
     knobs: ['samples', 'noise', 'stdev'],
     async run(subject, x, s) {
       const { noiseTunnel, saliency } = await gradient();
-      const tunnel = { samples: s.samples ?? 10, stdev: s.stdev ?? 0.15, variant: s.noise ?? 'smoothgrad', seed: s.seed };
+      const tunnel = { samples: s.samples ?? defaultOf<number>('noiseTunnel', 'samples'), stdev: s.stdev ?? defaultOf<number>('noiseTunnel', 'stdev'), variant: s.noise ?? defaultOf<NoiseVariant>('noiseTunnel', 'variant'), seed: s.seed };
       const smooth = noiseTunnel(saliency, tunnel);
       return { attribution: await smooth(subject.f, x, { ...common(s), seed: s.seed }), options: { explainer: 'saliency', ...tunnel } };
     },
   },
-  {
-    name: 'gradient-shap',
-    aliases: ['gshap', 'expected-gradients'],
-    fn: 'gradientShap',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'expected gradients: SHAP values from random points between a baseline (black) and x (Lundberg & Lee 2017)',
+  gradientShap: {
     knobs: ['samples', 'stdev', 'baseline'],
     async run(subject, x, s) {
       const { gradientShap } = await gradient();
       const b = baselineOf(s);
-      const call = { samples: s.samples ?? 20, stdev: s.stdev ?? 0.1, baseline: b.value, seed: s.seed };
+      // The CLI adds a little noise by default (the method's own default is none).
+      const call = { samples: s.samples ?? defaultOf<number>('gradientShap', 'samples'), stdev: s.stdev ?? 0.1, baseline: b.value, seed: s.seed };
       return { attribution: await gradientShap(subject.f, x, { ...common(s), ...call }), options: { ...call, baseline: b.label } };
     },
   },
-  {
-    name: 'deep-lift',
-    aliases: ['deeplift', 'dl'],
-    fn: 'deepLift',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ['classifier', 'ae', 'vae'],
-    signed: true,
-    output: 'pixels',
-    summary: 'DeepLIFT rescale rule from a baseline (black); sums to F(x) - F(baseline) (Shrikumar et al. 2017)',
+  deepLift: {
     knobs: ['baseline'],
     async run(subject, x, s) {
       const { deepLift } = await gradient();
@@ -297,15 +269,7 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: await deepLift(subject.layered, x, { ...common(s), baseline: b.value }), options: { baseline: b.label } };
     },
   },
-  {
-    name: 'grad-cam',
-    aliases: ['gradcam', 'cam'],
-    fn: 'gradCam',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ['classifier'],
-    signed: false,
-    output: 'pixels',
-    summary: "Grad-CAM on the last convolution, upsampled to the image (Selvaraju et al. 2017)",
+  gradCam: {
     knobs: [],
     async run(subject, x, s) {
       const { gradCam } = await gradient();
@@ -314,15 +278,7 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: await gradCam(subject.cam.model, x, { ...common(s), ...options }), options };
     },
   },
-  {
-    name: 'guided-grad-cam',
-    aliases: ['guided-gradcam', 'ggc'],
-    fn: 'guidedGradCam',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ['classifier'],
-    signed: false,
-    output: 'pixels',
-    summary: "Grad-CAM times guided backpropagation: class regions at pixel resolution (Selvaraju et al. 2017)",
+  guidedGradCam: {
     knobs: [],
     async run(subject, x, s) {
       const { guidedGradCam } = await gradient();
@@ -331,30 +287,14 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: await guidedGradCam(subject.cam.model, x, { ...common(s), ...options }), options };
     },
   },
-  {
-    name: 'guided-backprop',
-    aliases: ['gbp', 'guided-backpropagation'],
-    fn: 'guidedBackprop',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'gradients with negative ReLU signals removed: sharp feature pictures (Springenberg et al. 2014)',
+  guidedBackprop: {
     knobs: [],
     async run(subject, x, s) {
       const { guidedBackprop } = await gradient();
       return { attribution: await guidedBackprop(subject.f, x, common(s)), options: {} };
     },
   },
-  {
-    name: 'occlusion',
-    aliases: ['occ'],
-    fn: 'occlusion',
-    pkg: '@glassbox/explainers-perturbation',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'score drop when a sliding window is replaced by the baseline (black) (Zeiler & Fergus 2014)',
+  occlusion: {
     knobs: ['window', 'stride', 'baseline'],
     async run(subject, x, s) {
       const { occlusion } = await perturbation();
@@ -367,15 +307,7 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: await occlusion(subject.f, x, { ...common(s), ...call }), options: { ...call, baseline: b.label } };
     },
   },
-  {
-    name: 'feature-ablation',
-    aliases: ['ablation', 'fa'],
-    fn: 'featureAblation',
-    pkg: '@glassbox/explainers-perturbation',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'score drop when each patch (grid or SLIC) is replaced by the baseline (black)',
+  featureAblation: {
     knobs: ['cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { featureAblation } = await perturbation();
@@ -384,36 +316,20 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: await featureAblation(subject.f, x, { ...common(s), featureMask, baseline: b.value }), options: { ...options, baseline: b.label } };
     },
   },
-  {
-    name: 'shapley-value-sampling',
-    aliases: ['svs', 'shapley', 'shapley-sampling'],
-    fn: 'shapleyValueSampling',
-    pkg: '@glassbox/explainers-perturbation',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'Shapley values of patches (grid or SLIC) by sampling permutations (Castro et al. 2009)',
+  shapleyValueSampling: {
     knobs: ['samples', 'cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { shapleyValueSampling } = await perturbation();
       const { featureMask, options } = await featureMaskOf(subject, s, 7);
       const b = baselineOf(s);
-      const call = { samples: s.samples ?? 25, baseline: b.value, seed: s.seed };
+      const call = { samples: s.samples ?? defaultOf<number>('shapleyValueSampling', 'samples'), baseline: b.value, seed: s.seed };
       return {
         attribution: await shapleyValueSampling(subject.f, x, { ...common(s), featureMask, ...call }),
         options: { ...options, ...call, baseline: b.label },
       };
     },
   },
-  {
-    name: 'exact-shapley',
-    aliases: ['exact-shap'],
-    fn: 'exactShapley',
-    pkg: '@glassbox/explainers-perturbation',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'exact Shapley values of at most 16 patches (a coarse grid or few SLIC segments; 2^M model calls)',
+  exactShapley: {
     knobs: ['cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { exactShapley, MAX_EXACT_SHAPLEY_GROUPS } = await perturbation();
@@ -422,15 +338,7 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: await exactShapley(subject.f, x, { ...common(s), featureMask, baseline: b.value }), options: { ...options, baseline: b.label } };
     },
   },
-  {
-    name: 'kernel-shap',
-    aliases: ['kshap', 'shap', 'kernelshap'],
-    fn: 'kernelShap',
-    pkg: '@glassbox/explainers-perturbation',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'KernelSHAP on patches (grid or SLIC): Shapley values by weighted regression (Lundberg & Lee 2017)',
+  kernelShap: {
     knobs: ['samples', 'cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { kernelShap } = await perturbation();
@@ -443,54 +351,30 @@ export const METHODS: readonly MethodEntry[] = [
       };
     },
   },
-  {
-    name: 'lime',
-    aliases: [],
-    fn: 'lime',
-    pkg: '@glassbox/explainers-perturbation',
-    kinds: ALL,
-    signed: true,
-    output: 'pixels',
-    summary: 'LIME: a local linear surrogate on patches (grid or SLIC) (Ribeiro et al. 2016)',
+  lime: {
     knobs: ['samples', 'cells', 'segments', 'baseline'],
     async run(subject, x, s) {
       const { lime } = await perturbation();
       const { featureMask, options } = await featureMaskOf(subject, s, 7);
       const b = baselineOf(s);
-      const call = { samples: s.samples ?? 256, baseline: b.value, seed: s.seed };
+      const call = { samples: s.samples ?? defaultOf<number>('lime', 'samples'), baseline: b.value, seed: s.seed };
       const result = await lime(subject.f, x, { ...common(s), featureMask, ...call });
       return { attribution: result, options: { ...options, ...call, baseline: b.label, score: result.score } };
     },
   },
-  {
-    name: 'latent-attribution',
-    aliases: ['latent-ig'],
-    fn: 'latentAttribution',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: GENERATIVE,
-    signed: true,
-    output: 'latent',
-    summary: 'which latent dimensions made the centre of the decoded image: IG on z from a baseline code (0)',
+  latentAttribution: {
     knobs: ['steps', 'rule', 'baseline'],
     async run(subject, _x, s) {
       const { latentAttribution } = await gradient();
       const latent = latentOf(subject, 'latent-attribution');
       const b = baselineOf(s);
       if (typeof b.value !== 'number') throw usageError(`--baseline for latent-attribution is a latent value (a number, e.g. 0), got ${b.label}`);
-      const call = { steps: s.steps ?? 50, method: s.rule ?? 'gausslegendre', baseline: b.value, reduce: 'mean' as const };
+      const call = { steps: s.steps ?? defaultOf<number>('latentAttribution', 'steps'), method: s.rule ?? defaultOf<IntegrationMethod>('latentAttribution', 'method'), baseline: b.value, reduce: 'mean' as const };
       const o = { ...call, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
       return { attribution: await latentAttribution(latent.decoder, latent.z, { ...o, mask: latent.mask }), options: { ...call, region: 'centre' } };
     },
   },
-  {
-    name: 'latent-jacobian',
-    aliases: [],
-    fn: 'latentJacobian',
-    pkg: '@glassbox/explainers-gradient',
-    kinds: GENERATIVE,
-    signed: true,
-    output: 'jacobian',
-    summary: 'd image / d z_k for every latent dimension k: what a small step along each dimension changes',
+  latentJacobian: {
     knobs: ['dims'],
     async run(subject, _x, s) {
       const { latentJacobian } = await gradient();
@@ -500,15 +384,7 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: { attributions: jacobian, method: 'latentJacobian' }, options: {} };
     },
   },
-  {
-    name: 'latent-traversal',
-    aliases: ['traversal'],
-    fn: 'latentTraversal',
-    pkg: '@glassbox/explainers-perturbation',
-    kinds: GENERATIVE,
-    signed: false,
-    output: 'traversal',
-    summary: 'decoded images as one latent dimension at a time sweeps -3..3 (the others fixed)',
+  latentTraversal: {
     knobs: ['dims'],
     async run(subject, _x, s) {
       const { latentTraversal } = await perturbation();
@@ -521,15 +397,7 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: { attributions: images, method: 'latentTraversal' }, options: { dims, values } };
     },
   },
-  {
-    name: 'latent-sensitivity',
-    aliases: [],
-    fn: 'latentSensitivity',
-    pkg: '@glassbox/explainers-perturbation',
-    kinds: GENERATIVE,
-    signed: false,
-    output: 'latent',
-    summary: 'mean |change of the decoded image| when each latent dimension moves by 1',
+  latentSensitivity: {
     knobs: [],
     async run(subject, _x, s) {
       const { latentSensitivity } = await perturbation();
@@ -540,22 +408,56 @@ export const METHODS: readonly MethodEntry[] = [
       return { attribution: { attributions: tf.tensor2d(r.scores, [1, r.scores.length]), method: 'latentSensitivity' }, options: { delta: 1 }, extra: { order: r.order } };
     },
   },
-];
+};
+
+const OUTPUTS: Readonly<Record<MethodInfo['output'], MethodOutput | undefined>> = {
+  attribution: 'pixels',
+  latent: 'latent',
+  sensitivity: 'latent',
+  jacobian: 'jacobian',
+  traversal: 'traversal',
+  model: undefined,
+};
+
+/** Whether the CLI offers a method of the registry: one that explains each input (not a batch as a whole). */
+export function cliTakes(info: MethodInfo): boolean {
+  return !info.batch && OUTPUTS[info.output] !== undefined;
+}
+
+/** The registry's methods the CLI offers but has no runner for (a test keeps this empty). */
+export function methodsWithoutRunner(): string[] {
+  return methodRegistry.all.filter((m) => cliTakes(m.info) && RUNNERS[m.info.name] === undefined).map((m) => m.info.name);
+}
+
+/** The methods `--method` knows: the registry's methods that explain each input, each with its CLI runner. */
+export const METHODS: readonly MethodEntry[] = methodRegistry.all
+  .filter((m) => cliTakes(m.info) && RUNNERS[m.info.name] !== undefined)
+  .map((m) => {
+    const runner = RUNNERS[m.info.name]!;
+    return {
+      name: m.id,
+      aliases: m.info.aliases,
+      fn: m.info.name,
+      pkg: m.info.family === 'gradient' ? '@glassbox/explainers-gradient' : '@glassbox/explainers-perturbation',
+      kinds: KINDS.filter((k) => m.info.modelKinds.includes(k) && SUBJECTS[k].includes(m.info.subject)),
+      signed: m.info.signed,
+      output: OUTPUTS[m.info.output]!,
+      summary: m.info.summary,
+      ...runner,
+    };
+  });
+
+/** The registry's default of a method's option. */
+function defaultOf<T extends number | string>(method: string, key: string): T {
+  return optionDefault<T>(methodRegistry.get(method).info, key);
+}
 
 /** Latent dimensions drawn when --dims is not given: all of them, at most the first 16. */
 export function defaultDims(d: number): number[] {
   return Array.from({ length: Math.min(d, 16) }, (_, k) => k);
 }
 
-/** 'integratedGradients' -> 'integrated-gradients'; lower-cases and trims. */
-export function toKebabCase(name: string): string {
-  return name
-    .trim()
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
-    .replace(/[_\s]+/g, '-')
-    .toLowerCase();
-}
+export { toKebabCase };
 
 /** All names --method accepts: `name (aliases)` per method, for help and errors. */
 export function methodList(): string {

@@ -2,12 +2,15 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   asForward,
+  assertFiniteRows,
+  assertFiniteScores,
   assertNumber,
   checkCommonOptions,
   checkInput,
   checkModelOutput,
   checkOptionKeys,
-  declareOptionKeys,
+  EXPLAINS_ANY_MODEL,
+  declareMethod,
   describe,
   optionKeys,
   forEachBatch,
@@ -17,8 +20,8 @@ import {
   withNonlinearityRule,
 } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver, safeGrad } from '@glassbox/tensors-ops';
-import type { Attribution, ExplainOptions, ForwardFn, NonlinearityRule, Predictable } from '@glassbox/tensors-ops';
-import { rowsOf, sizeOf } from './internal/engine.js';
+import type { Attribution, ExplainOptions, FiniteOutputInfo, ForwardFn, NonlinearityRule, Predictable } from '@glassbox/tensors-ops';
+import { GRADIENT_HINT, rowsOf, sizeOf } from './internal/engine.js';
 
 /** A layer's nonlinearity, as tensors-ops' nn blocks describe it. */
 export interface ActivationLike {
@@ -170,6 +173,7 @@ export async function deepLift(model: Predictable | LayeredModel, x: Tensor, opt
       (start, end) => {
         const rows = end - start;
         let scores: Tensor | null = null;
+        let columns: ArrayLike<number> | undefined;
         try {
           const attr = tf.tidy(() => {
             const xb = rowsOf(x, start, end);
@@ -181,6 +185,7 @@ export async function deepLift(model: Predictable | LayeredModel, x: Tensor, opt
                   const out = forward(p);
                   checkModelOutput(out, 2 * rows, where, 'model');
                   const t = targets.forRows(out.shape, start, end, (j) => j);
+                  if (out.rank === 2 && out.shape[1]! > 1) columns = t;
                   const both = new Int32Array(2 * rows);
                   both.set(t);
                   both.set(t, rows);
@@ -196,7 +201,16 @@ export async function deepLift(model: Predictable | LayeredModel, x: Tensor, opt
             const at = tf.mul(tf.sub(xb, bb), tf.slice(grad, 0, rows));
             const sums = tf.sum(tf.reshape(at, [rows, rowSize]), 1).dataSync();
             const sv = (scores as Tensor).dataSync();
-            for (let j = 0; j < rows; j++) delta[start + j] = sums[j]! - (sv[j]! - sv[rows + j]!);
+            const fxv = sv.subarray(0, rows);
+            const fbv = sv.subarray(rows, 2 * rows);
+            // The scores of both passes are read anyway (for delta): a model that overflows is refused here.
+            const info: FiniteOutputInfo = { name: 'model', start };
+            if (columns !== undefined) info.columns = columns;
+            assertFiniteScores(fxv, where, info);
+            assertFiniteScores(fbv, where, { ...info, input: 'options.baseline' });
+            // A non-finite attribution makes its row's sum non-finite: one number per row tells.
+            assertFiniteRows(sums, where, 'the sum of the attributions of a row', { start, hint: GRADIENT_HINT });
+            for (let j = 0; j < rows; j++) delta[start + j] = sums[j]! - (fxv[j]! - fbv[j]!);
             return at;
           });
           parts.push(attr);
@@ -214,4 +228,19 @@ export async function deepLift(model: Predictable | LayeredModel, x: Tensor, opt
     baseline.dispose();
   }
 }
-declareOptionKeys(deepLift, DEEP_LIFT_OPTION_KEYS);
+declareMethod(deepLift, {
+  name: 'deepLift',
+  aliases: ['deeplift', 'dl'],
+  label: 'DeepLIFT',
+  summary: 'DeepLIFT rescale rule from a baseline (black); sums to F(x) - F(baseline) (Shrikumar et al. 2017)',
+  paper: 'A. Shrikumar, P. Greenside, A. Kundaje, 2017, arXiv:1704.02685',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  subject: 'layered',
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  complete: true,
+  options: [{ key: 'eps', type: 'number', default: 1e-10, min: 0, summary: 'below this |z - z_b| the multiplier is the derivative' }],
+  optionKeys: DEEP_LIFT_OPTION_KEYS,
+});

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkCommonOptions, checkInput, checkOptionKeys, declareOptionKeys, forEachBatch, optionKeys, tf } from '@glassbox/tensors-ops';
+import { checkCommonOptions, checkInput, checkOptionKeys, declareMethod, forEachBatch, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver } from '@glassbox/tensors-ops';
 import { rowsOf } from './internal/engine.js';
@@ -73,4 +73,20 @@ export async function gradCam(model: CamModel, x: Tensor, options: GradCamOption
     for (const p of parts) p.dispose();
   }
 }
-declareOptionKeys(gradCam, GRAD_CAM_OPTION_KEYS);
+declareMethod(gradCam, {
+  name: 'gradCam',
+  aliases: ['gradcam', 'cam'],
+  label: 'Grad-CAM',
+  summary: 'Grad-CAM on the last convolution, upsampled to the image (Selvaraju et al. 2017)',
+  paper: 'R. Selvaraju et al., 2017, arXiv:1610.02391',
+  family: 'gradient',
+  inputs: ['image'],
+  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
+  subject: 'splittable',
+  output: 'attribution',
+  rowwise: true,
+  signed: false,
+  gradientLike: true,
+  options: [{ key: 'layer', type: 'layer', summary: 'the layer whose feature maps are weighted (e.g. the last convolution)' }],
+  optionKeys: GRAD_CAM_OPTION_KEYS,
+});

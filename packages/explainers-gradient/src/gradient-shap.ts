@@ -2,11 +2,14 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   assertFinite,
+  assertFiniteOutput,
+  assertFiniteRows,
   assertFloatTensor,
   assertNumber,
   assertPlanSize,
   createRng,
-  declareOptionKeys,
+  EXPLAINS_ANY_MODEL,
+  declareMethod,
   describe,
   optionKeys,
   formatShape,
@@ -15,7 +18,7 @@ import {
 } from '@glassbox/tensors-ops';
 import { explainerRun, prepareExplainer, scoreRows } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable, Rng } from '@glassbox/tensors-ops';
-import { accumulateGradients, columnOf, forwardOutputs, gatherRows } from './internal/engine.js';
+import { ATTRIBUTION_HINT, accumulateGradients, columnOf, forwardOutputs, gatherRows } from './internal/engine.js';
 
 export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
   /**
@@ -128,6 +131,11 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
         ? await scoreRows(ctx, n, (s, e) => tf.slice(p.x, s, e - s), (j) => j)
         : await scoreRows(ctx, total, noisy, rowOf);
     const fb = await forwardOutputs(ctx, b, (s, e) => tf.slice(dist, s, e - s));
+    const targets = p.targets.resolve([n, fb.k]);
+    // F at every baseline, in each target column a row of x uses.
+    for (const t of new Set(fb.k === 1 ? [0] : targets)) {
+      assertFiniteOutput(fb.values, [b, fb.k], where, fb.k === 1 ? { input: 'options.baseline' } : { input: 'options.baseline', columns: t });
+    }
 
     const acc = new Float64Array(n * rowSize);
     await accumulateGradients(
@@ -148,7 +156,6 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
       rowSize,
     );
 
-    const targets = p.targets.resolve([n, fb.k]);
     const attr = new Float32Array(n * rowSize);
     const delta = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -166,6 +173,7 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
       }
       delta[i] = sum - gap / samples;
     }
+    assertFiniteRows(attr, where, 'the attributions', { rowSize, hint: ATTRIBUTION_HINT });
     return {
       attributions: tf.tensor(attr, p.x.shape, 'float32'),
       delta: tf.tensor1d(delta, 'float32'),
@@ -176,7 +184,23 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
   }
 }
 
-declareOptionKeys(gradientShap, GRADIENT_SHAP_OPTION_KEYS);
+declareMethod(gradientShap, {
+  name: 'gradientShap',
+  aliases: ['gshap', 'expected-gradients'],
+  label: 'GradientSHAP',
+  summary: 'expected gradients: SHAP values from random points between a baseline (black) and x (Lundberg & Lee 2017)',
+  paper: 'S. Lundberg, S.-I. Lee, 2017, arXiv:1705.07874',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: false,
+  signed: true,
+  baseline: 'distribution',
+  options: [
+    { key: 'samples', type: 'integer', default: 20, min: 1, summary: 'random (baseline, path point, noise) draws per row' },
+    { key: 'stdev', type: 'number', default: 0, min: 0, summary: 'standard deviation of the noise added to x for each draw' },
+  ],
+  optionKeys: GRADIENT_SHAP_OPTION_KEYS,
+});
 
 /** The baseline option as a distribution [B, ...rowShape] owned by the caller. */
 function resolveDistribution(baseline: unknown, rowShape: number[], where: string): Tensor {

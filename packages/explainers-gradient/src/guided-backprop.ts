@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareOptionKeys, explainerRun, optionKeys, prepareExplainer } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, explainerRun, optionKeys, prepareExplainer } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { withGuidedRelu } from './internal/guided-relu.js';
@@ -53,4 +53,17 @@ export async function guidedBackprop(f: Predictable, x: Tensor, options: GuidedB
   const attributions = await inputGradients(ctx, p.x, (g) => g);
   return { attributions, method: 'guidedBackprop' };
 }
-declareOptionKeys(guidedBackprop, GUIDED_BACKPROP_OPTION_KEYS);
+declareMethod(guidedBackprop, {
+  name: 'guidedBackprop',
+  aliases: ['gbp', 'guided-backpropagation'],
+  label: 'Guided backpropagation',
+  summary: 'gradients with negative ReLU signals removed: sharp feature pictures (Springenberg et al. 2014)',
+  paper: 'J. Springenberg, A. Dosovitskiy, T. Brox, M. Riedmiller, 2014, arXiv:1412.6806',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  gradientLike: true,
+  options: [],
+  optionKeys: GUIDED_BACKPROP_OPTION_KEYS,
+});

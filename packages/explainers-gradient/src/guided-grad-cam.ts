@@ -1,8 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkCommonOptions, checkInput, checkOptionKeys, declareOptionKeys, forEachBatch, tf } from '@glassbox/tensors-ops';
+import { assertFiniteRows, checkCommonOptions, checkInput, checkOptionKeys, declareMethod, forEachBatch, tf } from '@glassbox/tensors-ops';
 import type { Attribution } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver } from '@glassbox/tensors-ops';
-import { rowsOf, targetGradient } from './internal/engine.js';
+import { GRADIENT_HINT, rowsOf, sizeOf, targetGradient } from './internal/engine.js';
 import { camOfBatch, checkCamInput, resolveSplit } from './internal/cam.js';
 import type { CamModel } from './internal/cam.js';
 import { withGuidedRelu } from './internal/guided-relu.js';
@@ -53,6 +53,11 @@ export async function guidedGradCam(model: CamModel, x: Tensor, options: GradCam
             const xb = rowsOf(x, start, end);
             const cam = camOfBatch(split, xb, targets, start, where);
             const guided = targetGradient({ forward, targets, where, gradientRule: withGuidedRelu }, xb, start, (j) => j);
+            assertFiniteRows(guided.dataSync(), where, 'the guided gradient of the target output with respect to x', {
+              rowSize: sizeOf(xb.shape.slice(1)),
+              start,
+              hint: GRADIENT_HINT,
+            });
             return tf.mul(cam, guided);
           }),
         );
@@ -66,4 +71,20 @@ export async function guidedGradCam(model: CamModel, x: Tensor, options: GradCam
     for (const p of parts) p.dispose();
   }
 }
-declareOptionKeys(guidedGradCam, GRAD_CAM_OPTION_KEYS);
+declareMethod(guidedGradCam, {
+  name: 'guidedGradCam',
+  aliases: ['guided-gradcam', 'ggc'],
+  label: 'Guided Grad-CAM',
+  summary: 'Grad-CAM times guided backpropagation: class regions at pixel resolution (Selvaraju et al. 2017)',
+  paper: 'R. Selvaraju et al., 2017, arXiv:1610.02391',
+  family: 'gradient',
+  inputs: ['image'],
+  modelKinds: ['classifier', 'ae', 'vae', 'gan', 'cyclegan'],
+  subject: 'splittable',
+  output: 'attribution',
+  rowwise: true,
+  signed: false,
+  gradientLike: true,
+  options: [{ key: 'layer', type: 'layer', summary: 'the layer whose feature maps are weighted (e.g. the last convolution)' }],
+  optionKeys: GRAD_CAM_OPTION_KEYS,
+});

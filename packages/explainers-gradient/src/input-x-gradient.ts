@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareOptionKeys, explainerRun, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, explainerRun, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 
@@ -45,4 +45,16 @@ export async function inputXGradient(f: Predictable, x: Tensor, options: InputXG
   const attributions = await inputGradients(ctx, p.x, (g, rows) => tf.mul(g, rows));
   return { attributions, method: 'inputXGradient' };
 }
-declareOptionKeys(inputXGradient, INPUT_X_GRADIENT_OPTION_KEYS);
+declareMethod(inputXGradient, {
+  name: 'inputXGradient',
+  aliases: ['ixg', 'input-x-grad', 'gradient-x-input'],
+  label: 'Input × gradient',
+  summary: 'x * dF/dx: first-order contribution of each pixel (Shrikumar et al. 2016)',
+  paper: 'A. Shrikumar, P. Greenside, A. Shcherbina, A. Kundaje, 2016, arXiv:1605.01713',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  options: [],
+  optionKeys: INPUT_X_GRADIENT_OPTION_KEYS,
+});

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, declareOptionKeys, optionKeys, prepareExplainer, resolveBaseline } from '@glassbox/tensors-ops';
+import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, prepareExplainer, resolveBaseline } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, IntegrationMethod, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { integrationRulePaced } from './internal/integration.js';
 import { pathIntegral } from './internal/path-integral.js';
@@ -69,7 +69,24 @@ export const INTEGRATED_GRADIENTS_OPTION_KEYS = optionKeys<IntegratedGradientsOp
 export async function integratedGradients(f: Predictable, x: Tensor, options: IntegratedGradientsOptions = {}): Promise<Attribution> {
   return runIntegratedGradients(f, x, options, 'integratedGradients');
 }
-declareOptionKeys(integratedGradients, INTEGRATED_GRADIENTS_OPTION_KEYS);
+declareMethod(integratedGradients, {
+  name: 'integratedGradients',
+  aliases: ['ig'],
+  label: 'Integrated gradients',
+  summary: 'path integral of gradients from a baseline (black); sums to F(x) - F(baseline) (Sundararajan et al. 2017)',
+  paper: 'M. Sundararajan, A. Taly, Q. Yan, 2017, arXiv:1703.01365',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  complete: true,
+  options: [
+    { key: 'steps', type: 'integer', default: 50, min: 1, max: 8_388_608, summary: 'points on the path from the baseline to x' },
+    { key: 'method', type: 'choice', default: 'gausslegendre', choices: INTEGRATION_METHODS, summary: 'integration rule' },
+  ],
+  optionKeys: INTEGRATED_GRADIENTS_OPTION_KEYS,
+});
 
 /** @internal integratedGradients under another public name (for error messages and the method field). */
 export async function runIntegratedGradients(
@@ -77,8 +94,9 @@ export async function runIntegratedGradients(
   x: Tensor,
   options: IntegratedGradientsOptions | undefined,
   where: string,
+  names?: { model: string; input: string },
 ): Promise<Attribution> {
-  const p = prepareExplainer(f, x, options, where, INTEGRATED_GRADIENTS_OPTION_KEYS);
+  const p = prepareExplainer(f, x, options, where, INTEGRATED_GRADIENTS_OPTION_KEYS, names);
   const o = options ?? {};
   const steps = o.steps === undefined ? 50 : assertNumber(o.steps, 'options.steps', where, { integer: true, min: 1 });
   const method = o.method === undefined ? 'gausslegendre' : assertOneOf(o.method, INTEGRATION_METHODS, 'options.method', where);

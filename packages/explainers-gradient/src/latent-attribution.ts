@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkInput, checkOptionKeys, declareOptionKeys, formatShape, isTensor, optionKeys, outputRegion } from '@glassbox/tensors-ops';
+import { GlassboxError, INTEGRATION_METHODS, asForward, checkInput, checkOptionKeys, EXPLAINS_LATENT_CODES, declareMethod, formatShape, isTensor, optionKeys, outputRegion } from '@glassbox/tensors-ops';
 import type { Attribution, Predictable, RegionReduce } from '@glassbox/tensors-ops';
 import { runIntegratedGradients } from './integrated-gradients.js';
 import type { IntegratedGradientsOptions } from './integrated-gradients.js';
@@ -76,6 +76,25 @@ export async function latentAttribution(decoder: Predictable, z: Tensor, third: 
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.mask is required (weights over one output row: 1 inside the region, 0 outside)`);
   }
   const score = outputRegion(forward, mask, reduce ?? 'sum');
-  return runIntegratedGradients(score, z, rest, where);
+  return runIntegratedGradients(score, z, rest, where, { model: 'decoder', input: 'z' });
 }
-declareOptionKeys(latentAttribution, LATENT_ATTRIBUTION_OPTION_KEYS);
+declareMethod(latentAttribution, {
+  name: 'latentAttribution',
+  aliases: ['latent-ig'],
+  label: 'Latent attribution',
+  summary: 'which latent dimensions made the centre of the decoded image: IG on z from a baseline code (0)',
+  paper: 'M. Sundararajan, A. Taly, Q. Yan, 2017, arXiv:1703.01365 (applied to the latent code)',
+  family: 'gradient',
+  ...EXPLAINS_LATENT_CODES,
+  output: 'latent',
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  complete: true,
+  options: [
+    { key: 'steps', type: 'integer', default: 50, min: 1, max: 8_388_608, summary: 'points on the path from the baseline code to z' },
+    { key: 'method', type: 'choice', default: 'gausslegendre', choices: INTEGRATION_METHODS, summary: 'integration rule' },
+    { key: 'reduce', type: 'choice', default: 'sum', choices: ['sum', 'mean'], summary: 'how the masked output becomes one score' },
+  ],
+  optionKeys: LATENT_ATTRIBUTION_OPTION_KEYS,
+});

@@ -2,11 +2,13 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   asForward,
+  assertFiniteRows,
   assertFloatTensor,
   checkCommonOptions,
   checkInput,
   checkOptionKeys,
-  declareOptionKeys,
+  EXPLAINS_LATENT_CODES,
+  declareMethod,
   optionKeys,
   forEachBatch,
   formatShape,
@@ -109,6 +111,14 @@ export async function latentJacobian(decoder: Predictable, z: Tensor, options: L
           );
         });
         parts.push(part);
+        // Virtual row j belongs to code floor(j / D); its values are one row of the Jacobian.
+        assertFiniteRows(part.dataSync(), where, 'the Jacobian of decoder with respect to z', {
+          rowSize: part.size / rows,
+          start,
+          rowOf: (j) => Math.floor(j / d),
+          input: 'z',
+          hint: 'the decoder overflows float32 (look at its weights and at the scale of z) or is not differentiable there',
+        });
         progress.add(rows);
       },
       { batchSize, signal: options.signal, where },
@@ -123,4 +133,16 @@ export async function latentJacobian(decoder: Predictable, z: Tensor, options: L
     for (const p of parts) p.dispose();
   }
 }
-declareOptionKeys(latentJacobian, LATENT_JACOBIAN_OPTION_KEYS);
+declareMethod(latentJacobian, {
+  name: 'latentJacobian',
+  label: 'Latent Jacobian',
+  summary: 'd image / d z_k for every latent dimension k: what a small step along each dimension changes',
+  family: 'gradient',
+  ...EXPLAINS_LATENT_CODES,
+  output: 'jacobian',
+  rowwise: true,
+  signed: true,
+  gradientLike: true,
+  options: [],
+  optionKeys: LATENT_JACOBIAN_OPTION_KEYS,
+});

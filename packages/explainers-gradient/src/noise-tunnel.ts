@@ -8,12 +8,16 @@ import {
   checkInput,
   checkOptionKeys,
   createRng,
+  EXPLAINS_ANY_MODEL,
+  declareMethod,
   declareOptionKeys,
   describe,
   forEachBatch,
   formatShape,
   forwardOptions,
+  isGlassboxError,
   isTensor,
+  methodInfoOf,
   optionKeys,
   optionKeysOf,
   tf,
@@ -21,14 +25,6 @@ import {
 import type { Attribution, ExplainOptions, NoiseVariant, Predictable } from '@glassbox/tensors-ops';
 import { Progress } from '@glassbox/tensors-ops';
 import { sizeOf } from './internal/engine.js';
-import { inputXGradient } from './input-x-gradient.js';
-import { integratedGradients } from './integrated-gradients.js';
-import { saliency } from './saliency.js';
-import { gradientShap } from './gradient-shap.js';
-import { guidedBackprop } from './guided-backprop.js';
-import { deepLift } from './deep-lift.js';
-import { gradCam } from './grad-cam.js';
-import { guidedGradCam } from './guided-grad-cam.js';
 
 export interface NoiseTunnelOptions {
   /** Noisy copies per row of x, an integer >= 1. Default 10. */
@@ -59,15 +55,6 @@ const CALL_SHARED = ['seed', 'batchSize', 'signal'] as const;
 
 
 /**
- * Explainers whose attributions of a row depend only on that row (deterministic, row by row): the noisy
- * copies of several rows can go through one call, which the explainer batches by batchSize.
- */
-const ROWWISE = new Set<unknown>([saliency, inputXGradient, integratedGradients, guidedBackprop, deepLift, gradCam, guidedGradCam]);
-/** Explainers whose `baseline` option is a distribution, passed through as is. */
-const DISTRIBUTION_BASELINE = new Set<unknown>([gradientShap]);
-
-
-/**
  * Noise tunnel: wraps any explainer so that it explains a neighbourhood of x instead of the single point x.
  * Each row is copied `samples` times with Gaussian noise added, the wrapped explainer runs on the noisy
  * copies, and the results are reduced per row. Averaging (SmoothGrad) removes the high-frequency noise of
@@ -84,10 +71,11 @@ const DISTRIBUTION_BASELINE = new Set<unknown>([gradientShap]);
  * The returned explainer has the contract's signature; its call options go to the wrapped explainer
  * (target, baseline, steps, ...), with a per-row `target` array and a per-row baseline [N, ...] expanded to
  * the noisy copies. The noise is drawn per row from the seed, so the result does not depend on batchSize.
- * The deterministic row-wise explainers of this package (saliency, inputXGradient, integratedGradients,
- * guidedBackprop, deepLift, gradCam, guidedGradCam) receive the copies of several rows in one call; any
- * other explainer (gradientShap, those of @glassbox/explainers-perturbation, your own) is called once per row
- * with its `samples` copies and a seed derived from the call's seed and the row. The model argument is
+ * Explainers whose declared metadata (tensors-ops' `methodInfoOf`) says they are deterministic and row-wise
+ * (saliency, inputXGradient, integratedGradients, guidedBackprop, deepLift, gradCam, guidedGradCam, occlusion,
+ * featureAblation, exactShapley) receive the copies of several rows in one call; any other explainer
+ * (gradientShap, the sampled perturbation methods, your own) is called once per row with its `samples` copies
+ * and a seed derived from the call's seed and the row. The model argument is
  * passed through untouched, so explainers whose first argument is not a plain model (deepLift, gradCam) can
  * be wrapped too. The call's options are checked by name against the wrapped explainer's keys when it declared
  * them (every Glassbox explainer does, see tensors-ops' declareOptionKeys): an unknown key is refused before any
@@ -120,8 +108,12 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
   const stdev = config.stdev === undefined ? 0.15 : assertNumber(config.stdev, 'options.stdev', where, { min: 0 });
   const variant = config.variant === undefined ? 'smoothgrad' : assertOneOf(config.variant, NOISE_VARIANTS, 'options.variant', where);
   const fixed = checkCommonOptions({ batchSize: config.batchSize, seed: config.seed }, where);
-  const rowwise = ROWWISE.has(explainer);
-  const distributionBaseline = DISTRIBUTION_BASELINE.has(explainer);
+  // What the wrapped explainer declared about itself (see tensors-ops' declareMethod): whether a row's
+  // attribution depends only on that row (then the copies of several rows share one call), and whether its
+  // baseline is a distribution (passed through as is rather than expanded per row).
+  const info = methodInfoOf(explainer);
+  const rowwise = info?.rowwise === true && !info.batch;
+  const distributionBaseline = info?.baseline === 'distribution';
   // The wrapped explainer's option keys, when it declared them: then the call's keys are checked up front.
   const innerKeys = optionKeysOf(explainer);
   const innerTakes = (key: string): boolean => innerKeys === undefined || innerKeys.includes(key);
@@ -190,7 +182,20 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
             inner.baseline = bt;
           }
           if (!rowwise && innerTakes('seed')) inner.seed = createRng(innerSeed).fork(start).nextUint32();
-          result = await explainer(f, xt, inner as O);
+          try {
+            result = await explainer(f, xt, inner as O);
+          } catch (e) {
+            // The wrapped explainer counts rows of the noisy copies; say which rows of x they came from.
+            if (isGlassboxError(e, 'NON_FINITE')) {
+              const rowsOfX = rows === 1 ? `row ${start}` : `each of rows ${start}..${end - 1}`;
+              throw new GlassboxError(
+                'NON_FINITE',
+                `${where}: ${e.message} (the wrapped explainer's x holds ${samples} noisy copies of ${rowsOfX} of noiseTunnel's x, in order)`,
+                { cause: e },
+              );
+            }
+            throw e;
+          }
           if (result == null || !isTensor(result.attributions)) {
             throw new GlassboxError('INVALID_ARGUMENT', `${where}: the wrapped explainer must resolve to { attributions: Tensor, ... }, got ${describe(result)}`);
           }
@@ -248,3 +253,23 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
   if (innerKeys !== undefined) declareOptionKeys(tunnel, [...new Set([...innerKeys, ...CALL_OWN, ...CALL_SHARED])]);
   return tunnel;
 }
+
+declareMethod(noiseTunnel, {
+  name: 'noiseTunnel',
+  aliases: ['smoothgrad', 'sg', 'nt'],
+  label: 'Noise tunnel (SmoothGrad)',
+  summary: 'SmoothGrad: saliency over noisy copies of the input, reduced by --noise (Smilkov et al. 2017; Adebayo et al. 2018)',
+  paper: 'D. Smilkov et al., 2017, arXiv:1706.03825; J. Adebayo et al., 2018, arXiv:1810.03307 (VarGrad)',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: false,
+  signed: false,
+  gradientLike: true,
+  wrapper: true,
+  options: [
+    { key: 'samples', type: 'integer', default: 10, min: 1, summary: 'noisy copies per row' },
+    { key: 'stdev', type: 'number', default: 0.15, min: 0, summary: 'standard deviation of the Gaussian noise, in the units of x' },
+    { key: 'variant', type: 'choice', default: 'smoothgrad', choices: NOISE_VARIANTS, summary: 'mean, mean of squares or variance over the copies' },
+  ],
+  optionKeys: NOISE_TUNNEL_OPTION_KEYS,
+});

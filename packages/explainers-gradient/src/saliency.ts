@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { booleanOption, declareOptionKeys, explainerRun, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, booleanOption, declareMethod, explainerRun, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 
@@ -56,4 +56,17 @@ export async function saliency(f: Predictable, x: Tensor, options: SaliencyOptio
   const attributions = await inputGradients(ctx, p.x, (g) => (abs ? tf.abs(g) : g));
   return { attributions, method: 'saliency' };
 }
-declareOptionKeys(saliency, SALIENCY_OPTION_KEYS);
+declareMethod(saliency, {
+  name: 'saliency',
+  aliases: ['grad', 'gradient', 'vanilla-gradient'],
+  label: 'Saliency',
+  summary: '|dF/dx|: how sensitive the score is to each pixel (Simonyan et al. 2013)',
+  paper: 'K. Simonyan, A. Vedaldi, A. Zisserman, 2013, arXiv:1312.6034',
+  family: 'gradient',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: false,
+  gradientLike: true,
+  options: [{ key: 'abs', type: 'boolean', default: true, summary: 'absolute value of the gradient' }],
+  optionKeys: SALIENCY_OPTION_KEYS,
+});

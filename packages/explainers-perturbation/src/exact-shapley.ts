@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, prepare, spreadGroups } from './internal/prepare.js';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, fillCoalition, prepare, spreadGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 
 /** Most feature groups exactShapley enumerates (2^16 = 65536 model rows per row of x). */
@@ -109,6 +109,20 @@ export async function exactShapley(f: Predictable, x: Tensor, options: ExactShap
     }
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'exactShapley' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'exactShapley' };
 }
-declareOptionKeys(exactShapley, EXACT_SHAPLEY_OPTION_KEYS);
+declareMethod(exactShapley, {
+  name: 'exactShapley',
+  aliases: ['exact-shap'],
+  label: 'Exact Shapley',
+  summary: 'exact Shapley values of at most 16 patches (a coarse grid or few SLIC segments; 2^M model calls)',
+  paper: 'L. Shapley, 1953, Contributions to the Theory of Games II',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  complete: true,
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1, M <= 16)' }],
+  optionKeys: EXACT_SHAPLEY_OPTION_KEYS,
+});

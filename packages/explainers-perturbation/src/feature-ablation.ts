@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
-import { featureGroups, prepare } from './internal/prepare.js';
+import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, prepare } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 
 export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
@@ -84,6 +84,18 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
     const base = scores[i * per]!;
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = base - scores[i * per + 1 + g.groups[e]!]!;
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'featureAblation' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'featureAblation' };
 }
-declareOptionKeys(featureAblation, FEATURE_ABLATION_OPTION_KEYS);
+declareMethod(featureAblation, {
+  name: 'featureAblation',
+  aliases: ['ablation', 'fa'],
+  label: 'Feature ablation',
+  summary: 'score drop when each patch (grid or SLIC) is replaced by the baseline (black)',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' }],
+  optionKeys: FEATURE_ABLATION_OPTION_KEYS,
+});

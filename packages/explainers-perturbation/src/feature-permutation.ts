@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
-import { featureGroups, intOption, prepare } from './internal/prepare.js';
+import { GlassboxError, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, intOption, prepare } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 
 export interface FeaturePermutationOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
@@ -120,6 +120,18 @@ export async function featurePermutation(
   for (let i = 0; i < n; i++) {
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = diff[i * m + g.groups[e]!]!;
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), importance, method: 'featurePermutation' };
+  return { attributions: attributionTensor(attr, x.shape, where), importance, method: 'featurePermutation' };
 }
-declareOptionKeys(featurePermutation, FEATURE_PERMUTATION_OPTION_KEYS);
+declareMethod(featurePermutation, {
+  name: 'featurePermutation',
+  label: 'Feature permutation',
+  summary: 'score change when each feature group is shuffled across the batch (Breiman 2001; Fisher et al. 2019)',
+  paper: 'L. Breiman, 2001, Machine Learning 45; A. Fisher, C. Rudin, F. Dominici, 2019, arXiv:1801.01489',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: false,
+  batch: true,
+  signed: true,
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' }, { key: 'repeats', type: 'integer', default: 1, min: 1, summary: 'independent permutations per group, averaged' }],
+  optionKeys: FEATURE_PERMUTATION_OPTION_KEYS,
+});

@@ -4,17 +4,17 @@ import {
   assertPlanSize,
   createPace,
   createRng,
-  declareOptionKeys,
+  EXPLAINS_ANY_MODEL,
+  declareMethod,
   optionKeys,
   runStepsPaced,
-  tf,
   type Attribution,
   type ExplainOptions,
   type PoolOption,
   type Predictable,
   checkOptionKeys,
 } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, intOption, prepare, spreadGroups } from './internal/prepare.js';
+import { attributionTensor, featureGroups, fillCoalition, intOption, prepare, spreadGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import {
   allCoalitionSteps,
@@ -160,6 +160,24 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
     const phi = solve(scores.subarray(base + 2, base + per), scores[base + 1]!, scores[base]!);
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'kernelShap' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'kernelShap' };
 }
-declareOptionKeys(kernelShap, KERNEL_SHAP_OPTION_KEYS);
+declareMethod(kernelShap, {
+  name: 'kernelShap',
+  aliases: ['kshap', 'shap', 'kernelshap'],
+  label: 'KernelSHAP',
+  summary: 'KernelSHAP on patches (grid or SLIC): Shapley values by weighted regression (Lundberg & Lee 2017)',
+  paper: 'S. Lundberg, S.-I. Lee, 2017, arXiv:1705.07874; C. Musco, R. T. Witter, 2024, arXiv:2410.01917 (leverage sampling)',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: false,
+  signed: true,
+  baseline: 'point',
+  complete: true,
+  options: [
+    { key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' },
+    { key: 'samples', type: 'integer', min: 1, summary: 'coalitions evaluated per row; default 2M + 2048' },
+    { key: 'variant', type: 'choice', default: 'leverage', choices: KERNEL_SHAP_VARIANTS, summary: 'leverage-score or plain kernel sampling' },
+  ],
+  optionKeys: KERNEL_SHAP_OPTION_KEYS,
+});

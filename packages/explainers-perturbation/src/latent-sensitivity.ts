@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, checkModelOutput, declareOptionKeys, forEachBatch, formatShape, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, assertFiniteOutput, checkCommonOptions, checkModelOutput, EXPLAINS_LATENT_CODES, declareMethod, forEachBatch, formatShape, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { numberOption } from './internal/prepare.js';
 import { checkCodes } from './internal/latent.js';
 
@@ -91,6 +91,7 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
           throw new GlassboxError('SHAPE_MISMATCH', `${where}: decoder returned rows of shape ${formatShape(tail)} after ${formatShape(outShape)}`);
         }
         const data = await y.data();
+        assertFiniteOutput(data, y.shape, where, { name: 'decoder', start, rowOf: (r) => Math.floor(r / per), input: 'zs' });
         for (let r = start; r < end; r++) {
           const i = Math.floor(r / per);
           const k = (r % per) - 1;
@@ -113,4 +114,15 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
   const order = Array.from({ length: d }, (_, k) => k).sort((a, b) => scores[b]! - scores[a]! || a - b);
   return { scores, order };
 }
-declareOptionKeys(latentSensitivity, LATENT_SENSITIVITY_OPTION_KEYS);
+declareMethod(latentSensitivity, {
+  name: 'latentSensitivity',
+  label: 'Latent sensitivity',
+  summary: 'mean |change of the decoded image| when each latent dimension moves by 1',
+  family: 'perturbation',
+  ...EXPLAINS_LATENT_CODES,
+  output: 'sensitivity',
+  rowwise: true,
+  signed: false,
+  options: [{ key: 'epsilon', type: 'number', default: 1, summary: 'how far each dimension moves (finite, non-zero)' }],
+  optionKeys: LATENT_SENSITIVITY_OPTION_KEYS,
+});

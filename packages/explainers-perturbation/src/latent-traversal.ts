@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, declareOptionKeys, describe, mapBatches, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, checkCommonOptions, EXPLAINS_LATENT_CODES, declareMethod, describe, mapBatches, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { checkCodes, checkDims } from './internal/latent.js';
 
 export interface LatentTraversalOptions extends Pick<ExplainOptions, 'batchSize' | 'onProgress' | 'signal'> {
@@ -75,4 +75,19 @@ export async function latentTraversal(decoder: Predictable, z: Tensor, options: 
     out.dispose();
   }
 }
-declareOptionKeys(latentTraversal, LATENT_TRAVERSAL_OPTION_KEYS);
+declareMethod(latentTraversal, {
+  name: 'latentTraversal',
+  aliases: ['traversal'],
+  label: 'Latent traversal',
+  summary: 'decoded images as one latent dimension at a time sweeps -3..3 (the others fixed)',
+  family: 'perturbation',
+  ...EXPLAINS_LATENT_CODES,
+  output: 'traversal',
+  rowwise: true,
+  signed: false,
+  options: [
+    { key: 'dims', type: 'numbers', summary: 'latent dimensions to traverse; default all' },
+    { key: 'values', type: 'numbers', default: [-3, -2, -1, 0, 1, 2, 3], summary: 'values each chosen dimension is set to' },
+  ],
+  optionKeys: LATENT_TRAVERSAL_OPTION_KEYS,
+});

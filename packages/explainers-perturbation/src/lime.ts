@@ -6,18 +6,18 @@ import {
   createPace,
   checkOptionKeys,
   createRng,
-  declareOptionKeys,
+  EXPLAINS_ANY_MODEL,
+  declareMethod,
   describe,
   formatShape,
   optionKeys,
   resolveFeatureMask,
-  tf,
   type Attribution,
   type ExplainOptions,
   type PoolOption,
   type Predictable,
 } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
+import { attributionTensor, featureGroups, fillCoalition, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
 import { SLIC_OPTION_KEYS, slic, type SlicOptions } from './slic.js';
@@ -230,8 +230,27 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
     intercept.push(fit.intercept);
     coefficients.push(Float32Array.from(fit.coef));
   }
-  const result: LimeAttribution = { attributions: tf.tensor(attr, x.shape, 'float32'), score, intercept, coefficients, method: 'lime' };
+  const result: LimeAttribution = { attributions: attributionTensor(attr, x.shape, where), score, intercept, coefficients, method: 'lime' };
   if (segments !== undefined) result.segments = segments;
   return result;
 }
-declareOptionKeys(lime, LIME_OPTION_KEYS);
+declareMethod(lime, {
+  name: 'lime',
+  label: 'LIME',
+  summary: 'LIME: a local linear surrogate on patches (grid or SLIC) (Ribeiro et al. 2016)',
+  paper: 'M. T. Ribeiro, S. Singh, C. Guestrin, 2016, arXiv:1602.04938',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: false,
+  signed: true,
+  baseline: 'point',
+  options: [
+    { key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' },
+    { key: 'segmentation', type: 'segmentation', summary: 'segment each image into the features (grid or SLIC); not with featureMask' },
+    { key: 'samples', type: 'integer', default: 256, min: 1, summary: 'perturbed samples per row' },
+    { key: 'distance', type: 'choice', default: 'cosine', choices: LIME_DISTANCES, summary: 'distance of a sample from the input' },
+    { key: 'kernelWidth', type: 'number', min: 0, exclusiveMin: true, summary: 'width of the exponential kernel; default 0.25 (cosine), 0.75 sqrt(M) (euclidean)' },
+    { key: 'alpha', type: 'number', default: 1, min: 0, summary: 'ridge penalty' },
+  ],
+  optionKeys: LIME_OPTION_KEYS,
+});

@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, declareOptionKeys, describe, formatShape, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
-import { prepare, probeRowShape } from './internal/prepare.js';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
+import { attributionTensor, prepare, probeRowShape } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
 
@@ -227,6 +227,23 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
     }
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = coverCount[e]! > 0 ? sums[e]! / coverCount[e]! : 0;
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'occlusion' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'occlusion' };
 }
-declareOptionKeys(occlusion, OCCLUSION_OPTION_KEYS);
+declareMethod(occlusion, {
+  name: 'occlusion',
+  aliases: ['occ'],
+  label: 'Occlusion',
+  summary: 'score drop when a sliding window is replaced by the baseline (black) (Zeiler & Fergus 2014)',
+  paper: 'M. Zeiler, R. Fergus, 2014, arXiv:1311.2901',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: true,
+  signed: true,
+  baseline: 'point',
+  options: [
+    { key: 'window', type: 'numbers', summary: 'window size per non-batch dimension (required)' },
+    { key: 'strides', type: 'numbers', summary: 'step between window starts per dimension; default 1 everywhere' },
+    { key: 'incremental', type: 'boolean', default: true, summary: 'use the exact incremental fast path when it applies' },
+  ],
+  optionKeys: OCCLUSION_OPTION_KEYS,
+});

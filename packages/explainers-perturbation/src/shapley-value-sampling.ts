@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertPlanSize, createPace, createRng, declareOptionKeys, optionKeys, tf, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
-import { featureGroups, fillCoalition, intOption, prepare, spreadGroups } from './internal/prepare.js';
+import { assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, fillCoalition, intOption, prepare, spreadGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 
 export interface ShapleyValueSamplingOptions extends ExplainOptions, PoolOption {
@@ -117,6 +117,20 @@ export async function shapleyValueSampling(
     for (let group = 0; group < m; group++) phi[group] /= samples;
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
-  return { attributions: tf.tensor(attr, x.shape, 'float32'), method: 'shapleyValueSampling' };
+  return { attributions: attributionTensor(attr, x.shape, where), method: 'shapleyValueSampling' };
 }
-declareOptionKeys(shapleyValueSampling, SHAPLEY_VALUE_SAMPLING_OPTION_KEYS);
+declareMethod(shapleyValueSampling, {
+  name: 'shapleyValueSampling',
+  aliases: ['svs', 'shapley', 'shapley-sampling'],
+  label: 'Shapley value sampling',
+  summary: 'Shapley values of patches (grid or SLIC) by sampling permutations (Castro et al. 2009)',
+  paper: 'J. Castro, D. Gómez, J. Tejada, 2009, Computers & Operations Research 36(5)',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  rowwise: false,
+  signed: true,
+  baseline: 'point',
+  complete: true,
+  options: [{ key: 'featureMask', type: 'groups', summary: 'feature groups (int32, one entry per element of a row, 0..M-1); default every element its own group' }, { key: 'samples', type: 'integer', default: 25, min: 1, summary: 'permutations walked' }],
+  optionKeys: SHAPLEY_VALUE_SAMPLING_OPTION_KEYS,
+});

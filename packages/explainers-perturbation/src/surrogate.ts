@@ -4,7 +4,8 @@ import {
   assertOneOf,
   checkInput,
   createRng,
-  declareOptionKeys,
+  EXPLAINS_ANY_MODEL,
+  declareMethod,
   formatShape,
   optionKeys,
   tf,
@@ -222,4 +223,26 @@ export async function surrogate(f: Predictable, X: Tensor, options: SurrogateOpt
   if (tree !== undefined) model.tree = tree;
   return model;
 }
-declareOptionKeys(surrogate, SURROGATE_OPTION_KEYS);
+declareMethod(surrogate, {
+  name: 'surrogate',
+  label: 'Global surrogate',
+  summary: 'a global ridge model (or a shallow tree) of the score over feature groups of many rows (Craven & Shavlik 1995)',
+  paper: 'M. Craven, J. Shavlik, 1995, NeurIPS 8',
+  family: 'perturbation',
+  ...EXPLAINS_ANY_MODEL,
+  output: 'model',
+  rowwise: false,
+  batch: true,
+  signed: true,
+  // Ridge coefficients are the change of the score per unit of a group's mean: a slope, like a gradient.
+  gradientLike: true,
+  options: [
+    { key: 'kind', type: 'choice', default: 'ridge', choices: SURROGATE_KINDS, summary: 'a linear model or a shallow regression tree' },
+    { key: 'featureMask', type: 'groups', summary: "feature groups; a group's feature is the mean of its elements" },
+    { key: 'alpha', type: 'number', default: 1e-3, min: 0, summary: 'ridge penalty' },
+    { key: 'maxDepth', type: 'integer', default: 3, min: 1, summary: 'tree depth' },
+    { key: 'minLeaf', type: 'integer', default: 5, min: 1, summary: 'fewest training rows per leaf' },
+    { key: 'holdout', type: 'number', default: 0.2, min: 0, max: 1, summary: 'fraction of the rows held out to measure fidelity' },
+  ],
+  optionKeys: SURROGATE_OPTION_KEYS,
+});

@@ -1,11 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, describe, encodeWeights, saveWeightsToFiles, tf, type EncodedWeights, type SavedFiles } from '@glassbox/tensors-ops';
+import { GlassboxError, describe } from '@glassbox/tensors-ops';
 import { decoderSpecs, encoderSpecs } from './architectures.js';
 import { Autoencoder, resolveAutoencoderOptions } from './autoencoder.js';
 import { AE_VAE_FORMAT } from './latent-model.js';
 import { VAE, resolveVaeOptions } from './vae.js';
-import { countSpecParams } from '@glassbox/tensors-ops/models';
-import { asBadWeights, badWeights, loadDir, loadEncoded, topologyOf, type LoadOptions, type LoadPlan } from '@glassbox/tensors-ops/models';
+import { asBadWeights, badWeights, countSpecParams, modelFiles, topologyOf, type ModelFiles, type LoadPlan, type SaveSpec } from '@glassbox/tensors-ops/models';
 
 export type { LoadOptions, UrlLoadOptions } from '@glassbox/tensors-ops/models';
 
@@ -18,29 +17,6 @@ function checkModel(model: unknown, where: string): LatentVariableModel {
   }
   if (model.isDisposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: model has been disposed`);
   return model;
-}
-
-/**
- * Saves an autoencoder or a VAE in the TensorFlow.js format: a model.json object (its `modelTopology` holds
- * the architecture, `{ format: 'glassbox-ae-vae', version, kind, options, encoder, decoder }`, so that `load`
- * rebuilds the model; its `weightsManifest` lists the weights 'encoder/...', 'decoder/...' and, for an
- * autoencoder, 'latent/mean' and 'latent/std') and the bytes of weights.bin. Nothing is written anywhere:
- * write the two yourself, or use `saveToDir` in Node.
- *
- * @example
- * ```ts
- * const { modelJSON, weightData } = await save(model);
- * const copy = load({ modelJSON, weightData });
- * ```
- */
-export async function save(model: LatentVariableModel): Promise<EncodedWeights> {
-  checkModel(model, 'save');
-  const weights = model.getWeights();
-  try {
-    return await encodeWeights(weights, { modelTopology: model.toJSON() });
-  } finally {
-    tf.dispose(weights);
-  }
 }
 
 /** Reads an autoencoder's or VAE's modelTopology (no tensors) and counts its parameters. */
@@ -79,41 +55,29 @@ export function planLatentModel(modelJSON: unknown, where: string): LoadPlan<Lat
   };
 }
 
+function saveSpec(model: unknown, where: string): SaveSpec {
+  const m = checkModel(model, where);
+  return { weights: () => m.getWeights(), modelTopology: m.toJSON() };
+}
+
 /**
- * Rebuilds an autoencoder or a VAE from what `save` returned (or tf.io ModelArtifacts): the architecture
- * from modelTopology, then the weights, all checked before the model is made: a truncated, oversized or
- * mismatched weights file, unknown or missing weights, wrong shapes or non-finite values give BAD_WEIGHTS,
- * and a manifest claiming more parameters than the architecture has is refused without allocating.
+ * The file functions, made by tensors-ops/models' `modelFiles` (the same for every models package):
+ * - `save(model)` -> `{ modelJSON, weightData }` in memory; `load(artifacts, { maxElements })` rebuilds it;
+ * - `saveToDir(model, dir)` and `loadFromDir(dir, { maxElements })` in Node (model.json + weights.bin).
  *
- * @param artifacts `{ modelJSON, weightData }` or tf.io ModelArtifacts.
- * @param options `maxElements` (most parameters, default 50_000_000).
- * @returns a new Autoencoder or VAE (see `kind`) that the caller owns.
- * @throws GlassboxError BAD_WEIGHTS, INVALID_ARGUMENT; nothing leaks.
+ * Loading checks the architecture in modelTopology and counts its parameters before any weight is read, then
+ * refuses a truncated, oversized or mismatched weights file, unknown or missing weights, wrong shapes or
+ * non-finite values with BAD_WEIGHTS; nothing leaks.
+ *
+ * What `save` gives: a model.json object (its `modelTopology` holds
+ * the architecture, `{ format: 'glassbox-ae-vae', version, kind, options, encoder, decoder }`, so that `load`
+ * rebuilds the model; its `weightsManifest` lists the weights 'encoder/...', 'decoder/...' and, for an
+ * autoencoder, 'latent/mean' and 'latent/std') and the bytes of weights.bin.
+ *
+ * @example
+ * ```ts
+ * const { modelJSON, weightData } = await save(model);
+ * const copy = load({ modelJSON, weightData });
+ * ```
  */
-export function load(artifacts: EncodedWeights | object, options: LoadOptions = {}): LatentVariableModel {
-  return loadEncoded(artifacts, planLatentModel, options, 'load');
-}
-
-/** Saves an autoencoder or a VAE as model.json + weights.bin in a folder (created if needed). Node only. */
-export async function saveToDir(model: LatentVariableModel, dir: string): Promise<SavedFiles> {
-  const where = 'saveToDir';
-  checkModel(model, where);
-  if (typeof dir !== 'string' || dir.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: dir must be a non-empty path string, got ${describe(dir)}`);
-  const weights = model.getWeights();
-  try {
-    return await saveWeightsToFiles(dir, weights, { modelTopology: model.toJSON() });
-  } finally {
-    tf.dispose(weights);
-  }
-}
-
-/**
- * Loads a model saved with `saveToDir` (model.json + weights.bin). Node only. model.json is checked and the
- * parameters counted before weights.bin is read; the file's size must match the manifest exactly.
- * @param dir the folder (or the path of its model.json).
- * @param options `maxElements` (default 50_000_000).
- * @throws GlassboxError BAD_WEIGHTS (missing files, bad JSON, sizes or shapes that do not match).
- */
-export function loadFromDir(dir: string, options: LoadOptions = {}): Promise<LatentVariableModel> {
-  return loadDir(dir, planLatentModel, options, 'loadFromDir');
-}
+export const { save, load, saveToDir, loadFromDir }: ModelFiles<LatentVariableModel> = modelFiles({ planner: planLatentModel, saveSpec });

@@ -1,27 +1,17 @@
-import { GlassboxError, assertOneOf, checkOptionKeys, describe, optionKeys } from '@glassbox/tensors-ops';
+import { GlassboxError } from '@glassbox/tensors-ops';
 import type { Autoencoder } from './autoencoder.js';
 import type { VAE } from './vae.js';
 import { planLatentModel, type LatentVariableModel } from './io.js';
-import { loadDir, loadUrl, nodeModules, type UrlLoadOptions } from '@glassbox/tensors-ops/models';
+import { loadPretrainedModel, type PretrainedAsset, type PretrainedOptions } from '@glassbox/tensors-ops/models';
 
 /** Names of the pretrained models shipped in the package's `weights/` folder. */
 export const PRETRAINED_MODELS = ['digits-ae', 'digits-conv-ae', 'digits-vae'] as const;
 export type PretrainedModelName = (typeof PRETRAINED_MODELS)[number];
 
-/** Options of `loadPretrained`. */
-export interface PretrainedOptions extends UrlLoadOptions {
-  /**
-   * Where model.json is (a URL string or URL object; 'file:' URLs are read from disk in Node). Default: the
-   * package's own `weights/<name>/model.json`, read from disk in Node and fetched in browsers.
-   */
-  url?: string | URL;
-}
-
-/** The keys of PretrainedOptions. */
-export const PRETRAINED_OPTION_KEYS = optionKeys<PretrainedOptions>({ url: true, fetch: true, requestInit: true, maxElements: true });
+export type { PretrainedOptions } from '@glassbox/tensors-ops/models';
 
 // One literal `new URL(..., import.meta.url)` per file, so that bundlers (Vite, webpack 5) see and copy them.
-function defaultUrls(name: PretrainedModelName): { model: URL; weights: URL } {
+function asset(name: PretrainedModelName): PretrainedAsset {
   switch (name) {
     case 'digits-ae':
       return { model: new URL('../weights/digits-ae/model.json', import.meta.url), weights: new URL('../weights/digits-ae/weights.bin', import.meta.url) };
@@ -35,10 +25,7 @@ function defaultUrls(name: PretrainedModelName): { model: URL; weights: URL } {
   }
 }
 
-async function loadFileUrl(url: URL, options: PretrainedOptions, where: string): Promise<LatentVariableModel> {
-  const { url: nodeUrl } = await nodeModules(where);
-  return loadDir(nodeUrl.fileURLToPath(url), planLatentModel, { maxElements: options.maxElements }, where);
-}
+const CATALOG = { names: PRETRAINED_MODELS, asset, planner: () => planLatentModel };
 
 /**
  * Loads a pretrained model that ships with the package, trained on the digits train split (8,000 images of
@@ -50,7 +37,7 @@ async function loadFileUrl(url: URL, options: PretrainedOptions, where: string):
  *
  * Inputs are float32 [N, 28, 28, 1] in 0..1. In Node the files are read from the package folder; in browsers
  * they are fetched (bundlers that understand `new URL('...', import.meta.url)` copy them; else serve
- * `weights/<name>/` yourself and pass `url`).
+ * `weights/<name>/` yourself and pass `url`). The loading itself is tensors-ops' `loadPretrainedModel`.
  *
  * @param name one of `PRETRAINED_MODELS`.
  * @param options `url` (model.json elsewhere), `fetch`, `requestInit`, `maxElements`.
@@ -69,28 +56,7 @@ export function loadPretrained(name: 'digits-ae' | 'digits-conv-ae', options?: P
 export function loadPretrained(name: PretrainedModelName, options?: PretrainedOptions): Promise<LatentVariableModel>;
 export async function loadPretrained(name: PretrainedModelName, options: PretrainedOptions = {}): Promise<LatentVariableModel> {
   const where = 'loadPretrained';
-  assertOneOf(name, PRETRAINED_MODELS, 'name', where);
-  const { url: _url, ...loadOptions } = checkOptionKeys<PretrainedOptions>(options, PRETRAINED_OPTION_KEYS, where);
-  let model: LatentVariableModel;
-  if (options.url !== undefined) {
-    let url: URL | null = null;
-    if (options.url instanceof URL) url = options.url;
-    else if (typeof options.url === 'string' && options.url.length > 0) {
-      try {
-        url = new URL(options.url);
-      } catch {
-        url = null; // relative: fetched as given (against the page in a browser)
-      }
-    } else {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.url must be a URL or a non-empty string, got ${describe(options.url)}`);
-    }
-    if (url === null) model = await loadUrl(options.url as string, planLatentModel, loadOptions, where);
-    else model = url.protocol === 'file:' ? await loadFileUrl(url, options, where) : await loadUrl(url.href, planLatentModel, loadOptions, where);
-  } else {
-    const urls = defaultUrls(name);
-    model =
-      urls.model.protocol === 'file:' ? await loadFileUrl(urls.model, options, where) : await loadUrl(urls.model.href, planLatentModel, loadOptions, where, urls.weights.href);
-  }
+  const model = await loadPretrainedModel(name, CATALOG, options, where);
   const expected = name === 'digits-vae' ? 'vae' : 'ae';
   if (model.kind !== expected) {
     model.dispose();

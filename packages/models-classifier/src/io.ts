@@ -1,16 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import {
-  GlassboxError,
-  Sequential,
-  describe,
-  encodeWeights,
-  saveWeightsToFiles,
-  sequential,
-  tf,
-  type EncodedWeights,
-  type LayerSpec,
-  type SavedFiles,
-} from '@glassbox/tensors-ops';
+import { GlassboxError, Sequential, describe, sequential, type LayerSpec } from '@glassbox/tensors-ops';
 import {
   CLASSIFIER_FORMAT,
   Classifier,
@@ -20,9 +9,7 @@ import {
   resolveMlpOptions,
   type ClassifierVariant,
 } from './classifier.js';
-import { checkSeed } from '@glassbox/tensors-ops/models';
-import { countSpecParams } from '@glassbox/tensors-ops/models';
-import { asBadWeights, badWeights, loadDir, loadEncoded, topologyOf, type LoadOptions, type LoadPlan } from '@glassbox/tensors-ops/models';
+import { asBadWeights, badWeights, checkSeed, countSpecParams, modelFiles, topologyOf, type ModelFiles, type LoadPlan, type SaveSpec } from '@glassbox/tensors-ops/models';
 
 export type { LoadOptions, UrlLoadOptions } from '@glassbox/tensors-ops/models';
 
@@ -34,31 +21,6 @@ function checkClassifier(model: unknown, where: string): Classifier {
   }
   if (model.isDisposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: model has been disposed`);
   return model;
-}
-
-/**
- * Saves a classifier in the TensorFlow.js format: a model.json object (its `modelTopology` holds the
- * architecture, `{ format: 'glassbox-classifier', version, kind, variant, options, network }`, so that `load`
- * rebuilds the model; its `weightsManifest` lists every weight) and the bytes of weights.bin (little-endian
- * float32). Nothing is written anywhere: write the two yourself, or use `saveToDir` in Node.
- *
- * @param model the classifier.
- * @returns `{ modelJSON, weightData }`.
- * @example
- * ```ts
- * const { modelJSON, weightData } = await save(cnn);
- * const copy = load({ modelJSON, weightData });
- * ```
- */
-export async function save(model: Classifier): Promise<EncodedWeights> {
-  const where = 'save';
-  checkClassifier(model, where);
-  const weights = model.network.getWeights();
-  try {
-    return await encodeWeights(weights, { modelTopology: model.toJSON() });
-  } finally {
-    tf.dispose(weights);
-  }
 }
 
 /** Reads a classifier's modelTopology (no tensors) and counts its parameters. */
@@ -116,45 +78,29 @@ export function planClassifier(modelJSON: unknown, where: string): LoadPlan<Clas
   };
 }
 
+function saveSpec(model: unknown, where: string): SaveSpec {
+  const m = checkClassifier(model, where);
+  return { weights: () => m.network.getWeights(), modelTopology: m.toJSON() };
+}
+
 /**
- * Rebuilds a classifier from what `save` returned (or tf.io ModelArtifacts): the architecture from
- * modelTopology, then the weights, all checked before the model is made: a truncated, oversized or
- * mismatched weights file, unknown or missing weights, wrong shapes or non-finite values give BAD_WEIGHTS,
- * and a manifest claiming more parameters than the architecture has is refused without allocating.
+ * The file functions, made by tensors-ops/models' `modelFiles` (the same for every models package):
+ * - `save(model)` -> `{ modelJSON, weightData }` in memory; `load(artifacts, { maxElements })` rebuilds it;
+ * - `saveToDir(model, dir)` and `loadFromDir(dir, { maxElements })` in Node (model.json + weights.bin).
  *
- * @param artifacts `{ modelJSON, weightData }` or tf.io ModelArtifacts.
- * @param options `maxElements` (most parameters, default 50_000_000).
- * @returns a new Classifier the caller owns.
- * @throws GlassboxError BAD_WEIGHTS, INVALID_ARGUMENT; nothing leaks.
+ * Loading checks the architecture in modelTopology and counts its parameters before any weight is read, then
+ * refuses a truncated, oversized or mismatched weights file, unknown or missing weights, wrong shapes or
+ * non-finite values with BAD_WEIGHTS; nothing leaks.
+ *
+ * What `save` gives: a model.json object (its `modelTopology` holds the
+ * architecture, `{ format: 'glassbox-classifier', version, kind, variant, options, network }`, so that `load`
+ * rebuilds the model; its `weightsManifest` lists every weight) and the bytes of weights.bin (little-endian
+ * float32).
+ *
+ * @example
+ * ```ts
+ * const { modelJSON, weightData } = await save(cnn);
+ * const copy = load({ modelJSON, weightData });
+ * ```
  */
-export function load(artifacts: EncodedWeights | object, options: LoadOptions = {}): Classifier {
-  return loadEncoded(artifacts, planClassifier, options, 'load');
-}
-
-/**
- * Saves a classifier as model.json + weights.bin in a folder (created if needed). Node only.
- * @returns the paths written and the weight bytes.
- */
-export async function saveToDir(model: Classifier, dir: string): Promise<SavedFiles> {
-  const where = 'saveToDir';
-  checkClassifier(model, where);
-  if (typeof dir !== 'string' || dir.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: dir must be a non-empty path string, got ${describe(dir)}`);
-  const weights = model.network.getWeights();
-  try {
-    return await saveWeightsToFiles(dir, weights, { modelTopology: model.toJSON() });
-  } finally {
-    tf.dispose(weights);
-  }
-}
-
-/**
- * Loads a classifier saved with `saveToDir` (or any model.json + weights.bin written from `save`). Node
- * only. model.json is checked and the parameters counted before weights.bin is read; the file's size must
- * match the manifest exactly.
- * @param dir the folder (or the path of its model.json).
- * @param options `maxElements` (default 50_000_000).
- * @throws GlassboxError BAD_WEIGHTS (missing files, bad JSON, sizes or shapes that do not match).
- */
-export function loadFromDir(dir: string, options: LoadOptions = {}): Promise<Classifier> {
-  return loadDir(dir, planClassifier, options, 'loadFromDir');
-}
+export const { save, load, saveToDir, loadFromDir }: ModelFiles<Classifier> = modelFiles({ planner: planClassifier, saveSpec });

@@ -1,45 +1,9 @@
-import {
-  GlassboxError,
-  assertNumber,
-  assertOneOf,
-  createRng,
-  describe,
-  sequential,
-  tf,
-  type EncodedWeights,
-  type ForwardFn,
-  type LayerSpec,
-  type Sequential,
-  type Tensor,
-} from '@glassbox/tensors-ops';
-import {
-  OUTPUT_ACTIVATIONS,
-  assertNotDisposed,
-  checkFilters,
-  checkImageShape,
-  checkImages,
-  checkKeys,
-  checkOptions,
-  checkRows,
-  checkSeed,
-  fromNetworkRange,
-  toNetworkRange,
-  type OutputActivation,
-} from './common.js';
+import { GlassboxError, assertNumber, assertOneOf, createRng, describe, sequential, tf, type ForwardFn, type LayerSpec, type Sequential, type Tensor } from '@glassbox/tensors-ops';
+import { checkOptions, checkRows, checkSeed, type LoadOptions, type ModelSource } from '@glassbox/tensors-ops/models';
+import { COMMON_TRAIN_KEYS, DivergenceMonitor, adam, checkLearningRate, checkedStep, resolveCommon, runEpochs, type BatchLogs, type CommonTrainOptions, type EpochLogs } from './adversarial-training.js';
+import { OUTPUT_ACTIVATIONS, checkFilters, checkImageShape, checkImages, fromNetworkRange, toNetworkRange, type OutputActivation } from './images.js';
 import { leastSquares, meanAbs } from './losses.js';
-import { asBadWeights, assignWeights, encodeModel, readModel, readTopology, saveModel, type LoadOptions, type ModelDestination, type ModelSource } from './serialize.js';
-import {
-  COMMON_TRAIN_KEYS,
-  DivergenceMonitor,
-  adam,
-  checkRate,
-  checkedStep,
-  resolveCommon,
-  runEpochs,
-  type BatchLogs,
-  type CommonTrainOptions,
-  type EpochLogs,
-} from './training.js';
+import { NetworkModel, loadNetworkModel, networkModelPlanner, type NetworkModelJSON, type NetworkModelKind } from './network-model.js';
 
 /** The architecture of a CycleGAN (the weights aside). */
 export interface CycleGanConfig {
@@ -74,11 +38,7 @@ export interface CycleGanOptions {
 }
 
 /** The architecture JSON stored as model.json's modelTopology. */
-export interface CycleGanJSON {
-  format: 'glassbox-cyclegan';
-  version: 1;
-  config: CycleGanConfig;
-}
+export type CycleGanJSON = NetworkModelJSON<'glassbox-cyclegan', CycleGanConfig>;
 
 export const CYCLEGAN_FORMAT = 'glassbox-cyclegan';
 
@@ -114,9 +74,8 @@ const TRAIN_KEYS = [...COMMON_TRAIN_KEYS, 'cycleWeight', 'identityWeight', 'gene
 const NETWORK_NAMES = ['generatorAB', 'generatorBA', 'discriminatorA', 'discriminatorB'] as const;
 type NetworkName = (typeof NETWORK_NAMES)[number];
 
-function resolveConfig(options: CycleGanOptions | undefined, where: string): CycleGanConfig {
-  const o = checkOptions(options, where);
-  checkKeys(o, OPTION_KEYS, where);
+function resolveConfig(options: unknown, where: string): CycleGanConfig {
+  const o = checkOptions<CycleGanOptions>(options, where, OPTION_KEYS);
   const imageShape = o.imageShape === undefined ? ([28, 28, 1] as [number, number, number]) : checkImageShape(o.imageShape, 4, 'options.imageShape', where);
   let generatorFilters = [32, 32];
   if (o.generatorFilters !== undefined) {
@@ -179,14 +138,14 @@ export function cycleDiscriminatorLayers(c: CycleGanConfig): LayerSpec[] {
  * const thick = cg.translateAB(testDigits);   // [N, 28, 28, 1] in 0..1
  * ```
  */
-export class CycleGAN {
+export class CycleGAN extends NetworkModel<NetworkName> {
   readonly kind = 'cyclegan' as const;
   readonly config: Readonly<CycleGanConfig>;
   /**
    * The four networks as Sequentials (named layers for layer-wise explainers). They work in the networks'
    * range: [-1, 1] for tanh, [0, 1] for sigmoid. The discriminators return [N, H/4, W/4, 1] patch scores.
    */
-  readonly networks: { readonly [K in NetworkName]: Sequential };
+  declare readonly networks: { readonly [K in NetworkName]: Sequential };
   /** G as a ForwardFn: images of domain A [N, H, W, C] in 0..1 -> their translations to B, in 0..1. */
   readonly translateAB: ForwardFn;
   /** F as a ForwardFn: images of domain B [N, H, W, C] in 0..1 -> their translations to A, in 0..1. */
@@ -196,22 +155,13 @@ export class CycleGAN {
   /** D_B as a ForwardFn: images [N, H, W, C] in 0..1 -> [N, 1], the mean patch score (about 1: looks like B). */
   readonly discriminatorB: ForwardFn;
 
-  private disposed = false;
-
   /**
    * @param options the architecture; see CycleGanOptions (defaults: 28x28x1 images, generator filters
    *   [32, 32] with 3x3 kernels, discriminator filters [16, 32], tanh, seed 0).
    * @throws GlassboxError INVALID_ARGUMENT for a bad option.
    */
   constructor(options: CycleGanOptions = {}) {
-    const where = 'new CycleGAN';
-    const config = resolveConfig(options, where);
-    this.config = Object.freeze({
-      ...config,
-      imageShape: [...config.imageShape],
-      generatorFilters: [...config.generatorFilters],
-      discriminatorFilters: [...config.discriminatorFilters],
-    }) as Readonly<CycleGanConfig>;
+    const config = resolveConfig(options, 'new CycleGAN');
     const built: Partial<Record<NetworkName, Sequential>> = {};
     try {
       NETWORK_NAMES.forEach((name, i) => {
@@ -222,17 +172,23 @@ export class CycleGAN {
       for (const m of Object.values(built)) m.dispose();
       throw e;
     }
-    this.networks = Object.freeze(built as Record<NetworkName, Sequential>);
+    super(built as Record<NetworkName, Sequential>, 'CycleGAN');
+    this.config = Object.freeze({
+      ...config,
+      imageShape: [...config.imageShape],
+      generatorFilters: [...config.generatorFilters],
+      discriminatorFilters: [...config.discriminatorFilters],
+    }) as Readonly<CycleGanConfig>;
     const act = config.outputActivation;
     const shape = config.imageShape;
     const translate = (net: Sequential, where: string): ForwardFn => (x: Tensor): Tensor => {
       this.alive(where);
-      checkRows(x, shape, 'x', where);
+      checkRows(x, shape, where, 'x');
       return tf.tidy(() => fromNetworkRange(net.apply(toNetworkRange(x, act)), act));
     };
     const score = (net: Sequential, where: string): ForwardFn => (x: Tensor): Tensor => {
       this.alive(where);
-      checkRows(x, shape, 'x', where);
+      checkRows(x, shape, where, 'x');
       return tf.tidy(() => tf.reshape(tf.mean(net.apply(toNetworkRange(x, act)), [1, 2, 3]), [x.shape[0]!, 1]));
     };
     this.translateAB = translate(this.networks.generatorAB, 'CycleGAN.translateAB');
@@ -243,10 +199,6 @@ export class CycleGAN {
 
   get imageShape(): [number, number, number] {
     return [...this.config.imageShape];
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
   }
 
   /**
@@ -268,11 +220,10 @@ export class CycleGAN {
   async train(a: Tensor, b: Tensor, options: CycleGanTrainOptions = {}): Promise<CycleGanHistory> {
     const where = 'CycleGAN.train';
     this.alive(where);
-    const o = checkOptions(options, where);
-    checkKeys(o, TRAIN_KEYS, where);
+    const o = checkOptions<CycleGanTrainOptions>(options, where, TRAIN_KEYS);
     const common = resolveCommon(o, 32, where);
-    const lrG = checkRate(o.generatorLearningRate, common.learningRate, 'options.generatorLearningRate', where);
-    const lrD = checkRate(o.discriminatorLearningRate, common.learningRate, 'options.discriminatorLearningRate', where);
+    const lrG = checkLearningRate(o.generatorLearningRate, common.learningRate, 'options.generatorLearningRate', where);
+    const lrD = checkLearningRate(o.discriminatorLearningRate, common.learningRate, 'options.discriminatorLearningRate', where);
     const cycleWeight = o.cycleWeight === undefined ? 10 : assertNumber(o.cycleWeight, 'options.cycleWeight', where, { min: 0 });
     const identityWeight = o.identityWeight === undefined ? 0 : assertNumber(o.identityWeight, 'options.identityWeight', where, { min: 0 });
     checkImages(a, this.config.imageShape, 'a', where);
@@ -377,59 +328,22 @@ export class CycleGAN {
     };
   }
 
-  /** The model in the TensorFlow.js format, in memory: `{ modelJSON, weightData }`. `CycleGAN.load` reads it back. */
-  async encode(): Promise<EncodedWeights> {
-    this.alive('CycleGAN.encode');
-    return encodeModel(this.networks, this.toJSON(), CYCLEGAN_FORMAT);
-  }
-
-  /** Saves model.json and weights.bin into a folder (Node), or through a tf.io IOHandler. Optimizer state is not saved. */
-  async save(dest: ModelDestination): Promise<void> {
-    const where = 'CycleGAN.save';
-    this.alive(where);
-    await saveModel(dest, this.networks, this.toJSON(), CYCLEGAN_FORMAT, where);
-  }
-
   /**
-   * Loads a CycleGAN saved by `save` or `encode` (sources as `GAN.load`).
+   * Loads a CycleGAN saved by `save` or `encode` (sources and options as `GAN.load`).
    * @throws GlassboxError BAD_WEIGHTS for anything wrong with the files or their contents. No tensor leaks.
    */
-  static async load(source: ModelSource, options: LoadOptions = {}): Promise<CycleGAN> {
-    const where = 'CycleGAN.load';
-    const { modelJSON, weights } = await readModel(source, options, where);
-    try {
-      return CycleGAN.fromWeights(modelJSON, weights, where);
-    } finally {
-      tf.dispose(Object.values(weights));
-    }
-  }
-
-  /** @internal Builds from a checked model.json and decoded weights (the caller keeps the tensors). */
-  static fromWeights(modelJSON: { modelTopology?: unknown }, weights: Record<string, Tensor>, where: string): CycleGAN {
-    const config = readTopology(modelJSON as never, CYCLEGAN_FORMAT, where);
-    let model: CycleGAN;
-    try {
-      model = new CycleGAN(config as CycleGanOptions);
-    } catch (e) {
-      throw asBadWeights(e, where, 'architecture (modelTopology.config)');
-    }
-    try {
-      assignWeights(model.networks, weights, where);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    return model;
-  }
-
-  /** Frees the weights. The model cannot be used afterwards. */
-  dispose(): void {
-    if (this.disposed) return;
-    for (const m of Object.values(this.networks)) m.dispose();
-    this.disposed = true;
-  }
-
-  private alive(where: string): void {
-    assertNotDisposed(this.disposed, 'CycleGAN', where);
+  static load(source: ModelSource, options: LoadOptions = {}): Promise<CycleGAN> {
+    return loadNetworkModel(CYCLEGAN_KIND, source, options, 'CycleGAN.load');
   }
 }
+
+/** How a CycleGAN is rebuilt from model.json. */
+const CYCLEGAN_KIND: NetworkModelKind<CycleGAN, CycleGanConfig> = {
+  format: CYCLEGAN_FORMAT,
+  resolve: resolveConfig,
+  layers: (c) => NETWORK_NAMES.map((name) => ({ specs: name.startsWith('generator') ? cycleGeneratorLayers(c) : cycleDiscriminatorLayers(c), inputShape: [...c.imageShape] })),
+  create: (c) => new CycleGAN(c),
+};
+
+/** @internal Reads a CycleGAN's model.json (for loadPretrained). */
+export const CYCLEGAN_PLANNER = networkModelPlanner(CYCLEGAN_KIND);

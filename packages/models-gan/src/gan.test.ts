@@ -380,6 +380,11 @@ describeBackends('GAN', () => {
       const bin = await readFile(join(dir, 'weights.bin'));
       new Float32Array(bin.buffer, bin.byteOffset, 4)[3] = Number.NEGATIVE_INFINITY;
       await writeFile(join(dir, 'weights.bin'), bin);
+      // Without the content hashes, which would refuse the edited bytes before the finiteness check.
+      const dirJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { sha256?: string }[] };
+      for (const g of dirJson.weightsManifest) delete g.sha256;
+      await writeFile(join(dir, 'model.json'), JSON.stringify(dirJson));
+      for (const g of good.modelJSON.weightsManifest as { sha256?: string }[]) delete g.sha256;
       const nan = good.weightData.slice(0);
       new Float32Array(nan)[0] = Number.NaN;
       const first = (good.modelJSON.weightsManifest as { weights: { name: string }[] }[])[0]!.weights[0]!.name;
@@ -421,7 +426,8 @@ describeBackends('GAN', () => {
       await expectGlassboxError(() => GAN.load({ modelJSON: good.modelJSON, weightData: good.weightData.slice(0, 100) }), 'BAD_WEIGHTS');
       // A missing weight.
       const manifest = (json.weightsManifest as { paths: string[]; weights: { name: string }[] }[])[0]!;
-      const noLogit = { modelJSON: { ...json, weightsManifest: [{ ...manifest, weights: manifest.weights.slice(0, -1) }] } as never, weightData: good.weightData.slice(0, good.weightData.byteLength - 4) };
+      // (cut bytes no longer match the manifest's SHA-256, so the edited manifest goes without one, as a hand-edited file would)
+      const noLogit = { modelJSON: { ...json, weightsManifest: [{ ...manifest, sha256: undefined, weights: manifest.weights.slice(0, -1) }] } as never, weightData: good.weightData.slice(0, good.weightData.byteLength - 4) };
       await expectGlassboxError(() => GAN.load(noLogit), 'BAD_WEIGHTS', /missing weight 'discriminator\/logit\/bias'/);
       // An unknown network prefix.
       const renamed = { modelJSON: { ...json, weightsManifest: [{ ...manifest, weights: manifest.weights.map((w, i) => (i === 0 ? { ...w, name: 'critic/x' } : w)) }] } as never, weightData: good.weightData };

@@ -1,36 +1,41 @@
-import { GlassboxError, assertOneOf, describe } from '@glassbox/tensors-ops';
-import { GAN } from './gan.js';
-import { CycleGAN } from './cyclegan.js';
-import { checkKeys, checkOptions } from './common.js';
+/**
+ * The pretrained models committed in the package's `weights/` folder, loaded by tensors-ops/models'
+ * `loadPretrainedModel` (the same loader as every models package's).
+ */
+import { loadPretrainedModel, type PretrainedAsset, type PretrainedCatalog, type PretrainedOptions } from '@glassbox/tensors-ops/models';
+import { CYCLEGAN_PLANNER, CycleGAN } from './cyclegan.js';
+import { GAN_PLANNER, GAN } from './gan.js';
 
 /** The pretrained models shipped in the package's `weights/` folder. */
 export type PretrainedName = 'digits-gan' | 'digits-cyclegan';
 export const PRETRAINED_NAMES: readonly PretrainedName[] = ['digits-gan', 'digits-cyclegan'];
 
-/** Options of `loadPretrained`. */
-export interface PretrainedOptions {
-  /**
-   * Where model.json is. Default: the package's own `weights/<name>/model.json`, next to its `dist` folder
-   * (`new URL('../weights/<name>/model.json', import.meta.url)`): read with node:fs in Node, fetched in a
-   * browser (bundlers that understand `new URL(..., import.meta.url)` copy the files; otherwise serve the
-   * folder and pass its URL here).
-   */
-  url?: string | URL;
-  /** The fetch to use for http(s) URLs (default: the global fetch). */
-  fetch?: typeof fetch;
-  /** Passed to every fetch call. */
-  requestInit?: RequestInit;
-}
+/**
+ * Options of `loadPretrained`: `url` (model.json elsewhere: a URL, or a path in Node), `maxElements`, `fetch`,
+ * `requestInit`. Default location: the package's own `weights/<name>/` folder next to its `dist` folder, read
+ * with node:fs in Node and fetched in a browser (bundlers that understand `new URL(..., import.meta.url)` copy
+ * the files; otherwise serve the folder and pass its URL here).
+ */
+export type { PretrainedOptions } from '@glassbox/tensors-ops/models';
 
-function defaultUrl(name: PretrainedName): URL {
-  // One literal `new URL` per model, so that bundlers can see and copy the files.
+// One literal `new URL(..., import.meta.url)` per file, so that bundlers (Vite, webpack 5) see and copy them.
+function asset(name: PretrainedName): PretrainedAsset {
   switch (name) {
     case 'digits-gan':
-      return new URL('../weights/digits-gan/model.json', import.meta.url);
+      return { model: new URL('../weights/digits-gan/model.json', import.meta.url), weights: new URL('../weights/digits-gan/weights.bin', import.meta.url) };
     case 'digits-cyclegan':
-      return new URL('../weights/digits-cyclegan/model.json', import.meta.url);
+      return {
+        model: new URL('../weights/digits-cyclegan/model.json', import.meta.url),
+        weights: new URL('../weights/digits-cyclegan/weights.bin', import.meta.url),
+      };
   }
 }
+
+const CATALOG: PretrainedCatalog<PretrainedName, GAN | CycleGAN> = {
+  names: PRETRAINED_NAMES,
+  asset,
+  planner: (name) => (name === 'digits-gan' ? GAN_PLANNER : CYCLEGAN_PLANNER),
+};
 
 /**
  * Loads a model trained by the package's `scripts/train.mjs` (fixed seed) on the digits of
@@ -41,7 +46,7 @@ function defaultUrl(name: PretrainedName): URL {
  * Their measured quality is in the package README and in `weights/<name>/metrics.json`.
  *
  * @param name 'digits-gan' or 'digits-cyclegan'.
- * @param options `url` (another location of model.json), `fetch`, `requestInit`.
+ * @param options `url` (another location of model.json), `maxElements`, `fetch`, `requestInit`.
  * @returns the model; the caller disposes it.
  * @throws GlassboxError INVALID_ARGUMENT for an unknown name, BAD_WEIGHTS when the files are missing or bad.
  *
@@ -58,14 +63,5 @@ export async function loadPretrained(name: 'digits-gan', options?: PretrainedOpt
 export async function loadPretrained(name: 'digits-cyclegan', options?: PretrainedOptions): Promise<CycleGAN>;
 export async function loadPretrained(name: PretrainedName, options?: PretrainedOptions): Promise<GAN | CycleGAN>;
 export async function loadPretrained(name: PretrainedName, options: PretrainedOptions = {}): Promise<GAN | CycleGAN> {
-  const where = 'loadPretrained';
-  const n = assertOneOf(name, PRETRAINED_NAMES, 'name', where);
-  const o = checkOptions(options, where);
-  checkKeys(o, ['url', 'fetch', 'requestInit'], where);
-  if (o.url !== undefined && !(typeof o.url === 'string' && o.url.length > 0) && !(o.url instanceof URL)) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.url must be a non-empty string or a URL, got ${describe(o.url)}`);
-  }
-  const url = o.url ?? defaultUrl(n);
-  const loadOptions = { ...(o.fetch !== undefined ? { fetch: o.fetch } : {}), ...(o.requestInit !== undefined ? { requestInit: o.requestInit } : {}) };
-  return n === 'digits-gan' ? GAN.load(url, loadOptions) : CycleGAN.load(url, loadOptions);
+  return loadPretrainedModel(name, CATALOG, options);
 }

@@ -4,6 +4,7 @@
  * `translateBA`, and the classifier as a Predictable.
  */
 import {
+  checkOptionKeys,
   GlassboxError,
   asForward,
   assertFloatTensor,
@@ -18,7 +19,7 @@ import {
   type Predictable,
   type Tensor,
 } from '@glassbox/tensors-ops';
-import { checkKeys, checkOptions, checkRows, checkSeed } from './common.js';
+import { checkRows, checkSeed } from '@glassbox/tensors-ops/models';
 
 /** Mean and covariance of feature rows, in float64. */
 export interface FeatureStatistics {
@@ -269,8 +270,7 @@ export async function measureGanQuality(model: { sample(n: number, seed: number)
   if (model === null || typeof model !== 'object' || typeof model.sample !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: model must have sample(n, seed), got ${describe(model)}`);
   }
-  const o = checkOptions(options, where);
-  checkKeys(o, ['classifier', 'features', 'reference', 'n', 'seed', 'confidence', 'outputs', 'batchSize'], where);
+  const o = checkOptionKeys<GanQualityOptions>(options, ['classifier', 'features', 'reference', 'n', 'seed', 'confidence', 'outputs', 'batchSize'], where);
   const classifier = asForward(o.classifier, where, 'options.classifier');
   const features = asForward(o.features, where, 'options.features');
   assertFloatTensor(o.reference, 'options.reference', where, 2);
@@ -289,7 +289,7 @@ export async function measureGanQuality(model: { sample(n: number, seed: number)
   let fSamples: Tensor | null = null;
   let fReference: Tensor | null = null;
   try {
-    checkRows(samples, o.reference.shape.slice(1), 'the samples', where);
+    checkRows(samples, o.reference.shape.slice(1), where, 'the samples');
     if (samples.shape[0] !== n) throw new GlassboxError('SHAPE_MISMATCH', `${where}: model.sample(${n}, seed) returned ${samples.shape[0]} rows`);
     const toProbs: ForwardFn = (x) => tf.tidy(() => (outputs === 'logits' ? tf.softmax(classifier(x)) : classifier(x)));
     probs = await mapBatches(toProbs, samples, { batchSize, where });
@@ -409,11 +409,10 @@ export async function measureTranslation(
   if (model === null || typeof model !== 'object' || typeof model.translateAB !== 'function' || typeof model.translateBA !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: model must have the functions translateAB and translateBA, got ${describe(model)}`);
   }
-  const o = checkOptions(options, where);
-  checkKeys(o, ['a', 'b', 'targetA', 'targetB', 'batchSize'], where);
+  const o = checkOptionKeys<TranslationQualityOptions>(options, ['a', 'b', 'targetA', 'targetB', 'batchSize'], where);
   assertFloatTensor(o.a, 'options.a', where, 2);
   const rowShape = o.a.shape.slice(1);
-  checkRows(o.b, rowShape, 'options.b', where);
+  checkRows(o.b, rowShape, where, 'options.b');
   const batchSize = o.batchSize === undefined ? 250 : assertNumber(o.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
   for (const [t, ref, name] of [[o.targetB, o.a, 'options.targetB'], [o.targetA, o.b, 'options.targetA']] as const) {
     if (t === undefined) continue;

@@ -3,6 +3,8 @@
 export { explainModel } from './explain-model.js';
 export { renderReport } from './render/render-report.js';
 export { REPORT_METHODS, METHOD_LABELS } from './methods.js';
+export { METHODS, methodRegistry, toKebabCase } from './registry.js';
+export type { RegistryEntry } from './registry.js';
 export { MODEL_KINDS } from './types.js';
 export type {
   ModelKind,

@@ -1,4 +1,5 @@
 import type { ModelKind } from './types.js';
+import { METHODS } from './registry.js';
 
 /**
  * The methods of each kind's suite, in the order they run. `options.methods` picks a subset by these names;
@@ -13,16 +14,15 @@ export const REPORT_METHODS: Readonly<Record<ModelKind, readonly string[]>> = {
   cyclegan: ['regionSaliency', 'regionIntegratedGradients', 'discriminatorSaliency'],
 };
 
-/** Human-readable names of the methods, as the report shows them. */
+/**
+ * Human-readable names of the methods, as the report shows them: the explainer's own label from the method
+ * registry, except where a suite runs a particular set-up of it (or a composite of its own) worth naming.
+ */
 export const METHOD_LABELS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(METHODS.map((m) => [m.info.name, m.info.label])),
   saliency: 'Saliency |dF/dx|',
-  integratedGradients: 'Integrated gradients',
   noiseTunnel: 'SmoothGrad (noise tunnel over saliency)',
-  occlusion: 'Occlusion',
   kernelShap: 'KernelSHAP (patches, shared per pixel)',
-  gradCam: 'Grad-CAM',
-  latentSensitivity: 'Latent sensitivity',
-  latentTraversal: 'Latent traversal',
   encoderSaliency: 'Encoder gradients dz_d/dx',
   latentAttribution: 'Latent attribution of regions',
   discriminatorSaliency: 'Discriminator saliency',

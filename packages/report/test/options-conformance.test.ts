@@ -10,12 +10,14 @@ import * as pkg from '../src/index.js';
 import { images, tinyModels, type TinyModels } from '../src/testing-internal/models.js';
 import { FAST } from '../src/testing-internal/helpers.js';
 
-/** Exports that take no options object (none: both functions take options). */
+/** Exports that take an options object. */
 const WITH_OPTIONS = ['explainModel', 'renderReport'];
+/** Exports that take no options object: the method registry's name helper. */
+const WITHOUT_OPTIONS = ['toKebabCase'];
 
 it('every exported function is classified', () => {
   const functions = Object.entries(pkg).filter(([, v]) => typeof v === 'function').map(([k]) => k);
-  expect(functions.sort()).toEqual(WITH_OPTIONS);
+  expect(functions.sort()).toEqual([...WITH_OPTIONS, ...WITHOUT_OPTIONS].sort());
 });
 
 describeBackends('options checked by name', () => {

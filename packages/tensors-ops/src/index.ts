@@ -8,8 +8,12 @@ export { createRng, randomNormal, randomUniform } from './rng.js';
 export type { Rng } from './rng.js';
 export { INTEGRATION_METHODS, NOISE_VARIANTS, EXPLAIN_OPTION_KEYS } from './contract/types.js';
 export type { ForwardFn, Predictable, ExplainOptions, Attribution, Explainer, IntegrationMethod, NoiseVariant } from './contract/types.js';
+export { MODEL_KIND_NAMES, EXPLAINS_ANY_MODEL, EXPLAINS_LATENT_CODES, declareMethod, methodInfoOf, optionDefault } from './contract/method-info.js';
+export type { MethodInfo, MethodInfoInput, MethodOptionInfo, MethodInputKind, MethodModelKind, MethodSubject, MethodOutput } from './contract/method-info.js';
 export { asForward } from './contract/as-forward.js';
 export { selectTarget, resolveTargets, checkModelOutput } from './contract/select-target.js';
+export { assertFiniteOutput, assertFiniteScores, assertFiniteRows } from './contract/finite.js';
+export type { FiniteRowsInfo, FiniteOutputInfo } from './contract/finite.js';
 export { outputRegion } from './contract/output-region.js';
 export type { RegionReduce } from './contract/output-region.js';
 export { mapBatches, forEachBatch, yieldToEventLoop } from './contract/map-batches.js';
@@ -19,9 +23,10 @@ export type { Pace, Steps } from './contract/preparation.js';
 // The explainer runtime: the steps every explainer (and metric) shares, written once.
 export { checkTargetForm, TargetResolver } from './contract/targets.js';
 export { Progress } from './contract/progress.js';
-export { safeGrad, targetGradient } from './contract/safe-grad.js';
+export { safeGrad, safeGradWithValue, targetGradient } from './contract/safe-grad.js';
+export type { TargetGradientInfo } from './contract/safe-grad.js';
 export { prepareExplainer, explainerRun, batchRule } from './contract/prepare-explainer.js';
-export type { PreparedExplainer, ExplainerRun } from './contract/prepare-explainer.js';
+export type { PreparedExplainer, ExplainerRun, ExplainerNames } from './contract/prepare-explainer.js';
 export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
 export {
   isTensor,

@@ -103,10 +103,10 @@ const MAIN: Record<string, Case[]> = {
 /** Exports of the main entry that take no options object of their own. */
 const MAIN_WITHOUT_OPTIONS = new Set([
   'GlassboxError', 'abortError', 'asForward', 'assertFinite', 'assertFloatTensor', 'assertNumber', 'assertOneOf', 'backendInfo',
-  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareOptionKeys', 'dense',
+  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareMethod', 'declareOptionKeys', 'dense',
   'describe', 'describePoolModel', 'dropout', 'dropoutMask', 'estimateRowBytes', 'flatten', 'formatShape', 'glorotNormal',
   'glorotUniform', 'heNormal', 'heUniform', 'initialize', 'initializerValues', 'isBroadcastable', 'isGlassboxError', 'isPool',
-  'isTensor', 'onesInitializer', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
+  'isTensor', 'methodInfoOf', 'onesInitializer', 'optionDefault', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
   'resolveFeatureMask', 'resolvePool', 'resolveTargets', 'selectTarget', 'sequentialOf', 'throwIfAborted', 'updateMovingAverage',
   'yieldToEventLoop', 'zerosInitializer',
   // The option checkers themselves: checkOptionKeys and forwardOptions refuse unknown keys (tested in
@@ -115,11 +115,11 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   'checkOptionKeys', 'forwardOptions', 'checkCommonOptions',
   // Preparation pacing and plan limits, the gradient-rule scope, lookups and a planner: no options object.
   'maxPlanUnits', 'assertPlanSize', 'createPace', 'runSteps', 'runStepsPaced', 'withNonlinearityRule', 'activeNonlinearityRule',
-  'embedding', 'positionalEmbedding', 'planResidualModel',
+  'embedding', 'positionalEmbedding', 'planResidualModel', 'assertFiniteOutput', 'assertFiniteScores', 'assertFiniteRows',
   // The explainer runtime's loop pieces: they take what prepareExplainer checked (explainerRun reads only
   // onProgress and signal of options already checked), or single values (booleanOption, checkTargetForm).
   'explainerRun', 'batchRule', 'scoreRows', 'checkOutputWidth', 'poolFor', 'runPooled', 'TargetResolver', 'checkTargetForm',
-  'Progress', 'safeGrad', 'targetGradient', 'booleanOption',
+  'Progress', 'safeGrad', 'safeGradWithValue', 'targetGradient', 'booleanOption',
 ]);
 
 const POOL: Record<string, Case[]> = {
@@ -134,10 +134,23 @@ const MODELS: Record<string, Case[]> = {
   loadEncoded: [{ label: 'loadEncoded', typo: 'maxelements', meant: 'maxElements', run: (o) => modelsEntry.loadEncoded(encoded(), planner, o, 'load') }],
   loadDir: [{ label: 'loadDir', typo: 'maxElemnts', meant: 'maxElements', run: (o) => modelsEntry.loadDir('tmp/none', planner, o, 'loadFromDir') }],
   loadUrl: [{ label: 'loadUrl', typo: 'requestinit', meant: 'requestInit', run: (o) => modelsEntry.loadUrl('https://example.invalid/model.json', planner, o, 'loadFromUrl') }],
+  loadModel: [{ label: 'loadModel', typo: 'fech', meant: 'fetch', run: (o) => modelsEntry.loadModel('tmp/none', planner, o, 'load') }],
+  loadPretrainedModel: [
+    {
+      label: 'loadPretrainedModel',
+      typo: 'URL',
+      meant: 'url',
+      run: (o) => modelsEntry.loadPretrainedModel('x', { names: ['x'], asset: () => ({ model: new URL('file:///none/model.json'), weights: new URL('file:///none/weights.bin') }), planner: () => planner }, o),
+    },
+  ],
 };
 const MODELS_WITHOUT_OPTIONS = new Set([
   'asBadWeights', 'badWeights', 'checkCallback', 'checkFiniteWeights', 'checkFiniteRows', 'checkRate', 'checkRows', 'checkSeed', 'checkShape', 'checkSignal',
   'checkUnits', 'countSpecParams', 'nodeModules', 'runTraining', 'toEncoded', 'topologyOf',
+  // The savers take a destination and the model's SaveSpec, no options.
+  'encodeModel', 'saveModel', 'saveModelToDir',
+  // A factory of the file functions (each checks its own options through loadEncoded / loadDir).
+  'modelFiles',
 ]);
 
 const ENTRIES: Array<[string, Record<string, unknown>, Record<string, Case[]>, Set<string>]> = [

@@ -3,15 +3,17 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
   asForward,
+  assertFiniteRows,
+  assertFiniteScores,
   assertFloatTensor,
   checkModelOutput,
   describe,
   formatShape,
+  safeGradWithValue,
   selectTarget,
   tf,
 } from '@glassbox/tensors-ops';
-import { safeGrad } from '@glassbox/tensors-ops';
-import type { ForwardFn, Predictable, TargetResolver } from '@glassbox/tensors-ops';
+import type { FiniteOutputInfo, ForwardFn, Predictable, TargetResolver } from '@glassbox/tensors-ops';
 
 /** A model cut in two at a layer: head(features(x)) is the model. */
 export interface FeaturesHead {
@@ -77,23 +79,32 @@ export function camOfBatch(
       `${where}: features must return [${rows}, h, w, C] feature maps (or [${rows}, C]) for ${rows} rows, got shape ${formatShape(a.shape)}`,
     );
   }
-  const grads = safeGrad(
+  let columns: Int32Array | undefined;
+  const { grad: grads, value: scores } = safeGradWithValue(
     (t: Tensor) => {
       const y = split.head(t);
       checkModelOutput(y, rows, where, 'head');
-      return tf.sum(selectTarget(y, targets.forRows(y.shape, start, start + rows, (j) => j)));
+      const cols = targets.forRows(y.shape, start, start + rows, (j) => j);
+      if (y.rank === 2 && y.shape[1]! > 1) columns = cols;
+      return selectTarget(y, cols);
     },
     a,
     where,
     'head',
   );
+  // The model's target scores came out of the gradient pass; a model that overflows gives no meaningful map.
+  const info: FiniteOutputInfo = { start, name: 'model' };
+  if (columns !== undefined) info.columns = columns;
+  assertFiniteScores(scores.dataSync(), where, info);
   if (a.rank === 2) {
     const cam = tf.relu(tf.sum(tf.mul(a, grads), 1));
+    assertFiniteRows(cam.dataSync(), where, 'the Grad-CAM map', { start });
     return tf.mul(tf.onesLike(xb), tf.reshape(cam, [rows, ...new Array<number>(xb.rank - 1).fill(1)]));
   }
   const c = a.shape[3]!;
   const weights = tf.reshape(tf.mean(grads, [1, 2]), [rows, 1, 1, c]);
   const cam = tf.relu(tf.sum(tf.mul(a, weights), 3, true)) as tf.Tensor4D; // [n, h, w, 1]
+  assertFiniteRows(cam.dataSync(), where, 'the Grad-CAM map', { start, rowSize: cam.shape[1]! * cam.shape[2]! });
   const up = tf.image.resizeBilinear(cam, [xb.shape[1]!, xb.shape[2]!], false, true); // [n, H, W, 1]
   return xb.rank === 3 ? tf.reshape(up, xb.shape) : tf.mul(tf.onesLike(xb), up);
 }

@@ -5,24 +5,49 @@
  * and each model call sees at most `batchSize` rows.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkModelOutput, forEachBatch, poolFor, runPooled, targetGradient as gradientOfTargets, tf } from '@glassbox/tensors-ops';
+import { assertFiniteRows, checkModelOutput, forEachBatch, poolFor, runPooled, targetGradient as gradientOfTargets, tf } from '@glassbox/tensors-ops';
 import type { ExplainerRun, RowRecipe } from '@glassbox/tensors-ops';
 
-/** The batch loops of one call (tensors-ops' ExplainerRun: model, targets, batching, progress, abort, pool). */
+/** The batch loops of one call (tensors-ops' ExplainerRun: model, targets, batching, progress, abort, pool, names). */
 export type RunContext = ExplainerRun;
+
+/** What a non-finite gradient usually means. */
+export const GRADIENT_HINT =
+  'the model overflows float32 on the way back (look at its weights and at the scale of its input) or is not differentiable there (e.g. sqrt or log at 0)';
+
+export const ATTRIBUTION_HINT = 'they leave the range of float32 (look at the scale of the model, of its input and of the baseline)';
+
+/** The names of the model and its input for messages. */
+function names(ctx: Pick<RunContext, 'modelName' | 'inputName'>): { name: string; input: string } {
+  return { name: ctx.modelName ?? 'f', input: ctx.inputName ?? 'x' };
+}
+
+/** What the gradient checks call the values they check. */
+function gradientOf(ctx: Pick<RunContext, 'modelName' | 'inputName'>): string {
+  const { name, input } = names(ctx);
+  return `the gradient of ${name}'s target output with respect to ${input}`;
+}
 
 /**
  * d (sum_i F_{t_i}(points_i)) / d points: one gradient row per point, where F_t is output column t of f.
+ * The target scores F_{t_i}(points_i) come out of the same pass (tfjs-core seeds the backward pass of the
+ * vector of scores with ones: the gradient of their sum) and are checked for finiteness: a model that
+ * returns ±Infinity or NaN is refused with NON_FINITE naming the output column and the rows of x.
  * Runs inside tf.tidy; the result is owned by the caller.
  */
 export function targetGradient(
-  ctx: Pick<RunContext, 'forward' | 'targets' | 'where' | 'gradientRule'>,
+  ctx: Pick<RunContext, 'forward' | 'targets' | 'where' | 'gradientRule' | 'modelName' | 'inputName'>,
   points: Tensor,
   start: number,
   rowOf: (j: number) => number,
 ): Tensor {
   const rows = points.shape[0]!;
-  const run = (): Tensor => gradientOfTargets(ctx.forward, points, ctx.where, (shape) => ctx.targets.forRows(shape, start, start + rows, rowOf));
+  const run = (): Tensor =>
+    gradientOfTargets(ctx.forward, points, ctx.where, (shape) => ctx.targets.forRows(shape, start, start + rows, rowOf), {
+      ...names(ctx),
+      start,
+      rowOf,
+    });
   return ctx.gradientRule === undefined ? run() : ctx.gradientRule(run);
 }
 
@@ -91,6 +116,7 @@ export async function accumulateGradients(ctx: RunContext, plan: GradientPlan, a
   // The same float64 sums, in the same order (virtual row by virtual row), whether the gradients come from
   // this thread or from the pool: the result does not depend on where, or on how many workers, they ran.
   const add = (start: number, end: number, v: ArrayLike<number>): void => {
+    assertFiniteRows(v, ctx.where, gradientOf(ctx), { rowSize, start, rowOf: (j) => plan.rowOf(j), input: names(ctx).input, hint: GRADIENT_HINT });
     for (let j = start; j < end; j++) {
       const w = plan.weight(j);
       const dst = plan.rowOf(j) * rowSize;
@@ -143,6 +169,7 @@ export async function rowGradients(
     const pool = ctx.pool === null ? null : poolFor(ctx, recipe);
     if (pool !== null) {
       await runPooled(ctx, pool, 'gradients', recipe!, n, (start, end, r) => {
+        assertFiniteRows(r.values, ctx.where, gradientOf(ctx), { rowSize: sizeOf(rowShape), start, input: names(ctx).input, hint: GRADIENT_HINT });
         parts.push(tf.tidy(() => transform(tf.tensor(r.values, [end - start, ...rowShape], 'float32'), rowsOf(x, start, end))));
       });
     } else {
@@ -152,7 +179,9 @@ export async function rowGradients(
           parts.push(
             tf.tidy(() => {
               const rows = rowsOf(x, start, end);
-              return transform(targetGradient(ctx, rows, start, (j) => j), rows);
+              const grad = targetGradient(ctx, rows, start, (j) => j);
+              assertFiniteRows(grad.dataSync(), ctx.where, gradientOf(ctx), { rowSize: sizeOf(rowShape), start, input: names(ctx).input, hint: GRADIENT_HINT });
+              return transform(grad, rows);
             }),
           );
           ctx.progress.add(end - start);

@@ -1,8 +1,8 @@
 /** The integrated-gradients core shared by integratedGradients and latentAttribution. */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { explainerRun, scoreRows, tf } from '@glassbox/tensors-ops';
+import { assertFiniteRows, explainerRun, scoreRows, tf } from '@glassbox/tensors-ops';
 import type { ExplainOptions, PreparedExplainer } from '@glassbox/tensors-ops';
-import { accumulateGradients, columnOf, gatherRows, rowsOf } from './engine.js';
+import { ATTRIBUTION_HINT, accumulateGradients, columnOf, gatherRows, rowsOf } from './engine.js';
 import type { IntegrationRule } from './integration.js';
 
 /**
@@ -78,6 +78,8 @@ export async function pathIntegral(
     }
     delta[i] = sum - (ends[i]! - ends[n + i]!);
   }
+  // Every gradient and score was finite; their products can still leave float32's range.
+  assertFiniteRows(attr, where, 'the attributions', { rowSize, input: p.inputName, hint: ATTRIBUTION_HINT });
   return { attributions: tf.tensor(attr, x.shape, 'float32'), delta: tf.tensor1d(delta, 'float32') };
 }
 

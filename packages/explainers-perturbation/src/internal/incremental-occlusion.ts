@@ -17,6 +17,7 @@ import {
   sequentialOf,
   type Sequential,
   activation,
+  assertFiniteOutput,
   avgPool,
   batchNorm,
   checkModelOutput,
@@ -28,6 +29,7 @@ import {
   yieldToEventLoop,
   type ActivationConfig,
   type ExplainerRun,
+  type FiniteOutputInfo,
   type LayerInfo,
   type Predictable,
 } from '@glassbox/tensors-ops';
@@ -401,6 +403,9 @@ export async function incrementalOcclusionScores(
     tail = checkOutputWidth(ctx, tail, shape, m);
     const k = shape.length === 1 ? 1 : shape[1]!;
     const t = ctx.targets.resolve(shape);
+    const info: FiniteOutputInfo = { rowOf: imageOf };
+    if (k > 1) info.columns = Int32Array.from({ length: m }, (_, j) => t[imageOf(j)]!);
+    assertFiniteOutput(data, shape, where, info);
     for (let j = 0; j < m; j++) scores[rowOf(j)] = k === 1 ? data[j]! : data[j * k + t[imageOf(j)]!]!;
   };
   const run = async (m: number, compute: () => Tensor, rowOf: (j: number) => number, imageOf: (j: number) => number): Promise<void> => {

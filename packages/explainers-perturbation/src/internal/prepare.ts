@@ -6,15 +6,16 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
+  assertFiniteRows,
   checkModelOutput,
   formatShape,
   prepareExplainer,
   sequentialOf,
-  tf,
   throwIfAborted,
   describe,
   resolveBaseline,
   resolveFeatureMask,
+  tf,
   type ExplainOptions,
   type FeatureMaskInfo,
   type Predictable,
@@ -29,6 +30,21 @@ export interface Prepared extends Omit<PreparedExplainer, 'x'> {
   b: Float32Array;
   /** Whether the model declares its input shape (a tensors-ops Sequential or a Classifier), checked against x's rows. */
   declaresInput: boolean;
+}
+
+/**
+ * The attributions of an explainer as a tensor of x's shape, after checking that every value is finite: the
+ * model's scores were checked as they came, but the differences, averages and regressions built from them
+ * can still leave float32's range (scores near ±3.4e38).
+ * @throws GlassboxError NON_FINITE naming the row of x and the element.
+ */
+export function attributionTensor(attr: Float32Array, shape: readonly number[], where: string): Tensor {
+  const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
+  assertFiniteRows(attr, where, 'the attributions', {
+    rowSize,
+    hint: "they leave the range of float32 (look at the scale of the model's outputs)",
+  });
+  return tf.tensor(attr, shape as number[], 'float32');
 }
 
 /** Copies a tensor's values (a defensive copy: some backends hand out views). */

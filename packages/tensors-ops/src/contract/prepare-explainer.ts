@@ -35,11 +35,21 @@ export interface PreparedExplainer {
   targets: TargetResolver;
   /** The pool the batches run on (options.pool with a model that can cross a thread), or null. */
   pool: PoolExecution | null;
+  /** The model and its input in messages ('f' and 'x' unless the public function names them otherwise). */
+  modelName: string;
+  inputName: string;
+}
+
+/** How the model and its input are called in messages (e.g. 'decoder' and 'z' for latent codes). */
+export interface ExplainerNames {
+  model: string;
+  input: string;
 }
 
 /**
  * Checks f, x, the option keys (when `keys` is given: any key not in it is refused, see checkOptionKeys), the
- * shared options, the target's form and options.pool, in that order, and fills in the defaults.
+ * shared options, the target's form and options.pool, in that order, and fills in the defaults. `names` are how
+ * the model and its input are called in messages (default 'f' and 'x').
  *
  * @throws GlassboxError INVALID_ARGUMENT, SHAPE_MISMATCH, NON_FINITE, TARGET_OUT_OF_RANGE as the checks find.
  */
@@ -49,9 +59,10 @@ export function prepareExplainer(
   options: ExplainOptions | undefined,
   where: string,
   keys?: readonly string[],
+  names: ExplainerNames = { model: 'f', input: 'x' },
 ): PreparedExplainer {
   const forward = asForward(f, where);
-  checkInput(x, where);
+  checkInput(x, where, names.input);
   const opts = keys === undefined ? (options ?? {}) : checkOptionKeys<ExplainOptions>(options, keys, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const n = x.shape[0]!;
@@ -70,6 +81,8 @@ export function prepareExplainer(
     seed,
     targets,
     pool,
+    modelName: names.model,
+    inputName: names.input,
   };
 }
 
@@ -90,6 +103,9 @@ export interface ExplainerRun {
   gradientRule?: <T>(fn: () => T) => T;
   /** The pool the batches run on, or null (main thread). */
   pool: PoolExecution | null;
+  /** The model and its input in messages (default 'f' and 'x'; e.g. 'decoder' and 'z' for latent codes). */
+  modelName?: string;
+  inputName?: string;
 }
 
 /** The batch size rule of a prepared call: options.batchSize when given, else autoBatchSize. */
@@ -99,7 +115,8 @@ export function batchRule(p: Pick<PreparedExplainer, 'batchSize' | 'batchSizeGiv
 
 /** The ExplainerRun of a prepared call whose batch loops run `total` model rows in all (for progress). */
 export function explainerRun(
-  p: Pick<PreparedExplainer, 'forward' | 'targets' | 'batchSize' | 'batchSizeGiven' | 'rowBytes' | 'pool'>,
+  p: Pick<PreparedExplainer, 'forward' | 'targets' | 'batchSize' | 'batchSizeGiven' | 'rowBytes' | 'pool'> &
+    Partial<Pick<PreparedExplainer, 'modelName' | 'inputName'>>,
   options: Pick<ExplainOptions, 'onProgress' | 'signal'> | undefined,
   where: string,
   total: number,
@@ -112,6 +129,8 @@ export function explainerRun(
     progress: new Progress(total, options?.onProgress),
     pool: p.pool,
   };
+  if (p.modelName !== undefined) run.modelName = p.modelName;
+  if (p.inputName !== undefined) run.inputName = p.inputName;
   if (options?.signal !== undefined) run.signal = options.signal;
   return run;
 }

@@ -11,6 +11,7 @@ import { GlassboxError } from '../errors.js';
 import { forEachBatch } from './map-batches.js';
 import { checkModelOutput } from './select-target.js';
 import { formatShape } from './validate.js';
+import { assertFiniteScores, type FiniteOutputInfo } from './finite.js';
 import type { ExplainerRun } from './prepare-explainer.js';
 import type { PoolExecution } from '../pool/execution.js';
 import type { BatchResult, PoolOp, RowRecipe } from '../pool/types.js';
@@ -93,9 +94,10 @@ export async function runPooled(
  * Scores `total` model rows: F_{t(j)}(row j), the target column of the raw output (no softmax) of model row j,
  * where t(j) is the target of row rowOf(j) of x; one float64 number per row. Rows [start, end) are made by
  * `build(start, end)` (inside tf.tidy); with a `recipe` (and run.pool) the pool's workers make and score them
- * instead. Every batch must return the same output width.
+ * instead. Every batch must return the same output width, and every score must be finite (a model that returns
+ * ±Infinity or NaN is refused with NON_FINITE naming the model, the output column and the row of x it came from).
  *
- * @throws GlassboxError SHAPE_MISMATCH (wrong batch size, output rank > 2, output width changing between
+ * @throws GlassboxError NON_FINITE, SHAPE_MISMATCH (wrong batch size, output rank > 2, output width changing between
  *   batches), TARGET_OUT_OF_RANGE, INVALID_ARGUMENT, ABORTED; nothing leaks.
  */
 export async function scoreRows(
@@ -112,12 +114,15 @@ export async function scoreRows(
   const take = (start: number, end: number, shape: readonly number[], values: ArrayLike<number>): void => {
     tail = checkOutputWidth(run, tail, shape, start);
     const k = shape.length === 1 ? 1 : shape[1]!;
+    const info: FiniteOutputInfo = { name: run.modelName ?? 'f', input: run.inputName ?? 'x', start, rowOf };
     if (k === 1) {
       for (let j = start; j < end; j++) scores[j] = values[j - start]!;
-      return;
+    } else {
+      const cols = run.targets.forRows(shape, start, end, rowOf);
+      for (let j = start; j < end; j++) scores[j] = values[(j - start) * k + cols[j - start]!]!;
+      info.columns = cols;
     }
-    const cols = run.targets.forRows(shape, start, end, rowOf);
-    for (let j = start; j < end; j++) scores[j] = values[(j - start) * k + cols[j - start]!]!;
+    assertFiniteScores(scores.subarray(start, end), where, info);
   };
   const pool = poolFor(run, recipe);
   if (pool !== null) {

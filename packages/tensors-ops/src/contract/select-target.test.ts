@@ -37,6 +37,23 @@ describeBackends('targets', () => {
     out.dispose();
   });
 
+  it('selectTarget: an infinite value in another column leaves the score and its gradient finite', async () => {
+    // Log-probabilities with an impossible class: selecting column 1 must not compute -Infinity * 0 = NaN.
+    const out = tf.tensor2d([
+      [-Infinity, -0.5, -1],
+      [-2, -Infinity, -0.25],
+    ]);
+    await expectNoLeaks(() => {
+      const s = selectTarget(out, [1, 2]);
+      expect(Array.from(s.dataSync())).toEqual([-0.5, -0.25]);
+      s.dispose();
+      const g = tf.grad((o: tf.Tensor) => tf.sum(selectTarget(o, [1, 2])))(out);
+      expect(Array.from(g.dataSync())).toEqual([0, 1, 0, 0, 0, 1]);
+      g.dispose();
+    });
+    out.dispose();
+  });
+
   it('checkModelOutput checks batch size and dtype', async () => {
     const good = tf.zeros([4, 2]);
     checkModelOutput(good, 4, 'fn');

@@ -74,7 +74,9 @@ export function resolveTargets(target: unknown, outputShape: readonly number[], 
 
 /**
  * Picks one score per row from a model output: column `targets[i]` of row i for [N, K], the value itself for
- * [N] or [N, 1]. Differentiable; returns [N]. Use inside tf.tidy / tf.grad.
+ * [N] or [N, 1]. Differentiable; returns [N]. Use inside tf.tidy / tf.grad. The other columns are selected
+ * away (not multiplied by 0), so an infinite value in a column that is not the target (e.g. the -Infinity
+ * log-probability of an impossible class) does not turn the score or its gradient into NaN.
  */
 export function selectTarget(output: Tensor, targets?: Int32Array | number[] | number): Tensor {
   const n = output.shape[0]!;
@@ -95,11 +97,12 @@ export function selectTarget(output: Tensor, targets?: Int32Array | number[] | n
   if (idx.length !== n) {
     throw new GlassboxError('SHAPE_MISMATCH', `selectTarget: ${idx.length} targets for ${n} rows`);
   }
-  const mask = new Float32Array(n * k);
+  const mask = new Uint8Array(n * k);
   for (let i = 0; i < n; i++) {
     const t = idx[i]!;
     if (t < 0 || t >= k) throw new GlassboxError('TARGET_OUT_OF_RANGE', `selectTarget: target ${t} of row ${i} is not in 0..${k - 1}`);
     mask[i * k + t] = 1;
   }
-  return tf.tidy(() => tf.sum(tf.mul(output, tf.tensor2d(mask, [n, k])), 1));
+  // where(mask, y, 0) summed over a row is exactly y[i, t_i]; its gradient is dy where the mask is set, else 0.
+  return tf.tidy(() => tf.sum(tf.where(tf.tensor2d(mask, [n, k], 'bool'), output, tf.zerosLike(output)), 1));
 }

@@ -4,11 +4,14 @@ import { GlassboxError, describe } from '../errors.js';
 import {
   WEIGHTS_BIN_FILE,
   checkByteLength,
+  checkHashes,
+  checkHashesAsync,
   checkManifest,
   checkWeightSpecs,
   resolveDecodeOptions,
   toArrayBuffer,
   toWeightSpecs,
+  type CheckedManifest,
   type DecodeOptions,
 } from './manifest.js';
 import { DEFAULT_WEIGHTS_FORMAT, GENERATED_BY, type EncodedWeights } from './encode-weights.js';
@@ -20,13 +23,13 @@ const CARRIED = ['format', 'generatedBy', 'convertedBy', 'trainingConfig', 'sign
 /**
  * Turns `{ modelJSON, weightData }` (what `encodeWeights` returns, or a model.json and its bytes) into
  * tf.io ModelArtifacts (`modelTopology`, `weightSpecs`, `weightData`, ...), the object tf.io handlers pass
- * around, e.g. to `tf.io.fromMemory` or `tf.loadLayersModel`. Checks as `decodeWeights` does, without
- * making tensors.
+ * around, e.g. to `tf.io.fromMemory` or `tf.loadLayersModel`. Checks as `decodeWeights` does (the manifest,
+ * the byte count, the SHA-256 of each group that gives one), without making tensors.
  *
  * @param encoded `{ modelJSON, weightData }`.
  * @param options `maxElements` (default 50_000_000), `allowNonFinite` (unused here; values are not read).
  * @returns ModelArtifacts sharing the weight bytes.
- * @throws GlassboxError BAD_WEIGHTS for a bad manifest or a byte count that does not match.
+ * @throws GlassboxError BAD_WEIGHTS for a bad manifest, a byte count or a SHA-256 that does not match.
  *
  * @example
  * ```ts
@@ -41,8 +44,14 @@ export function toModelArtifacts(encoded: EncodedWeights, options: DecodeOptions
   }
   const { maxElements } = resolveDecodeOptions(options, where);
   const manifest = checkManifest(encoded.modelJSON, where, maxElements);
+  return artifactsOf(encoded, manifest, where, false);
+}
+
+/** toModelArtifacts after the manifest check; `hashesChecked` when the caller has checked the SHA-256s. */
+function artifactsOf(encoded: EncodedWeights, manifest: CheckedManifest, where: string, hashesChecked: boolean): io.ModelArtifacts {
   const weightData = toArrayBuffer(encoded.weightData, where, 'encoded.weightData');
   checkByteLength(manifest, weightData.byteLength, where);
+  if (!hashesChecked) checkHashes(manifest, weightData, where);
   const json = encoded.modelJSON as io.ModelJSON & Record<string, unknown>;
   const artifacts: Record<string, unknown> = {
     modelTopology: json.modelTopology ?? {},
@@ -124,7 +133,8 @@ export function fileIOHandler(dir: string, options: DecodeOptions = {}): io.IOHa
     },
     load: async (): Promise<io.ModelArtifacts> => {
       const raw = await readWeightFiles(dir, maxElements, `${where}.load`);
-      return toModelArtifacts({ modelJSON: raw.modelJSON, weightData: raw.weightData }, { maxElements });
+      await checkHashesAsync(raw.manifest, raw.weightData, `${where}.load`);
+      return artifactsOf({ modelJSON: raw.modelJSON, weightData: raw.weightData }, raw.manifest, `${where}.load`, true);
     },
   };
 }

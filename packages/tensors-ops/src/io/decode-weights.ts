@@ -6,8 +6,9 @@ import { checkManifest, decodeChecked, resolveDecodeOptions, toArrayBuffer, type
  * weight files) into tensors by name. Everything is checked before any tensor is made: each manifest entry
  * needs a name (unique), a shape of integers >= 0 and dtype 'float32' or 'int32' (no quantization); the
  * total number of elements must stay under `maxElements` (checked from the shapes alone, so a manifest
- * claiming [1e6, 1e6] is refused without allocating); the bytes must match the manifest exactly; float32
- * values must be finite.
+ * claiming [1e6, 1e6] is refused without allocating); the bytes must match the manifest exactly, and the
+ * SHA-256 a group gives in its `sha256` entry (written by `encodeWeights`; a manifest without it is read
+ * unchecked); float32 values must be finite.
  *
  * Format: https://www.tensorflow.org/js/guide/save_load. Groups of a multi-group manifest are read in order.
  *

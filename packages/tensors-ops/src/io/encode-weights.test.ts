@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { tf } from '../tf.js';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '../testing/index.js';
 import { encodeWeights } from './encode-weights.js';
@@ -16,6 +17,8 @@ describeBackends('encodeWeights', () => {
       expect(modelJSON.weightsManifest).toEqual([
         {
           paths: ['weights.bin'],
+          // The SHA-256 of the bytes, by Node's own implementation.
+          sha256: createHash('sha256').update(new Uint8Array(weightData)).digest('hex'),
           weights: [
             { name: 'l/a', shape: [2, 3], dtype: 'float32' },
             { name: 'l/b', shape: [2], dtype: 'int32' },

@@ -3,6 +3,7 @@ import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { checkOptionKeys, isTensor, optionKeys } from '../contract/validate.js';
 import { WEIGHTS_BIN_FILE, checkRelativePath } from './manifest.js';
+import { sha256HexAsync } from './hash.js';
 
 /** Options of `encodeWeights` (and of the functions that save). */
 export interface EncodeOptions {
@@ -18,6 +19,12 @@ export interface EncodeOptions {
 
 /** The keys of EncodeOptions. */
 export const ENCODE_OPTION_KEYS = optionKeys<EncodeOptions>({ modelTopology: true, format: true, userDefinedMetadata: true, weightsPath: true });
+
+/**
+ * A group of model.json's weightsManifest as Glassbox writes it: tf.io's fields plus `sha256`, the SHA-256 of the
+ * group's weight bytes (lowercase hex), which the loaders check; other TensorFlow.js loaders ignore it.
+ */
+export type WeightsGroup = io.WeightsManifestConfig[number] & { sha256?: string };
 
 /** Weights in the TensorFlow.js format: the model.json object and the bytes of weights.bin. */
 export interface EncodedWeights {
@@ -85,8 +92,9 @@ export function resolveEncodeOptions(options: unknown, where: string): Required<
 
 /**
  * Encodes named tensors in the TensorFlow.js weights format: a model.json object whose `weightsManifest`
- * has one group (path 'weights.bin') listing each weight's name, shape and dtype, and the weights' bytes
- * back to back (little-endian float32 / int32, in the order of `named`). The result loads with
+ * has one group (path 'weights.bin') listing each weight's name, shape and dtype, with `sha256`, the SHA-256 of
+ * the weight bytes (checked when loading), and the weights' bytes back to back (little-endian float32 / int32,
+ * in the order of `named`). The result loads with
  * `decodeWeights`, `tf.io.decodeWeights`, and (with a Keras topology and format 'layers-model')
  * `tf.loadLayersModel`.
  *
@@ -110,12 +118,17 @@ export async function encodeWeights(named: NamedWeights, options: EncodeOptions 
   const list = checkNamedWeights(named, where);
   const o = resolveEncodeOptions(options, where);
   const { data, specs } = await tf.io.encodeWeights(list);
+  const group: WeightsGroup = {
+    paths: [o.weightsPath],
+    sha256: await sha256HexAsync(new Uint8Array(data)),
+    weights: specs.map((s) => ({ name: s.name, shape: s.shape.slice(), dtype: s.dtype })),
+  };
   const modelJSON: io.ModelJSON = {
     modelTopology: o.modelTopology === undefined ? {} : JSON.parse(JSON.stringify(o.modelTopology)),
     format: o.format,
     generatedBy: GENERATED_BY,
     convertedBy: null,
-    weightsManifest: [{ paths: [o.weightsPath], weights: specs.map((s) => ({ name: s.name, shape: s.shape.slice(), dtype: s.dtype })) }],
+    weightsManifest: [group],
   };
   if (o.userDefinedMetadata !== undefined) modelJSON.userDefinedMetadata = JSON.parse(JSON.stringify(o.userDefinedMetadata));
   return { modelJSON, weightData: data };

@@ -8,6 +8,7 @@ import {
   MODEL_JSON_FILE,
   badWeights,
   checkByteLength,
+  checkHashesAsync,
   checkManifest,
   checkRelativePath,
   decodeChecked,
@@ -16,6 +17,7 @@ import {
   type DecodeOptions,
 } from './manifest.js';
 import { checkNamedWeights, resolveEncodeOptions, type EncodeOptions, type NamedWeights, encodeWeights } from './encode-weights.js';
+import { sha256HexAsync } from './hash.js';
 
 type NodeFs = typeof import('node:fs/promises');
 type NodePath = typeof import('node:path');
@@ -72,7 +74,10 @@ function errorCode(e: unknown): string {
   return typeof code === 'string' ? code : (e as Error)?.message ?? String(e);
 }
 
-/** Writes model.json and the (single) weights file of an encoded model into `dir` (created if needed). */
+/**
+ * Writes model.json and the (single) weights file of an encoded model into `dir` (created if needed); model.json
+ * gets the SHA-256 of the weights file when it has none.
+ */
 export async function writeWeightFiles(dir: string, modelJSON: io.ModelJSON, weightData: ArrayBuffer, where: string): Promise<SavedFiles> {
   const { fs, path } = await nodeModules(where);
   const weightsRel = modelJSON.weightsManifest[0]?.paths[0];
@@ -81,6 +86,11 @@ export async function writeWeightFiles(dir: string, modelJSON: io.ModelJSON, wei
   }
   const modelJSONPath = path.join(dir, MODEL_JSON_FILE);
   const weightsPath = path.join(dir, checkRelativePath(weightsRel, where));
+  // Every model.json Glassbox writes carries the SHA-256 of its weights file, so that a corrupt copy is refused.
+  const group = modelJSON.weightsManifest[0] as io.WeightsManifestConfig[number] & { sha256?: string };
+  if (group.sha256 === undefined) {
+    modelJSON = { ...modelJSON, weightsManifest: [{ ...group, sha256: await sha256HexAsync(new Uint8Array(weightData)) } as io.WeightsManifestConfig[number]] };
+  }
   try {
     await fs.mkdir(path.dirname(weightsPath), { recursive: true });
     // Weights first: a model.json on disk always has its weights complete next to it.
@@ -184,15 +194,15 @@ export async function saveWeightsToFiles(dir: string, named: NamedWeights, extra
 
 /**
  * Loads weights saved in the TensorFlow.js format from a folder (model.json and the files its manifest
- * lists, relative to it) or from the path of a model.json. Node only. Checks as `decodeWeights` does, and
- * before reading a weight file: the manifest (with maxElements), the paths (relative, inside the folder) and
- * the files' sizes.
+ * lists, relative to it) or from the path of a model.json. Node only. Checks as `decodeWeights` does
+ * (including the SHA-256 of the weights when model.json gives it), and before reading a weight file: the
+ * manifest (with maxElements), the paths (relative, inside the folder) and the files' sizes.
  *
  * @param dir a folder holding model.json, or the path of a .json file.
  * @param options `maxElements` (default 50_000_000), `allowNonFinite` (default false).
  * @returns `{ modelJSON, weights }`; the caller owns the tensors.
- * @throws GlassboxError BAD_WEIGHTS (missing or unreadable files, bad JSON or manifest, sizes that do not
- *   match); no tensor is left behind.
+ * @throws GlassboxError BAD_WEIGHTS (missing or unreadable files, bad JSON or manifest, sizes or SHA-256 that
+ *   do not match); no tensor is left behind.
  *
  * @example
  * ```ts
@@ -207,5 +217,6 @@ export async function loadWeightsFromFiles(dir: string, options: DecodeOptions =
   checkDir(dir, where);
   const { maxElements, allowNonFinite } = resolveDecodeOptions(options, where);
   const raw = await readWeightFiles(dir, maxElements, where);
-  return { modelJSON: raw.modelJSON, weights: decodeChecked(raw.manifest, raw.weightData, allowNonFinite, where) };
+  await checkHashesAsync(raw.manifest, raw.weightData, where);
+  return { modelJSON: raw.modelJSON, weights: decodeChecked(raw.manifest, raw.weightData, allowNonFinite, where, true) };
 }

@@ -1,12 +1,15 @@
 /**
  * Checks of the TensorFlow.js weights format (model.json with a `weightsManifest`, plus binary weight data)
  * that run before any tensor is made: every entry has a name, a shape of non-negative integers and a dtype
- * Glassbox reads (float32, int32), the sizes stay under a limit, and the bytes add up exactly.
+ * Glassbox reads (float32, int32), the sizes stay under a limit, the bytes add up exactly, and they have the
+ * SHA-256 a group gives in its `sha256` entry (a Glassbox addition to the format, ignored by other loaders:
+ * the digest of the group's files concatenated in the order of `paths`, for one file what `sha256sum` prints).
  */
 import type { Tensor, io } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../contract/validate.js';
+import { isSha256Hex, sha256Hex, sha256HexAsync } from './hash.js';
 
 /** The most elements all weights together may have unless `maxElements` says otherwise (200 MB of float32). */
 export const DEFAULT_MAX_ELEMENTS = 50_000_000;
@@ -49,6 +52,8 @@ export interface CheckedGroup {
   byteOffset: number;
   byteLength: number;
   entries: CheckedWeightEntry[];
+  /** The SHA-256 of the group's bytes (lowercase hex) when model.json gives one. */
+  sha256?: string;
 }
 
 export interface CheckedManifest {
@@ -169,13 +174,18 @@ export function checkManifest(modelJSON: unknown, where: string, maxElements: nu
     if (g === null || typeof g !== 'object' || Array.isArray(g)) {
       throw bad(where, `${label} must be an object { paths, weights }, got ${describe(g)}`);
     }
-    const group = g as { paths?: unknown; weights?: unknown };
+    const group = g as { paths?: unknown; weights?: unknown; sha256?: unknown };
     if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string' && p.length > 0)) {
       throw bad(where, `${label}.paths must be an array of non-empty strings, got ${describe(group.paths)}`);
     }
+    if (group.sha256 !== undefined && !isSha256Hex(group.sha256)) {
+      throw bad(where, `${label}.sha256 must be a SHA-256 digest (64 hexadecimal digits), got ${describe(group.sha256)}`);
+    }
     const byteOffset = state.offset;
     const entries = checkEntries(group.weights, `${label}.weights`, gi, state, maxElements, where);
-    groups.push({ paths: (group.paths as string[]).slice(), byteOffset, byteLength: state.offset - byteOffset, entries });
+    const checked: CheckedGroup = { paths: (group.paths as string[]).slice(), byteOffset, byteLength: state.offset - byteOffset, entries };
+    if (group.sha256 !== undefined) checked.sha256 = (group.sha256 as string).toLowerCase();
+    groups.push(checked);
   });
   return { groups, entries: state.entries, totalBytes: state.offset, totalElements: state.elements };
 }
@@ -255,6 +265,42 @@ export function checkByteLength(
   );
 }
 
+function groupBytes(group: CheckedGroup, buffer: ArrayBuffer): Uint8Array {
+  return new Uint8Array(buffer, group.byteOffset, group.byteLength);
+}
+
+function hashMismatch(group: CheckedGroup, index: number, actual: string, where: string): GlassboxError {
+  const files = group.paths.join(', ');
+  return bad(
+    where,
+    `the bytes of weightsManifest[${index}] (${files}) do not match the SHA-256 that model.json gives for them: expected ` +
+      `${group.sha256}, got ${actual}. The weight file${group.paths.length === 1 ? ' is' : 's are'} corrupt or belong${group.paths.length === 1 ? 's' : ''} ` +
+      `to another model.json; restore the file${group.paths.length === 1 ? '' : 's'} (a model.json without 'sha256' is loaded unchecked)`,
+  );
+}
+
+/**
+ * Checks every group that carries a `sha256` against the SHA-256 of its bytes (the group's files concatenated in
+ * the order of its paths). Synchronous (@noble/hashes); call after checkByteLength.
+ * @throws GlassboxError BAD_WEIGHTS naming the group, its files and both digests.
+ */
+export function checkHashes(manifest: CheckedManifest, buffer: ArrayBuffer, where: string): void {
+  manifest.groups.forEach((g, i) => {
+    if (g.sha256 === undefined) return;
+    const actual = sha256Hex(groupBytes(g, buffer));
+    if (actual !== g.sha256) throw hashMismatch(g, i, actual, where);
+  });
+}
+
+/** checkHashes with WebCrypto where the platform has it (faster for large weights). */
+export async function checkHashesAsync(manifest: CheckedManifest, buffer: ArrayBuffer, where: string): Promise<void> {
+  for (const [i, g] of manifest.groups.entries()) {
+    if (g.sha256 === undefined) continue;
+    const actual = await sha256HexAsync(groupBytes(g, buffer));
+    if (actual !== g.sha256) throw hashMismatch(g, i, actual, where);
+  }
+}
+
 /** Checks that float32 weights hold finite values (reads the buffer; makes no tensors). */
 export function checkFinite(manifest: CheckedManifest, buffer: ArrayBuffer, where: string): void {
   for (const e of manifest.entries) {
@@ -273,9 +319,19 @@ export function toWeightSpecs(manifest: CheckedManifest): io.WeightsManifestEntr
   return manifest.entries.map((e) => ({ name: e.name, shape: e.shape.slice(), dtype: e.dtype }));
 }
 
-/** Makes the tensors of checked weights; on any failure no tensor is left behind. */
-export function decodeChecked(manifest: CheckedManifest, buffer: ArrayBuffer, allowNonFinite: boolean, where: string): Record<string, Tensor> {
+/**
+ * Makes the tensors of checked weights (after checking the byte count, the SHA-256 of each group that has one,
+ * unless `hashesChecked` says the caller did, and finiteness); on any failure no tensor is left behind.
+ */
+export function decodeChecked(
+  manifest: CheckedManifest,
+  buffer: ArrayBuffer,
+  allowNonFinite: boolean,
+  where: string,
+  hashesChecked = false,
+): Record<string, Tensor> {
   checkByteLength(manifest, buffer.byteLength, where);
+  if (!hashesChecked) checkHashes(manifest, buffer, where);
   if (!allowNonFinite) checkFinite(manifest, buffer, where);
   try {
     return tf.tidy(() => tf.io.decodeWeights(buffer, toWeightSpecs(manifest))) as Record<string, Tensor>;

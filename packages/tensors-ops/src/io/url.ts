@@ -4,6 +4,7 @@ import { optionKeys } from '../contract/validate.js';
 import {
   badWeights,
   checkByteLength,
+  checkHashesAsync,
   checkManifest,
   checkRelativePath,
   decodeChecked,
@@ -103,7 +104,7 @@ export async function fetchWeights(url: string, fetchFn: typeof fetch, init: Req
  * Loads weights in the TensorFlow.js format over HTTP (the browser's way; works in Node 18+ too): fetches
  * model.json, checks its manifest (including maxElements) before fetching any weights, then fetches the
  * weight files it lists, relative to model.json's URL, and checks their sizes exactly (against
- * Content-Length before reading the bodies, when the server sends it).
+ * Content-Length before reading the bodies, when the server sends it) and their SHA-256 when model.json gives it.
  *
  * @param url the URL of model.json (absolute, or relative to the page in a browser).
  * @param options `fetch` (default globalThis.fetch), `requestInit`, `maxElements` (default 50_000_000),
@@ -128,5 +129,6 @@ export async function loadWeightsFromUrl(url: string, options: UrlLoadOptions = 
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.fetch must be a function (no global fetch here), got ${describe(fetchFn)}`);
   }
   const raw = await fetchWeights(url, fetchFn, options.requestInit, maxElements, where);
-  return { modelJSON: raw.modelJSON, weights: decodeChecked(raw.manifest, raw.weightData, allowNonFinite, where) };
+  await checkHashesAsync(raw.manifest, raw.weightData, where);
+  return { modelJSON: raw.modelJSON, weights: decodeChecked(raw.manifest, raw.weightData, allowNonFinite, where, true) };
 }

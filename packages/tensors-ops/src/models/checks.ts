@@ -1,4 +1,4 @@
-/** Argument checks shared by Glassbox's models packages (models-classifier, models-ae-vae). */
+/** Argument checks shared by Glassbox's models packages (models-classifier, models-ae-vae, models-gan). */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, assertNumber, checkOptionKeys, describe, formatShape, isTensor } from '../index.js';
 

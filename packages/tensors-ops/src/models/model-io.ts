@@ -21,28 +21,31 @@ import {
   type EncodedWeights,
 } from '../index.js';
 
-/** Options of the loaders. */
+/**
+ * Options of every loader of the models packages (`load`, `loadFromDir`, `loadPretrained`, `GAN.load`, ...): one
+ * type and one set of keys, whatever the source. `fetch` and `requestInit` matter only when something is
+ * fetched; a loader that reads memory or a folder accepts and ignores them.
+ */
 export interface LoadOptions {
   /**
    * The most parameters the model may have (integer >= 0; default 50_000_000): checked from model.json before
    * any weight is read or any tensor made.
    */
   maxElements?: number;
-}
-
-/** The keys of LoadOptions. */
-export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>({ maxElements: true });
-
-/** Options of the loaders that fetch. */
-export interface UrlLoadOptions extends LoadOptions {
-  /** The fetch to use (default globalThis.fetch). */
+  /** The fetch to use for URLs (default globalThis.fetch). */
   fetch?: typeof fetch;
   /** Passed to every fetch call. */
   requestInit?: RequestInit;
 }
 
-/** The keys of UrlLoadOptions. */
-export const URL_LOAD_OPTION_KEYS = optionKeys<UrlLoadOptions>({ maxElements: true, fetch: true, requestInit: true });
+/** The keys of LoadOptions. */
+export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>({ maxElements: true, fetch: true, requestInit: true });
+
+/** @deprecated LoadOptions holds the fetch options now; this is the same type. */
+export type UrlLoadOptions = LoadOptions;
+
+/** @deprecated the same keys as LOAD_OPTION_KEYS. */
+export const URL_LOAD_OPTION_KEYS = LOAD_OPTION_KEYS;
 
 /** What a model kind's planner returns for a model.json: the exact parameter count and how to build. */
 export interface LoadPlan<T> {
@@ -208,8 +211,8 @@ export async function loadDir<T>(dir: unknown, planner: Planner<T>, options: Loa
  * loadFromUrl: fetches model.json once, plans, then fetches the weights with the exact element count.
  * `weightsUrl` (for bundled assets) replaces the URL the manifest's 'weights.bin' resolves to.
  */
-export async function loadUrl<T>(url: string, planner: Planner<T>, options: UrlLoadOptions, where: string, weightsUrl?: string): Promise<T> {
-  const { maxElements } = resolveLoadOptions(options, where, URL_LOAD_OPTION_KEYS);
+export async function loadUrl<T>(url: string, planner: Planner<T>, options: LoadOptions, where: string, weightsUrl?: string): Promise<T> {
+  const { maxElements } = resolveLoadOptions(options, where);
   const fetchFn = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
   if (typeof fetchFn !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.fetch must be a function (no global fetch here), got ${describe(fetchFn)}`);

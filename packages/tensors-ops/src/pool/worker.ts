@@ -67,6 +67,8 @@ function runBatch(job: Job, index: number, start: number, end: number): void {
     out = tf.tidy(() =>
       targetGradient(job.forward, job.recipe.build(start, end), job.where, (shape) =>
         job.targets.forRows(shape, start, end, (j) => job.recipe.inputOf(j)),
+        // The target scores are checked for finiteness as on the main thread, naming the rows of x.
+        { start, rowOf: (j) => job.recipe.inputOf(j) },
       ),
     );
   }

@@ -1,7 +1,9 @@
 /**
- * The training machinery shared by the GAN and the CycleGAN: option checks, Adam optimizers, one checked
- * optimizer step (NaN/Inf refused before the update is applied), the divergence monitor and the epoch loop
- * with progress callbacks and abort between steps.
+ * The adversarial training machinery shared by the GAN and the CycleGAN: their option checks (GAN defaults:
+ * 10 epochs, Adam 2e-4 with beta1 0.5, a divergence test), Adam optimizers per network, one checked optimizer
+ * step (NaN/Inf refused before the update is applied), the divergence monitor and the epoch loop with progress
+ * callbacks and abort between steps. It is not tensors-ops/models' `runTraining`, which runs one optimizer on
+ * one loss: here two networks take turns on each batch. The generic checks come from tensors-ops/models.
  */
 import {
   GlassboxError,
@@ -14,7 +16,7 @@ import {
   type Tensor,
   type Variable,
 } from '@glassbox/tensors-ops';
-import { checkFunction, checkSignal } from './common.js';
+import { checkCallback, checkSignal } from '@glassbox/tensors-ops/models';
 
 export type Optimizer = ReturnType<typeof tf.train.adam>;
 
@@ -69,7 +71,7 @@ export const COMMON_TRAIN_KEYS = ['epochs', 'batchSize', 'learningRate', 'beta1'
 export function resolveCommon(o: CommonTrainOptions & { onBatch?: unknown; onEpoch?: unknown }, defaultBatch: number, where: string): ResolvedCommon {
   const epochs = o.epochs === undefined ? 10 : assertNumber(o.epochs, 'options.epochs', where, { integer: true, min: 1 });
   const batchSize = o.batchSize === undefined ? defaultBatch : assertNumber(o.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
-  const learningRate = checkRate(o.learningRate, 2e-4, 'options.learningRate', where);
+  const learningRate = checkLearningRate(o.learningRate, 2e-4, 'options.learningRate', where);
   const beta1 = o.beta1 === undefined ? 0.5 : checkBeta(o.beta1, 'options.beta1', where);
   const beta2 = o.beta2 === undefined ? 0.999 : checkBeta(o.beta2, 'options.beta2', where);
   const seed = o.seed === undefined ? 0 : assertNumber(o.seed, 'options.seed', where, { integer: true, min: 0, max: 0xffffffff });
@@ -87,13 +89,14 @@ export function resolveCommon(o: CommonTrainOptions & { onBatch?: unknown; onEpo
       threshold: d.threshold === undefined ? DEFAULT_DIVERGENCE.threshold : assertNumber(d.threshold, 'options.divergence.threshold', where, { gt: 0 }),
     };
   }
-  checkFunction(o.onBatch, 'options.onBatch', where);
-  checkFunction(o.onEpoch, 'options.onEpoch', where);
+  checkCallback(o.onBatch, 'options.onBatch', where);
+  checkCallback(o.onEpoch, 'options.onEpoch', where);
   const signal = checkSignal(o.signal, where);
   return { epochs, batchSize, learningRate, beta1, beta2, seed, divergence, signal };
 }
 
-export function checkRate(value: unknown, fallback: number, name: string, where: string): number {
+/** Checks a learning rate: a finite number > 0 (`fallback` when undefined). */
+export function checkLearningRate(value: unknown, fallback: number, name: string, where: string): number {
   if (value === undefined) return fallback;
   const v = assertNumber(value, name, where, { gt: 0 });
   if (!Number.isFinite(v)) throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a finite number > 0, got ${describe(value)}`);
