@@ -363,7 +363,7 @@ const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
       if (typeof b.value !== 'number') throw usageError(`--baseline for latent-attribution is a latent value (a number, e.g. 0), got ${b.label}`);
       const call = { steps: s.steps ?? defaultOf<number>('latentAttribution', 'steps'), method: s.rule ?? defaultOf<IntegrationMethod>('latentAttribution', 'method'), baseline: b.value, reduce: 'mean' as const };
       const o = { ...call, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
-      return { attribution: await latentAttribution(latent.decoder, latent.z, latent.mask, o), options: { ...call, region: 'centre' } };
+      return { attribution: await latentAttribution(latent.decoder, latent.z, { ...o, mask: latent.mask }), options: { ...call, region: 'centre' } };
     },
   },
   latentJacobian: {
@@ -395,7 +395,7 @@ const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
       const { latentSensitivity } = await perturbation();
       const { tf } = await import('@glassbox/tensors-ops');
       const latent = latentOf(subject, 'latent-sensitivity');
-      const o = { delta: 1, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
+      const o = { epsilon: 1, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
       const r = await latentSensitivity(latent.decoder, latent.z, o);
       return { attribution: { attributions: tf.tensor2d(r.scores, [1, r.scores.length]), method: 'latentSensitivity' }, options: { delta: 1 }, extra: { order: r.order } };
     },

@@ -19,9 +19,9 @@ import {
   tf,
   withNonlinearityRule,
 } from '@glassbox/tensors-ops';
+import { Progress, TargetResolver, safeGrad } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, FiniteOutputInfo, ForwardFn, NonlinearityRule, Predictable } from '@glassbox/tensors-ops';
-import { GRADIENT_HINT, Progress, TargetResolver, rowsOf, sizeOf } from './internal/engine.js';
-import { safeGrad } from './internal/safe-grad.js';
+import { GRADIENT_HINT, rowsOf, sizeOf } from './internal/engine.js';
 
 /** A layer's nonlinearity, as tensors-ops' nn blocks describe it. */
 export interface ActivationLike {

@@ -1,7 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { checkCommonOptions, checkInput, checkOptionKeys, declareMethod, forEachBatch, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions } from '@glassbox/tensors-ops';
-import { Progress, TargetResolver, rowsOf } from './internal/engine.js';
+import { Progress, TargetResolver } from '@glassbox/tensors-ops';
+import { rowsOf } from './internal/engine.js';
 import { camOfBatch, checkCamInput, resolveSplit } from './internal/cam.js';
 import type { CamModel } from './internal/cam.js';
 

@@ -16,9 +16,9 @@ import {
   isBroadcastable,
   tf,
 } from '@glassbox/tensors-ops';
+import { explainerRun, prepareExplainer, scoreRows } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable, Rng } from '@glassbox/tensors-ops';
-import { ATTRIBUTION_HINT, accumulateGradients, columnOf, forwardOutputs, forwardScores, gatherRows } from './internal/engine.js';
-import { context, prepare } from './internal/prepare.js';
+import { ATTRIBUTION_HINT, accumulateGradients, columnOf, forwardOutputs, gatherRows } from './internal/engine.js';
 
 export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
   /**
@@ -84,7 +84,7 @@ function drawRng(seed: number, row: number, sample: number): Rng {
  */
 export async function gradientShap(f: Predictable, x: Tensor, options: GradientShapOptions = {}): Promise<Attribution> {
   const where = 'gradientShap';
-  const p = prepare(f, x, options as ExplainOptions, where, GRADIENT_SHAP_OPTION_KEYS);
+  const p = prepareExplainer(f, x, options as ExplainOptions, where, GRADIENT_SHAP_OPTION_KEYS);
   const { n, rowShape, rowSize, seed } = p;
   const samples = options.samples === undefined ? 20 : assertNumber(options.samples, 'options.samples', where, { integer: true, min: 1 });
   const stdev = options.stdev === undefined ? 0 : assertNumber(options.stdev, 'options.stdev', where, { min: 0 });
@@ -123,13 +123,13 @@ export async function gradientShap(f: Predictable, x: Tensor, options: GradientS
       return tf.add(xr, tf.tensor(noise, xr.shape, 'float32'));
     };
     const forwardRows = (stdev === 0 ? n : total) + b;
-    const ctx = context(p, options as ExplainOptions, where, forwardRows + total);
+    const ctx = explainerRun(p, options as ExplainOptions, where, forwardRows + total);
 
     // F at x (or at each noisy copy) and at every baseline.
     const fx =
       stdev === 0
-        ? await forwardScores(ctx, n, (s, e) => tf.slice(p.x, s, e - s), (j) => j)
-        : await forwardScores(ctx, total, noisy, rowOf);
+        ? await scoreRows(ctx, n, (s, e) => tf.slice(p.x, s, e - s), (j) => j)
+        : await scoreRows(ctx, total, noisy, rowOf);
     const fb = await forwardOutputs(ctx, b, (s, e) => tf.slice(dist, s, e - s));
     const targets = p.targets.resolve([n, fb.k]);
     // F at every baseline, in each target column a row of x uses.

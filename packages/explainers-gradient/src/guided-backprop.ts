@@ -1,9 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, explainerRun, optionKeys, prepareExplainer } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { withGuidedRelu } from './internal/guided-relu.js';
-import { context, prepare } from './internal/prepare.js';
 
 /** Options of guidedBackprop: the contract's without a baseline (it has none); `pool` is accepted, but the guided rule runs on the main thread. */
 export interface GuidedBackpropOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {}
@@ -48,8 +47,8 @@ export const GUIDED_BACKPROP_OPTION_KEYS = optionKeys<GuidedBackpropOptions>({
  */
 export async function guidedBackprop(f: Predictable, x: Tensor, options: GuidedBackpropOptions = {}): Promise<Attribution> {
   const where = 'guidedBackprop';
-  const p = prepare(f, x, options, where, GUIDED_BACKPROP_OPTION_KEYS);
-  const ctx = context(p, options, where, p.n);
+  const p = prepareExplainer(f, x, options, where, GUIDED_BACKPROP_OPTION_KEYS);
+  const ctx = explainerRun(p, options, where, p.n);
   ctx.gradientRule = withGuidedRelu;
   const attributions = await inputGradients(ctx, p.x, (g) => g);
   return { attributions, method: 'guidedBackprop' };

@@ -1,7 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { assertFiniteRows, checkCommonOptions, checkInput, checkOptionKeys, declareMethod, forEachBatch, tf } from '@glassbox/tensors-ops';
 import type { Attribution } from '@glassbox/tensors-ops';
-import { GRADIENT_HINT, Progress, TargetResolver, rowsOf, sizeOf, targetGradient } from './internal/engine.js';
+import { Progress, TargetResolver } from '@glassbox/tensors-ops';
+import { GRADIENT_HINT, rowsOf, sizeOf, targetGradient } from './internal/engine.js';
 import { camOfBatch, checkCamInput, resolveSplit } from './internal/cam.js';
 import type { CamModel } from './internal/cam.js';
 import { withGuidedRelu } from './internal/guided-relu.js';

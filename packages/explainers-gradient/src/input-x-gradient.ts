@@ -1,8 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, tf } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, explainerRun, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
-import { context, prepare } from './internal/prepare.js';
 
 /** Options of inputXGradient: the contract's, without a baseline (the reference is always 0), and `pool`. */
 export interface InputXGradientOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {}
@@ -41,8 +40,8 @@ export const INPUT_X_GRADIENT_OPTION_KEYS = optionKeys<InputXGradientOptions>({
  */
 export async function inputXGradient(f: Predictable, x: Tensor, options: InputXGradientOptions = {}): Promise<Attribution> {
   const where = 'inputXGradient';
-  const p = prepare(f, x, options, where, INPUT_X_GRADIENT_OPTION_KEYS);
-  const ctx = context(p, options, where, p.n);
+  const p = prepareExplainer(f, x, options, where, INPUT_X_GRADIENT_OPTION_KEYS);
+  const ctx = explainerRun(p, options, where, p.n);
   const attributions = await inputGradients(ctx, p.x, (g, rows) => tf.mul(g, rows));
   return { attributions, method: 'inputXGradient' };
 }

@@ -1,9 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, resolveBaseline } from '@glassbox/tensors-ops';
+import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, prepareExplainer, resolveBaseline } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, IntegrationMethod, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { integrationRulePaced } from './internal/integration.js';
 import { pathIntegral } from './internal/path-integral.js';
-import { prepare } from './internal/prepare.js';
 
 export interface IntegratedGradientsOptions extends ExplainOptions, PoolOption {
   /**
@@ -97,7 +96,7 @@ export async function runIntegratedGradients(
   where: string,
   names?: { model: string; input: string },
 ): Promise<Attribution> {
-  const p = prepare(f, x, options, where, INTEGRATED_GRADIENTS_OPTION_KEYS, names);
+  const p = prepareExplainer(f, x, options, where, INTEGRATED_GRADIENTS_OPTION_KEYS, names);
   const o = options ?? {};
   const steps = o.steps === undefined ? 50 : assertNumber(o.steps, 'options.steps', where, { integer: true, min: 1 });
   const method = o.method === undefined ? 'gausslegendre' : assertOneOf(o.method, INTEGRATION_METHODS, 'options.method', where);

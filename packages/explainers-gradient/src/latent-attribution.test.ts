@@ -51,4 +51,17 @@ describeBackends('latentAttribution', () => {
     z3.dispose();
     z.dispose();
   });
+
+  it('takes the mask as options.mask: z * (W mask) for a linear decoder; a missing mask is refused', async () => {
+    const zv = uniforms(2, 2 * D, -3, 1);
+    const z = tf.tensor2d(zv, [2, D]);
+    const wm = Array.from({ length: D }, (_, d) => mask.reduce((acc, m, p) => acc + m * W[d * 4 + p]!, 0));
+    await expectNoLeaks(async () => {
+      const r = await latentAttribution(decoder, z, { mask, steps: 5 });
+      expectTensorClose(r.attributions, zv.map((v, i) => v * wm[i % D]!), 1e-4);
+      tf.dispose([r.attributions, r.delta!]);
+    });
+    await expectNoLeaks(() => expectGlassboxError(() => latentAttribution(decoder, z, { steps: 5 }), 'INVALID_ARGUMENT', /options\.mask is required/));
+    z.dispose();
+  });
 });

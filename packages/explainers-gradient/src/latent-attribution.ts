@@ -1,16 +1,22 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, INTEGRATION_METHODS, asForward, checkInput, checkOptionKeys, EXPLAINS_LATENT_CODES, declareMethod, formatShape, optionKeys, outputRegion } from '@glassbox/tensors-ops';
+import { GlassboxError, INTEGRATION_METHODS, asForward, checkInput, checkOptionKeys, EXPLAINS_LATENT_CODES, declareMethod, formatShape, isTensor, optionKeys, outputRegion } from '@glassbox/tensors-ops';
 import type { Attribution, Predictable, RegionReduce } from '@glassbox/tensors-ops';
 import { runIntegratedGradients } from './integrated-gradients.js';
 import type { IntegratedGradientsOptions } from './integrated-gradients.js';
 
 export interface LatentAttributionOptions extends Omit<IntegratedGradientsOptions, 'target'> {
+  /**
+   * Required: weights over one output row (a tensor broadcastable to it, or a Float32Array / number[] with one
+   * entry per output element), 1 inside the region, 0 outside; as the mask of `outputRegion`.
+   */
+  mask?: Tensor | Float32Array | number[];
   /** How the masked output is turned into one score: 'sum' (default) or 'mean' (mask-weighted mean). */
   reduce?: RegionReduce;
 }
 
 /** The keys of LatentAttributionOptions. */
 export const LATENT_ATTRIBUTION_OPTION_KEYS = optionKeys<LatentAttributionOptions>({
+  mask: true,
   baseline: true,
   batchSize: true,
   seed: true,
@@ -35,31 +41,40 @@ export const LATENT_ATTRIBUTION_OPTION_KEYS = optionKeys<LatentAttributionOption
  *
  * @param decoder a decoder or generator [N, D] -> [N, ...outRow]; a function or an object with predict(z).
  * @param z float32 [N, D] latent codes.
- * @param mask weights over one output row (tensor broadcastable to it, or Float32Array / number[] with one
- *   entry per output element): 1 inside the region, 0 outside.
- * @param options `reduce` (default 'sum'), `baseline` (default 0, number or tensor broadcastable to z),
+ * @param options `mask` (required: weights over one output row, a tensor broadcastable to it or a Float32Array /
+ *   number[] with one entry per output element, 1 inside the region and 0 outside), `reduce` (default 'sum'), `baseline` (default 0, number or tensor broadcastable to z),
  *   `steps` (default 50), `method` (default 'gausslegendre'), `batchSize`, `onProgress`, `signal`.
  * @returns an Attribution with attributions [N, D] and delta [N] (owned by the caller).
+ *
+ * The old form `latentAttribution(decoder, z, mask, options?)` is still read for one release (deprecated).
  *
  * @example
  * ```ts
  * const mask = new Float32Array(28 * 28).fill(1, 0, 28 * 14);     // the top half of a 28x28 image
- * const { attributions } = await latentAttribution(decoder, z, mask, { reduce: 'mean' });
+ * const { attributions } = await latentAttribution(decoder, z, { mask, reduce: 'mean' });
  * ```
  */
+export async function latentAttribution(decoder: Predictable, z: Tensor, options: LatentAttributionOptions): Promise<Attribution>;
+/** @deprecated the mask as a positional argument, read for one release: write `latentAttribution(decoder, z, { mask, ...options })`. */
 export async function latentAttribution(
   decoder: Predictable,
   z: Tensor,
   mask: Tensor | Float32Array | number[],
-  options: LatentAttributionOptions = {},
-): Promise<Attribution> {
+  options?: Omit<LatentAttributionOptions, 'mask'>,
+): Promise<Attribution>;
+export async function latentAttribution(decoder: Predictable, z: Tensor, third: unknown, fourth?: unknown): Promise<Attribution> {
   const where = 'latentAttribution';
+  const positional = isTensor(third) || ArrayBuffer.isView(third) || Array.isArray(third);
+  const options = positional ? { ...checkOptionKeys<LatentAttributionOptions>(fourth, LATENT_ATTRIBUTION_OPTION_KEYS, where), mask: third as Tensor } : third;
   const forward = asForward(decoder, where, 'decoder');
   checkInput(z, where, 'z');
   if (z.rank !== 2) {
     throw new GlassboxError('SHAPE_MISMATCH', `${where}: z must be a batch of latent codes [N, D], got shape ${formatShape(z.shape)}`);
   }
-  const { reduce, ...rest } = checkOptionKeys<LatentAttributionOptions>(options, LATENT_ATTRIBUTION_OPTION_KEYS, where);
+  const { mask, reduce, ...rest } = checkOptionKeys<LatentAttributionOptions>(options, LATENT_ATTRIBUTION_OPTION_KEYS, where);
+  if (mask === undefined) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.mask is required (weights over one output row: 1 inside the region, 0 outside)`);
+  }
   const score = outputRegion(forward, mask, reduce ?? 'sum');
   return runIntegratedGradients(score, z, rest, where, { model: 'decoder', input: 'z' });
 }

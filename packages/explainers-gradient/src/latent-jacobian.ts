@@ -14,16 +14,11 @@ import {
   formatShape,
   tf,
 } from '@glassbox/tensors-ops';
-import type { Predictable } from '@glassbox/tensors-ops';
-import { Progress } from './internal/engine.js';
-import { safeGrad } from './internal/safe-grad.js';
+import { Progress, safeGrad } from '@glassbox/tensors-ops';
+import type { ExplainOptions, Predictable } from '@glassbox/tensors-ops';
 
-export interface LatentJacobianOptions {
-  /** Most decoder rows per call, default 64 (each latent code is evaluated D times, once per direction). */
-  batchSize?: number;
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
-}
+/** batchSize: most decoder rows per call, default 64 (each latent code is evaluated D times, once per direction). */
+export interface LatentJacobianOptions extends Pick<ExplainOptions, 'batchSize' | 'onProgress' | 'signal'> {}
 
 /** The keys of LatentJacobianOptions. */
 export const LATENT_JACOBIAN_OPTION_KEYS = optionKeys<LatentJacobianOptions>({ batchSize: true, onProgress: true, signal: true });

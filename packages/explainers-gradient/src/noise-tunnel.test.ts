@@ -169,4 +169,22 @@ describeBackends('noiseTunnel', () => {
     await expectGlassboxError(() => noiseTunnel(bad, { samples: 2 })((t) => t, x), 'SHAPE_MISMATCH', /shape \[7\]/);
     x.dispose();
   });
+
+  it("one place for the seed: the call's seed draws the noise (a config seed is only the default of a call without one)", async () => {
+    const x = tf.tensor2d(uniforms(41, 2 * 3, -1, 1), [2, 3]);
+    const s = spy(linearModel(3, 1, 42).f);
+    const copiesOf = async (config: object, call: object): Promise<Float32Array[]> => {
+      s.rows.length = 0;
+      await expectNoLeaks(async () => {
+        const r = await noiseTunnel(saliency, { samples: 2, stdev: 0.5, ...config })(s.f, x, call);
+        r.attributions.dispose();
+      });
+      return s.rows.map((row) => row.slice());
+    };
+    const byCall = await copiesOf({}, { seed: 7 });
+    expect(await copiesOf({ seed: 5 }, { seed: 7 })).toEqual(byCall);
+    expect(await copiesOf({ seed: 7 }, {})).toEqual(byCall);
+    expect(await copiesOf({}, { seed: 5 })).not.toEqual(byCall);
+    x.dispose();
+  });
 });

@@ -23,7 +23,8 @@ import {
   tf,
 } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, NoiseVariant, Predictable } from '@glassbox/tensors-ops';
-import { Progress, sizeOf } from './internal/engine.js';
+import { Progress } from '@glassbox/tensors-ops';
+import { sizeOf } from './internal/engine.js';
 
 export interface NoiseTunnelOptions {
   /** Noisy copies per row of x, an integer >= 1. Default 10. */
@@ -32,9 +33,12 @@ export interface NoiseTunnelOptions {
   stdev?: number;
   /** 'smoothgrad' (mean, default), 'smoothgrad_sq' (mean of squares) or 'vargrad' (variance). */
   variant?: NoiseVariant;
-  /** Seed of the noise; default: the seed given at call time, else 0. */
+  /**
+   * @deprecated give `seed` with each call (the call's `seed` seeds both the noise and the wrapped explainer);
+   * read for one release, as the default of a call that gives none.
+   */
   seed?: number;
-  /** Default batchSize for the wrapped explainer when the call gives none. */
+  /** @deprecated give `batchSize` with each call; read for one release, as the default of a call that gives none. */
   batchSize?: number;
 }
 
@@ -76,17 +80,19 @@ const CALL_SHARED = ['seed', 'batchSize', 'signal'] as const;
  * be wrapped too. The call's options are checked by name against the wrapped explainer's keys when it declared
  * them (every Glassbox explainer does, see tensors-ops' declareOptionKeys): an unknown key is refused before any
  * work, and the tunnel's own `seed`, `batchSize` and `signal` reach the explainer only if it takes them.
+ * `seed` and `batchSize` belong to the call, as for every explainer: the call's `seed` draws the noise and seeds
+ * the wrapped explainer (default 0); `batchSize` bounds the rows of each model call (default 64).
  * `delta` (mean over copies) is returned for 'smoothgrad' when the wrapped explainer returns one.
  *
  * @param explainer any explainer `(f, x, options) => Promise<Attribution>`.
- * @param config `samples` (default 10), `stdev` (default 0.15), `variant` (default 'smoothgrad'), `seed`,
- *   `batchSize`.
+ * @param config what the noise is: `samples` (default 10), `stdev` (default 0.15), `variant` (default
+ *   'smoothgrad'); `seed` and `batchSize` here are deprecated (read as the call's defaults for one release).
  * @returns an explainer `(f, x, options) => Promise<Attribution>` with method 'noiseTunnel(<inner method>)'.
  *
  * @example
  * ```ts
- * const smoothGrad = noiseTunnel(saliency, { samples: 16, stdev: 0.1, seed: 1 });
- * const { attributions } = await smoothGrad(model, images, { target: 3 });
+ * const smoothGrad = noiseTunnel(saliency, { samples: 16, stdev: 0.1 });
+ * const { attributions } = await smoothGrad(model, images, { target: 3, seed: 1 });
  * ```
  */
 export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
@@ -116,10 +122,11 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
     checkInput(x, where);
     const passOn = forwardOptions(options, { own: CALL_OWN, shared: CALL_SHARED, inner: explainer }, where);
     const o = (options ?? {}) as ExplainOptions;
-    const common = checkCommonOptions({ ...o, batchSize: o.batchSize ?? fixed.batchSize }, where);
+    // One rule for both: the call's value, else the (deprecated) config's, else the default.
+    const common = checkCommonOptions({ ...o, batchSize: o.batchSize ?? fixed.batchSize, seed: o.seed ?? fixed.seed }, where);
     const batchSize = common.batchSize;
-    const noiseSeed = config.seed ?? o.seed ?? 0;
-    const innerSeed = o.seed ?? config.seed ?? 0;
+    const noiseSeed = common.seed;
+    const innerSeed = common.seed;
     const n = x.shape[0]!;
     const rowShape = x.shape.slice(1);
     const rowSize = sizeOf(rowShape);

@@ -1,8 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, tf } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, booleanOption, declareMethod, explainerRun, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
-import { booleanOption, context, prepare } from './internal/prepare.js';
 
 export interface SaliencyOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
   /** Return |dF/dx| (true, default, as in the paper) or the signed gradient (false). */
@@ -51,9 +50,9 @@ export const SALIENCY_OPTION_KEYS = optionKeys<SaliencyOptions>({
  */
 export async function saliency(f: Predictable, x: Tensor, options: SaliencyOptions = {}): Promise<Attribution> {
   const where = 'saliency';
-  const p = prepare(f, x, options, where, SALIENCY_OPTION_KEYS);
+  const p = prepareExplainer(f, x, options, where, SALIENCY_OPTION_KEYS);
   const abs = booleanOption(options.abs, 'options.abs', where, true);
-  const ctx = context(p, options, where, p.n);
+  const ctx = explainerRun(p, options, where, p.n);
   const attributions = await inputGradients(ctx, p.x, (g) => (abs ? tf.abs(g) : g));
   return { attributions, method: 'saliency' };
 }

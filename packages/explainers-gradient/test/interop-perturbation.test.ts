@@ -19,11 +19,12 @@ describeBackends('noiseTunnel around perturbation explainers', () => {
 
   it('noiseTunnel(occlusion) and noiseTunnel(shapleyValueSampling) equal noiseTunnel(inputXGradient) on a linear model', async () => {
     const x = tf.tensor2d(uniforms(202, 3 * P, -1, 1), [3, P]);
-    const config = { samples: 4, stdev: 0.2, seed: 11 };
+    // The call's seed draws the noise and seeds the wrapped explainer (one place, see noiseTunnel).
+    const config = { samples: 4, stdev: 0.2 };
     await expectNoLeaks(async () => {
-      const ref = await noiseTunnel(inputXGradient, config)(f, x, { target: 1 });
-      const occ = await noiseTunnel(occlusion, config)(f, x, { target: 1, window: [1], baseline: 0 });
-      const shap = await noiseTunnel(shapleyValueSampling, config)(f, x, { target: 1, samples: 3, baseline: 0, seed: 4 });
+      const ref = await noiseTunnel(inputXGradient, config)(f, x, { target: 1, seed: 11 });
+      const occ = await noiseTunnel(occlusion, config)(f, x, { target: 1, window: [1], baseline: 0, seed: 11 });
+      const shap = await noiseTunnel(shapleyValueSampling, config)(f, x, { target: 1, samples: 3, baseline: 0, seed: 11 });
       expect(occ.method).toMatch(/^noiseTunnel\(/);
       expectTensorClose(occ.attributions, ref.attributions, 1e-5);
       expectTensorClose(shap.attributions, ref.attributions, 1e-5);

@@ -45,7 +45,10 @@ const TABLE: Record<string, Case[]> = {
   gradCam: [{ label: 'gradCam', typo: 'layr', meant: 'layer', run: (o) => pkg.gradCam(split(g), x, o) }],
   guidedGradCam: [{ label: 'guidedGradCam', typo: 'layers', meant: 'layer', run: (o) => pkg.guidedGradCam(split(g), x, o) }],
   guidedBackprop: [{ label: 'guidedBackprop', typo: 'targets', meant: 'target', run: (o) => pkg.guidedBackprop(g, x, o) }],
-  latentAttribution: [{ label: 'latentAttribution', typo: 'reduc', meant: 'reduce', run: (o) => pkg.latentAttribution(decoder, z, [1, 1, 0, 0], o) }],
+  latentAttribution: [
+    { label: 'latentAttribution', typo: 'reduc', meant: 'reduce', run: (o) => pkg.latentAttribution(decoder, z, [1, 1, 0, 0], o) },
+    { label: 'latentAttribution (mask as an option)', typo: 'mak', meant: 'mask', run: (o) => pkg.latentAttribution(decoder, z, { mask: [1, 1, 0, 0], ...o }) },
+  ],
   latentJacobian: [{ label: 'latentJacobian', typo: 'batchsize', meant: 'batchSize', run: (o) => pkg.latentJacobian(decoder, z, o) }],
   noiseTunnel: [
     { label: 'noiseTunnel (its config)', typo: 'stdv', meant: 'stdev', run: (o) => pkg.noiseTunnel(pkg.saliency, o) },
@@ -68,7 +71,7 @@ const DECLARED: Array<[string, unknown, readonly string[], string[]]> = [
   ['gradCam', pkg.gradCam, pkg.GRAD_CAM_OPTION_KEYS, ['target', 'batchSize', 'onProgress', 'signal', 'layer']],
   ['guidedGradCam', pkg.guidedGradCam, pkg.GRAD_CAM_OPTION_KEYS, ['target', 'batchSize', 'onProgress', 'signal', 'layer']],
   ['guidedBackprop', pkg.guidedBackprop, pkg.GUIDED_BACKPROP_OPTION_KEYS, [...COMMON, 'pool']],
-  ['latentAttribution', pkg.latentAttribution, pkg.LATENT_ATTRIBUTION_OPTION_KEYS, ['baseline', 'batchSize', 'seed', 'onProgress', 'signal', 'pool', 'steps', 'method', 'reduce']],
+  ['latentAttribution', pkg.latentAttribution, pkg.LATENT_ATTRIBUTION_OPTION_KEYS, ['mask', 'baseline', 'batchSize', 'seed', 'onProgress', 'signal', 'pool', 'steps', 'method', 'reduce']],
   ['latentJacobian', pkg.latentJacobian, pkg.LATENT_JACOBIAN_OPTION_KEYS, ['batchSize', 'onProgress', 'signal']],
 ];
 

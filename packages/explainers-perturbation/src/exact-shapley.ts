@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, fillCoalition, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
-import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, fillCoalition, prepare, spreadGroups } from './internal/prepare.js';
+import { scorePlan } from './internal/evaluate.js';
 
 /** Most feature groups exactShapley enumerates (2^16 = 65536 model rows per row of x). */
 export const MAX_EXACT_SHAPLEY_GROUPS = 16;
@@ -51,7 +51,7 @@ export const EXACT_SHAPLEY_OPTION_KEYS = optionKeys<ExactShapleyOptions>({
  */
 export async function exactShapley(f: Predictable, x: Tensor, options: ExactShapleyOptions = {}): Promise<Attribution> {
   const where = 'exactShapley';
-  const opts = optionsObject(options, where, EXACT_SHAPLEY_OPTION_KEYS);
+  const opts = checkOptionKeys<ExactShapleyOptions>(options, EXACT_SHAPLEY_OPTION_KEYS, where);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   if (opts.featureMask === undefined && rowSize > MAX_EXACT_SHAPLEY_GROUPS) {
@@ -70,8 +70,8 @@ export async function exactShapley(f: Predictable, x: Tensor, options: ExactShap
   }
   const per = 2 ** m;
   const on = new Uint8Array(m);
-  const scores = await scoreRows(
-    p.forward,
+  const scores = await scorePlan(
+    p,
     {
       rows: n * per,
       rowShape,
@@ -82,7 +82,8 @@ export async function exactShapley(f: Predictable, x: Tensor, options: ExactShap
         fillCoalition(out, offset, p.x, p.b, Math.floor(r / per) * rowSize, g.groups, on);
       },
     },
-    scoreContext(where, opts, n, p.batchSize, p),
+    opts,
+    where,
   );
   // weight[s] = s! (m - s - 1)! / m!
   const weight = new Float64Array(Math.max(1, m));

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, optionsObject, prepare } from './internal/prepare.js';
-import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, prepare } from './internal/prepare.js';
+import { scorePlan } from './internal/evaluate.js';
 
 export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
   /**
@@ -51,14 +51,14 @@ export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>({
  */
 export async function featureAblation(f: Predictable, x: Tensor, options: FeatureAblationOptions = {}): Promise<Attribution> {
   const where = 'featureAblation';
-  const opts = optionsObject(options, where, FEATURE_ABLATION_OPTION_KEYS);
+  const opts = checkOptionKeys<FeatureAblationOptions>(options, FEATURE_ABLATION_OPTION_KEYS, where);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   const g = featureGroups(opts.featureMask, rowShape, where);
   const m = g.numGroups;
   const per = m + 1;
-  const scores = await scoreRows(
-    p.forward,
+  const scores = await scorePlan(
+    p,
     {
       rows: n * per,
       rowShape,
@@ -76,7 +76,8 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
         }
       },
     },
-    scoreContext(where, opts, n, p.batchSize, p),
+    opts,
+    where,
   );
   const attr = new Float32Array(n * rowSize);
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, intOption, optionsObject, prepare } from './internal/prepare.js';
-import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { GlassboxError, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, intOption, prepare } from './internal/prepare.js';
+import { scorePlan } from './internal/evaluate.js';
 
 export interface FeaturePermutationOptions extends Omit<ExplainOptions, 'baseline'>, PoolOption {
   /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps); default every element its own group. */
@@ -67,7 +67,7 @@ export async function featurePermutation(
   if ((options as ExplainOptions | null | undefined)?.baseline !== undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.baseline is not used (permuted values come from other rows); remove it`);
   }
-  const opts = optionsObject(options, where, FEATURE_PERMUTATION_OPTION_KEYS);
+  const opts = checkOptionKeys<FeaturePermutationOptions>(options, FEATURE_PERMUTATION_OPTION_KEYS, where);
   const p = prepare(f, x, opts, where, false);
   const { n, rowShape, rowSize } = p;
   if (n < 2) {
@@ -80,8 +80,8 @@ export async function featurePermutation(
   // perms[(rep * m + group) * n + row] = the row whose values replace this row's group.
   const perms = new Int32Array(repeats * m * n);
   for (let k = 0; k < repeats * m; k++) perms.set(rng.permutation(n), k * n);
-  const scores = await scoreRows(
-    p.forward,
+  const scores = await scorePlan(
+    p,
     {
       rows: n + repeats * m * n,
       rowShape,
@@ -103,7 +103,8 @@ export async function featurePermutation(
         }
       },
     },
-    scoreContext(where, opts, n, p.batchSize, p),
+    opts,
+    where,
   );
   const diff = new Float64Array(n * m);
   const importance = new Array<number>(m).fill(0);

@@ -12,9 +12,10 @@ import {
   type ExplainOptions,
   type PoolOption,
   type Predictable,
+  checkOptionKeys,
 } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
-import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { attributionTensor, featureGroups, fillCoalition, intOption, prepare, spreadGroups } from './internal/prepare.js';
+import { scorePlan } from './internal/evaluate.js';
 import {
   allCoalitionSteps,
   leverageCoalitionSteps,
@@ -103,7 +104,7 @@ export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({
  */
 export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapOptions = {}): Promise<Attribution> {
   const where = 'kernelShap';
-  const opts = optionsObject(options, where, KERNEL_SHAP_OPTION_KEYS);
+  const opts = checkOptionKeys<KernelShapOptions>(options, KERNEL_SHAP_OPTION_KEYS, where);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   const variant = opts.variant === undefined ? 'leverage' : assertOneOf(opts.variant, KERNEL_SHAP_VARIANTS, 'options.variant', where);
@@ -136,8 +137,8 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
     z.set(full, 0);
     z.set(design.z.subarray(0, count * m), 2 * m);
   }
-  const scores = await scoreRows(
-    p.forward,
+  const scores = await scorePlan(
+    p,
     {
       rows: n * per,
       rowShape,
@@ -150,7 +151,8 @@ export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapO
       },
       recipe: z === undefined ? undefined : { kind: 'coalitions', rowShape, x: p.x, baseline: p.b, groups: g.groups, m, z },
     },
-    scoreContext(where, opts, n, p.batchSize, p),
+    opts,
+    where,
   );
   const attr = new Float32Array(n * rowSize);
   for (let i = 0; i < n; i++) {

@@ -57,4 +57,15 @@ describeBackends('latentSensitivity', () => {
     await expectGlassboxError(() => latentSensitivity(wrong, zs), 'SHAPE_MISMATCH', /decoder returned shape/);
     tf.dispose([zs, r1]);
   });
+
+  it('options.epsilon (the new name of delta): score_d = |epsilon| mean_k |B[d][k]|; both names at once are refused', async () => {
+    await expectNoLeaks(async () => {
+      const zs = tf.tensor(lcgValues(4 * 4, 3), [4, 4]);
+      const { scores } = await latentSensitivity(linear, zs, { epsilon: -2 });
+      B.forEach((row, d) => expect(scores[d]).toBeCloseTo((2 * row.reduce((s, v) => s + Math.abs(v), 0)) / 3, 4));
+      await expectGlassboxError(() => latentSensitivity(linear, zs, { epsilon: 1, delta: 1 }), 'INVALID_ARGUMENT', /old name of options\.epsilon/);
+      await expectGlassboxError(() => latentSensitivity(linear, zs, { epsilon: 0 }), 'INVALID_ARGUMENT', /options\.epsilon/);
+      zs.dispose();
+    });
+  });
 });

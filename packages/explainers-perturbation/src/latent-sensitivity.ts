@@ -1,19 +1,18 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, assertFiniteOutput, checkCommonOptions, checkModelOutput, EXPLAINS_LATENT_CODES, declareMethod, forEachBatch, formatShape, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
-import { numberOption, optionsObject } from './internal/prepare.js';
+import { GlassboxError, asForward, assertFiniteOutput, checkCommonOptions, checkModelOutput, EXPLAINS_LATENT_CODES, declareMethod, forEachBatch, formatShape, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { numberOption } from './internal/prepare.js';
 import { checkCodes } from './internal/latent.js';
 
-export interface LatentSensitivityOptions {
+export interface LatentSensitivityOptions extends Pick<ExplainOptions, 'batchSize' | 'onProgress' | 'signal'> {
   /** How far each dimension moves, a finite non-zero number; default 1 (one prior standard deviation of a VAE). */
+  epsilon?: number;
+  /** @deprecated renamed `epsilon` (`delta` names the completeness gap of an Attribution); read for one release. */
   delta?: number;
-  /** Most decoder rows per call; default 64. */
-  batchSize?: number;
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
 }
 
 /** The keys of LatentSensitivityOptions. */
 export const LATENT_SENSITIVITY_OPTION_KEYS = optionKeys<LatentSensitivityOptions>({
+  epsilon: true,
   delta: true,
   batchSize: true,
   onProgress: true,
@@ -21,7 +20,7 @@ export const LATENT_SENSITIVITY_OPTION_KEYS = optionKeys<LatentSensitivityOption
 });
 
 export interface LatentSensitivity {
-  /** One score per latent dimension: mean absolute change per output element when it moves by delta. */
+  /** One score per latent dimension: mean absolute change per output element when it moves by epsilon. */
   scores: number[];
   /** Latent dimensions, most influential first (ties by index). */
   order: number[];
@@ -29,22 +28,22 @@ export interface LatentSensitivity {
 
 /**
  * Latent sensitivity: rank latent dimensions by how much the decoded output changes when each one moves by
- * `delta`, averaged over a batch of codes. Dimensions a generative model ignores (collapsed VAE units)
+ * `epsilon`, averaged over a batch of codes. Dimensions a generative model ignores (collapsed VAE units)
  * score near 0; the ones that carry the content come first.
  *
- *   score_d = mean over codes n and output elements p of | decoder(z_n + delta e_d)_p - decoder(z_n)_p |
+ *   score_d = mean over codes n and output elements p of | decoder(z_n + epsilon e_d)_p - decoder(z_n)_p |
  *
  * Reference: the latent-unit activity measure of Burda, Grosse & Salakhutdinov, "Importance Weighted
  * Autoencoders", arXiv 1509.00519, here measured in output space by finite differences.
  *
  * @param decoder a model of the code [N, D] -> [N, ...outRow].
  * @param zs codes, float32 [N, D], finite.
- * @param options `delta` (default 1), `batchSize` (default 64), `onProgress` (decoder rows), `signal`.
+ * @param options `epsilon` (default 1; `delta`, its old name, is read for one release), `batchSize` (default 64), `onProgress` (decoder rows), `signal`.
  * @returns `{ scores, order }`: plain numbers, N (D + 1) decoder rows.
  *
  * @example
  * ```ts
- * const { scores, order } = await latentSensitivity(vae.decode, codes, { delta: 0.5 });
+ * const { scores, order } = await latentSensitivity(vae.decode, codes, { epsilon: 0.5 });
  * console.log(order.slice(0, 3));                             // the three most influential dimensions
  * ```
  */
@@ -52,10 +51,14 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
   const where = 'latentSensitivity';
   const forward = asForward(decoder, where, 'decoder');
   const [n, d] = checkCodes(zs, 'zs', where, false);
-  const opts = optionsObject(options, where, LATENT_SENSITIVITY_OPTION_KEYS);
+  const opts = checkOptionKeys<LatentSensitivityOptions>(options, LATENT_SENSITIVITY_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(opts, where);
-  const delta = numberOption(opts.delta, 'options.delta', where, 1);
-  if (delta === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.delta must be non-zero, got 0`);
+  if (opts.epsilon !== undefined && opts.delta !== undefined) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.delta is the old name of options.epsilon; give only options.epsilon`);
+  }
+  const name = opts.delta !== undefined ? 'options.delta' : 'options.epsilon';
+  const epsilon = numberOption(opts.delta ?? opts.epsilon, name, where, 1);
+  if (epsilon === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be non-zero, got 0`);
   const codes = Float32Array.from(zs.dataSync() as Float32Array);
   const per = d + 1;
   const rows = n * per;
@@ -72,7 +75,7 @@ export async function latentSensitivity(decoder: Predictable, zs: Tensor, option
           const i = Math.floor(r / per);
           const k = (r % per) - 1;
           buf.set(codes.subarray(i * d, (i + 1) * d), (r - start) * d);
-          if (k >= 0) buf[(r - start) * d + k] += delta;
+          if (k >= 0) buf[(r - start) * d + k] += epsilon;
         }
         const out = forward(tf.tensor2d(buf, [end - start, d], 'float32'));
         checkModelOutput(out, end - start, where, 'decoder');
@@ -120,6 +123,6 @@ declareMethod(latentSensitivity, {
   output: 'sensitivity',
   rowwise: true,
   signed: false,
-  options: [{ key: 'delta', type: 'number', default: 1, summary: 'how far each dimension moves (finite, non-zero)' }],
+  options: [{ key: 'epsilon', type: 'number', default: 1, summary: 'how far each dimension moves (finite, non-zero)' }],
   optionKeys: LATENT_SENSITIVITY_OPTION_KEYS,
 });

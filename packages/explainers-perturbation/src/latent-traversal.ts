@@ -1,17 +1,12 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, EXPLAINS_LATENT_CODES, declareMethod, describe, mapBatches, optionKeys, tf, type Predictable } from '@glassbox/tensors-ops';
-import { optionsObject } from './internal/prepare.js';
+import { GlassboxError, asForward, checkCommonOptions, EXPLAINS_LATENT_CODES, declareMethod, describe, mapBatches, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { checkCodes, checkDims } from './internal/latent.js';
 
-export interface LatentTraversalOptions {
+export interface LatentTraversalOptions extends Pick<ExplainOptions, 'batchSize' | 'onProgress' | 'signal'> {
   /** Latent dimensions to traverse, integers in 0..D-1; default all D. */
   dims?: number[];
   /** Values each chosen dimension is set to (finite, at least one); default [-3, -2, -1, 0, 1, 2, 3]. */
   values?: number[];
-  /** Most decoder rows per call; default 64. */
-  batchSize?: number;
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
 }
 
 /** The keys of LatentTraversalOptions. */
@@ -50,7 +45,7 @@ export async function latentTraversal(decoder: Predictable, z: Tensor, options: 
   const where = 'latentTraversal';
   const forward = asForward(decoder, where, 'decoder');
   const [, d] = checkCodes(z, 'z', where, true);
-  const opts = optionsObject(options, where, LATENT_TRAVERSAL_OPTION_KEYS);
+  const opts = checkOptionKeys<LatentTraversalOptions>(options, LATENT_TRAVERSAL_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(opts, where);
   const dims = opts.dims === undefined ? Array.from({ length: d }, (_, k) => k) : checkDims(opts.dims, d, where);
   const values = opts.values ?? [-3, -2, -1, 0, 1, 2, 3];

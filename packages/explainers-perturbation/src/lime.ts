@@ -17,8 +17,8 @@ import {
   type PoolOption,
   type Predictable,
 } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, fillCoalition, indexGroups, intOption, numberOption, optionsObject, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
-import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { attributionTensor, featureGroups, fillCoalition, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
+import { scorePlan } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
 import { SLIC_OPTION_KEYS, slic, type SlicOptions } from './slic.js';
 import { GRID_SEGMENTS_OPTION_KEYS, gridSegments, segmentsToFeatureMask, type GridSegmentsOptions } from './grid-segments.js';
@@ -116,7 +116,7 @@ export interface LimeAttribution extends Attribution {
  */
 export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {}): Promise<LimeAttribution> {
   const where = 'lime';
-  const opts = optionsObject(options, where, LIME_OPTION_KEYS);
+  const opts = checkOptionKeys<LimeOptions>(options, LIME_OPTION_KEYS, where);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   const samples = intOption(opts.samples, 'options.samples', where, 256);
@@ -191,8 +191,8 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
     }
     designs.push(z);
   }
-  const scores = await scoreRows(
-    p.forward,
+  const scores = await scorePlan(
+    p,
     {
       rows: n * samples,
       rowShape,
@@ -204,7 +204,8 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
         fillCoalition(out, offset, p.x, p.b, i * rowSize, g.groups, designs[i]!.subarray(s * g.numGroups, (s + 1) * g.numGroups));
       },
     },
-    scoreContext(where, opts, n, p.batchSize, p),
+    opts,
+    where,
   );
 
   const attr = new Float32Array(n * rowSize);

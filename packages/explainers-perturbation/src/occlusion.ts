@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe } from '@glassbox/tensors-ops';
-import { attributionTensor, optionsObject, prepare, probeRowShape } from './internal/prepare.js';
-import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
+import { attributionTensor, prepare, probeRowShape } from './internal/prepare.js';
+import { scorePlan } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
 
 export interface OcclusionOptions extends ExplainOptions, PoolOption {
@@ -127,7 +127,7 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  */
 export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOptions): Promise<Attribution> {
   const where = 'occlusion';
-  const opts = optionsObject(options as OcclusionOptions | undefined, where, OCCLUSION_OPTION_KEYS);
+  const opts = checkOptionKeys<OcclusionOptions>(options as OcclusionOptions | undefined, OCCLUSION_OPTION_KEYS, where);
   if (opts.window === undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.window is required (one integer per non-batch dimension of x)`);
   }
@@ -187,7 +187,7 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
     }
     const geometry: OcclusionWindows = { count: w, rects };
     // The pool is not used: the incremental rows are cheaper to compute here than to ship to workers.
-    scores = await incrementalOcclusionScores(fast, p, geometry, scoreContext(where, opts, n, p.batchSize, { ...p, pool: null }));
+    scores = await incrementalOcclusionScores(fast, p, geometry, explainerRun({ ...p, pool: null }, opts, where, n * per));
   } else {
     let recipe: RowRecipe | undefined;
     if (p.pool !== null) {
@@ -197,8 +197,8 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
       for (let k = 0; k < w; k++) members.set(windows[k]!, offsets[k]!);
       recipe = { kind: 'windows', rowShape, x: p.x, baseline: p.b, offsets, members };
     }
-    scores = await scoreRows(
-      p.forward,
+    scores = await scorePlan(
+      p,
       {
         rows: n * per,
         rowShape,
@@ -212,7 +212,8 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
         },
         recipe,
       },
-      scoreContext(where, opts, n, p.batchSize, p),
+      opts,
+      where,
     );
   }
   const attr = new Float32Array(n * rowSize);

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, fillCoalition, intOption, optionsObject, prepare, spreadGroups } from './internal/prepare.js';
-import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, featureGroups, fillCoalition, intOption, prepare, spreadGroups } from './internal/prepare.js';
+import { scorePlan } from './internal/evaluate.js';
 
 export interface ShapleyValueSamplingOptions extends ExplainOptions, PoolOption {
   /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps); default every element its own group. */
@@ -63,7 +63,7 @@ export async function shapleyValueSampling(
   options: ShapleyValueSamplingOptions = {},
 ): Promise<Attribution> {
   const where = 'shapleyValueSampling';
-  const opts = optionsObject(options, where, SHAPLEY_VALUE_SAMPLING_OPTION_KEYS);
+  const opts = checkOptionKeys<ShapleyValueSamplingOptions>(options, SHAPLEY_VALUE_SAMPLING_OPTION_KEYS, where);
   const p = prepare(f, x, opts, where);
   const { n, rowShape, rowSize } = p;
   const samples = intOption(opts.samples, 'options.samples', where, 25);
@@ -89,8 +89,8 @@ export async function shapleyValueSampling(
   const walk = m + 1;
   const per = samples * walk;
   const on = new Uint8Array(m);
-  const scores = await scoreRows(
-    p.forward,
+  const scores = await scorePlan(
+    p,
     {
       rows: n * per,
       rowShape,
@@ -103,7 +103,8 @@ export async function shapleyValueSampling(
         fillCoalition(out, offset, p.x, p.b, i * rowSize, g.groups, on);
       },
     },
-    scoreContext(where, opts, n, p.batchSize, p),
+    opts,
+    where,
   );
   const attr = new Float32Array(n * rowSize);
   const phi = new Float64Array(m);

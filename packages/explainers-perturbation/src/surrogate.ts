@@ -12,9 +12,10 @@ import {
   type ExplainOptions,
   type PoolOption,
   type Predictable,
+  checkOptionKeys,
 } from '@glassbox/tensors-ops';
-import { featureGroups, intOption, numberOption, optionsObject, prepare, readFloat, type FeatureGroups } from './internal/prepare.js';
-import { scoreContext, scoreRows } from './internal/evaluate.js';
+import { featureGroups, intOption, numberOption, prepare, readFloat, type FeatureGroups } from './internal/prepare.js';
+import { scorePlan } from './internal/evaluate.js';
 import { weightedR2, weightedRidge } from './internal/linalg.js';
 import { fitTree, predictTree, type TreeNode } from './internal/regression-tree.js';
 
@@ -125,7 +126,7 @@ export async function surrogate(f: Predictable, X: Tensor, options: SurrogateOpt
   if ((options as ExplainOptions | null | undefined)?.baseline !== undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.baseline is not used by a global surrogate; remove it`);
   }
-  const opts = optionsObject(options, where, SURROGATE_OPTION_KEYS);
+  const opts = checkOptionKeys<SurrogateOptions>(options, SURROGATE_OPTION_KEYS, where);
   const p = prepare(f, X, opts, where, false);
   const { n, rowShape, rowSize } = p;
   const kind = opts.kind === undefined ? 'ridge' : assertOneOf(opts.kind, SURROGATE_KINDS, 'options.kind', where);
@@ -146,15 +147,16 @@ export async function surrogate(f: Predictable, X: Tensor, options: SurrogateOpt
   const holdoutRows = perm.slice(0, nHold).sort((a, b) => a - b);
   const trainRows = perm.slice(nHold).sort((a, b) => a - b);
 
-  const y = await scoreRows(
-    p.forward,
+  const y = await scorePlan(
+    p,
     {
       rows: n,
       rowShape,
       inputOf: (r) => r,
       fill: (r, out, offset) => out.set(p.x.subarray(r * rowSize, (r + 1) * rowSize), offset),
     },
-    scoreContext(where, opts, n, p.batchSize, p),
+    opts,
+    where,
   );
   const features = groupMeans(p.x, n, rowSize, g);
   const pick = (rows: number[]): { u: Float64Array; t: Float64Array } => {

@@ -44,7 +44,10 @@ const TABLE: Record<string, Case[]> = {
   ],
   surrogate: [{ label: 'surrogate', typo: 'maxdepth', meant: 'maxDepth', run: (o) => pkg.surrogate(f, x, o) }],
   latentTraversal: [{ label: 'latentTraversal', typo: 'dim', meant: 'dims', run: (o) => pkg.latentTraversal(decoder, z1, o) }],
-  latentSensitivity: [{ label: 'latentSensitivity', typo: 'delt', meant: 'delta', run: (o) => pkg.latentSensitivity(decoder, z, o) }],
+  latentSensitivity: [
+    { label: 'latentSensitivity', typo: 'delt', meant: 'delta', run: (o) => pkg.latentSensitivity(decoder, z, o) },
+    { label: 'latentSensitivity (epsilon)', typo: 'epsilom', meant: 'epsilon', run: (o) => pkg.latentSensitivity(decoder, z, o) },
+  ],
   slic: [{ label: 'slic', typo: 'compactnes', meant: 'compactness', run: (o) => pkg.slic(image, [2, 2, 1], o) }],
   gridSegments: [{ label: 'gridSegments', typo: 'cell', meant: 'cells', run: (o) => pkg.gridSegments([2, 2, 1], o) }],
 };
@@ -63,7 +66,7 @@ const DECLARED: Array<[string, unknown, readonly string[], string[]]> = [
   ['lime', pkg.lime, pkg.LIME_OPTION_KEYS, [...COMMON, 'baseline', 'featureMask', 'segmentation', 'samples', 'distance', 'kernelWidth', 'alpha']],
   ['surrogate', pkg.surrogate, pkg.SURROGATE_OPTION_KEYS, [...COMMON, 'kind', 'featureMask', 'alpha', 'maxDepth', 'minLeaf', 'holdout']],
   ['latentTraversal', pkg.latentTraversal, pkg.LATENT_TRAVERSAL_OPTION_KEYS, ['dims', 'values', 'batchSize', 'onProgress', 'signal']],
-  ['latentSensitivity', pkg.latentSensitivity, pkg.LATENT_SENSITIVITY_OPTION_KEYS, ['delta', 'batchSize', 'onProgress', 'signal']],
+  ['latentSensitivity', pkg.latentSensitivity, pkg.LATENT_SENSITIVITY_OPTION_KEYS, ['epsilon', 'delta', 'batchSize', 'onProgress', 'signal']],
   ['slic', pkg.slic, pkg.SLIC_OPTION_KEYS, ['segments', 'compactness', 'iterations', 'minSizeFactor']],
   ['gridSegments', pkg.gridSegments, pkg.GRID_SEGMENTS_OPTION_KEYS, ['cells']],
 ];

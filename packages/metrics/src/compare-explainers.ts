@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
+  checkTargetForm,
   GlassboxError,
   asForward,
   assertOneOf,
@@ -12,9 +13,8 @@ import {
   optionKeysOf,
   throwIfAborted,
   type Predictable,
+  type ExplainOptions,
 } from '@glassbox/tensors-ops';
-import { checkOptionsObject } from './internal/check-options.js';
-import { precheckTarget } from './internal/check-target.js';
 import { runExplainer } from './internal/run-explainer.js';
 import type { AnyExplainer } from './internal/types.js';
 import { completeness } from './completeness.js';
@@ -48,29 +48,21 @@ export interface ExplainerEntry {
   multiplyByInputs?: boolean;
 }
 
-type Shared = 'target' | 'baseline' | 'batchSize' | 'seed' | 'onProgress' | 'signal';
+type Shared = keyof ExplainOptions;
 const SHARED: readonly string[] = ['target', 'baseline', 'batchSize', 'seed', 'onProgress', 'signal'] satisfies readonly Shared[];
 
-export interface CompareExplainersOptions {
-  /** Output column, a number or one per row; passed to every explainer and metric. */
-  target?: number | number[];
+export interface CompareExplainersOptions extends ExplainOptions {
   /** Number or tensor broadcastable to x, default 0; passed to every explainer and metric (completeness, curves, infidelity). */
   baseline?: number | Tensor;
-  /** Most rows per model call; default 64. */
-  batchSize?: number;
-  /** Seed for every explainer and metric; default 0. */
-  seed?: number;
   /** Called after each explanation and each metric with (units done, explainers x (1 + metrics)). */
   onProgress?: (done: number, total: number) => void;
-  /** Abort -> rejects with GlassboxError 'ABORTED'. */
-  signal?: AbortSignal;
   /** Options of the infidelity metric (default perturbation 'subtract'); its value is `scaledInfidelity`. */
   infidelity?: Omit<InfidelityOptions, Shared | 'multiplyByInputs'>;
   /** Options of the sensitivityMax metric (radius, samples, relative). */
   sensitivityMax?: Pick<SensitivityMaxOptions, 'radius' | 'samples' | 'relative'>;
-  /** Options of the deletion curve (steps, featureMask); its value is the normalised `auc` (see deletionCurve). */
+  /** Options of the deletion curve (intervals, featureMask); its value is the normalised `auc` (see deletionCurve). */
   deletion?: Omit<CurveOptions, Shared | 'random'>;
-  /** Options of the insertion curve (steps, featureMask); its value is the normalised `auc` (see insertionCurve). */
+  /** Options of the insertion curve (intervals, featureMask); its value is the normalised `auc` (see insertionCurve). */
   insertion?: Omit<CurveOptions, Shared | 'random'>;
 }
 
@@ -168,10 +160,10 @@ export async function compareExplainers(
   checkInput(x, where);
   const entries = checkExplainers(explainers, where);
   const chosen = checkMetrics(metrics, where);
-  const opts = checkOptionsObject(options, COMPARE_EXPLAINERS_OPTION_KEYS, where);
+  const opts = checkOptionKeys<CompareExplainersOptions>(options, COMPARE_EXPLAINERS_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
-  precheckTarget(opts.target, x.shape[0]!, where);
-  for (const key of ['infidelity', 'sensitivityMax', 'deletion', 'insertion'] as const) checkOptionsObject(opts[key], METRIC_OPTION_KEYS[key], where, `options.${key}`);
+  checkTargetForm(opts.target, x.shape[0]!, where);
+  for (const key of ['infidelity', 'sensitivityMax', 'deletion', 'insertion'] as const) checkOptionKeys(opts[key], METRIC_OPTION_KEYS[key], where, `options.${key}`);
 
   const shared: Record<string, unknown> = { batchSize, seed };
   if (opts.target !== undefined) shared.target = opts.target;
@@ -225,7 +217,8 @@ export async function compareExplainers(
             values = sparseness(a);
             break;
           case 'completeness':
-            values = await completeness(a, f, x, baseline, {
+            values = await completeness(f, x, a, {
+              ...(baseline !== undefined ? { baseline } : {}),
               batchSize,
               ...(opts.target !== undefined ? { target: opts.target } : {}),
               ...(opts.signal !== undefined ? { signal: opts.signal } : {}),

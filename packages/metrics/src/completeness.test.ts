@@ -60,4 +60,16 @@ describeBackends('completeness', () => {
     await expectGlassboxError(() => completeness(a, f, x, 0, { target: 0, signal: controller.signal }), 'ABORTED');
     tf.dispose([x, a, wrong, badBaseline]);
   });
+
+  it('(f, x, attribution, { baseline }) is the closed form |sum a - (F(x) - F(b))|; the baseline given twice is refused', async () => {
+    const f = linearModel(W, [0.3, -0.1]);
+    const x = tf.tensor2d(XS);
+    const zero = tf.zeros([3, D]);
+    const gap = await expectNoLeaks(() => completeness(f, x, zero, { target: 1, baseline: 0.5 }));
+    const fx = linearScores(XS, W, 1);
+    const fb = linearScores([new Array(D).fill(0.5)], W, 1)[0]!;
+    gap.forEach((v, i) => expect(v).toBeCloseTo(Math.abs(fx[i]! - fb), 5));
+    await expectNoLeaks(() => expectGlassboxError(() => completeness(zero, f, x, 0.5, { baseline: 0.5 } as never), 'INVALID_ARGUMENT', /baseline is given twice/));
+    tf.dispose([x, zero]);
+  });
 });

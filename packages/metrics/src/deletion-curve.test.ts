@@ -183,4 +183,19 @@ describeBackends('deletionCurve', () => {
     await expectGlassboxError(() => deletionCurve((z) => tf.zeros([z.shape[0]! + 1]), x, a), 'SHAPE_MISMATCH');
     tf.dispose([x, a, wrong, nan, ints, badBaseline]);
   });
+
+  it('options.intervals (the new name of steps): the closed form at intervals + 1 points; both names at once are refused', async () => {
+    const f = linearModel(W);
+    const x = tf.tensor2d(XS);
+    const A = exactLinearAttributions(XS, W);
+    const a = tf.tensor2d(A);
+    const res = await expectNoLeaks(() => deletionCurve(f, x, a, { intervals: 4, random: false }));
+    expect(res.fractions).toEqual([0, 3, 6, 9, 12].map((c) => c / 12));
+    for (let i = 0; i < XS.length; i++) {
+      const want = expectedCurve(XS[i]!, A[i]!, 4);
+      res.curves[i]!.forEach((v, k) => expect(v).toBeCloseTo(want[k]!, 4));
+    }
+    await expectNoLeaks(() => expectGlassboxError(() => deletionCurve(f, x, a, { intervals: 4, steps: 4 }), 'INVALID_ARGUMENT', /old name of options\.intervals/));
+    tf.dispose([x, a]);
+  });
 });

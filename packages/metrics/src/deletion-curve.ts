@@ -9,8 +9,8 @@ import type { AttributionsInput } from './internal/types.js';
  * the curve is small; a random order (computed alongside, seeded) shows how fast it falls by chance.
  *
  *   order: features of row i sorted by attribution a_ij, highest first (ties: lower index first)
- *   x_i^(k) = x_i with its first round(k M / steps) features replaced by the baseline, k = 0..steps
- *   curve_i[k] = F(x_i^(k))[t_i]                      (curve_i[0] = F(x_i), curve_i[steps] = F(b_i))
+ *   x_i^(k) = x_i with its first round(k M / intervals) features replaced by the baseline, k = 0..intervals
+ *   curve_i[k] = F(x_i^(k))[t_i]                      (curve_i[0] = F(x_i), curve_i[intervals] = F(b_i))
  *   norm_i[k]  = (curve_i[k] - F(b_i)) / |F(x_i) - F(b_i)|            (divided by 1 when F(x_i) = F(b_i))
  *   auc_i      = trapz(fractions, norm_i)    = (rawAuc_i - F(b_i)) / |F(x_i) - F(b_i)|
  *   rawAuc_i   = trapz(fractions, curve_i)   (the mean score along the curve, in the model's units)
@@ -27,7 +27,7 @@ import type { AttributionsInput } from './internal/types.js';
  * Lapuschkin and Müller 2017, "Evaluating the Visualization of What a Deep Neural Network Has Learned", arXiv
  * 1509.06321.
  *
- * All (steps + 1) x N inputs (x 2 with the random order) go through the model in batches of `batchSize`,
+ * All (intervals + 1) x N inputs (x 2 with the random order) go through the model in batches of `batchSize`,
  * built on demand, so memory stays bounded; the numbers do not depend on batchSize.
  *
  * @param f the model, [N, ...] -> [N, K] or [N].
@@ -36,7 +36,8 @@ import type { AttributionsInput } from './internal/types.js';
  *   Features are ordered by their signed value (highest first); pass `tf.abs(a)` to order by magnitude.
  * @param options
  *   - `target`: output column, a number or one per row; optional when f returns [N] or [N, 1].
- *   - `steps`: integer >= 1, default 20; the curve has steps + 1 points including 0 and all features.
+ *   - `intervals`: integer >= 1, default 20; the curve has intervals + 1 points including 0 and all features
+ *     (`steps`, its old name, is read for one release).
  *   - `baseline`: number or tensor broadcastable to x, default 0: what a deleted feature becomes.
  *   - `featureMask`: int32 groups broadcastable to one row of x, deleted together; default each element.
  *   - `random`: boolean, default true: also return `randomCurves` and `randomAuc` for a seeded random order.
@@ -47,7 +48,7 @@ import type { AttributionsInput } from './internal/types.js';
  * @example
  * ```ts
  * const { attributions } = await integratedGradients(model, x, { target: 7 });
- * const del = await deletionCurve(model, x, attributions, { target: 7, steps: 10, seed: 1 });
+ * const del = await deletionCurve(model, x, attributions, { target: 7, intervals: 10, seed: 1 });
  * console.log(del.auc, del.randomAuc);   // e.g. [0.21] vs [0.55]: the map beats chance
  * attributions.dispose();
  * ```

@@ -13,16 +13,17 @@ import {
   optionKeys,
   resolveBaseline,
   resolveFeatureMask,
-  resolveTargets,
+  TargetResolver,
+  booleanOption,
+  checkOptionKeys,
+  explainerRun,
+  scoreRows,
   tf,
+  type ExplainOptions,
   type Predictable,
   type Rng,
 } from '@glassbox/tensors-ops';
 import { checkAttributions } from './internal/check-attributions.js';
-import { checkBoolean, checkOptionsObject } from './internal/check-options.js';
-import { precheckTarget, repeatTargets } from './internal/check-target.js';
-import { createProgress } from './internal/progress.js';
-import { targetScores } from './internal/target-scores.js';
 import type { AttributionsInput } from './internal/types.js';
 
 /** What a custom perturbation receives besides the row: a generator for this (row, sample) and the baseline row. */
@@ -46,7 +47,7 @@ export type PerturbationFn = (x: Tensor, context: PerturbationContext) => Tensor
 export type PerturbationName = 'gaussian' | 'subtract';
 export const PERTURBATIONS: readonly PerturbationName[] = ['gaussian', 'subtract'];
 
-export interface InfidelityOptions {
+export interface InfidelityOptions extends ExplainOptions {
   /**
    * 'subtract' (default): I = (x - baseline) on a random subset of features (each feature, or feature group,
    * drawn independently with probability `fraction`), i.e. "remove a random subset";
@@ -68,18 +69,10 @@ export interface InfidelityOptions {
    * `multiply_by_inputs`: I_j / (x_j - b_j) (0 where x_j = b_j), which for 'subtract' is the 0/1 subset mask.
    */
   multiplyByInputs?: boolean;
-  /** Output column, one for all rows or one per row; optional when f returns [N] or [N, 1]. */
-  target?: number | number[];
   /** Number or tensor broadcastable to x; default 0. Used by 'subtract', multiplyByInputs and custom functions. */
   baseline?: number | Tensor;
-  /** Every draw comes from this. Default 0. */
-  seed?: number;
-  /** Most rows per model call; default 64. */
-  batchSize?: number;
   /** Called as batches finish with (model rows done, N (samples + 1)). */
   onProgress?: (done: number, total: number) => void;
-  /** Abort -> rejects with GlassboxError 'ABORTED'; checked between batches. */
-  signal?: AbortSignal;
 }
 
 /** The keys of InfidelityOptions. */
@@ -150,16 +143,16 @@ export async function infidelity(
   checkInput(x, where);
   const a = checkAttributions(attributions, x, where);
   const forward = asForward(f, where);
-  const opts = checkOptionsObject(options, INFIDELITY_OPTION_KEYS, where);
+  const opts = checkOptionKeys<InfidelityOptions>(options, INFIDELITY_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const perturbation = opts.perturbation ?? 'subtract';
   if (typeof perturbation !== 'function') assertOneOf(perturbation, PERTURBATIONS, 'options.perturbation', where);
   const samples = opts.samples === undefined ? 32 : assertNumber(opts.samples, 'options.samples', where, { integer: true, min: 1 });
   const stdev = opts.stdev === undefined ? 0.1 : assertNumber(opts.stdev, 'options.stdev', where, { gt: 0 });
   const fraction = opts.fraction === undefined ? 0.5 : assertNumber(opts.fraction, 'options.fraction', where, { gt: 0, max: 1 });
-  const multiply = checkBoolean(opts.multiplyByInputs, 'options.multiplyByInputs', where, true);
+  const multiply = booleanOption(opts.multiplyByInputs, 'options.multiplyByInputs', where, true);
   const n = x.shape[0]!;
-  precheckTarget(opts.target, n, where);
+  const targets = new TargetResolver(opts.target, n, where);
   const rowShape = x.shape.slice(1);
   const { groups, numGroups } = resolveFeatureMask(opts.featureMask, rowShape, where);
   const d = groups.length;
@@ -234,21 +227,9 @@ export async function infidelity(
       },
     };
 
-    const progress = createProgress(opts.onProgress, n + total);
-    let targets: Int32Array | null = null;
-    const fx = await targetScores(
-      forward,
-      x,
-      (shape) => (targets = resolveTargets(opts.target, shape, n, where)),
-      { batchSize, where, signal: opts.signal, onRows: progress.phase() },
-    );
-    const fxi = await targetScores(forward, source, () => repeatTargets(targets!, samples), {
-      batchSize,
-      where,
-      signal: opts.signal,
-      onRows: progress.phase(),
-      rowOf: (r) => Math.floor(r / samples),
-    });
+    const run = explainerRun({ forward, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, n + total);
+    const fx = await scoreRows(run, n, (start, end) => tf.slice(x, start, end - start), (j) => j);
+    const fxi = await scoreRows(run, total, (start, end) => source.get(start, end), (r) => Math.floor(r / samples));
 
     const result: InfidelityResult = { infidelity: [], scaledInfidelity: [], scale: [] };
     for (let i = 0; i < n; i++) {

@@ -9,8 +9,8 @@ import type { AttributionsInput } from './internal/types.js';
  * the area under the curve is large. A random order (computed alongside, seeded) shows the chance level.
  *
  *   order: features of row i sorted by attribution a_ij, highest first (ties: lower index first)
- *   x_i^(k) = the baseline with the first round(k M / steps) features of row i set to x_i's values, k = 0..steps
- *   curve_i[k] = F(x_i^(k))[t_i]                      (curve_i[0] = F(b_i), curve_i[steps] = F(x_i))
+ *   x_i^(k) = the baseline with the first round(k M / intervals) features of row i set to x_i's values, k = 0..intervals
+ *   curve_i[k] = F(x_i^(k))[t_i]                      (curve_i[0] = F(b_i), curve_i[intervals] = F(x_i))
  *   norm_i[k]  = (curve_i[k] - F(b_i)) / |F(x_i) - F(b_i)|            (divided by 1 when F(x_i) = F(b_i))
  *   auc_i      = trapz(fractions, norm_i)    = (rawAuc_i - F(b_i)) / |F(x_i) - F(b_i)|
  *   rawAuc_i   = trapz(fractions, curve_i)
@@ -23,7 +23,7 @@ import type { AttributionsInput } from './internal/types.js';
  * @param f the model, [N, ...] -> [N, K] or [N].
  * @param x inputs [N, ...], float32.
  * @param attributions [N, ...] with x's shape (a tensor or an explainer's `{ attributions }`); not disposed.
- * @param options as deletionCurve: `target`, `steps` (default 20), `baseline` (default 0: the input the
+ * @param options as deletionCurve: `target`, `intervals` (default 20), `baseline` (default 0: the input the
  *   insertion starts from; RISE uses a blurred copy of x), `featureMask`, `random` (default true), `seed`,
  *   `batchSize` (default 64), `onProgress`, `signal`.
  * @returns `{ fractions, curves, normalizedCurves, auc, rawAuc, inputScores, baselineScores }`, plus the
@@ -32,7 +32,7 @@ import type { AttributionsInput } from './internal/types.js';
  * @example
  * ```ts
  * const { attributions } = await saliency(model, x, { target: 7 });
- * const ins = await insertionCurve(model, x, attributions, { target: 7, baseline: blurred, steps: 10 });
+ * const ins = await insertionCurve(model, x, attributions, { target: 7, baseline: blurred, intervals: 10 });
  * console.log(ins.auc, ins.randomAuc);   // higher than random is good
  * attributions.dispose();
  * ```

@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
+  booleanOption,
   asForward,
   assertNumber,
   checkCommonOptions,
@@ -10,7 +11,7 @@ import {
   type ExplainOptions,
   type Predictable,
 } from '@glassbox/tensors-ops';
-import { checkBoolean, checkFunction } from './internal/check-options.js';
+import { checkFunction } from './internal/check-options.js';
 import { explainValues, explainerOptionsOf } from './internal/run-explainer.js';
 import type { AnyExplainer } from './internal/types.js';
 
@@ -78,7 +79,7 @@ export async function sensitivityMax(
   const { seed } = checkCommonOptions(opts, where);
   const radius = opts.radius === undefined ? 0.02 : assertNumber(opts.radius, 'options.radius', where, { gt: 0 });
   const samples = opts.samples === undefined ? 10 : assertNumber(opts.samples, 'options.samples', where, { integer: true, min: 1 });
-  const relative = checkBoolean(opts.relative, 'options.relative', where, true);
+  const relative = booleanOption(opts.relative, 'options.relative', where, true);
   const n = x.shape[0]!;
   const size = x.size;
   const d = size / n;

@@ -38,8 +38,14 @@ let model: LocalModel;
 
 const TABLE: Record<string, Case[]> = {
   infidelity: [{ label: 'infidelity', typo: 'perturbaton', meant: 'perturbation', run: (o) => pkg.infidelity(f, x, a, o) }],
-  completeness: [{ label: 'completeness', typo: 'batchsize', meant: 'batchSize', run: (o) => pkg.completeness(a, f, x, 0, o) }],
-  deletionCurve: [{ label: 'deletionCurve', typo: 'stesp', meant: 'steps', run: (o) => pkg.deletionCurve(f, x, a, o) }],
+  completeness: [
+    { label: 'completeness', typo: 'batchsize', meant: 'batchSize', run: (o) => pkg.completeness(a, f, x, 0, o) },
+    { label: 'completeness (f, x, attribution, options)', typo: 'baselin', meant: 'baseline', run: (o) => pkg.completeness(f, x, a, o) },
+  ],
+  deletionCurve: [
+    { label: 'deletionCurve', typo: 'stesp', meant: 'steps', run: (o) => pkg.deletionCurve(f, x, a, o) },
+    { label: 'deletionCurve (intervals)', typo: 'intervls', meant: 'intervals', run: (o) => pkg.deletionCurve(f, x, a, o) },
+  ],
   insertionCurve: [{ label: 'insertionCurve', typo: 'featuremask', meant: 'featureMask', run: (o) => pkg.insertionCurve(f, x, a, o) }],
   sensitivityMax: [
     { label: 'sensitivityMax (its own key)', typo: 'radus', meant: 'radius', run: (o) => pkg.sensitivityMax(stepped, f, x, o) },

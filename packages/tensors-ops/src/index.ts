@@ -20,6 +20,14 @@ export { mapBatches, forEachBatch, yieldToEventLoop } from './contract/map-batch
 export type { BatchLoopOptions, RowSource } from './contract/map-batches.js';
 export { MAX_PLAN_BYTES, maxPlanUnits, assertPlanSize, createPace, runSteps, runStepsPaced } from './contract/preparation.js';
 export type { Pace, Steps } from './contract/preparation.js';
+// The explainer runtime: the steps every explainer (and metric) shares, written once.
+export { checkTargetForm, TargetResolver } from './contract/targets.js';
+export { Progress } from './contract/progress.js';
+export { safeGrad, safeGradWithValue, targetGradient } from './contract/safe-grad.js';
+export type { TargetGradientInfo } from './contract/safe-grad.js';
+export { prepareExplainer, explainerRun, batchRule } from './contract/prepare-explainer.js';
+export type { PreparedExplainer, ExplainerRun, ExplainerNames } from './contract/prepare-explainer.js';
+export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
 export {
   isTensor,
   formatShape,
@@ -27,6 +35,7 @@ export {
   assertFinite,
   assertNumber,
   assertOneOf,
+  booleanOption,
   checkCommonOptions,
   checkOptionKeys,
   optionKeys,

@@ -43,6 +43,7 @@ const MAIN: Record<string, Case[]> = {
   forEachBatch: [{ label: 'forEachBatch', typo: 'onprogress', meant: 'onProgress', run: (o) => main.forEachBatch(3, () => {}, o) }],
   randomNormal: [{ label: 'randomNormal', typo: 'stdv', meant: 'stdev', run: (o) => main.randomNormal([2], { seed: 1, ...o }) }],
   randomUniform: [{ label: 'randomUniform', typo: 'maxx', meant: 'max', run: (o) => main.randomUniform([2], { seed: 1, ...o }) }],
+  prepareExplainer: [{ label: 'prepareExplainer', typo: 'traget', meant: 'target', run: (o) => main.prepareExplainer((t) => tf.relu(t), x4, o, 'fn', main.EXPLAIN_OPTION_KEYS) }],
   autoBatchSize: [{ label: 'autoBatchSize', typo: 'budgt', meant: 'budget', run: (o) => main.autoBatchSize(10, o) }],
   activation: [{ label: 'activation', typo: 'alpah', meant: 'alpha', run: (o) => main.activation(x4, 'leakyRelu', o) }],
   resolveActivation: [{ label: 'resolveActivation', typo: 'alpah', meant: 'alpha', run: (o) => main.resolveActivation('elu', 'fn', 'here', o) }],
@@ -115,6 +116,10 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   // Preparation pacing and plan limits, the gradient-rule scope, lookups and a planner: no options object.
   'maxPlanUnits', 'assertPlanSize', 'createPace', 'runSteps', 'runStepsPaced', 'withNonlinearityRule', 'activeNonlinearityRule',
   'embedding', 'positionalEmbedding', 'planResidualModel', 'assertFiniteOutput', 'assertFiniteScores', 'assertFiniteRows',
+  // The explainer runtime's loop pieces: they take what prepareExplainer checked (explainerRun reads only
+  // onProgress and signal of options already checked), or single values (booleanOption, checkTargetForm).
+  'explainerRun', 'batchRule', 'scoreRows', 'checkOutputWidth', 'poolFor', 'runPooled', 'TargetResolver', 'checkTargetForm',
+  'Progress', 'safeGrad', 'safeGradWithValue', 'targetGradient', 'booleanOption',
 ]);
 
 const POOL: Record<string, Case[]> = {

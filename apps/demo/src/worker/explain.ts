@@ -49,15 +49,15 @@ export async function explain(req: Extract<Request, { type: 'explain' }>, signal
     // Metrics of the shown explanation.
     const metricCommon = { ...c };
     const steps = METRIC_DEFAULTS.curveSteps;
-    const del = await deletionCurve(ctx.f, p.x, a, { ...metricCommon, steps, onProgress: progress.begin('deletion curve') });
-    const ins = await insertionCurve(ctx.f, p.x, a, { ...metricCommon, steps, onProgress: progress.begin('insertion curve') });
+    const del = await deletionCurve(ctx.f, p.x, a, { ...metricCommon, intervals: steps, onProgress: progress.begin('deletion curve') });
+    const ins = await insertionCurve(ctx.f, p.x, a, { ...metricCommon, intervals: steps, onProgress: progress.begin('insertion curve') });
     const inf = await infidelity(ctx.f, p.x, a, {
       ...metricCommon,
       samples: METRIC_DEFAULTS.infidelitySamples,
       multiplyByInputs: !entry.gradientLike,
       onProgress: progress.begin('infidelity'),
     });
-    const comp = await completeness(a, ctx.f, p.x, 0, { ...(ctx.target !== undefined ? { target: ctx.target } : {}), signal, onProgress: progress.begin('completeness') });
+    const comp = await completeness(ctx.f, p.x, a, { baseline: 0, ...(ctx.target !== undefined ? { target: ctx.target } : {}), signal, onProgress: progress.begin('completeness') });
     const metrics: MetricsData = {
       deletion: curveOf(del),
       insertion: curveOf(ins),

@@ -25,7 +25,7 @@ export async function latentPanel(l: Loaded, p: Prepared, region: Region, steps:
   const z = p.z;
   const d = z.shape[1]!;
   const mask = regionMask(region);
-  const la = await latentAttribution(decoder, z, mask, { reduce: 'mean', steps, signal, onProgress: progress.begin('latent attribution') });
+  const la = await latentAttribution(decoder, z, { mask, reduce: 'mean', steps, signal, onProgress: progress.begin('latent attribution') });
   const attributions = values(la.attributions);
   const delta = la.delta ? la.delta.dataSync()[0]! : 0;
   tf.dispose([la.attributions, la.delta ?? []]);

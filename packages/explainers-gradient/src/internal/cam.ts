@@ -9,12 +9,11 @@ import {
   checkModelOutput,
   describe,
   formatShape,
+  safeGradWithValue,
   selectTarget,
   tf,
 } from '@glassbox/tensors-ops';
-import type { FiniteOutputInfo, ForwardFn, Predictable } from '@glassbox/tensors-ops';
-import { safeGradWithValue } from './safe-grad.js';
-import type { TargetResolver } from './engine.js';
+import type { FiniteOutputInfo, ForwardFn, Predictable, TargetResolver } from '@glassbox/tensors-ops';
 
 /** A model cut in two at a layer: head(features(x)) is the model. */
 export interface FeaturesHead {

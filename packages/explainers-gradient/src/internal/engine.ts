@@ -1,102 +1,21 @@
 /**
- * The machinery every gradient explainer shares: target resolution against the first model output, the
- * gradient of the target score with respect to a batch of points, batched forward passes, batched gradient
- * accumulation into float64 sums per row, and progress reporting. Batches are built lazily (never all path
- * points at once) and each model call sees at most `batchSize` rows.
+ * The gradient loops of this package, on tensors-ops' explainer runtime (prepareExplainer, ExplainerRun,
+ * scoreRows, targetGradient, TargetResolver, Progress): batched gradient accumulation into float64 sums per row,
+ * gradients at the rows of x, and full model outputs. Batches are built lazily (never all path points at once)
+ * and each model call sees at most `batchSize` rows.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import {
-  GlassboxError,
-  assertFiniteRows,
-  assertFiniteScores,
-  checkModelOutput,
-  describe,
-  forEachBatch,
-  resolveTargets,
-  selectTarget,
-  tf,
-} from '@glassbox/tensors-ops';
-import type { BatchResult, FiniteOutputInfo, ForwardFn, PoolExecution, RowRecipe } from '@glassbox/tensors-ops';
-import { safeGradWithValue } from './safe-grad.js';
+import { assertFiniteRows, checkModelOutput, forEachBatch, poolFor, runPooled, targetGradient as gradientOfTargets, tf } from '@glassbox/tensors-ops';
+import type { ExplainerRun, RowRecipe } from '@glassbox/tensors-ops';
+
+/** The batch loops of one call (tensors-ops' ExplainerRun: model, targets, batching, progress, abort, pool, names). */
+export type RunContext = ExplainerRun;
 
 /** What a non-finite gradient usually means. */
 export const GRADIENT_HINT =
   'the model overflows float32 on the way back (look at its weights and at the scale of its input) or is not differentiable there (e.g. sqrt or log at 0)';
 
 export const ATTRIBUTION_HINT = 'they leave the range of float32 (look at the scale of the model, of its input and of the baseline)';
-
-/** Resolves `options.target` once, against the shape of the first model output seen. */
-export class TargetResolver {
-  private resolved: Int32Array | null = null;
-
-  constructor(
-    /** options.target as given. */
-    readonly target: unknown,
-    /** Rows of x (a per-row target has one entry per row of x). */
-    readonly n: number,
-    private readonly where: string,
-  ) {
-    if (target !== undefined && typeof target !== 'number' && !Array.isArray(target)) {
-      throw new GlassboxError(
-        'INVALID_ARGUMENT',
-        `${where}: options.target must be an integer output column or an array with one per row of x, got ${describe(target)}`,
-      );
-    }
-  }
-
-  /** One output column per row of x. */
-  resolve(outputShape: readonly number[]): Int32Array {
-    if (this.resolved === null) {
-      this.resolved = resolveTargets(this.target, [this.n, ...outputShape.slice(1)], this.n, this.where);
-    }
-    return this.resolved;
-  }
-
-  /** The columns for virtual rows [start, end), each belonging to row rowOf(j) of x. */
-  forRows(outputShape: readonly number[], start: number, end: number, rowOf: (j: number) => number): Int32Array {
-    const per = this.resolve(outputShape);
-    const out = new Int32Array(end - start);
-    for (let j = start; j < end; j++) out[j - start] = per[rowOf(j)]!;
-    return out;
-  }
-}
-
-/** Counts model rows done across several batch loops and reports them through onProgress. */
-export class Progress {
-  private done = 0;
-
-  constructor(
-    readonly total: number,
-    private readonly onProgress?: (done: number, total: number) => void,
-  ) {}
-
-  add(rows: number): void {
-    this.done += rows;
-    this.onProgress?.(Math.min(this.done, this.total), this.total);
-  }
-}
-
-/** What a batch loop of an explainer needs. */
-export interface RunContext {
-  forward: ForwardFn;
-  targets: TargetResolver;
-  where: string;
-  batchSize: number;
-  /**
-   * Rows per model call for a batch loop over `rows` rows: options.batchSize when given, else the automatic
-   * choice (tensors-ops' autoBatchSize: <= 64, within the memory budget, and for a pooled loop at least 4 batches).
-   */
-  batchFor: (rows: number, pooled: boolean) => number;
-  progress: Progress;
-  signal?: AbortSignal;
-  /** Runs each gradient computation (e.g. with guided ReLU gradients installed); default: as is. */
-  gradientRule?: <T>(fn: () => T) => T;
-  /** The pool the batches run on, or null (main thread). */
-  pool: PoolExecution | null;
-  /** The model and its input in messages (default 'f' and 'x'; e.g. 'decoder' and 'z' for latent codes). */
-  modelName?: string;
-  inputName?: string;
-}
 
 /** The names of the model and its input for messages. */
 function names(ctx: Pick<RunContext, 'modelName' | 'inputName'>): { name: string; input: string } {
@@ -107,49 +26,6 @@ function names(ctx: Pick<RunContext, 'modelName' | 'inputName'>): { name: string
 function gradientOf(ctx: Pick<RunContext, 'modelName' | 'inputName'>): string {
   const { name, input } = names(ctx);
   return `the gradient of ${name}'s target output with respect to ${input}`;
-}
-
-/**
- * The pool for a batch loop, or null: a loop runs pooled when the call has a pool, the loop has a recipe the
- * workers can rebuild its rows from, and no custom gradient rule is installed (those are main-thread state).
- * When the call has a pool the loop cannot use, the pool warns once why.
- */
-function poolFor(ctx: RunContext, recipe: RowRecipe | undefined): PoolExecution | null {
-  if (ctx.pool === null || ctx.pool === undefined) return null;
-  if (ctx.gradientRule !== undefined) {
-    ctx.pool.pool.warn(`[glassbox] ${ctx.where}: options.pool is not used, the work runs on the main thread: its custom gradient rule cannot run in a pool worker.`);
-    return null;
-  }
-  if (recipe === undefined) {
-    ctx.pool.pool.warn(`[glassbox] ${ctx.where}: options.pool is not used for every step, part of the work runs on the main thread: this explainer builds those rows in a way the pool's workers cannot repeat yet.`);
-    return null;
-  }
-  return ctx.pool;
-}
-
-/** Runs one pooled batch loop: the workers compute, `take` merges each batch's result in batch order. */
-async function runPooled(
-  ctx: RunContext,
-  pool: PoolExecution,
-  op: 'forward' | 'gradients',
-  recipe: RowRecipe,
-  total: number,
-  take: (start: number, end: number, result: BatchResult) => void,
-): Promise<void> {
-  await pool.run({
-    where: ctx.where,
-    op,
-    recipe,
-    total,
-    batchSize: ctx.batchFor(total, true),
-    target: ctx.targets.target as number | number[] | undefined,
-    inputs: ctx.targets.n,
-    signal: ctx.signal,
-    onBatch: (start, end, result) => {
-      take(start, end, result);
-      ctx.progress.add(end - start);
-    },
-  });
 }
 
 /**
@@ -166,85 +42,13 @@ export function targetGradient(
   rowOf: (j: number) => number,
 ): Tensor {
   const rows = points.shape[0]!;
-  let columns: Int32Array | undefined;
-  const run = (): Tensor => {
-    const { grad, value } = safeGradWithValue(
-      (p: Tensor) => {
-        const y = ctx.forward(p);
-        checkModelOutput(y, rows, ctx.where);
-        const cols = ctx.targets.forRows(y.shape, start, start + rows, rowOf);
-        if (y.rank === 2 && y.shape[1]! > 1) columns = cols;
-        return selectTarget(y, cols);
-      },
-      points,
-      ctx.where,
-      names(ctx).name,
-    );
-    try {
-      const info: FiniteOutputInfo = { ...names(ctx), start, rowOf };
-      if (columns !== undefined) info.columns = columns;
-      assertFiniteScores(value.dataSync(), ctx.where, info);
-    } catch (e) {
-      grad.dispose();
-      throw e;
-    } finally {
-      value.dispose();
-    }
-    return grad;
-  };
-  return ctx.gradientRule === undefined ? run() : ctx.gradientRule(run);
-}
-
-/**
- * Evaluates f on `total` virtual rows built by `build(start, end)` (inside tf.tidy) in batches and returns the
- * target score of every virtual row in float64. Virtual row j is scored on the target of x's row rowOf(j).
- */
-export async function forwardScores(
-  ctx: RunContext,
-  total: number,
-  build: (start: number, end: number) => Tensor,
-  rowOf: (j: number) => number,
-  recipe?: RowRecipe,
-): Promise<Float64Array> {
-  const scores = new Float64Array(total);
-  const take = (start: number, end: number, values: ArrayLike<number>, shape: readonly number[]): void => {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const k = shape.length === 1 ? 1 : size / (end - start);
-    const cols = ctx.targets.forRows(shape, start, end, rowOf);
-    for (let j = start; j < end; j++) {
-      scores[j] = k === 1 ? values[j - start]! : values[(j - start) * k + cols[j - start]!]!;
-    }
-    const info: FiniteOutputInfo = { ...names(ctx), start, rowOf };
-    if (k > 1) info.columns = cols;
-    assertFiniteScores(scores.subarray(start, end), ctx.where, info);
-  };
-  const pool = poolFor(ctx, recipe);
-  if (pool !== null) {
-    await runPooled(ctx, pool, 'forward', recipe!, total, (start, end, r) => {
-      ctx.targets.resolve(r.shape);
-      take(start, end, r.values, r.shape);
+  const run = (): Tensor =>
+    gradientOfTargets(ctx.forward, points, ctx.where, (shape) => ctx.targets.forRows(shape, start, start + rows, rowOf), {
+      ...names(ctx),
+      start,
+      rowOf,
     });
-    return scores;
-  }
-  await forEachBatch(
-    total,
-    async (start, end) => {
-      const out = tf.tidy(() => {
-        const y = ctx.forward(build(start, end));
-        checkModelOutput(y, end - start, ctx.where);
-        ctx.targets.resolve(y.shape);
-        return y;
-      });
-      try {
-        take(start, end, await out.data(), out.shape);
-      } finally {
-        out.dispose();
-      }
-      ctx.progress.add(end - start);
-    },
-    { batchSize: ctx.batchFor(total, false), signal: ctx.signal, where: ctx.where },
-  );
-  return scores;
+  return ctx.gradientRule === undefined ? run() : ctx.gradientRule(run);
 }
 
 /**

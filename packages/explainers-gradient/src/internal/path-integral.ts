@@ -1,11 +1,9 @@
 /** The integrated-gradients core shared by integratedGradients and latentAttribution. */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertFiniteRows, tf } from '@glassbox/tensors-ops';
-import type { ExplainOptions } from '@glassbox/tensors-ops';
-import { ATTRIBUTION_HINT, accumulateGradients, columnOf, forwardScores, gatherRows, rowsOf } from './engine.js';
+import { assertFiniteRows, explainerRun, scoreRows, tf } from '@glassbox/tensors-ops';
+import type { ExplainOptions, PreparedExplainer } from '@glassbox/tensors-ops';
+import { ATTRIBUTION_HINT, accumulateGradients, columnOf, gatherRows, rowsOf } from './engine.js';
 import type { IntegrationRule } from './integration.js';
-import { context } from './prepare.js';
-import type { Prepared } from './prepare.js';
 
 /**
  * attributions = (x - b) * sum_k w_k * grad F(b + a_k (x - b)), delta = sum(attributions of a row) - (F(x) - F(b)).
@@ -14,7 +12,7 @@ import type { Prepared } from './prepare.js';
  * built when it is needed.
  */
 export async function pathIntegral(
-  p: Prepared & { x: Tensor },
+  p: PreparedExplainer,
   baseline: Tensor,
   rule: IntegrationRule,
   options: ExplainOptions | undefined,
@@ -22,7 +20,7 @@ export async function pathIntegral(
 ): Promise<{ attributions: Tensor; delta: Tensor }> {
   const { x, n, rowSize } = p;
   const steps = rule.alphas.length;
-  const ctx = context(p, options, where, 2 * n + n * steps);
+  const ctx = explainerRun(p, options, where, 2 * n + n * steps);
   // With a pool, the workers rebuild the rows from these (x and the baseline once per job, not every row).
   const xv = x.dataSync() as Float32Array;
   const bv = baseline.dataSync() as Float32Array;
@@ -30,7 +28,7 @@ export async function pathIntegral(
   const rowShape = x.shape.slice(1);
 
   // F(x) and F(b): virtual rows 0..n-1 are x, n..2n-1 are the baseline.
-  const ends = await forwardScores(
+  const ends = await scoreRows(
     ctx,
     2 * n,
     (start, end) => {
@@ -81,7 +79,7 @@ export async function pathIntegral(
     delta[i] = sum - (ends[i]! - ends[n + i]!);
   }
   // Every gradient and score was finite; their products can still leave float32's range.
-  assertFiniteRows(attr, where, 'the attributions', { rowSize, hint: ATTRIBUTION_HINT });
+  assertFiniteRows(attr, where, 'the attributions', { rowSize, input: p.inputName, hint: ATTRIBUTION_HINT });
   return { attributions: tf.tensor(attr, x.shape, 'float32'), delta: tf.tensor1d(delta, 'float32') };
 }
 

@@ -14,29 +14,26 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   DEFAULT_BATCH_MEMORY_BUDGET,
-  GlassboxError,
   sequentialOf,
   type Sequential,
   activation,
   assertFiniteOutput,
-  autoBatchSize,
   avgPool,
   batchNorm,
   checkModelOutput,
+  checkOutputWidth,
   conv2d,
-  formatShape,
   maxPool,
-  resolveTargets,
   tf,
   throwIfAborted,
   yieldToEventLoop,
   type ActivationConfig,
+  type ExplainerRun,
   type FiniteOutputInfo,
   type LayerInfo,
   type Predictable,
 } from '@glassbox/tensors-ops';
 import type { Prepared } from './prepare.js';
-import type { ScoreContext } from './evaluate.js';
 
 /** How a windowed layer maps rows (or columns) of its input to rows of its output. */
 interface Axis {
@@ -373,14 +370,14 @@ class Scratch {
 /**
  * F for every model row of occlusion, laid out as the full path lays them out (row i * (w + 1) is x_i
  * itself, row i * (w + 1) + 1 + k is x_i with window k occluded), computed incrementally. Targets and output
- * checks are those of `scoreRows`; progress counts the same model rows; the signal is checked between model
+ * checks are those of tensors-ops' `scoreRows`; progress (ctx.progress, over n * (w + 1) rows) counts the same model rows; the signal is checked between model
  * calls. Every tensor is disposed on success, error and abort.
  */
 export async function incrementalOcclusionScores(
   plan: IncrementalModel,
   p: Prepared,
   windows: OcclusionWindows,
-  ctx: ScoreContext,
+  ctx: ExplainerRun,
 ): Promise<Float64Array> {
   const { where } = ctx;
   const { model, prefix } = plan;
@@ -392,7 +389,7 @@ export async function incrementalOcclusionScores(
   const scores = new Float64Array(total);
   const trace = traceWindows(prefix, windows);
   const head = model.split(prefix[L - 1]!.name).head;
-  const batch = p.batchSizeGiven ? p.batchSize : autoBatchSize(total, { rowBytes: p.rowBytes });
+  const batch = ctx.batchFor(total, false);
   // Baseline activations kept per image: the inputs of the windowed layers after the first, and A_L.
   const keep: boolean[] = prefix.map((layer, l) => l > 0 && layer.window !== null);
   keep.push(true);
@@ -400,22 +397,12 @@ export async function incrementalOcclusionScores(
   for (let l = 1; l <= L; l++) if (keep[l]) perImage += prefix[l - 1]!.outShape.reduce((a, b) => a * b, 1) * 4;
   const blockImages = Math.max(1, Math.min(n, batch, Math.floor(DEFAULT_BATCH_MEMORY_BUDGET / Math.max(1, perImage))));
 
-  let targets: Int32Array | null = null;
   let tail: number[] | null = null;
   /** Merges one model call's outputs: output row j is score row rowOf(j) of input imageOf(j). */
   const take = (m: number, shape: readonly number[], data: ArrayLike<number>, rowOf: (j: number) => number, imageOf: (j: number) => number): void => {
-    const shapeTail = shape.slice(1);
-    if (tail === null) {
-      targets = resolveTargets(ctx.target, shape, n, where);
-      tail = shapeTail;
-    } else if (shapeTail.length !== tail.length || shapeTail.some((d, i) => d !== tail![i])) {
-      throw new GlassboxError(
-        'SHAPE_MISMATCH',
-        `${where}: f returned shape ${formatShape(shape)} after ${formatShape([m, ...tail])}; every batch must have the same output width`,
-      );
-    }
+    tail = checkOutputWidth(ctx, tail, shape, m);
     const k = shape.length === 1 ? 1 : shape[1]!;
-    const t = targets!;
+    const t = ctx.targets.resolve(shape);
     const info: FiniteOutputInfo = { rowOf: imageOf };
     if (k > 1) info.columns = Int32Array.from({ length: m }, (_, j) => t[imageOf(j)]!);
     assertFiniteOutput(data, shape, where, info);
@@ -439,7 +426,7 @@ export async function incrementalOcclusionScores(
   let done = 0;
   const progress = async (rows: number): Promise<void> => {
     done += rows;
-    ctx.onProgress?.(done, total);
+    ctx.progress.add(rows);
     if (done < total) await yieldToEventLoop();
   };
 

@@ -6,82 +6,30 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
-  asForward,
   assertFiniteRows,
   checkModelOutput,
   formatShape,
+  prepareExplainer,
   sequentialOf,
   throwIfAborted,
-  checkCommonOptions,
-  estimateRowBytes,
-  resolvePool,
-  checkInput,
-  checkOptionKeys,
   describe,
   resolveBaseline,
   resolveFeatureMask,
   tf,
   type ExplainOptions,
   type FeatureMaskInfo,
-  type ForwardFn,
-  type PoolExecution,
   type Predictable,
+  type PreparedExplainer,
 } from '@glassbox/tensors-ops';
 
-export interface Prepared {
-  forward: ForwardFn;
-  /** N, rows of x. */
-  n: number;
-  /** Shape of one row of x. */
-  rowShape: number[];
-  /** Elements in one row. */
-  rowSize: number;
+/** tensors-ops' PreparedExplainer, with x and the baseline read out as flat float32 rows. */
+export interface Prepared extends Omit<PreparedExplainer, 'x'> {
   /** x, row-major. */
   x: Float32Array;
   /** The baseline broadcast to x's shape, row-major (zeros when the method has no baseline). */
   b: Float32Array;
-  batchSize: number;
-  /** Whether the caller gave options.batchSize (else the evaluator picks it, see tensors-ops' autoBatchSize). */
-  batchSizeGiven: boolean;
-  /** Estimated bytes per model row (tensors-ops Sequential models), for the automatic batch size. */
-  rowBytes: number | null;
-  seed: number;
-  /** The pool the model rows run on (options.pool with a model that can cross a thread), or null. */
-  pool: PoolExecution | null;
   /** Whether the model declares its input shape (a tensors-ops Sequential or a Classifier), checked against x's rows. */
   declaresInput: boolean;
-}
-
-/**
- * Checks that options is an object (or undefined) whose keys are all in `keys` (the method's valid option
- * keys: any other is refused, with the closest valid one suggested) and returns it.
- */
-export function optionsObject<T extends object>(options: T | undefined, where: string, keys: readonly string[]): T {
-  return checkOptionKeys<T>(options, keys, where);
-}
-
-/**
- * Checks the form of options.target before any model call (its range is checked against the first model
- * output by the evaluator): undefined, an integer, or one integer per row.
- */
-export function checkTargetForm(target: unknown, n: number, where: string): void {
-  if (target === undefined) return;
-  const one = (t: unknown, label: string): void => {
-    if (typeof t !== 'number' || !Number.isInteger(t)) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${label} must be an integer output column, got ${describe(t)}`);
-    }
-    if (t < 0) {
-      throw new GlassboxError('TARGET_OUT_OF_RANGE', `${where}: ${label} must be >= 0, got ${t}`);
-    }
-  };
-  if (Array.isArray(target)) {
-    if (target.length !== n) {
-      throw new GlassboxError('SHAPE_MISMATCH', `${where}: options.target has ${target.length} entries, expected one per row of x (${n})`);
-    }
-    target.forEach((t, i) => one(t, `options.target[${i}]`));
-    return;
-  }
-  one(target, 'options.target');
 }
 
 /**
@@ -105,8 +53,9 @@ export function readFloat(t: Tensor): Float32Array {
 }
 
 /**
- * The common preparation of a perturbation explainer: model, x (float32, rank >= 2, finite), shared options,
- * target form and (when `withBaseline`) the baseline, all checked before any model call.
+ * The common preparation of a perturbation explainer (tensors-ops' prepareExplainer: model, x, shared options,
+ * target form, pool), then, when `withBaseline`, the baseline, and the rows against a model that declares its
+ * input shape; all checked before any model call. The option keys are the caller's to check (checkOptionKeys).
  */
 export function prepare(
   f: Predictable,
@@ -115,13 +64,7 @@ export function prepare(
   where: string,
   withBaseline = true,
 ): Prepared {
-  const forward = asForward(f, where);
-  checkInput(x, where);
-  const { batchSize, seed } = checkCommonOptions(options, where);
-  const n = x.shape[0]!;
-  checkTargetForm(options.target, n, where);
-  const rowShape = x.shape.slice(1);
-  const rowSize = rowShape.reduce((a, b) => a * b, 1);
+  const p = prepareExplainer(f, x, options, where);
   let b: Float32Array;
   if (withBaseline) {
     const bt = resolveBaseline(options.baseline, x, where);
@@ -133,22 +76,8 @@ export function prepare(
   } else {
     b = new Float32Array(0);
   }
-  const declaresInput = checkDeclaredInput(f, rowShape, where);
-  const pool = resolvePool((options as { pool?: unknown }).pool, f, where);
-  return {
-    forward,
-    n,
-    rowShape,
-    rowSize,
-    x: readFloat(x),
-    b,
-    batchSize,
-    batchSizeGiven: options.batchSize !== undefined,
-    rowBytes: estimateRowBytes(f),
-    declaresInput,
-    seed,
-    pool,
-  };
+  const declaresInput = checkDeclaredInput(f, p.rowShape, where);
+  return { ...p, x: readFloat(x), b, declaresInput };
 }
 
 /**

@@ -9,23 +9,27 @@ import {
   optionKeys,
   resolveBaseline,
   resolveFeatureMask,
-  resolveTargets,
+  TargetResolver,
+  booleanOption,
+  checkOptionKeys,
+  explainerRun,
+  scoreRows,
   tf,
+  type ExplainOptions,
   type Predictable,
 } from '@glassbox/tensors-ops';
 import { checkAttributions } from './check-attributions.js';
-import { checkBoolean, checkOptionsObject } from './check-options.js';
-import { precheckTarget, repeatTargets } from './check-target.js';
-import { createProgress } from './progress.js';
-import { targetScores } from './target-scores.js';
 import { trapezoid } from './trapezoid.js';
 import type { AttributionsInput } from './types.js';
 
 /** Options of deletionCurve and insertionCurve. */
-export interface CurveOptions {
-  /** Output column, one for all rows or one per row; optional when f returns [N] or [N, 1]. */
-  target?: number | number[];
-  /** Number of equal steps (integer >= 1); the curve has steps + 1 points. Default 20. */
+export interface CurveOptions extends ExplainOptions {
+  /**
+   * Number of equal intervals the fraction 0..1 of features is cut into (integer >= 1); the curve has
+   * intervals + 1 points, at fractions 0, 1/intervals, ..., 1. Default 20.
+   */
+  intervals?: number;
+  /** @deprecated renamed `intervals` (read for one release; giving both is refused). */
   steps?: number;
   /**
    * What a removed feature becomes (deletion) or what the input starts from (insertion): a number or a tensor
@@ -38,21 +42,14 @@ export interface CurveOptions {
    * Default: every element is its own feature.
    */
   featureMask?: Tensor | Int32Array | number[];
-  /** Also compute the curve of a random order, for comparison (seeded). Default true. */
+  /** Also compute the curve of a random order, for comparison (seeded by options.seed). Default true. */
   random?: boolean;
-  /** Seed of the random order. Default 0. */
-  seed?: number;
-  /** Most rows per model call; default 64. */
-  batchSize?: number;
-  /** Called as batches finish with (model rows done, model rows in all). */
-  onProgress?: (done: number, total: number) => void;
-  /** Abort -> rejects with GlassboxError 'ABORTED'; checked between batches. */
-  signal?: AbortSignal;
 }
 
 /** The keys of CurveOptions. */
 export const CURVE_OPTION_KEYS = optionKeys<CurveOptions>({
   target: true,
+  intervals: true,
   steps: true,
   baseline: true,
   featureMask: true,
@@ -67,7 +64,7 @@ export const CURVE_OPTION_KEYS = optionKeys<CurveOptions>({
 export interface CurveResult {
   /** The x axis: the fraction of features removed (deletion) or inserted (insertion) at each point, 0..1. */
   fractions: number[];
-  /** One curve per row of x: the target score at each point, in the model's units, [N][steps + 1]. */
+  /** One curve per row of x: the target score at each point, in the model's units, [N][intervals + 1]. */
   curves: number[][];
   /**
    * The same curves normalised: (score - F(baseline)) / |F(x) - F(baseline)| at each point (see the function),
@@ -94,7 +91,7 @@ export interface CurveResult {
 
 /**
  * The shared engine of deletionCurve and insertionCurve: orders the features of each row by attribution
- * (highest first; ties by feature index), builds the steps + 1 inputs of every row on the host (so the numbers
+ * (highest first; ties by feature index), builds the intervals + 1 inputs of every row on the host (so the numbers
  * do not depend on the backend's ops or on batchSize), scores them through mapBatches and integrates.
  */
 export async function perturbationCurve(
@@ -108,12 +105,16 @@ export async function perturbationCurve(
   checkInput(x, where);
   const a = checkAttributions(attributions, x, where);
   const forward = asForward(f, where);
-  const opts = checkOptionsObject(options, CURVE_OPTION_KEYS, where);
+  const opts = checkOptionKeys<CurveOptions>(options, CURVE_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
-  const steps = opts.steps === undefined ? 20 : assertNumber(opts.steps, 'options.steps', where, { integer: true, min: 1 });
-  const withRandom = checkBoolean(opts.random, 'options.random', where, true);
+  if (opts.intervals !== undefined && opts.steps !== undefined) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.steps is the old name of options.intervals; give only options.intervals`);
+  }
+  const [stepsName, stepsValue] = opts.steps !== undefined ? ['options.steps', opts.steps] : ['options.intervals', opts.intervals];
+  const steps = stepsValue === undefined ? 20 : assertNumber(stepsValue, stepsName, where, { integer: true, min: 1 });
+  const withRandom = booleanOption(opts.random, 'options.random', where, true);
   const n = x.shape[0]!;
-  precheckTarget(opts.target, n, where);
+  const targets = new TargetResolver(opts.target, n, where);
   const rowShape = x.shape.slice(1);
   const { groups, numGroups } = resolveFeatureMask(opts.featureMask, rowShape, where);
   const d = groups.length;
@@ -176,22 +177,9 @@ export async function perturbationCurve(
     },
   };
 
-  const progress = createProgress(opts.onProgress, rows);
-  const scores = await targetScores(
-    forward,
-    source,
-    (outShape) => {
-      const t = resolveTargets(opts.target, outShape, n, where);
-      const perRow = repeatTargets(t, points);
-      if (sets === 1) return perRow;
-      const both = new Int32Array(rows);
-      both.set(perRow, 0);
-      both.set(perRow, n * points);
-      return both;
-    },
-    // Model row r is point r % points of row floor(r / points) % n of x (first the attribution order, then the random one).
-    { batchSize, where, signal: opts.signal, onRows: progress.phase(), rowOf: (r) => Math.floor(r / points) % n },
-  );
+  // Model row r is point (r % (n * points)) % points of row floor((r % (n * points)) / points), in either set.
+  const run = explainerRun({ forward, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, rows);
+  const scores = await scoreRows(run, rows, (start, end) => source.get(start, end), (r) => Math.floor((r % (n * points)) / points));
 
   const curveOf = (set: number, i: number) => Array.from(scores.subarray((set * n + i) * points, (set * n + i + 1) * points));
   const result: CurveResult = {

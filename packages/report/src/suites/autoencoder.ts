@@ -139,7 +139,7 @@ export async function autoencoderSuite(ctx: SuiteContext): Promise<AutoencoderRe
       name: 'latentSensitivity',
       run: async () => {
         const delta = step();
-        const r = await latentSensitivity(decoder, z!, { ...batchLoop, delta });
+        const r = await latentSensitivity(decoder, z!, { ...batchLoop, epsilon: delta });
         sensitivity = { delta, scores: r.scores.slice(), order: r.order.slice() };
         chooseDims(r.scores);
       },

@@ -160,8 +160,8 @@ export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierRepo
       complete: true,
     }),
     noiseTunnel: () => {
-      const smooth = noiseTunnel(saliency, { samples: settings.noiseSamples, stdev: settings.noiseStdev * spread(ctx), seed: common.seed });
-      return { explain: (g, xx, o) => smooth(g, xx, o), signed: false, multiplyByInputs: false, complete: false };
+      const smooth = noiseTunnel(saliency, { samples: settings.noiseSamples, stdev: settings.noiseStdev * spread(ctx) });
+      return { explain: (g, xx, o) => smooth(g, xx, { ...o, seed: common.seed }), signed: false, multiplyByInputs: false, complete: false };
     },
     occlusion: () => {
       const window = windowOf(Math.min(settings.occlusionWindow, rowShape[0]!, rowShape[1]!));
@@ -245,7 +245,7 @@ export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierRepo
       },
     });
   }
-  const curve = { steps: settings.curveSteps, featureMask: pixels, random: true };
+  const curve = { intervals: settings.curveSteps, featureMask: pixels, random: true };
   for (const m of methods) {
     const get = () => maps.get(m)!;
     stages.push({
@@ -294,7 +294,7 @@ export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierRepo
         const into = metrics.get(m)!;
         into.sparseness = sparseness(get().a);
         into.completeness = get().spec.complete
-          ? await completeness(get().a, f, x, 0, { target: targets, batchSize: common.batchSize, ...(common.signal ? { signal: common.signal } : {}) })
+          ? await completeness(f, x, get().a, { baseline: 0, target: targets, batchSize: common.batchSize, ...(common.signal ? { signal: common.signal } : {}) })
           : null;
       },
     });

@@ -21,7 +21,7 @@ export function regionAttributionStages(
   return regions.map((region) => ({
     name: `latentAttribution(${region.name})`,
     run: async () => {
-      const r = await latentAttribution(decoder, codes(), region.mask, { ...common, steps, reduce: 'mean' });
+      const r = await latentAttribution(decoder, codes(), { ...common, mask: region.mask, steps, reduce: 'mean' });
       try {
         const attributions = toRows(r.attributions);
         const d = attributions[0]?.length ?? 0;

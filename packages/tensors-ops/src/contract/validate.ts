@@ -93,6 +93,15 @@ export function assertOneOf<T extends string>(value: unknown, allowed: readonly 
   return value as T;
 }
 
+/** Checks an optional boolean option (`name` as the message calls it); returns it, or `fallback` when undefined. */
+export function booleanOption(value: unknown, name: string, where: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be true or false, got ${describe(value)}`);
+  }
+  return value;
+}
+
 /** Checks the shared options of the explainer contract that need no tensors; returns defaults filled in. */
 export function checkCommonOptions(
   options: {

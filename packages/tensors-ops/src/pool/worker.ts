@@ -9,8 +9,9 @@ import * as ops from '../index.js';
 import { tf } from '../tf.js';
 import { initBackend, type BackendName } from '../backend.js';
 import { GlassboxError } from '../errors.js';
-import { checkModelOutput, resolveTargets, selectTarget } from '../contract/select-target.js';
-import { assertFiniteScores, type FiniteOutputInfo } from '../contract/finite.js';
+import { checkModelOutput } from '../contract/select-target.js';
+import { targetGradient } from '../contract/safe-grad.js';
+import { TargetResolver } from '../contract/targets.js';
 import { buildPoolModel, type BuiltModel } from './model.js';
 import { checkRecipe, prepareRecipe, type PreparedRecipe } from './recipes.js';
 import type { FromWorker, JobMessage, SerializedError, ToWorker } from './types.js';
@@ -23,8 +24,8 @@ interface Job {
   id: number;
   op: JobMessage['op'];
   where: string;
-  target: JobMessage['target'];
-  inputs: number;
+  /** The job's options.target, resolved on the first output exactly as on the main thread. */
+  targets: TargetResolver;
   recipe: PreparedRecipe;
   forward: (x: Tensor) => Tensor;
 }
@@ -47,57 +48,6 @@ function serialize(e: unknown): SerializedError {
 }
 
 /**
- * d (sum_j F_{t_j}(rows_j)) / d rows, with tfjs-core's tape cleaned up when the model throws (as safeGrad does).
- * The model's target scores come out of the same pass (the gradient of the vector of scores with the default
- * all-ones seed is the gradient of their sum) and are checked for finiteness as the main thread checks them.
- */
-function targetGradient(job: Job, points: Tensor, start: number): Tensor {
-  const rows = points.shape[0]!;
-  let failure: unknown = undefined;
-  let failed = false;
-  let cols: Int32Array | undefined;
-  const g = tf.tidy(() => {
-    const { value, grads } = tf.engine().gradients(
-      () => {
-        try {
-          const y = job.forward(points);
-          checkModelOutput(y, rows, job.where);
-          const per = resolveTargets(job.target, [job.inputs, ...y.shape.slice(1)], job.inputs, job.where);
-          const c = new Int32Array(rows);
-          for (let j = 0; j < rows; j++) c[j] = per[job.recipe.inputOf(start + j)]!;
-          if (y.rank === 2 && y.shape[1]! > 1) cols = c;
-          return selectTarget(y, c);
-        } catch (e) {
-          failed = true;
-          failure = e;
-          return tf.mul(tf.sum(points), 0);
-        }
-      },
-      [points],
-      undefined,
-      true,
-    );
-    if (!failed) {
-      const info: FiniteOutputInfo = { start, rowOf: (j) => job.recipe.inputOf(j) };
-      if (cols !== undefined) info.columns = cols;
-      assertFiniteScores(value.dataSync(), job.where, info);
-    }
-    return grads[0] ?? null;
-  });
-  if (failed) {
-    g?.dispose();
-    throw failure;
-  }
-  if (g == null) {
-    throw new GlassboxError(
-      'INVALID_ARGUMENT',
-      `${job.where}: f is not differentiable with respect to its input: its output is not connected to the input through TensorFlow.js ops`,
-    );
-  }
-  return g;
-}
-
-/**
  * A copy of a tensor's values that this thread may transfer: the cpu backend's dataSync hands out its own storage
  * (possibly shared with other tensors, e.g. a reshape of a weight), which must not be detached.
  */
@@ -114,7 +64,13 @@ function runBatch(job: Job, index: number, start: number, end: number): void {
       return y;
     });
   } else {
-    out = tf.tidy(() => targetGradient(job, job.recipe.build(start, end), start));
+    out = tf.tidy(() =>
+      targetGradient(job.forward, job.recipe.build(start, end), job.where, (shape) =>
+        job.targets.forRows(shape, start, end, (j) => job.recipe.inputOf(j)),
+        // The target scores are checked for finiteness as on the main thread, naming the rows of x.
+        { start, rowOf: (j) => job.recipe.inputOf(j) },
+      ),
+    );
   }
   try {
     const values = ownCopy(out.dataSync());
@@ -133,13 +89,13 @@ async function startJob(msg: JobMessage): Promise<void> {
     model = { key: msg.modelKey, built: await buildPoolModel(msg.model, ops) };
   }
   checkRecipe(msg.recipe, msg.where);
+  const targets = new TargetResolver(msg.target, msg.inputs, msg.where);
   const recipe = prepareRecipe(msg.recipe, msg.inputs);
   jobs.set(msg.jobId, {
     id: msg.jobId,
     op: msg.op,
     where: msg.where,
-    target: msg.target,
-    inputs: msg.inputs,
+    targets,
     recipe,
     forward: model.built.forward,
   });

@@ -1,12 +1,16 @@
 /**
- * tf.grad without tfjs-core's leaks on error. When f throws inside tf.grad, or the backward pass fails, or y
- * does not depend on x, tfjs-core 4.x leaves the tensors its gradient tape saved alive. Here an exception in
- * f is caught and replaced by a dummy output connected to x, so that the engine finishes (and cleans up) its
- * tape normally, and the exception is rethrown afterwards; an unconnected output is detected without an
- * exception (allowNoGradients) and reported as a GlassboxError.
+ * The leak-safe gradient every gradient explainer and the pool worker use. tf.grad is not enough: when f
+ * throws inside tf.grad, or the backward pass fails, or y does not depend on x, tfjs-core 4.x leaves the tensors
+ * its gradient tape saved alive. Here an exception in f is caught and replaced by a dummy output connected to x,
+ * so that the engine finishes (and cleans up) its tape normally, and the exception is rethrown afterwards; an
+ * unconnected output is detected without an exception (allowNoGradients) and reported as a GlassboxError.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, isGlassboxError, tf } from '@glassbox/tensors-ops';
+import { tf } from '../tf.js';
+import { GlassboxError, isGlassboxError } from '../errors.js';
+import { checkModelOutput, selectTarget } from './select-target.js';
+import type { ForwardFn } from './types.js';
+import { assertFiniteScores, type FiniteOutputInfo } from './finite.js';
 
 interface TapeState {
   state?: { gradientDepth?: number; activeTape?: Array<{ saved?: Tensor[] }> | null };
@@ -21,7 +25,9 @@ function dropTape(): void {
 }
 
 /**
- * dy/dx for a scalar y = f(x). The result is owned by the caller.
+ * dy/dx for a scalar y = f(x), leaking nothing when f or the backward pass fails. The result is owned by the
+ * caller; `name` is how f is called in messages (default 'f').
+ *
  * @throws whatever f throws (after cleaning up), GlassboxError INVALID_ARGUMENT when y does not depend on x or
  *   an op of f has no gradient.
  */
@@ -87,4 +93,63 @@ function gradients(f: (x: Tensor) => Tensor, x: Tensor, where: string, name: str
     );
   }
   return { grad: out.grad, value: out.value };
+}
+
+/** Where the points of a targetGradient call come from, for the finiteness message. */
+export interface TargetGradientInfo {
+  /** The model in messages (default 'f'). */
+  name?: string;
+  /** Its input in messages (default 'x'). */
+  input?: string;
+  /** Index of the first point among all points of the call (default 0). */
+  start?: number;
+  /** The row of the input point j (counted from the call's first point) belongs to (default j). */
+  rowOf?: (j: number) => number;
+}
+
+/**
+ * The gradient of the target scores with respect to a batch of points: d (sum_j F_{t_j}(points_j)) / d points,
+ * one gradient row per point, where F_t is output column t of `forward` and `columns(outputShape)` gives t_j for
+ * every point (called once the output exists, so that it can resolve the target against it). The output is
+ * checked like every model output, and the target scores F_{t_j}(points_j), which come out of the same pass
+ * (tfjs-core seeds the backward pass of the vector of scores with ones: the gradient of their sum), must be
+ * finite: a model that returns ±Infinity or NaN is refused with NON_FINITE naming the model, the output column
+ * and the rows of the input (`info`). Leak-safe (safeGrad); the result is owned by the caller.
+ */
+export function targetGradient(
+  forward: ForwardFn,
+  points: Tensor,
+  where: string,
+  columns: (outputShape: readonly number[]) => Int32Array,
+  info: TargetGradientInfo = {},
+): Tensor {
+  const rows = points.shape[0]!;
+  const name = info.name ?? 'f';
+  let cols: Int32Array | undefined;
+  const { grad, value } = safeGradWithValue(
+    (p: Tensor) => {
+      const y = forward(p);
+      checkModelOutput(y, rows, where);
+      const c = columns(y.shape);
+      if (y.rank === 2 && y.shape[1]! > 1) cols = c;
+      return selectTarget(y, c);
+    },
+    points,
+    where,
+    name,
+  );
+  try {
+    const check: FiniteOutputInfo = { name };
+    if (info.input !== undefined) check.input = info.input;
+    if (info.start !== undefined) check.start = info.start;
+    if (info.rowOf !== undefined) check.rowOf = info.rowOf;
+    if (cols !== undefined) check.columns = cols;
+    assertFiniteScores(value.dataSync(), where, check);
+  } catch (e) {
+    grad.dispose();
+    throw e;
+  } finally {
+    value.dispose();
+  }
+  return grad;
 }

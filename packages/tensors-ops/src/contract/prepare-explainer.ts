@@ -1,0 +1,136 @@
+/**
+ * The preparation every explainer starts with, written once: the model becomes a ForwardFn, x is checked, the
+ * option keys and the shared options (ExplainOptions) are checked and defaulted, the target's form is checked,
+ * and the pool (options.pool) is resolved — all before any model call. A method adds only its own options.
+ */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { asForward } from './as-forward.js';
+import { checkCommonOptions, checkInput } from './validate.js';
+import { checkOptionKeys } from './option-keys.js';
+import { TargetResolver } from './targets.js';
+import { Progress } from './progress.js';
+import type { ExplainOptions, ForwardFn, Predictable } from './types.js';
+import { autoBatchSize, estimateRowBytes, resolvePool, type PoolExecution } from '../pool/execution.js';
+
+/** What `prepareExplainer` found out about a call. */
+export interface PreparedExplainer {
+  forward: ForwardFn;
+  /** x, checked (float32, rank >= 2, finite). */
+  x: Tensor;
+  /** Rows of x. */
+  n: number;
+  /** Shape of one row of x. */
+  rowShape: number[];
+  /** Elements in one row of x. */
+  rowSize: number;
+  /** options.batchSize, or 64. */
+  batchSize: number;
+  /** Whether the caller gave options.batchSize (else each batch loop picks it, see autoBatchSize). */
+  batchSizeGiven: boolean;
+  /** Estimated bytes per model row (tensors-ops Sequential models), for the automatic batch size. */
+  rowBytes: number | null;
+  /** options.seed, or 0. */
+  seed: number;
+  /** options.target, its form checked; resolved against the first model output. */
+  targets: TargetResolver;
+  /** The pool the batches run on (options.pool with a model that can cross a thread), or null. */
+  pool: PoolExecution | null;
+  /** The model and its input in messages ('f' and 'x' unless the public function names them otherwise). */
+  modelName: string;
+  inputName: string;
+}
+
+/** How the model and its input are called in messages (e.g. 'decoder' and 'z' for latent codes). */
+export interface ExplainerNames {
+  model: string;
+  input: string;
+}
+
+/**
+ * Checks f, x, the option keys (when `keys` is given: any key not in it is refused, see checkOptionKeys), the
+ * shared options, the target's form and options.pool, in that order, and fills in the defaults. `names` are how
+ * the model and its input are called in messages (default 'f' and 'x').
+ *
+ * @throws GlassboxError INVALID_ARGUMENT, SHAPE_MISMATCH, NON_FINITE, TARGET_OUT_OF_RANGE as the checks find.
+ */
+export function prepareExplainer(
+  f: Predictable,
+  x: unknown,
+  options: ExplainOptions | undefined,
+  where: string,
+  keys?: readonly string[],
+  names: ExplainerNames = { model: 'f', input: 'x' },
+): PreparedExplainer {
+  const forward = asForward(f, where);
+  checkInput(x, where, names.input);
+  const opts = keys === undefined ? (options ?? {}) : checkOptionKeys<ExplainOptions>(options, keys, where);
+  const { batchSize, seed } = checkCommonOptions(opts, where);
+  const n = x.shape[0]!;
+  const rowShape = x.shape.slice(1);
+  const targets = new TargetResolver(opts.target, n, where);
+  const pool = resolvePool((opts as { pool?: unknown }).pool, f, where);
+  return {
+    forward,
+    x,
+    n,
+    rowShape,
+    rowSize: rowShape.reduce((a, b) => a * b, 1),
+    batchSize,
+    batchSizeGiven: opts.batchSize !== undefined,
+    rowBytes: estimateRowBytes(f),
+    seed,
+    targets,
+    pool,
+    modelName: names.model,
+    inputName: names.input,
+  };
+}
+
+/** What the batch loops of one call share: the model, the target, batching, progress, abort and the pool. */
+export interface ExplainerRun {
+  forward: ForwardFn;
+  targets: TargetResolver;
+  /** The public function's name, for messages. */
+  where: string;
+  /**
+   * Rows per model call for a batch loop over `rows` rows: options.batchSize when given, else the automatic
+   * choice (autoBatchSize: <= 64, within the memory budget, and for a pooled loop at least 4 batches).
+   */
+  batchFor: (rows: number, pooled: boolean) => number;
+  progress: Progress;
+  signal?: AbortSignal | undefined;
+  /** Runs each gradient computation (e.g. with guided ReLU gradients installed); default: as is. */
+  gradientRule?: <T>(fn: () => T) => T;
+  /** The pool the batches run on, or null (main thread). */
+  pool: PoolExecution | null;
+  /** The model and its input in messages (default 'f' and 'x'; e.g. 'decoder' and 'z' for latent codes). */
+  modelName?: string;
+  inputName?: string;
+}
+
+/** The batch size rule of a prepared call: options.batchSize when given, else autoBatchSize. */
+export function batchRule(p: Pick<PreparedExplainer, 'batchSize' | 'batchSizeGiven' | 'rowBytes'>): (rows: number, pooled: boolean) => number {
+  return (rows, pooled) => (p.batchSizeGiven ? p.batchSize : autoBatchSize(rows, { rowBytes: p.rowBytes, pooled }));
+}
+
+/** The ExplainerRun of a prepared call whose batch loops run `total` model rows in all (for progress). */
+export function explainerRun(
+  p: Pick<PreparedExplainer, 'forward' | 'targets' | 'batchSize' | 'batchSizeGiven' | 'rowBytes' | 'pool'> &
+    Partial<Pick<PreparedExplainer, 'modelName' | 'inputName'>>,
+  options: Pick<ExplainOptions, 'onProgress' | 'signal'> | undefined,
+  where: string,
+  total: number,
+): ExplainerRun {
+  const run: ExplainerRun = {
+    forward: p.forward,
+    targets: p.targets,
+    where,
+    batchFor: batchRule(p),
+    progress: new Progress(total, options?.onProgress),
+    pool: p.pool,
+  };
+  if (p.modelName !== undefined) run.modelName = p.modelName;
+  if (p.inputName !== undefined) run.inputName = p.inputName;
+  if (options?.signal !== undefined) run.signal = options.signal;
+  return run;
+}
