@@ -6,18 +6,10 @@ import { GlassboxError, assertNumber, checkOptionKeys, describe } from '@glassbo
 
 /**
  * Checks that `options` is a plain object (or undefined when `optional`) whose keys are all in `keys` (an
- * unknown key is refused with the closest valid one suggested); returns it or `{}`. Without `keys` only the
- * object is checked (the text functions check their keys with `checkKnownKeys`).
+ * unknown key is refused with the closest valid one suggested); returns it or `{}`.
  */
-export function checkOptionsObject<T extends object>(options: unknown, where: string, optional: boolean, keys?: readonly string[]): Partial<T> {
+export function checkOptionsObject<T extends object>(options: unknown, where: string, optional: boolean, keys: readonly string[]): Partial<T> {
   if (options === undefined && optional) return {};
-  if (keys === undefined) {
-    // The caller checks the keys itself (checkKnownKeys).
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
-    }
-    return options as Partial<T>;
-  }
   if (options === undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${describe(options)}`);
   }
