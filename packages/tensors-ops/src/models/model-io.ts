@@ -239,10 +239,12 @@ export async function loadUrl<T>(url: string, planner: Planner<T>, options: Load
   } catch {
     defaultWeights = undefined;
   }
-  // Serve model.json from what was fetched; send 'weights.bin' to weightsUrl when given.
+  // Serve model.json from what was fetched; send 'weights.bin' to weightsUrl when given. A bundler may inline a
+  // small model.json as a data: URL, against which 'weights.bin' does not resolve (the weight loader then asks for
+  // 'data:<type>/weights.bin'): any request for a 'weights.bin' goes to weightsUrl too.
   const wrapped = ((input: string, init?: RequestInit) => {
     if (input === url) return Promise.resolve(new Response(text, { status: 200, headers: { 'content-type': 'application/json' } }));
-    if (weightsUrl !== undefined && input === defaultWeights) return fetchFn(weightsUrl, init);
+    if (weightsUrl !== undefined && (input === defaultWeights || /[/:]weights\.bin$/.test(input))) return fetchFn(weightsUrl, init);
     return fetchFn(input, init);
   }) as typeof fetch;
   const { weights } = await loadWeightsFromUrl(url, { maxElements: plan.elements, ...UNCHECKED, fetch: wrapped, requestInit: options.requestInit });
