@@ -12,6 +12,7 @@ import {
   EXPLAINS_ANY_MODEL,
   declareMethod,
   describe,
+  EXPLAIN_KEYS,
   optionKeys,
   forEachBatch,
   resolveBaseline,
@@ -51,12 +52,7 @@ export interface DeepLiftOptions extends ExplainOptions {
 
 /** The keys of DeepLiftOptions. */
 export const DEEP_LIFT_OPTION_KEYS = optionKeys<DeepLiftOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   eps: true,
 });
 

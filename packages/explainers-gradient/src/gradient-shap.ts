@@ -11,6 +11,7 @@ import {
   EXPLAINS_ANY_MODEL,
   declareMethod,
   describe,
+  EXPLAIN_KEYS,
   optionKeys,
   formatShape,
   isBroadcastable,
@@ -38,12 +39,7 @@ export interface GradientShapOptions extends Omit<ExplainOptions, 'baseline'>, P
 
 /** The keys of GradientShapOptions. */
 export const GRADIENT_SHAP_OPTION_KEYS = optionKeys<GradientShapOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   pool: true,
   samples: true,
   stdev: true,

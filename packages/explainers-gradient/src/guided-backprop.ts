@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, explainerRun, optionKeys, prepareExplainer } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, explainerRun, EXPLAIN_KEYS_WITHOUT_BASELINE, optionKeys, prepareExplainer } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 import { withGuidedRelu } from './internal/guided-relu.js';
@@ -9,11 +9,7 @@ export interface GuidedBackpropOptions extends Omit<ExplainOptions, 'baseline'>,
 
 /** The keys of GuidedBackpropOptions. */
 export const GUIDED_BACKPROP_OPTION_KEYS = optionKeys<GuidedBackpropOptions>({
-  target: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS_WITHOUT_BASELINE,
   pool: true,
 });
 

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, explainerRun, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, explainerRun, EXPLAIN_KEYS_WITHOUT_BASELINE, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 
@@ -8,11 +8,7 @@ export interface InputXGradientOptions extends Omit<ExplainOptions, 'baseline'>,
 
 /** The keys of InputXGradientOptions. */
 export const INPUT_X_GRADIENT_OPTION_KEYS = optionKeys<InputXGradientOptions>({
-  target: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS_WITHOUT_BASELINE,
   pool: true,
 });
 

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, prepareExplainer, resolveBaseline } from '@glassbox/tensors-ops';
+import { INTEGRATION_METHODS, assertNumber, assertOneOf, createPace, EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, prepareExplainer, resolveBaseline } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, IntegrationMethod, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { integrationRulePaced } from './internal/integration.js';
 import { pathIntegral } from './internal/path-integral.js';
@@ -16,12 +16,7 @@ export interface IntegratedGradientsOptions extends ExplainOptions, PoolOption {
 
 /** The keys of IntegratedGradientsOptions. */
 export const INTEGRATED_GRADIENTS_OPTION_KEYS = optionKeys<IntegratedGradientsOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   pool: true,
   steps: true,
   method: true,

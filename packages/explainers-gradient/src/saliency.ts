@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, booleanOption, declareMethod, explainerRun, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, booleanOption, declareMethod, explainerRun, EXPLAIN_KEYS_WITHOUT_BASELINE, optionKeys, prepareExplainer, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, PoolOption, Predictable } from '@glassbox/tensors-ops';
 import { inputGradients } from './internal/input-gradients.js';
 
@@ -10,11 +10,7 @@ export interface SaliencyOptions extends Omit<ExplainOptions, 'baseline'>, PoolO
 
 /** The keys of SaliencyOptions (saliency has no baseline). */
 export const SALIENCY_OPTION_KEYS = optionKeys<SaliencyOptions>({
-  target: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS_WITHOUT_BASELINE,
   pool: true,
   abs: true,
 });

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, featureGroups, fillCoalition, prepare, spreadGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 
@@ -13,12 +13,7 @@ export interface ExactShapleyOptions extends ExplainOptions, PoolOption {
 
 /** The keys of ExactShapleyOptions. */
 export const EXACT_SHAPLEY_OPTION_KEYS = optionKeys<ExactShapleyOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   pool: true,
   featureMask: true,
 });

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, featureGroups, prepare } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 
@@ -13,12 +13,7 @@ export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
 
 /** The keys of FeatureAblationOptions. */
 export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   pool: true,
   featureMask: true,
 });

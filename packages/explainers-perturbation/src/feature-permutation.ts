@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { GlassboxError, createRng, EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS_WITHOUT_BASELINE, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, featureGroups, intOption, prepare } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 
@@ -12,11 +12,7 @@ export interface FeaturePermutationOptions extends Omit<ExplainOptions, 'baselin
 
 /** The keys of FeaturePermutationOptions. */
 export const FEATURE_PERMUTATION_OPTION_KEYS = optionKeys<FeaturePermutationOptions>({
-  target: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS_WITHOUT_BASELINE,
   pool: true,
   featureMask: true,
   repeats: true,

@@ -6,6 +6,7 @@ import {
   createRng,
   EXPLAINS_ANY_MODEL,
   declareMethod,
+  EXPLAIN_KEYS,
   optionKeys,
   runStepsPaced,
   type Attribution,
@@ -49,12 +50,7 @@ export interface KernelShapOptions extends ExplainOptions, PoolOption {
 
 /** The keys of KernelShapOptions. */
 export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   pool: true,
   featureMask: true,
   samples: true,

@@ -10,6 +10,7 @@ import {
   declareMethod,
   describe,
   formatShape,
+  EXPLAIN_KEYS,
   optionKeys,
   resolveFeatureMask,
   type Attribution,
@@ -52,12 +53,7 @@ export interface LimeOptions extends ExplainOptions, PoolOption {
 
 /** The keys of LimeOptions. */
 export const LIME_OPTION_KEYS = optionKeys<LimeOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   pool: true,
   featureMask: true,
   segmentation: true,

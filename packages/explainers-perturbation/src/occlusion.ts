@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
 import { attributionTensor, prepare, probeRowShape } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
@@ -18,12 +18,7 @@ export interface OcclusionOptions extends ExplainOptions, PoolOption {
 
 /** The keys of OcclusionOptions. */
 export const OCCLUSION_OPTION_KEYS = optionKeys<OcclusionOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   pool: true,
   window: true,
   strides: true,

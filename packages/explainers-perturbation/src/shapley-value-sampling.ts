@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, featureGroups, fillCoalition, intOption, prepare, spreadGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 
@@ -15,12 +15,7 @@ export interface ShapleyValueSamplingOptions extends ExplainOptions, PoolOption 
 
 /** The keys of ShapleyValueSamplingOptions. */
 export const SHAPLEY_VALUE_SAMPLING_OPTION_KEYS = optionKeys<ShapleyValueSamplingOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   pool: true,
   featureMask: true,
   samples: true,

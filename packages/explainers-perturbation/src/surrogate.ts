@@ -7,6 +7,7 @@ import {
   EXPLAINS_ANY_MODEL,
   declareMethod,
   formatShape,
+  EXPLAIN_KEYS_WITHOUT_BASELINE,
   optionKeys,
   tf,
   type ExplainOptions,
@@ -41,11 +42,7 @@ export interface SurrogateOptions extends Omit<ExplainOptions, 'baseline'>, Pool
 
 /** The keys of SurrogateOptions. */
 export const SURROGATE_OPTION_KEYS = optionKeys<SurrogateOptions>({
-  target: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS_WITHOUT_BASELINE,
   pool: true,
   kind: true,
   featureMask: true,

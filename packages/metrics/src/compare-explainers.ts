@@ -9,6 +9,7 @@ import {
   checkOptionKeys,
   describe,
   forwardOptions,
+  EXPLAIN_KEYS,
   optionKeys,
   optionKeysOf,
   throwIfAborted,
@@ -68,12 +69,7 @@ export interface CompareExplainersOptions extends ExplainOptions {
 
 /** The keys of CompareExplainersOptions. */
 export const COMPARE_EXPLAINERS_OPTION_KEYS = optionKeys<CompareExplainersOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...EXPLAIN_KEYS,
   infidelity: true,
   sensitivityMax: true,
   deletion: true,

@@ -23,15 +23,17 @@ export interface ExplainOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The keys of ExplainOptions as flags, to spread into a method's own key list so that the shared keys are written
+ * once: `optionKeys<MyOptions>({ ...EXPLAIN_KEYS, pool: true, steps: true })`.
+ */
+export const EXPLAIN_KEYS = { target: true, baseline: true, batchSize: true, seed: true, onProgress: true, signal: true } as const;
+
+/** EXPLAIN_KEYS without `baseline`, for the methods that take none (saliency, inputXGradient, guidedBackprop, ...). */
+export const EXPLAIN_KEYS_WITHOUT_BASELINE = { target: true, batchSize: true, seed: true, onProgress: true, signal: true } as const;
+
 /** The keys of ExplainOptions; a method's own option keys add to these (or leave out those it does not use). */
-export const EXPLAIN_OPTION_KEYS = optionKeys<ExplainOptions>({
-  target: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
-});
+export const EXPLAIN_OPTION_KEYS = optionKeys<ExplainOptions>(EXPLAIN_KEYS);
 
 export interface Attribution {
   /** Same shape as x; the caller owns and disposes it. */
