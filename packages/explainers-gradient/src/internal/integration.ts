@@ -32,22 +32,19 @@ const CHUNK = 4096;
 function recurrenceNode(n: number, i: number): [number, number] {
   // Tricomi's first guess for the i-th largest root; Newton converges quadratically from it.
   let t = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-  let dp = 1;
   for (let iter = 0; iter < 100; iter++) {
-    let p0 = 1;
-    let p1 = t;
-    for (let j = 2; j <= n; j++) {
-      const p2 = ((2 * j - 1) * t * p1 - (j - 1) * p0) / j;
-      p0 = p1;
-      p1 = p2;
-    }
-    // p1 = P_n(t), p0 = P_{n-1}(t) (for n = 1 the loop does not run: P_1 = t, P_0 = 1).
-    dp = (n * (t * p1 - p0)) / (t * t - 1);
-    const step = p1 / dp;
+    const [p, dp] = legendre(n, t);
+    const step = p / dp;
     t -= step;
     if (Math.abs(step) <= 1e-16 * Math.max(1, Math.abs(t))) break;
   }
-  // Re-evaluate the derivative at the converged root for the weight.
+  // The derivative at the converged root, for the weight.
+  const dp = legendre(n, t)[1];
+  return [t, 2 / ((1 - t * t) * dp * dp)];
+}
+
+/** P_n(t) and P_n'(t) by the three-term recurrence, O(n). */
+function legendre(n: number, t: number): [number, number] {
   let p0 = 1;
   let p1 = t;
   for (let j = 2; j <= n; j++) {
@@ -55,8 +52,8 @@ function recurrenceNode(n: number, i: number): [number, number] {
     p0 = p1;
     p1 = p2;
   }
-  dp = (n * (t * p1 - p0)) / (t * t - 1);
-  return [t, 2 / ((1 - t * t) * dp * dp)];
+  // p1 = P_n(t), p0 = P_{n-1}(t) (for n = 1 the loop does not run: P_1 = t, P_0 = 1).
+  return [p1, (n * (t * p1 - p0)) / (t * t - 1)];
 }
 
 /**

@@ -231,35 +231,30 @@ export interface BuiltModel {
   dispose(): void;
 }
 
+/** Sets the weights a spec carries on a freshly built model (disposed if they do not fit); returns the model. */
+function withWeights<M extends { setWeights(w: Record<string, Tensor>): void; dispose(): void }>(model: M, weights: readonly WeightData[]): M {
+  const tensors: Record<string, Tensor> = {};
+  try {
+    for (const w of weights) tensors[w.name] = tf.tensor(w.data, w.shape, 'float32');
+    model.setWeights(tensors);
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
 /** Worker side: rebuilds a model from its spec. `ops` is the tensors-ops module (handed to module builders). */
 export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promise<BuiltModel> {
   const where = 'pool worker';
   if (spec.kind === 'sequential') {
-    const model = Sequential.fromJSON(spec.json);
-    const tensors: Record<string, Tensor> = {};
-    try {
-      for (const w of spec.weights) tensors[w.name] = tf.tensor(w.data, w.shape, 'float32');
-      model.setWeights(tensors);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    } finally {
-      tf.dispose(tensors);
-    }
+    const model = withWeights(Sequential.fromJSON(spec.json), spec.weights);
     return { forward: (x) => model.predict(x), dispose: () => model.dispose() };
   }
   if (spec.kind === 'residual') {
-    const model = ResidualModel.fromJSON(spec.json);
-    const tensors: Record<string, Tensor> = {};
-    try {
-      for (const w of spec.weights) tensors[w.name] = tf.tensor(w.data, w.shape, 'float32');
-      model.setWeights(tensors);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    } finally {
-      tf.dispose(tensors);
-    }
+    const model = withWeights(ResidualModel.fromJSON(spec.json), spec.weights);
     const run = spec.part === undefined ? (x: Tensor) => model.predict(x) : model.split(spec.part.split)[spec.part.side];
     const takesIds = model.inputDType === 'int32' && spec.part?.side !== 'head';
     // Row recipes are float32; a model of token ids gets them back as int32 (exact for integers; others refused).
