@@ -180,6 +180,11 @@ export class TextClassifier extends TextModel<WordTokenizer> {
     return new TextClassifier(network, tokenizer, options);
   }
 
+  /** The [PAD] id: rows of a batch are padded with it, and explainers mask those positions out of attention. */
+  get padId(): number {
+    return this.tokenizer.padId;
+  }
+
   protected get what(): string {
     return 'TextClassifier';
   }

@@ -77,6 +77,14 @@ export abstract class TextModel<Tok extends CharTokenizer | WordTokenizer> {
   /** The resolved options written in model.json. */
   protected abstract get savedOptions(): Record<string, unknown>;
 
+  /**
+   * The id explainers put in place of a token (the tokenizer's mask id, which is its [PAD]): the default
+   * baseline of gradient methods (its embedding) and of perturbation methods over tokens.
+   */
+  get maskId(): number {
+    return this.tokenizer.maskId;
+  }
+
   /** True after `dispose()`. */
   get isDisposed(): boolean {
     return this.disposedFlag;

@@ -28,6 +28,8 @@ export type { TargetGradientInfo } from './contract/safe-grad.js';
 export { prepareExplainer, explainerRun, batchRule } from './contract/prepare-explainer.js';
 export type { PreparedExplainer, ExplainerRun, ExplainerNames } from './contract/prepare-explainer.js';
 export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
+export { isTokenModel, checkTokenIds, checkTokenId, lastPositionScores, tokenModelForward, paddingMaskOf } from './contract/token-model.js';
+export type { TokenModel } from './contract/token-model.js';
 export {
   isTensor,
   formatShape,
