@@ -37,6 +37,7 @@ describe('public API', () => {
         'toDataURL',
         'toImageData',
         'toPNG',
+        'tokenHeatmap',
         'upsample',
       ].sort(),
     );

@@ -51,3 +51,4 @@ export { colorbar, type ColorbarOptions, type ColorbarScale } from './colorbar.j
 export { escapeXml } from './svg.js';
 export { barChart, type BarChartOptions } from './bar-chart.js';
 export { lineChart, type LineChartOptions, type LineSeries } from './line-chart.js';
+export { tokenHeatmap, type TokenHeatmapOptions, type TokenHeatmapResult } from './token-heatmap.js';

@@ -50,3 +50,13 @@ export function svgRoot(width: number, height: number, inner: string, fontSize: 
     '</svg>'
   );
 }
+
+/** Internal: a short deterministic hash (FNV-1a, 8 hex digits) for element ids shared by identical content. */
+export function fnv1a(content: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < content.length; i++) {
+    h ^= content.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

@@ -20,6 +20,7 @@ const canvas = { getContext: () => ({ putImageData: () => {}, createImageData: (
 const tensor = { shape: [1, 2, 2, 1], dataSync: () => values };
 
 const TABLE: Record<string, Case[]> = {
+  tokenHeatmap: [{ label: 'tokenHeatmap', typo: 'colorBar', meant: 'colorbar', run: (o) => pkg.tokenHeatmap(['a', 'b', 'c', 'd'], values, o) }],
   applyColormap: [{ label: 'applyColormap', typo: 'alph', meant: 'alpha', run: (o) => pkg.applyColormap(values, [2, 2], 'viridis', o) }],
   barChart: [
     { label: 'barChart', typo: 'lables', meant: 'labels', run: (o) => pkg.barChart(values, o) },
