@@ -72,9 +72,9 @@ export function matrixSvg(sp: MatrixPictureSpec): string {
   const maxLen = (ls: string[]): number => Math.max(1, ...ls.map((l) => Array.from(l).length));
   const titleH = sp.title ? Math.round(fs * 1.8) : 0;
   const colTitleH = sp.colTitle ? Math.round(fs * 1.5) : 0;
-  // Column labels that all fit in a cell are written across, else they read bottom to top.
-  const across = maxLen(colL) * charW <= c - 2;
-  const colLabelH = Math.max(across ? fs : maxLen(colL) * charW, sp.side.length > 0 ? fs : 0) + 6;
+  // A column label that fits in its cell is written across, a longer one reads bottom to top.
+  const across = colL.map((l) => Array.from(l).length * charW <= c - 2);
+  const colLabelH = Math.max(fs, ...colL.map((l, j) => (across[j] ? fs : Array.from(l).length * charW))) + 6;
   const rowLabelW = Math.max(maxLen(rowL), sp.rowTitle ? Array.from(sp.rowTitle).length : 0) * charW + 8;
   const x0 = PAD + rowLabelW;
   const y0 = PAD + titleH + colTitleH + colLabelH;
@@ -115,7 +115,7 @@ export function matrixSvg(sp: MatrixPictureSpec): string {
     labels.push(text({ class: 'row-label', x: x0 - 4, y: y0 + i * c + c / 2 + fs * 0.35, 'text-anchor': 'end' }, l));
   });
   colL.forEach((l, j) => {
-    if (across) {
+    if (across[j]) {
       labels.push(text({ class: 'col-label', x: x0 + j * c + c / 2, y: y0 - 4, 'text-anchor': 'middle' }, l));
       return;
     }
@@ -150,8 +150,8 @@ export function matrixImage(sp: MatrixPictureSpec): RGBAImage {
   const w = (chars: readonly string[]): number => textWidth('x'.repeat(chars.length), s);
   const titleH = sp.title ? th + 4 * s : 0;
   const colTitleH = sp.colTitle ? th + 3 * s : 0;
-  const across = Math.max(...colL.map(w)) <= c - 2;
-  const colLabelH = Math.max(across ? th : Math.max(...colL.map(w)), sp.side.length > 0 ? th : 0) + 3 * s;
+  const across = colL.map((l) => w(l) <= c - 2);
+  const colLabelH = Math.max(th, ...colL.map((l, j) => (across[j] ? th : w(l)))) + 3 * s;
   const rowLabelW = Math.max(...rowL.map(w), sp.rowTitle ? textWidth(sp.rowTitle, s) : 0) + 3 * s;
   const x0 = PAD + rowLabelW;
   const y0 = PAD + titleH + colTitleH + colLabelH;
@@ -182,7 +182,7 @@ export function matrixImage(sp: MatrixPictureSpec): RGBAImage {
     drawText(img, l.join(''), x0 - 2 * s - w(l), y0 + i * c + Math.floor((c - th) / 2), black, s);
   });
   colL.forEach((l, j) => {
-    if (across) drawText(img, l.join(''), x0 + j * c + Math.floor((c - w(l)) / 2), y0 - th - 2 * s, black, s);
+    if (across[j]) drawText(img, l.join(''), x0 + j * c + Math.floor((c - w(l)) / 2), y0 - th - 2 * s, black, s);
     else drawTextUp(img, l, x0 + j * c + Math.floor((c - th) / 2), y0 - 2 * s, black, s);
   });
   sp.side.forEach((col, k) => {
