@@ -3,7 +3,7 @@
 // each row, and a horizontal colorbar. Rendered as SVG and as an RGBAImage with the bitmap font. Internal.
 import { colorbar } from './colorbar.js';
 import type { Colormap } from './colormap.js';
-import { drawText, textHeight, textWidth } from './font.js';
+import { ADVANCE, drawText, textHeight, textWidth } from './font.js';
 import { blit, filled, type RGBAImage } from './image.js';
 import type { NormalizeScale } from './normalize.js';
 import { el, escapeXml, svgRoot, text } from './svg.js';
@@ -147,7 +147,7 @@ export function matrixImage(sp: MatrixPictureSpec): RGBAImage {
   const th = textHeight(s);
   const rowL = sp.rowLabels.map((l) => rasterChars(labelChars(l, sp.maxLabelLength)));
   const colL = sp.colLabels.map((l) => rasterChars(labelChars(l, sp.maxLabelLength)));
-  const w = (chars: readonly string[]): number => textWidth('x'.repeat(chars.length), s);
+  const w = (chars: readonly string[]): number => (chars.length === 0 ? 0 : (chars.length * ADVANCE - 1) * s);
   const titleH = sp.title ? th + 4 * s : 0;
   const colTitleH = sp.colTitle ? th + 3 * s : 0;
   const across = colL.map((l) => w(l) <= c - 2);

@@ -11,7 +11,10 @@
  * ```
  */
 export function escapeXml(text: string): string {
-  return String(text)
+  const s = String(text);
+  // Fast path: most attribute values (numbers, colours, class names) have nothing to escape or drop.
+  if (!/[&<>"'\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/.test(s)) return s;
+  return s
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -180,15 +180,12 @@ export function fillRect(img: RGBAImage, x: number, y: number, w: number, h: num
   const y0 = Math.max(0, Math.round(y));
   const x1 = Math.min(img.width, Math.round(x + w));
   const y1 = Math.min(img.height, Math.round(y + h));
-  for (let yy = y0; yy < y1; yy++) {
-    for (let xx = x0; xx < x1; xx++) {
-      const o = (yy * img.width + xx) * 4;
-      img.data[o] = rgb[0];
-      img.data[o + 1] = rgb[1];
-      img.data[o + 2] = rgb[2];
-      img.data[o + 3] = 255;
-    }
-  }
+  if (x1 <= x0 || y1 <= y0) return;
+  const row = (y0 * img.width + x0) * 4;
+  img.data.set([rgb[0], rgb[1], rgb[2], 255], row);
+  const rowBytes = (x1 - x0) * 4;
+  for (let n = 4; n < rowBytes; n *= 2) img.data.copyWithin(row + n, row, row + Math.min(n, rowBytes - n));
+  for (let yy = y0 + 1; yy < y1; yy++) img.data.copyWithin((yy * img.width + x0) * 4, row, row + rowBytes);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { colorbar } from './colorbar.js';
 import { lutIndex, resolveColormap, type Colormap, type ColormapName } from './colormap.js';
-import { drawText, textHeight, textWidth } from './font.js';
+import { ADVANCE, drawText, textHeight } from './font.js';
 import { defaultColormaps, type HeatmapScale } from './heatmap.js';
 import { blit, filled, type RGBAImage } from './image.js';
 import { normalizeUnchecked, resolveNormalizeOptions, type ClipOption, type NormalizeMode } from './normalize.js';
@@ -253,7 +253,7 @@ export function tokenHeatmap(
 
   function renderImage(): RGBAImage {
     const m: Metrics = {
-      textWidth: (n) => textWidth('x'.repeat(n), s),
+      textWidth: (n) => (n === 0 ? 0 : (n * ADVANCE - 1) * s),
       padX: 2 * s,
       lineHeight: textHeight(s) + 4 * s,
       gapX: s,
