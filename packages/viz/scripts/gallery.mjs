@@ -5,10 +5,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  attentionMatrix,
   barChart,
   boundaries,
   colorbar,
   fromGray,
+  generationMatrix,
   grid,
   heatmap,
   lineChart,
@@ -17,6 +19,7 @@ import {
   overlay,
   scaleImage,
   toPNG,
+  tokenHeatmap,
   upsample,
 } from '../dist/index.js';
 
@@ -220,6 +223,45 @@ save(
         { x: steps, y: Float32Array.from(steps, (f) => 0.95 - 0.9 * f), name: 'random' },
       ],
       { title: 'Deletion curves', xLabel: 'fraction of pixels removed', yLabel: 'p(target)', yDomain: [0, 1] },
+    ),
+  );
+}
+
+{
+  // a spam-like e-mail explained word by word (made-up scores: for spam red, against blue)
+  const words = ['Subject', ':', ' ', 'claim', ' ', 'your', ' ', 'FREE', ' ', 'prize', ' ', 'now', '!', '\n', 'Dear', ' ', 'friend', ',', ' ', 'meeting', ' ', 'moved', ' ', 'to', ' ', 'Tuesday', '.'];
+  const scores = [0.02, 0, 0, 0.55, 0, 0.1, 0, 0.95, 0, 0.7, 0, 0.4, 0.3, 0, 0.2, 0, 0.15, 0, 0, -0.6, 0, -0.35, 0, 0, 0, -0.45, 0];
+  save('token-heatmap.png', toPNG(tokenHeatmap(words, scores, { width: 360, title: 'p(spam) = 0.91' }).image));
+}
+{
+  // a causal attention head over ' mary' that mostly looks one token back
+  const tokens = ['<s>', 'm', 'a', 'r', 'y'];
+  const T = tokens.length;
+  const w = new Float32Array(T * T);
+  for (let i = 0; i < T; i++) {
+    let sum = 0;
+    for (let j = 0; j <= i; j++) sum += w[i * T + j] = j === i - 1 ? 6 : j === 0 ? 2 : 1;
+    for (let j = 0; j <= i; j++) w[i * T + j] /= sum;
+  }
+  save('attention-matrix.png', toPNG(attentionMatrix(w, [T, T], { rowLabels: tokens, colLabels: tokens, causal: true, title: 'layer 1 head 0' }).image));
+  // prompt 'ma', generated 'ry' then end: each generated token explained by the tokens before it
+  const context = ['<s>', 'm', 'a', 'r', 'y'];
+  const generated = ['r', 'y', '</s>'];
+  const G = generated.length;
+  const C = context.length;
+  const v = Float32Array.from({ length: G * C }, (_, k) => Math.sin(1.7 * k + 0.3) * (1 + (k % C)) / C);
+  save(
+    'generation-matrix.png',
+    toPNG(
+      generationMatrix(v, [G, C], {
+        rowLabels: generated,
+        colLabels: context,
+        positions: [3, 4, 5],
+        probabilities: [0.41, 0.77, 0.93],
+        entropies: [2.1, 1.0, 0.35],
+        maxEntropy: Math.log(31),
+        title: 'why each character',
+      }).image,
     ),
   );
 }

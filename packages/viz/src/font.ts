@@ -69,6 +69,12 @@ const GLYPHS: Record<string, string> = {
   '>': '.#.../..#../...#./....#/...#./..#../.#...',
   '*': '...../..#../#.#.#/.###./#.#.#/..#../.....',
   '|': '..#../..#../..#../..#../..#../..#../..#..',
+  // Stand-ins the token pictures draw for whitespace and characters this font lacks.
+  '\u2423': '...../...../...../...../#...#/#...#/#####', // ␣ open box: a space
+  '\u21B5': '....#/....#/.#..#/#####/.#.../...../.....', // ↵ a newline
+  '\u2192': '...../..#../...#./#####/...#./..#../.....', // → a tab
+  '\u2026': '...../...../...../...../...../...../#.#.#', // … a truncated label
+  '\uFFFD': '#.#.#/.#.#./#.#.#/.#.#./#.#.#/.#.#./#.#.#', // a character the font does not have
 };
 
 const bitmaps = new Map<string, Uint8Array>();
@@ -87,6 +93,11 @@ export function glyph(ch: string): Uint8Array {
     bitmaps.set(key, bits);
   }
   return bits;
+}
+
+/** Internal: whether the font has a glyph for `ch` (itself or its capital); others are drawn as '?'. */
+export function hasGlyph(ch: string): boolean {
+  return Object.prototype.hasOwnProperty.call(GLYPHS, ch.toUpperCase());
 }
 
 /** Internal: the characters the font draws (others become '?'). */

@@ -161,12 +161,10 @@ export function scaleImage(image: RGBAImage, factor: number): RGBAImage {
 /** Internal: a mutable image of one colour. */
 export function filled(width: number, height: number, rgba: readonly [number, number, number, number]): RGBAImage {
   const data = new Uint8ClampedArray(width * height * 4);
-  for (let i = 0; i < data.length; i += 4) {
-    data[i] = rgba[0];
-    data[i + 1] = rgba[1];
-    data[i + 2] = rgba[2];
-    data[i + 3] = rgba[3];
-  }
+  if (data.length === 0) return { width, height, data };
+  data.set(rgba.slice(0, 4));
+  // copy the filled prefix onto the rest, doubling it each time
+  for (let n = 4; n < data.length; n *= 2) data.copyWithin(n, 0, Math.min(n, data.length - n));
   return { width, height, data };
 }
 

@@ -7,6 +7,7 @@ describe('public API', () => {
       [
         'VizError',
         'applyColormap',
+        'attentionMatrix',
         'barChart',
         'boundaries',
         'channelReductions',
@@ -23,6 +24,7 @@ describe('public API', () => {
         'fromPixels',
         'fromTensor',
         'fromTensorAsync',
+        'generationMatrix',
         'grid',
         'gridLayout',
         'heatmap',
@@ -37,6 +39,7 @@ describe('public API', () => {
         'toDataURL',
         'toImageData',
         'toPNG',
+        'tokenHeatmap',
         'upsample',
       ].sort(),
     );

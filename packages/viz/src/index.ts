@@ -51,3 +51,7 @@ export { colorbar, type ColorbarOptions, type ColorbarScale } from './colorbar.j
 export { escapeXml } from './svg.js';
 export { barChart, type BarChartOptions } from './bar-chart.js';
 export { lineChart, type LineChartOptions, type LineSeries } from './line-chart.js';
+export { tokenHeatmap, type TokenHeatmapOptions, type TokenHeatmapResult } from './token-heatmap.js';
+export { attentionMatrix, type AttentionMatrixOptions, type MatrixPictureResult } from './attention-matrix.js';
+export { generationMatrix, type GenerationMatrixOptions } from './generation-matrix.js';
+export type { MatrixCommonOptions } from './matrix-common.js';

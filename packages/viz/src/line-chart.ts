@@ -2,7 +2,7 @@ import { scaleLinear } from 'd3-scale';
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import { area, line } from 'd3-shape';
 import { formatNumber } from './format.js';
-import { el, svgRoot, text } from './svg.js';
+import { el, fnv1a, svgRoot, text } from './svg.js';
 import { checkOptions, checkPositiveInt, describe, fail, isArrayLike, optionKeys } from './validate.js';
 
 /** One curve. */
@@ -189,13 +189,4 @@ function checkDomain(fn: string, name: string, d: unknown): [number, number] | u
     fail('INVALID_ARGUMENT', `${fn}: ${name} must be [lo, hi] with finite lo < hi, got ${Array.isArray(d) ? `[${d.join(', ')}]` : describe(d)}`);
   }
   return [d[0], d[1]];
-}
-
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
 }

@@ -11,7 +11,10 @@
  * ```
  */
 export function escapeXml(text: string): string {
-  return String(text)
+  const s = String(text);
+  // Fast path: most attribute values (numbers, colours, class names) have nothing to escape or drop.
+  if (!/[&<>"'\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/.test(s)) return s;
+  return s
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -49,4 +52,14 @@ export function svgRoot(width: number, height: number, inner: string, fontSize: 
     inner +
     '</svg>'
   );
+}
+
+/** Internal: a short deterministic hash (FNV-1a, 8 hex digits) for element ids shared by identical content. */
+export function fnv1a(content: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < content.length; i++) {
+    h ^= content.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }

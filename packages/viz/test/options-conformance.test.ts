@@ -20,6 +20,9 @@ const canvas = { getContext: () => ({ putImageData: () => {}, createImageData: (
 const tensor = { shape: [1, 2, 2, 1], dataSync: () => values };
 
 const TABLE: Record<string, Case[]> = {
+  attentionMatrix: [{ label: 'attentionMatrix', typo: 'casual', meant: 'causal', run: (o) => pkg.attentionMatrix(values.map(Math.abs), [2, 2], o) }],
+  generationMatrix: [{ label: 'generationMatrix', typo: 'probabilites', meant: 'probabilities', run: (o) => pkg.generationMatrix(values, [1, 4], o) }],
+  tokenHeatmap: [{ label: 'tokenHeatmap', typo: 'colorBar', meant: 'colorbar', run: (o) => pkg.tokenHeatmap(['a', 'b', 'c', 'd'], values, o) }],
   applyColormap: [{ label: 'applyColormap', typo: 'alph', meant: 'alpha', run: (o) => pkg.applyColormap(values, [2, 2], 'viridis', o) }],
   barChart: [
     { label: 'barChart', typo: 'lables', meant: 'labels', run: (o) => pkg.barChart(values, o) },
