@@ -21,9 +21,9 @@ describeBackends('attribution overlaid on the photo', () => {
       const { x, info } = await loadImage(photo, { size: 16, crop: 'center', preprocess: 'imagenet' });
       // Any attribution will do: a centred blob.
       const attr = tf.tidy(() => {
-        const r = tf.range(0, 16).sub(7.5).square();
-        const blob = tf.exp(tf.neg(tf.add(r.reshape([16, 1]), r.reshape([1, 16])).div(20)));
-        return tf.tile(blob.reshape([1, 16, 16, 1]), [1, 1, 1, 3]);
+        const r = tf.square(tf.sub(tf.range(0, 16), 7.5));
+        const blob = tf.exp(tf.neg(tf.div(tf.add(tf.reshape(r, [16, 1]), tf.reshape(r, [1, 16])), 20)));
+        return tf.tile(tf.reshape(blob, [1, 16, 16, 1]), [1, 1, 1, 3]);
       });
       const onPhoto = toOriginal(attr, info);
       const values = onPhoto.dataSync().slice();
