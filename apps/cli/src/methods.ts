@@ -411,9 +411,13 @@ const OUTPUTS: Readonly<Record<MethodInfo['output'], MethodOutput | undefined>> 
   model: undefined,
 };
 
-/** Whether the CLI offers a method of the registry: one that explains each input (not a batch as a whole). */
+/**
+ * Whether the CLI offers a method of the registry: one that explains each input (not a batch as a whole) of a
+ * kind the CLI reads (images, rows, latent codes: not yet token ids, so not the attention methods, which only
+ * explain token models).
+ */
 export function cliTakes(info: MethodInfo): boolean {
-  return !info.batch && OUTPUTS[info.output] !== undefined;
+  return !info.batch && OUTPUTS[info.output] !== undefined && info.inputs.some((k) => k !== 'tokens');
 }
 
 /** The registry's methods the CLI offers but has no runner for (a test keeps this empty). */

@@ -23,3 +23,9 @@ export type { GradCamOptions, CamModel, FeaturesHead, Splittable } from './grad-
 export { guidedGradCam } from './guided-grad-cam.js';
 export { guidedBackprop, GUIDED_BACKPROP_OPTION_KEYS } from './guided-backprop.js';
 export type { GuidedBackpropOptions } from './guided-backprop.js';
+export { attentionMaps } from './attention/attention-maps.js';
+export { attentionRollout, ATTENTION_ROLLOUT_OPTION_KEYS } from './attention/attention-rollout.js';
+export type { AttentionRolloutOptions, AttentionAttribution } from './attention/attention-rollout.js';
+export { gradientWeightedAttention, GRADIENT_WEIGHTED_ATTENTION_OPTION_KEYS } from './attention/gradient-weighted-attention.js';
+export type { GradientWeightedAttentionOptions } from './attention/gradient-weighted-attention.js';
+export type { HeadFusion } from './attention/common.js';

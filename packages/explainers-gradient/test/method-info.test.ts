@@ -14,10 +14,10 @@ import { smoothMlp, uniforms } from '../src/testing-internal/models.js';
 
 const METHODS = [
   'saliency', 'inputXGradient', 'integratedGradients', 'noiseTunnel', 'gradientShap', 'deepLift', 'gradCam', 'guidedGradCam',
-  'guidedBackprop', 'latentAttribution', 'latentJacobian',
+  'guidedBackprop', 'latentAttribution', 'latentJacobian', 'attentionRollout', 'gradientWeightedAttention',
 ] as const;
 /** Exported functions that are helpers, not methods. */
-const HELPERS = new Set(['integrationRule', 'gaussLegendre', 'outputRegion']);
+const HELPERS = new Set(['integrationRule', 'gaussLegendre', 'outputRegion', 'attentionMaps']);
 
 it('declares the metadata of every exported method, and of nothing else', () => {
   const fns = Object.entries(pkg).filter(([, v]) => typeof v === 'function').map(([k]) => k);

@@ -10,6 +10,7 @@ import type { ForwardFn } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectOptionTypoRefused } from '@glassbox/tensors-ops/testing';
 import * as pkg from '../src/index.js';
 import { smoothMlp, uniforms } from '../src/testing-internal/models.js';
+import { fixedAttentionModel } from '../src/testing-internal/attention-models.js';
 
 type Options = Record<string, unknown>;
 interface Case {
@@ -29,6 +30,8 @@ const layered = (f: ForwardFn) => ({
 });
 const split = (f: ForwardFn) => ({ features: (t: Tensor) => tf.relu(t), head: f });
 const decoder = (t: Tensor) => tf.tile(t, [1, 2]);
+let ids: Tensor;
+const attentive = fixedAttentionModel([[[[1, 0], [0.5, 0.5]]]], [[[[[1, 2], [3, 4]]]]]);
 
 const TABLE: Record<string, Case[]> = {
   saliency: [{ label: 'saliency', typo: 'Abs', meant: 'abs', run: (o) => pkg.saliency(g, x, o) }],
@@ -50,6 +53,8 @@ const TABLE: Record<string, Case[]> = {
     { label: 'latentAttribution (mask as an option)', typo: 'mak', meant: 'mask', run: (o) => pkg.latentAttribution(decoder, z, { mask: [1, 1, 0, 0], ...o }) },
   ],
   latentJacobian: [{ label: 'latentJacobian', typo: 'batchsize', meant: 'batchSize', run: (o) => pkg.latentJacobian(decoder, z, o) }],
+  attentionRollout: [{ label: 'attentionRollout', typo: 'residualweight', meant: 'residualWeight', run: (o) => pkg.attentionRollout(attentive, ids, o) }],
+  gradientWeightedAttention: [{ label: 'gradientWeightedAttention', typo: 'postion', meant: 'position', run: (o) => pkg.gradientWeightedAttention(attentive, ids, o) }],
   noiseTunnel: [
     { label: 'noiseTunnel (its config)', typo: 'stdv', meant: 'stdev', run: (o) => pkg.noiseTunnel(pkg.saliency, o) },
     { label: 'noiseTunnel(integratedGradients) (a call)', typo: 'stpes', meant: 'steps', run: (o) => pkg.noiseTunnel(pkg.integratedGradients, { samples: 2 })(g, x, o) },
@@ -58,7 +63,7 @@ const TABLE: Record<string, Case[]> = {
 };
 
 /** Exports that take no options object. */
-const WITHOUT_OPTIONS = new Set(['gaussLegendre', 'integrationRule', 'outputRegion']);
+const WITHOUT_OPTIONS = new Set(['gaussLegendre', 'integrationRule', 'outputRegion', 'attentionMaps']);
 
 /** Each explainer's keys as its doc comment lists them (the registry metadata read by wrappers). */
 const COMMON = ['target', 'batchSize', 'seed', 'onProgress', 'signal'];
@@ -73,6 +78,8 @@ const DECLARED: Array<[string, unknown, readonly string[], string[]]> = [
   ['guidedBackprop', pkg.guidedBackprop, pkg.GUIDED_BACKPROP_OPTION_KEYS, [...COMMON, 'pool']],
   ['latentAttribution', pkg.latentAttribution, pkg.LATENT_ATTRIBUTION_OPTION_KEYS, ['mask', 'baseline', 'batchSize', 'seed', 'onProgress', 'signal', 'pool', 'steps', 'method', 'reduce']],
   ['latentJacobian', pkg.latentJacobian, pkg.LATENT_JACOBIAN_OPTION_KEYS, ['batchSize', 'onProgress', 'signal']],
+  ['attentionRollout', pkg.attentionRollout, pkg.ATTENTION_ROLLOUT_OPTION_KEYS, ['batchSize', 'onProgress', 'signal', 'headFusion', 'residualWeight', 'position', 'returnRollout']],
+  ['gradientWeightedAttention', pkg.gradientWeightedAttention, pkg.GRADIENT_WEIGHTED_ATTENTION_OPTION_KEYS, ['target', 'batchSize', 'onProgress', 'signal', 'position', 'returnRollout']],
 ];
 
 it('every exported function is classified: in the table of misspelt keys, or taking no options object', () => {
@@ -97,8 +104,9 @@ describeBackends('options checked by name', () => {
     g = smoothMlp(4, 3, 6, 77);
     x = tf.tensor(uniforms(1, 2 * 4, -1, 1), [2, 2, 2, 1]);
     z = tf.tensor2d([0.5, -1, 2, 0.25], [2, 2]);
+    ids = tf.tensor2d([[1, 2]], [1, 2], 'int32');
   });
-  afterAll(() => tf.dispose([x, z]));
+  afterAll(() => tf.dispose([x, z, ids]));
 
   for (const cases of Object.values(TABLE)) {
     for (const c of cases) {

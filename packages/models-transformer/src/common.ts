@@ -48,6 +48,22 @@ export function checkIdsTensor(ids: unknown, vocabSize: number, context: number,
   }
 }
 
+/** Checks attention gates: an array of `layers` live float32 tensors of shape `shape` ([N, H, T, T]), naming `gates[l]`. */
+export function checkGates(gates: unknown, layers: number, shape: readonly number[], where: string): asserts gates is Tensor[] {
+  if (!Array.isArray(gates) || gates.length !== layers) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: gates must be an array of ${layers} tensors [${shape.join(', ')}], one per layer, got ${describe(gates)}`);
+  }
+  gates.forEach((g: unknown, l) => {
+    if (!isTensor(g) || (g as Tensor & { isDisposed?: boolean }).isDisposed) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: gates[${l}] must be a live float32 tensor [${shape.join(', ')}], got ${describe(g)}`);
+    }
+    if (g.dtype !== 'float32') throw new GlassboxError('INVALID_ARGUMENT', `${where}: gates[${l}] must be float32, got dtype ${g.dtype}`);
+    if (g.rank !== shape.length || g.shape.some((d, i) => d !== shape[i])) {
+      throw new GlassboxError('SHAPE_MISMATCH', `${where}: gates[${l}] must have shape [${shape.join(', ')}] (N, heads, T, T, as attention(ids) returns), got ${formatShape(g.shape)}`);
+    }
+  });
+}
+
 /** Checks embeddings: a live float32 tensor [N, T, dim] with N >= 1 and 1 <= T <= context. */
 export function checkEmbeddings(e: unknown, dim: number, context: number, where: string, name = 'e'): asserts e is Tensor {
   if (!isTensor(e) || (e as Tensor & { isDisposed?: boolean }).isDisposed) {

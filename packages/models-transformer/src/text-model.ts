@@ -18,7 +18,7 @@ import {
 } from '@glassbox/tensors-ops';
 import { asBadWeights, badWeights, topologyOf, type LoadPlan } from '@glassbox/tensors-ops/models';
 import { tokenizerFromJSON, type CharTokenizer, type WordTokenizer } from '@glassbox/datasets';
-import { TRANSFORMER_FORMAT, checkAlive, checkIdsTensor, layerNames, type ArchitectureOptions, type TransformerKind } from './common.js';
+import { TRANSFORMER_FORMAT, checkAlive, checkGates, checkIdsTensor, layerNames, type ArchitectureOptions, type TransformerKind } from './common.js';
 
 /** The name of the block after which `embed` ends (token plus positional embedding). */
 export const EMBEDDING_BLOCK = 'positions';
@@ -68,6 +68,7 @@ export abstract class TextModel<Tok extends CharTokenizer | WordTokenizer> {
     // Bound, so that they can be handed around as plain functions (e.g. to an explainer).
     this.embed = this.embed.bind(this);
     this.attention = this.attention.bind(this);
+    this.forwardWithAttentionGates = this.forwardWithAttentionGates.bind(this);
   }
 
   /** The class name, for messages. */
@@ -129,6 +130,28 @@ export abstract class TextModel<Tok extends CharTokenizer | WordTokenizer> {
     const where = `${this.what}.attention`;
     this.checkIds(ids, where);
     return this.network.attention(ids, {});
+  }
+
+  /**
+   * The model's output on ids (`logits` for a GPT, `predict` for a classifier: what `forwardFromEmbeddings`
+   * returns on `embed(ids)` with the padding mask) with the attention probabilities of layer l multiplied
+   * elementwise by `gates[l]` after the softmax, before they mix the values:
+   * head_h = (A_h ⊙ G_h) V_h. Gates of ones give the model's output bit for bit; the gradient of an output with
+   * respect to gates[l] at ones is A_l ⊙ d output / d A_l, what gradient-weighted attention explanations read
+   * (Chefer, Gur & Wolf 2021, arXiv:2103.15679). Differentiable with respect to the gates.
+   *
+   * @param ids int32 [N, T] as for `embed`.
+   * @param gates one float32 [N, heads, T, T] per layer, in the order of `layers` (the shapes `attention`
+   *   returns).
+   * @returns float32 [N, T, V] (GPT) or [N, K] (classifier) that the caller owns.
+   * @throws GlassboxError as `embed` for ids; INVALID_ARGUMENT (not an array of one tensor per layer, not
+   *   float32) or SHAPE_MISMATCH (a gate of another shape) naming `gates[l]`.
+   */
+  forwardWithAttentionGates(ids: Tensor, gates: readonly Tensor[]): Tensor {
+    const where = `${this.what}.forwardWithAttentionGates`;
+    this.checkIds(ids, where);
+    checkGates(gates, this.layers.length, [ids.shape[0]!, this.heads, ids.shape[1]!, ids.shape[1]!], where);
+    return this.network.apply(ids, { attentionGates: gates });
   }
 
   /** The model.json topology (architecture, options and vocabulary; no weights). */

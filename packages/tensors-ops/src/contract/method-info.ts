@@ -14,16 +14,17 @@ export type MethodModelKind = (typeof MODEL_KIND_NAMES)[number];
 
 /**
  * What the explained x is: 'image' (NHWC rows), 'tabular' (rows of features), 'latent' (latent codes [N, D]
- * given to a decoder or generator).
+ * given to a decoder or generator), 'tokens' (int32 token ids [N, T] read by a token model).
  */
-export type MethodInputKind = 'image' | 'tabular' | 'latent';
+export type MethodInputKind = 'image' | 'tabular' | 'latent' | 'tokens';
 
 /**
  * What the explainer's first argument must be: 'function' (any Predictable), 'layered' (a network it can run
  * layer by layer, see deepLift), 'splittable' (a model with split(layer) or { features, head }, see gradCam),
- * 'decoder' (a function of the latent code: decoder or generator).
+ * 'decoder' (a function of the latent code: decoder or generator), 'attention' (a TokenModel that exposes its
+ * attention probabilities, `attention(ids)`, see the attention explanations).
  */
-export type MethodSubject = 'function' | 'layered' | 'splittable' | 'decoder';
+export type MethodSubject = 'function' | 'layered' | 'splittable' | 'decoder' | 'attention';
 
 /**
  * What the result holds: 'attribution' (one value per input element), 'latent' (one value per latent

@@ -27,6 +27,14 @@ export interface TokenModel {
   readonly padId?: number;
   /** The attention probabilities of every layer, one [N, H, T, T] per layer (the caller owns them). */
   attention?(ids: Tensor): Tensor[];
+  /**
+   * The model's output on ids (what `forwardFromEmbeddings(embed(ids), { paddingMask })` returns) with the
+   * attention probabilities of layer l multiplied elementwise by `gates[l]` ([N, H, T, T], one per layer as
+   * `attention` returns them) after the softmax. Differentiable with respect to the gates: at gates of ones the
+   * output is unchanged (bit-identical) and d y / d gates[l] = A_l ⊙ d y / d A_l, which gradient-weighted
+   * attention explanations read. The caller owns the result.
+   */
+  forwardWithAttentionGates?(ids: Tensor, gates: readonly Tensor[]): Tensor;
 }
 
 /** True for an object (or function) with `embed`, `forwardFromEmbeddings` and a numeric `vocabSize`. */

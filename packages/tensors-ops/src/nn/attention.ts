@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { checkOptionKeys } from '../contract/option-keys.js';
 import { GlassboxError, describe } from '../errors.js';
-import { assertNumber } from '../contract/validate.js';
+import { assertNumber, isTensor } from '../contract/validate.js';
 import { assertFloatOfRank, checkRate, checkSeed, formatShape } from './common.js';
 import { dropoutImpl } from './dropout.js';
 import {
@@ -52,6 +52,13 @@ export interface MultiHeadAttentionOptions {
   dropout?: number;
   /** Seed of the dropout mask, an integer (default 0). */
   seed?: number;
+  /**
+   * Multiplicative gate on the attention probabilities, float32 [N, H, T, T]: the values mix with
+   * probs ⊙ attentionGate instead of probs (before dropout). Default none. With a gate of ones the output is
+   * bit-identical to no gate; its gradient there is probs ⊙ d(output)/d(probs), which is what
+   * gradient-weighted attention explanations need (`probs` are still returned ungated).
+   */
+  attentionGate?: Tensor | null;
 }
 
 /** What `multiHeadAttention` returns; the caller owns the tensors (`tf.dispose(result)`). */
@@ -98,8 +105,8 @@ export function checkAttentionParams(params: unknown, d: number, heads: number, 
 
 /**
  * Multi-head self-attention without checks. `bias` is the additive mask from `attentionBias` (or null);
- * dropout (rate > 0) is applied to the probabilities with `seed`. Returns the probabilities (before dropout)
- * when `wantProbs`.
+ * `gate` (or null) multiplies the probabilities; dropout (rate > 0) is then applied to them with `seed`.
+ * Returns the probabilities (before gate and dropout) when `wantProbs`.
  */
 export function attentionImpl(
   x: Tensor,
@@ -112,6 +119,7 @@ export function attentionImpl(
   dropout: number,
   seed: number,
   wantProbs: boolean,
+  gate: Tensor | null = null,
 ): AttentionResult {
   return tf.tidy(() => {
     const [n, t] = [x.shape[0]!, x.shape[1]!];
@@ -125,14 +133,31 @@ export function attentionImpl(
     let scores = tf.mul(tf.matMul(q, k, false, true), tf.scalar(1 / Math.sqrt(keyDim)));
     if (bias !== null) scores = tf.add(scores, bias);
     const probs = tf.softmax(scores);
-    const used = dropout > 0 ? dropoutImpl(probs, dropout, seed) : probs;
+    const gated = gate === null ? probs : tf.mul(probs, gate);
+    const used = dropout > 0 ? dropoutImpl(gated, dropout, seed) : gated;
     const context = tf.reshape(tf.transpose(tf.matMul(used, v), [0, 2, 1, 3]), [n, t, inner]);
     const output = linearLastAxis(context, wo, config.bo);
     return wantProbs ? { output, probs } : { output };
   });
 }
 
-export const MULTI_HEAD_ATTENTION_OPTIONS = ['heads', 'causal', 'paddingMask', 'returnProbs', 'dropout', 'seed'] as const;
+export const MULTI_HEAD_ATTENTION_OPTIONS = ['heads', 'causal', 'paddingMask', 'returnProbs', 'dropout', 'seed', 'attentionGate'] as const;
+
+/**
+ * Checks an attention gate: a live float32 tensor [n, heads, t, t]. `name` is how the caller calls it.
+ * @throws GlassboxError INVALID_ARGUMENT (not a live float32 tensor), SHAPE_MISMATCH (another shape).
+ */
+export function checkAttentionGate(gate: unknown, n: number, heads: number, t: number, where: string, name = 'options.attentionGate'): Tensor {
+  if (!isTensor(gate) || (gate as Tensor & { isDisposed?: boolean }).isDisposed) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a live float32 tensor [${n}, ${heads}, ${t}, ${t}] (N, heads, T, T), got ${describe(gate)}`);
+  }
+  if (gate.dtype !== 'float32') throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be float32, got dtype ${gate.dtype}`);
+  const want = [n, heads, t, t];
+  if (gate.rank !== 4 || gate.shape.some((d, i) => d !== want[i])) {
+    throw new GlassboxError('SHAPE_MISMATCH', `${where}: ${name} must have shape [${want.join(', ')}] (N, heads, T, T: one gate per attention probability), got ${formatShape(gate.shape)}`);
+  }
+  return gate;
+}
 
 /** Checks the options of `multiHeadAttention` against x [N, T, D]. */
 export function resolveAttentionOptions(
@@ -141,7 +166,7 @@ export function resolveAttentionOptions(
   t: number,
   where: string,
   allowed: readonly string[] = MULTI_HEAD_ATTENTION_OPTIONS,
-): { heads: number; causal: boolean; paddingMask: Tensor | null; returnProbs: boolean; dropout: number; seed: number } {
+): { heads: number; causal: boolean; paddingMask: Tensor | null; returnProbs: boolean; dropout: number; seed: number; attentionGate: Tensor | null } {
   const o = checkOptionKeys<MultiHeadAttentionOptions>(options, allowed, where);
   const heads = assertNumber(o.heads, 'options.heads', where, { integer: true, min: 1 });
   return {
@@ -151,6 +176,7 @@ export function resolveAttentionOptions(
     returnProbs: checkBooleanOption(o.returnProbs, false, 'options.returnProbs', where),
     dropout: o.dropout === undefined ? 0 : checkRate(o.dropout, 'options.dropout', where),
     seed: o.seed === undefined ? 0 : checkSeed(o.seed, 'options.seed', where),
+    attentionGate: o.attentionGate === undefined || o.attentionGate === null ? null : checkAttentionGate(o.attentionGate, n, heads, t, where),
   };
 }
 
@@ -175,7 +201,7 @@ export function resolveAttentionOptions(
  * @param params `{ wq, wk, wv [D, I], wo [I, Dout], bq?, bk?, bv? [I], bo? [Dout] }`, I = heads * keyDim.
  * @param options `heads` (required), `causal` (default false), `paddingMask` ([N, T], 1 token / 0 padding;
  *   default none), `returnProbs` (default false), `dropout` (rate on the probabilities, default 0), `seed`
- *   (of the dropout mask, default 0).
+ *   (of the dropout mask, default 0), `attentionGate` ([N, H, T, T] multiplying the probabilities; default none).
  * @returns `{ output [N, T, Dout], probs? [N, H, T, T] }` (probs before dropout, when asked); the caller
  *   owns them.
  * @throws GlassboxError SHAPE_MISMATCH when x is not [N, T, D] or a parameter / the mask does not fit;
@@ -204,6 +230,6 @@ export function multiHeadAttention(x: Tensor, params: AttentionParams, options: 
   const config = checkAttentionParams(params, d, o.heads, where);
   return tf.tidy(() => {
     const bias = attentionBias(t, o.causal, o.paddingMask);
-    return attentionImpl(x, params.wq, params.wk, params.wv, params.wo, config, bias, o.dropout, o.seed, o.returnProbs);
+    return attentionImpl(x, params.wq, params.wk, params.wv, params.wo, config, bias, o.dropout, o.seed, o.returnProbs, o.attentionGate);
   });
 }

@@ -22,7 +22,7 @@ import { attentionBias, checkIds, checkPaddingMask, linearLastAxis } from './blo
 import { embeddingImpl, positionalEmbeddingImpl } from './embedding.js';
 import { layerNormImpl } from './layer-norm.js';
 import { geluMlpImpl } from './gelu-mlp.js';
-import { attentionImpl } from './attention.js';
+import { attentionImpl, checkAttentionGate } from './attention.js';
 import { transformerBlockImpl } from './transformer-block.js';
 import { formatDims, planBlocks, type BlockPlan, type BlockSpec, type BlockType, type Dim, type ResidualModelJSON, type SequencePoolMode } from './block-spec.js';
 import { SET_WEIGHTS_OPTION_KEYS, type ApplyOptions, type SetWeightsOptions } from './sequential.js';
@@ -49,6 +49,15 @@ export interface ResidualApplyOptions extends ApplyOptions {
    * when the model's tokenEmbedding has a padId (ids !== padId), else no padding.
    */
   paddingMask?: Tensor | null;
+  /**
+   * Multiplicative gates on the attention probabilities: one float32 [N, H, T, T] per attention of the model,
+   * in the order of `attentionNames` (H that attention's heads), each multiplying its softmax output before the
+   * values are mixed (see `multiHeadAttention`'s `attentionGate`). A call runs only some blocks (a split's
+   * `features` or `head`) and uses the gates of the attentions it runs. Gates of ones give bit-identical
+   * outputs; the gradient with respect to a gate at ones is A ⊙ d(output)/dA, A the attention probabilities
+   * (gradient-weighted attention explanations). Default none.
+   */
+  attentionGates?: readonly Tensor[] | null;
 }
 
 /** A top-level block of a `ResidualModel`, as its callers see it. */
@@ -96,7 +105,7 @@ export interface ResidualSplit {
 
 /** Options of the loaders. */
 /** The keys of ResidualApplyOptions. */
-export const RESIDUAL_APPLY_OPTION_KEYS = optionKeys<ResidualApplyOptions>({ training: true, seed: true, updateStatistics: true, paddingMask: true });
+export const RESIDUAL_APPLY_OPTION_KEYS = optionKeys<ResidualApplyOptions>({ training: true, seed: true, updateStatistics: true, paddingMask: true, attentionGates: true });
 
 export interface ResidualLoadOptions {
   /** The most parameters the model may have, checked from model.json before weights are decoded (default 50_000_000). */
@@ -115,6 +124,8 @@ interface RunContext {
   mask: Tensor | null;
   biases: Map<boolean, Tensor | null>;
   collect: { activations: Record<string, Tensor>; attention: Record<string, Tensor> } | null;
+  /** Attention gates by attention name, or null. */
+  gates: Map<string, Tensor> | null;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -199,6 +210,8 @@ export class ResidualModel {
   readonly attentionNames: readonly string[];
 
   private readonly plans: BlockPlan[];
+  /** Heads of each attention, in the order of attentionNames. */
+  private readonly attentionHeads: readonly number[];
   private readonly vars = new Map<string, Variable>();
   private readonly trainable = new Set<string>();
   private readonly dropoutRng: Rng;
@@ -212,11 +225,14 @@ export class ResidualModel {
     this.outputShape = Object.freeze(plans[plans.length - 1]!.outputShape.slice());
     this.dropoutRng = createRng(seed).fork(0xd209);
     const attention: string[] = [];
+    const heads: number[] = [];
     walk(plans, (p) => {
       if (p.op.kind === 'attention') attention.push(p.path);
       if (p.op.kind === 'transformerBlock') attention.push(`${p.path}/attention`);
+      if (p.op.kind === 'attention' || p.op.kind === 'transformerBlock') heads.push(p.op.heads);
     });
     this.attentionNames = Object.freeze(attention);
+    this.attentionHeads = Object.freeze(heads);
     this.blocks = Object.freeze(
       plans.map((p) =>
         deepFreeze({
@@ -355,20 +371,20 @@ export class ResidualModel {
    *   [0, vocabSize)), else float32. Free (null) dimensions take any size >= 1 (a sequence no longer than the
    *   positional embeddings' maxLength).
    * @param options `training` (default false), `seed` (dropout masks), `updateStatistics` (default true),
-   *   `paddingMask` ([N, T], see `ResidualApplyOptions`).
+   *   `paddingMask` ([N, T]), `attentionGates` (one [N, H, T, T] per attention); see `ResidualApplyOptions`.
    * @returns float32 [N, ...outputShape] that the caller owns.
    * @throws GlassboxError INVALID_ARGUMENT (dtype, ids out of range, bad options), SHAPE_MISMATCH (shape).
    */
   apply(x: Tensor, options: ResidualApplyOptions = {}): Tensor {
     const ctx = this.context(options, 'ResidualModel.apply');
-    const mask = this.checkInput(x, 'x', 0, options, ctx.where);
+    const mask = this.checkInput(x, 'x', 0, options, ctx);
     return tf.tidy(() => this.run(x, 0, this.plans.length, this.withMask(ctx, mask)));
   }
 
   /** Inference-mode forward pass, so the model is a `Predictable` for every explainer. */
   predict(x: Tensor): Tensor {
     const ctx = this.context({}, 'ResidualModel.predict');
-    const mask = this.checkInput(x, 'x', 0, {}, ctx.where);
+    const mask = this.checkInput(x, 'x', 0, {}, ctx);
     return tf.tidy(() => this.run(x, 0, this.plans.length, this.withMask(ctx, mask)));
   }
 
@@ -382,7 +398,7 @@ export class ResidualModel {
    */
   applyWithActivations(x: Tensor, options: ResidualApplyOptions = {}): ResidualActivations {
     const ctx = this.context(options, 'ResidualModel.applyWithActivations');
-    const mask = this.checkInput(x, 'x', 0, options, ctx.where);
+    const mask = this.checkInput(x, 'x', 0, options, ctx);
     return tf.tidy(() => {
       const c = this.withMask(ctx, mask);
       c.collect = { activations: {}, attention: {} };
@@ -402,7 +418,7 @@ export class ResidualModel {
    */
   attention(x: Tensor, options: ResidualApplyOptions = {}): Tensor[] {
     const ctx = this.context(options, 'ResidualModel.attention');
-    const mask = this.checkInput(x, 'x', 0, options, ctx.where);
+    const mask = this.checkInput(x, 'x', 0, options, ctx);
     return tf.tidy(() => {
       const c = this.withMask(ctx, mask);
       c.collect = { activations: {}, attention: {} };
@@ -434,12 +450,12 @@ export class ResidualModel {
     const n = this.plans.length;
     const features = (x: Tensor, options: ResidualApplyOptions = {}): Tensor => {
       const ctx = this.context(options, `ResidualModel.split('${plan.name}').features`);
-      const mask = this.checkInput(x, 'x', 0, options, ctx.where);
+      const mask = this.checkInput(x, 'x', 0, options, ctx);
       return tf.tidy(() => this.run(x, 0, k + 1, this.withMask(ctx, mask)));
     };
     const head = (a: Tensor, options: ResidualApplyOptions = {}): Tensor => {
       const ctx = this.context(options, `ResidualModel.split('${plan.name}').head`);
-      const mask = this.checkInput(a, 'a', k + 1, options, ctx.where);
+      const mask = this.checkInput(a, 'a', k + 1, options, ctx);
       return tf.tidy(() => this.run(a, k + 1, n, this.withMask(ctx, mask)));
     };
     return {
@@ -623,7 +639,7 @@ export class ResidualModel {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.updateStatistics must be a boolean, got ${describe(update)}`);
     }
     const seed = options.seed === undefined ? undefined : checkSeed(options.seed, 'options.seed', where);
-    return { training, update: training && update, seed, where, mask: null, biases: new Map(), collect: null };
+    return { training, update: training && update, seed, where, mask: null, biases: new Map(), collect: null, gates: null };
   }
 
   private withMask(ctx: RunContext, mask: Tensor | null): RunContext {
@@ -635,7 +651,8 @@ export class ResidualModel {
    * Checks the input of the blocks from..end: dtype, shape (free dimensions any size >= 1), ids in range,
    * sequence length within every positional embedding met, and the padding mask. Returns the mask (or null).
    */
-  private checkInput(x: unknown, name: string, from: number, options: ResidualApplyOptions, where: string): Tensor | null {
+  private checkInput(x: unknown, name: string, from: number, options: ResidualApplyOptions, ctx: RunContext): Tensor | null {
+    const where = ctx.where;
     const first = this.plans[from];
     const rowShape = first === undefined ? this.outputShape : first.inputShape;
     const dtype = from === 0 ? this.inputDType : 'float32';
@@ -665,10 +682,26 @@ export class ResidualModel {
         );
       }
     });
+    ctx.gates = this.checkGates(options.attentionGates, x.shape[0]!, t, where);
     const m = options.paddingMask;
     if (m === undefined || m === null) return null;
     if (x.rank < 2) throw new GlassboxError('SHAPE_MISMATCH', `${where}: options.paddingMask needs sequences [N, T, ...], but ${name} has shape ${formatShape(x.shape)}`);
     return checkPaddingMask(m, x.shape[0]!, t, where);
+  }
+
+  /** Checks options.attentionGates (one [n, heads, t, t] per attention) and maps them by attention name. */
+  private checkGates(gates: unknown, n: number, t: number, where: string): Map<string, Tensor> | null {
+    if (gates === undefined || gates === null) return null;
+    const names = this.attentionNames;
+    if (!Array.isArray(gates) || gates.length !== names.length) {
+      throw new GlassboxError(
+        'INVALID_ARGUMENT',
+        `${where}: options.attentionGates must be an array of ${names.length} tensors, one per attention (${names.map((a) => `'${a}'`).join(', ') || 'this model has none'}), got ${describe(gates)}`,
+      );
+    }
+    const out = new Map<string, Tensor>();
+    names.forEach((a, i) => out.set(a, checkAttentionGate(gates[i], n, this.attentionHeads[i]!, t, where, `options.attentionGates[${i}] (of '${a}')`)));
+    return out;
   }
 
   private v(path: string, key: string): Variable {
@@ -741,6 +774,7 @@ export class ResidualModel {
           dropout,
           dropout > 0 ? this.dropoutSeed(ctx, path) : 0,
           ctx.collect !== null,
+          ctx.gates?.get(path) ?? null,
         );
         if (ctx.collect !== null) ctx.collect.attention[path] = r.probs!;
         return r.output;
@@ -783,6 +817,7 @@ export class ResidualModel {
           dropout,
           dropout > 0 ? this.dropoutSeed(ctx, path) : 0,
           ctx.collect !== null,
+          ctx.gates?.get(`${path}/attention`) ?? null,
         );
         if (ctx.collect !== null) ctx.collect.attention[`${path}/attention`] = r.probs!;
         return r.output;

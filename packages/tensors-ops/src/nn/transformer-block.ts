@@ -80,7 +80,10 @@ export function checkTransformerParams(params: unknown, d: number, heads: number
   return { attention, epsilon, approximate, b1, b2 };
 }
 
-/** A pre-norm transformer block without checks; `bias` is the additive attention mask (or null). */
+/**
+ * A pre-norm transformer block without checks; `bias` is the additive attention mask (or null), `gate` (or
+ * null) multiplies the attention probabilities.
+ */
 export function transformerBlockImpl(
   x: Tensor,
   p: TransformerBlockParams,
@@ -89,6 +92,7 @@ export function transformerBlockImpl(
   dropout: number,
   seed: number,
   wantProbs: boolean,
+  gate: Tensor | null = null,
 ): AttentionResult {
   return tf.tidy(() => {
     const drop = (h: Tensor, stream: number): Tensor => (dropout > 0 ? dropoutImpl(h, dropout, mixSeed(seed, stream)) : h);
@@ -103,6 +107,7 @@ export function transformerBlockImpl(
       dropout,
       mixSeed(seed, 1),
       wantProbs,
+      gate,
     );
     const h = tf.add(x, drop(a.output, 2));
     const m = geluMlpImpl(layerNormImpl(h, p.ln2.gamma, p.ln2.beta, config.epsilon), p.mlp.w1, config.b1, p.mlp.w2, config.b2, config.approximate);
@@ -129,7 +134,7 @@ export function transformerBlockImpl(
  * @param params `{ ln1: { gamma, beta }, attention: { wq, wk, wv, wo, bq?, bk?, bv?, bo? }, ln2: { gamma, beta },
  *   mlp: { w1, b1?, w2, b2? } }`, with wo [I, D] and w2 [hidden, D] so that the sub-layers return D features.
  * @param options those of `multiHeadAttention` (`heads` required, `causal`, `paddingMask`, `returnProbs`,
- *   `seed`), plus `epsilon` (layer norms, default 1e-5), `approximate` (GELU, 'tanh' default or 'none'),
+ *   `seed`, `attentionGate`), plus `epsilon` (layer norms, default 1e-5), `approximate` (GELU, 'tanh' default or 'none'),
  *   `dropout` (default 0).
  * @returns `{ output [N, T, D], probs? [N, H, T, T] }`; the caller owns them.
  * @throws GlassboxError SHAPE_MISMATCH / INVALID_ARGUMENT as the blocks it is made of.
@@ -160,5 +165,5 @@ export function transformerBlock(x: Tensor, params: TransformerBlockParams, opti
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.approximate must be 'tanh' or 'none', got ${describe(approximate)}`);
   }
   const config = checkTransformerParams(params, d, o.heads, epsilon, approximate, where);
-  return tf.tidy(() => transformerBlockImpl(x, params, config, attentionBias(t, o.causal, o.paddingMask), o.dropout, o.seed, o.returnProbs));
+  return tf.tidy(() => transformerBlockImpl(x, params, config, attentionBias(t, o.causal, o.paddingMask), o.dropout, o.seed, o.returnProbs, o.attentionGate));
 }
