@@ -23,3 +23,6 @@ export type { GradCamOptions, CamModel, FeaturesHead, Splittable } from './grad-
 export { guidedGradCam } from './guided-grad-cam.js';
 export { guidedBackprop, GUIDED_BACKPROP_OPTION_KEYS } from './guided-backprop.js';
 export type { GuidedBackpropOptions } from './guided-backprop.js';
+export { TOKEN_REDUCTIONS } from './internal/tokens.js';
+export type { TokenReduction, TokenOptions } from './internal/tokens.js';
+export type { TokenModel } from '@glassbox/tensors-ops';
