@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { tf } from '@glassbox/tensors-ops';
+import { methodInfoOf, tf } from '@glassbox/tensors-ops';
 import type { Attribution, TokenModel } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
 import { saliency } from './saliency.js';
@@ -54,6 +54,19 @@ async function take(r: Attribution): Promise<{ a: number[]; shape: number[]; del
     r.delta?.dispose();
   }
 }
+
+it("the five methods declare 'tokens' among their inputs and tokenReduction among their options", () => {
+  for (const fn of [saliency, inputXGradient, integratedGradients, gradientShap, noiseTunnel]) {
+    const info = methodInfoOf(fn)!;
+    expect(info.inputs, info.name).toEqual(['image', 'tabular', 'tokens']);
+    if (fn === noiseTunnel) continue;
+    expect(info.optionKeys, info.name).toContain('tokenReduction');
+    const o = info.options.find((x) => x.key === 'tokenReduction')!;
+    expect(o.choices).toEqual(['sum', 'none']);
+    // No declared default: the option applies to token inputs only (where it is 'sum'; see the 'sum' test below).
+    expect(o.default).toBeUndefined();
+  }
+});
 
 describeBackends('gradient methods over token embeddings', () => {
   it('saliency is the per-token sum of w_k (signed) and of |w_k| (abs), at every position', async () => {
@@ -146,6 +159,8 @@ describeBackends('gradient methods over token embeddings', () => {
         };
         const none = await take(await run(nonlinear, x, opts({ tokenReduction: 'none' })));
         const sum = await take(await run(nonlinear, x, opts({})));
+        const explicit = await take(await run(nonlinear, x, opts({ tokenReduction: 'sum' })));
+        expect(explicit.a, name).toEqual(sum.a);
         expect(none.shape, name).toEqual([3, 4, 4]);
         expect(sum.shape, name).toEqual([3, 4]);
         const summed = sum.a.map((_, p) => none.a.slice(p * 4, p * 4 + 4).reduce((s, v) => s + v, 0));
