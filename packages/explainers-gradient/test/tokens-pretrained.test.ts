@@ -5,7 +5,6 @@
  * and on spam-encoder (two short e-mails of different lengths, so one row is padded).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '@glassbox/tensors-ops';
 import { describeBackends, expectNoLeaks } from '@glassbox/tensors-ops/testing';
 import { loadPretrained } from '@glassbox/models-transformer';
