@@ -29,3 +29,6 @@ export type { AttentionRolloutOptions, AttentionAttribution } from './attention/
 export { gradientWeightedAttention, GRADIENT_WEIGHTED_ATTENTION_OPTION_KEYS } from './attention/gradient-weighted-attention.js';
 export type { GradientWeightedAttentionOptions } from './attention/gradient-weighted-attention.js';
 export type { HeadFusion } from './attention/common.js';
+export { TOKEN_REDUCTIONS } from './internal/tokens.js';
+export type { TokenReduction, TokenOptions } from './internal/tokens.js';
+export type { TokenModel } from '@glassbox/tensors-ops';

@@ -4,7 +4,7 @@ import type { Attribution, Predictable, RegionReduce } from '@glassbox/tensors-o
 import { runIntegratedGradients } from './integrated-gradients.js';
 import type { IntegratedGradientsOptions } from './integrated-gradients.js';
 
-export interface LatentAttributionOptions extends Omit<IntegratedGradientsOptions, 'target'> {
+export interface LatentAttributionOptions extends Omit<IntegratedGradientsOptions, 'target' | 'tokenReduction'> {
   /**
    * Required: weights over one output row (a tensor broadcastable to it, or a Float32Array / number[] with one
    * entry per output element), 1 inside the region, 0 outside; as the mask of `outputRegion`.

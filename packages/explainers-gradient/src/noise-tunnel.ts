@@ -8,7 +8,6 @@ import {
   checkInput,
   checkOptionKeys,
   createRng,
-  EXPLAINS_ANY_MODEL,
   declareMethod,
   declareOptionKeys,
   describe,
@@ -17,6 +16,7 @@ import {
   forwardOptions,
   isGlassboxError,
   isTensor,
+  isTokenModel,
   methodInfoOf,
   optionKeys,
   optionKeysOf,
@@ -25,6 +25,8 @@ import {
 import type { Attribution, ExplainOptions, NoiseVariant, Predictable } from '@glassbox/tensors-ops';
 import { Progress } from '@glassbox/tensors-ops';
 import { sizeOf } from './internal/engine.js';
+import { EXPLAINS_ANY_MODEL_AND_TOKENS, noiseMaskOf, prepareTokens, tokenBaseline, tokenResult } from './internal/tokens.js';
+import type { TokenProblem } from './internal/tokens.js';
 
 export interface NoiseTunnelOptions {
   /** Noisy copies per row of x, an integer >= 1. Default 10. */
@@ -84,6 +86,15 @@ const CALL_SHARED = ['seed', 'batchSize', 'signal'] as const;
  * the wrapped explainer (default 0); `batchSize` bounds the rows of each model call (default 64).
  * `delta` (mean over copies) is returned for 'smoothgrad' when the wrapped explainer returns one.
  *
+ * Token models (a tensors-ops `TokenModel`, x int32 token ids [N, T]): the noise is added to the embeddings
+ * e = f.embed(x) [N, T, D] (`stdev` in the units of the embeddings; padded positions get none), and the wrapped
+ * explainer explains the noisy embeddings through F(e) = f.forwardFromEmbeddings(e) (a plain function of the
+ * embeddings; the last position of a [N, T, K] language model), with the call's `baseline` (token id, embedding
+ * tensor, default the embedding of f.maskId, see integratedGradients) given to it in embedding space. The
+ * reduction over the copies is taken on the [N, T, D] embedding attribution, which is then summed over D
+ * (`tokenReduction` 'sum', the default: [N, T]) or returned as it is ('none': [N, T, D]); padded positions get 0.
+ * `pool` is refused with token inputs.
+ *
  * @param explainer any explainer `(f, x, options) => Promise<Attribution>`.
  * @param config what the noise is: `samples` (default 10), `stdev` (default 0.15), `variant` (default
  *   'smoothgrad'); `seed` and `batchSize` here are deprecated (read as the call's defaults for one release).
@@ -119,9 +130,44 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
   const innerTakes = (key: string): boolean => innerKeys === undefined || innerKeys.includes(key);
 
   const tunnel = async (f: M, x: Tensor, options?: O): Promise<Attribution> => {
-    checkInput(x, where);
+    if (!isTokenModel(f)) checkInput(x, where);
     const passOn = forwardOptions(options, { own: CALL_OWN, shared: CALL_SHARED, inner: explainer }, where);
     const o = (options ?? {}) as ExplainOptions;
+    if (!isTokenModel(f)) return runTunnel(f, x, passOn, o, null, null);
+    // Token ids: explain the embeddings (see the doc comment), with the baseline in embedding space.
+    const tp = prepareTokens(f, x, options, where);
+    let embeddingBaseline: Tensor | null = null;
+    try {
+      delete passOn.tokenReduction;
+      delete passOn.baseline;
+      if (innerTakes('baseline') && info?.baseline !== 'none') embeddingBaseline = tokenBaseline(tp, o.baseline, where);
+      const r = await runTunnel(tp.forward as unknown as M, tp.x, passOn, o, tp, embeddingBaseline);
+      try {
+        return { ...r, attributions: tokenResult(tp, r.attributions) };
+      } catch (e) {
+        r.delta?.dispose();
+        throw e;
+      } finally {
+        r.attributions.dispose();
+      }
+    } finally {
+      tp.x.dispose();
+      embeddingBaseline?.dispose();
+    }
+  };
+
+  /**
+   * The tunnel on float rows x; for token inputs (tp) x is the embeddings, the noise goes only where
+   * noiseMaskOf(tp) allows, and `tokenBase` [N, ...] is each row's embedding baseline.
+   */
+  const runTunnel = async (
+    f: M,
+    x: Tensor,
+    passOn: Record<string, unknown>,
+    o: ExplainOptions,
+    tp: TokenProblem | null,
+    tokenBase: Tensor | null,
+  ): Promise<Attribution> => {
     // One rule for both: the call's value, else the (deprecated) config's, else the default.
     const common = checkCommonOptions({ ...o, batchSize: o.batchSize ?? fixed.batchSize, seed: o.seed ?? fixed.seed }, where);
     const batchSize = common.batchSize;
@@ -135,12 +181,18 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
     if (Array.isArray(target) && target.length !== n) {
       throw new GlassboxError('SHAPE_MISMATCH', `${where}: options.target has ${target.length} entries, expected one per row of x (${n})`);
     }
-    const baseline = o.baseline;
+    const baseline = tokenBase ?? o.baseline;
+    // A token call's embedding baseline is one row per row of x, whatever the wrapped explainer's kind.
     const perRowBaseline =
-      !distributionBaseline && isTensor(baseline) && baseline.rank === x.rank && baseline.shape[0] === n && n > 1;
+      tokenBase !== null || (!distributionBaseline && isTensor(baseline) && baseline.rank === x.rank && baseline.shape[0] === n && n > 1);
 
     const xv = x.dataSync();
-    const noiseOf = (i: number): Float32Array => createRng(noiseSeed).fork(i).normalArray(samples * rowSize, 0, stdev);
+    const noiseMask = tp === null ? null : noiseMaskOf(tp);
+    const noiseOf = (i: number): Float32Array => {
+      const noise = createRng(noiseSeed).fork(i).normalArray(samples * rowSize, 0, stdev);
+      if (noiseMask !== null) for (let e = 0; e < noise.length; e++) noise[e]! *= noiseMask[i * rowSize + (e % rowSize)]!;
+      return noise;
+    };
     const sum = new Float64Array(n * rowSize);
     const sumSq = variant === 'smoothgrad' ? null : new Float64Array(n * rowSize);
     let deltaSum: Float64Array | null = variant === 'smoothgrad' ? new Float64Array(n) : null;
@@ -175,8 +227,10 @@ export function noiseTunnel<M = Predictable, O extends object = ExplainOptions>(
             inner.target = t;
           }
           if (perRowBaseline) {
-            const idx = new Int32Array(rows * samples);
-            for (let j = 0; j < idx.length; j++) idx[j] = start + Math.floor(j / samples);
+            // A distribution baseline (gradientShap) gets the row's one baseline, not `samples` equal copies.
+            const copies = tokenBase !== null && distributionBaseline ? 1 : samples;
+            const idx = new Int32Array(rows * copies);
+            for (let j = 0; j < idx.length; j++) idx[j] = start + Math.floor(j / copies);
             const bt = tf.tidy(() => tf.gather(baseline as Tensor, tf.tensor1d(idx, 'int32'), 0));
             owned.push(bt);
             inner.baseline = bt;
@@ -261,7 +315,7 @@ declareMethod(noiseTunnel, {
   summary: 'SmoothGrad: saliency over noisy copies of the input, reduced by --noise (Smilkov et al. 2017; Adebayo et al. 2018)',
   paper: 'D. Smilkov et al., 2017, arXiv:1706.03825; J. Adebayo et al., 2018, arXiv:1810.03307 (VarGrad)',
   family: 'gradient',
-  ...EXPLAINS_ANY_MODEL,
+  ...EXPLAINS_ANY_MODEL_AND_TOKENS,
   rowwise: false,
   signed: false,
   gradientLike: true,

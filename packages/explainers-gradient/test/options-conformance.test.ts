@@ -68,10 +68,10 @@ const WITHOUT_OPTIONS = new Set(['gaussLegendre', 'integrationRule', 'outputRegi
 /** Each explainer's keys as its doc comment lists them (the registry metadata read by wrappers). */
 const COMMON = ['target', 'batchSize', 'seed', 'onProgress', 'signal'];
 const DECLARED: Array<[string, unknown, readonly string[], string[]]> = [
-  ['saliency', pkg.saliency, pkg.SALIENCY_OPTION_KEYS, [...COMMON, 'pool', 'abs']],
-  ['inputXGradient', pkg.inputXGradient, pkg.INPUT_X_GRADIENT_OPTION_KEYS, [...COMMON, 'pool']],
-  ['integratedGradients', pkg.integratedGradients, pkg.INTEGRATED_GRADIENTS_OPTION_KEYS, [...COMMON, 'baseline', 'pool', 'steps', 'method']],
-  ['gradientShap', pkg.gradientShap, pkg.GRADIENT_SHAP_OPTION_KEYS, [...COMMON, 'baseline', 'pool', 'samples', 'stdev']],
+  ['saliency', pkg.saliency, pkg.SALIENCY_OPTION_KEYS, [...COMMON, 'pool', 'abs', 'tokenReduction']],
+  ['inputXGradient', pkg.inputXGradient, pkg.INPUT_X_GRADIENT_OPTION_KEYS, [...COMMON, 'pool', 'tokenReduction']],
+  ['integratedGradients', pkg.integratedGradients, pkg.INTEGRATED_GRADIENTS_OPTION_KEYS, [...COMMON, 'baseline', 'pool', 'steps', 'method', 'tokenReduction']],
+  ['gradientShap', pkg.gradientShap, pkg.GRADIENT_SHAP_OPTION_KEYS, [...COMMON, 'baseline', 'pool', 'samples', 'stdev', 'tokenReduction']],
   ['deepLift', pkg.deepLift, pkg.DEEP_LIFT_OPTION_KEYS, [...COMMON, 'baseline', 'eps']],
   ['gradCam', pkg.gradCam, pkg.GRAD_CAM_OPTION_KEYS, ['target', 'batchSize', 'onProgress', 'signal', 'layer']],
   ['guidedGradCam', pkg.guidedGradCam, pkg.GRAD_CAM_OPTION_KEYS, ['target', 'batchSize', 'onProgress', 'signal', 'layer']],

@@ -14,7 +14,7 @@ export type MethodModelKind = (typeof MODEL_KIND_NAMES)[number];
 
 /**
  * What the explained x is: 'image' (NHWC rows), 'tabular' (rows of features), 'latent' (latent codes [N, D]
- * given to a decoder or generator), 'tokens' (int32 token ids [N, T] read by a token model).
+ * given to a decoder or generator), 'tokens' (int32 token ids [N, T] of a TokenModel, see token-model.ts).
  */
 export type MethodInputKind = 'image' | 'tabular' | 'latent' | 'tokens';
 
