@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, prepare } from './internal/prepare.js';
+import { EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, prepare, rowGroups, rowLayout } from './internal/prepare.js';
+import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 
 export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
@@ -44,26 +45,27 @@ export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>({
  * const { attributions } = await featureAblation(model, rows, { featureMask: mask, target: 0 });
  * ```
  */
-export async function featureAblation(f: Predictable, x: Tensor, options: FeatureAblationOptions = {}): Promise<Attribution> {
+export async function featureAblation(f: Predictable | TokenModel, x: Tensor, options: FeatureAblationOptions = {}): Promise<Attribution> {
   const where = 'featureAblation';
   const opts = checkOptionKeys<FeatureAblationOptions>(options, FEATURE_ABLATION_OPTION_KEYS, where);
-  const p = prepare(f, x, opts, where);
+  const p = prepare(f, x, opts, where, true, { tokens: true });
   const { n, rowShape, rowSize } = p;
-  const g = featureGroups(opts.featureMask, rowShape, where);
-  const m = g.numGroups;
-  const per = m + 1;
+  const rg = rowGroups(opts.featureMask, p, where);
+  // Row i of x takes 1 + M_i model rows: x itself, then x with each group set to the baseline.
+  const layout = rowLayout(rg.rows.map((g) => g.numGroups + 1));
   const scores = await scorePlan(
     p,
     {
-      rows: n * per,
+      rows: layout.total,
       rowShape,
-      inputOf: (r) => Math.floor(r / per),
+      inputOf: layout.inputOf,
       fill: (r, out, offset) => {
-        const i = Math.floor(r / per);
-        const k = (r % per) - 1;
+        const i = layout.inputOf(r);
+        const k = r - layout.start[i]! - 1;
         const start = i * rowSize;
         out.set(p.x.subarray(start, start + rowSize), offset);
         if (k >= 0) {
+          const g = rg.rows[i]!;
           for (let t = g.offsets[k]!; t < g.offsets[k + 1]!; t++) {
             const e = g.members[t]!;
             out[offset + e] = p.b[start + e]!;
@@ -76,8 +78,9 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
   );
   const attr = new Float32Array(n * rowSize);
   for (let i = 0; i < n; i++) {
-    const base = scores[i * per]!;
-    for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = base - scores[i * per + 1 + g.groups[e]!]!;
+    const base = layout.start[i]!;
+    const groups = rg.rows[i]!.groups;
+    for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = groups[e]! < 0 ? 0 : scores[base]! - scores[base + 1 + groups[e]!]!;
   }
   return { attributions: attributionTensor(attr, x.shape, where), method: 'featureAblation' };
 }
@@ -88,6 +91,7 @@ declareMethod(featureAblation, {
   summary: 'score drop when each patch (grid or SLIC) is replaced by the baseline (black)',
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
+  inputs: TOKEN_INPUTS,
   rowwise: true,
   signed: true,
   baseline: 'point',

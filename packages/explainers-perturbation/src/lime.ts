@@ -17,10 +17,12 @@ import {
   type ExplainOptions,
   type PoolOption,
   type Predictable,
+  type TokenModel,
 } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, fillCoalition, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
+import { attributionTensor, fillCoalition, rowGroups, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
+import { TOKEN_INPUTS } from './internal/tokens.js';
 import { SLIC_OPTION_KEYS, slic, type SlicOptions } from './slic.js';
 import { GRID_SEGMENTS_OPTION_KEYS, gridSegments, segmentsToFeatureMask, type GridSegmentsOptions } from './grid-segments.js';
 
@@ -110,10 +112,10 @@ export interface LimeAttribution extends Attribution {
  * console.log(res.score);                                        // e.g. [0.83]
  * ```
  */
-export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {}): Promise<LimeAttribution> {
+export async function lime(f: Predictable | TokenModel, x: Tensor, options: LimeOptions = {}): Promise<LimeAttribution> {
   const where = 'lime';
   const opts = checkOptionKeys<LimeOptions>(options, LIME_OPTION_KEYS, where);
-  const p = prepare(f, x, opts, where);
+  const p = prepare(f, x, opts, where, true, { tokens: true });
   const { n, rowShape, rowSize } = p;
   const samples = intOption(opts.samples, 'options.samples', where, 256);
   const distance = opts.distance === undefined ? 'cosine' : assertOneOf(opts.distance, LIME_DISTANCES, 'options.distance', where);
@@ -162,8 +164,7 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
       groupsPerRow.push(indexGroups(resolveFeatureMask(segmentsToFeatureMask(labels, shape), rowShape, where, `segmentation labels of row ${i}`)));
     }
   } else {
-    const shared = featureGroups(opts.featureMask, rowShape, where);
-    for (let i = 0; i < n; i++) groupsPerRow.push(shared);
+    groupsPerRow.push(...rowGroups(opts.featureMask, p, where).rows);
   }
 
   // Bookkeeping per sample: its coalition in every row (M_i bytes each), its score and weight per row.
@@ -237,6 +238,7 @@ declareMethod(lime, {
   paper: 'M. T. Ribeiro, S. Singh, C. Guestrin, 2016, arXiv:1602.04938',
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
+  inputs: TOKEN_INPUTS,
   rowwise: false,
   signed: true,
   baseline: 'point',

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
-import { attributionTensor, prepare, probeRowShape } from './internal/prepare.js';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
+import { TOKEN_INPUTS } from './internal/tokens.js';
+import { attributionTensor, prepare, probeRowShape, zeroPadding } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
 
@@ -120,20 +121,20 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  * const { attributions } = await occlusion(classifier, images, { window: [4, 4, 1], strides: [2, 2, 1], target: 3 });
  * ```
  */
-export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOptions): Promise<Attribution> {
+export async function occlusion(f: Predictable | TokenModel, x: Tensor, options: OcclusionOptions): Promise<Attribution> {
   const where = 'occlusion';
   const opts = checkOptionKeys<OcclusionOptions>(options as OcclusionOptions | undefined, OCCLUSION_OPTION_KEYS, where);
   if (opts.window === undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.window is required (one integer per non-batch dimension of x)`);
   }
-  const p = prepare(f, x, opts, where);
+  const p = prepare(f, x, opts, where, true, { tokens: true });
   const { n, rowShape, rowSize } = p;
   const window = checkWindowArg(opts.window, 'options.window', rowShape, where);
   const strides = opts.strides === undefined ? rowShape.map(() => 1) : checkWindowArg(opts.strides, 'options.strides', rowShape, where);
   if (opts.incremental !== undefined && typeof opts.incremental !== 'boolean') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.incremental must be a boolean, got ${describe(opts.incremental)}`);
   }
-  const fast = opts.incremental === false ? null : planIncremental(f, rowShape);
+  const fast = opts.incremental === false || p.tokens !== null ? null : planIncremental(f as Predictable, rowShape);
   // Before the window list and the first batch (both can be large for big images): does the model take a row?
   probeRowShape(p, opts.signal, where);
 
@@ -222,6 +223,7 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
     }
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = coverCount[e]! > 0 ? sums[e]! / coverCount[e]! : 0;
   }
+  zeroPadding(p, attr);
   return { attributions: attributionTensor(attr, x.shape, where), method: 'occlusion' };
 }
 declareMethod(occlusion, {
@@ -232,6 +234,7 @@ declareMethod(occlusion, {
   paper: 'M. Zeiler, R. Fergus, 2014, arXiv:1311.2901',
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
+  inputs: TOKEN_INPUTS,
   rowwise: true,
   signed: true,
   baseline: 'point',

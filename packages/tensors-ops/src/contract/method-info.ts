@@ -14,9 +14,9 @@ export type MethodModelKind = (typeof MODEL_KIND_NAMES)[number];
 
 /**
  * What the explained x is: 'image' (NHWC rows), 'tabular' (rows of features), 'latent' (latent codes [N, D]
- * given to a decoder or generator).
+ * given to a decoder or generator), 'tokens' (int32 token ids [N, T] given to a text model).
  */
-export type MethodInputKind = 'image' | 'tabular' | 'latent';
+export type MethodInputKind = 'image' | 'tabular' | 'latent' | 'tokens';
 
 /**
  * What the explainer's first argument must be: 'function' (any Predictable), 'layered' (a network it can run
