@@ -30,11 +30,22 @@ export const EXACT_SHAPLEY_OPTION_KEYS = optionKeys<ExactShapleyOptions>({
  *
  * It satisfies efficiency (sum_g phi_g = F(x) - F(b)), symmetry, dummy and linearity exactly.
  *
+ * Tokens: x may be int32 token ids [N, T]. Each position is one feature by default; `featureMask` groups
+ * positions (e.g. the word pieces of one word): [T] or [1, T] for every row, or [N, T] with one grouping per
+ * row, each without gaps. f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * At most 16 features per row (padding not counted): group longer texts with featureMask.
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Paper: Shapley, "A Value for n-Person Games", 1953 (no arXiv id); for model explanation with a baseline,
  * Strumbelj & Kononenko, JMLR 2010 (no arXiv id) and Lundberg & Lee 2017, arXiv 1705.07874.
  *
- * @param f the model [N, ...] -> [N, K] or [N].
- * @param x float32 [N, ...], finite.
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite; or int32 token ids [N, T].
  * @param options
  *   - `featureMask`: groups (at most 16); default every element its own group (so rows of <= 16 elements).
  *   - `baseline` (default 0), `target`, `batchSize` (default 64), `onProgress`, `signal`.
@@ -61,7 +72,7 @@ export async function exactShapley(f: Predictable | TokenModel, x: Tensor, optio
     const what = p.tokens === null || opts.featureMask !== undefined ? `options.featureMask has ${rg.maxGroups} groups` : `a row of x has ${rg.maxGroups} tokens (each its own feature)`;
     throw new GlassboxError(
       'INVALID_ARGUMENT',
-      `${where}: ${what}; exactShapley enumerates 2^M coalitions and takes at most ${MAX_EXACT_SHAPLEY_GROUPS} groups (group the tokens with options.featureMask, or use shapleyValueSampling or kernelShap)`,
+      `${where}: ${what}; exactShapley enumerates 2^M coalitions and takes at most ${MAX_EXACT_SHAPLEY_GROUPS} groups (${p.tokens === null ? '' : 'group the tokens with options.featureMask, or '}use shapleyValueSampling or kernelShap)`,
     );
   }
   // Row i of x takes 2^M_i model rows: coalition `mask` (bit g set: group g from x) is model row start[i] + mask.

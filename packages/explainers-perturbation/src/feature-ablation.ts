@@ -28,11 +28,21 @@ export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>({
  *
  * On a linear model F(x) = w . x + c with one element per group, A_i = w_i (x_i - b_i).
  *
+ * Tokens: x may be int32 token ids [N, T]. Each position is one feature by default; `featureMask` groups
+ * positions (e.g. the word pieces of one word): [T] or [1, T] for every row, or [N, T] with one grouping per
+ * row, each without gaps. f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Reference: the ablation studies of Zeiler & Fergus 2014 (arXiv 1311.2901), as Captum's FeatureAblation
  * (Kokhlikyan et al. 2020, arXiv 2009.07896); same numbers as Captum on the same model, input and mask.
  *
- * @param f the model [N, ...] -> [N, K] or [N].
- * @param x float32 [N, ...], finite.
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite; or int32 token ids [N, T].
  * @param options
  *   - `featureMask`: groups, see FeatureAblationOptions; default every element its own group.
  *   - `baseline`: number or tensor broadcastable to x; default 0.

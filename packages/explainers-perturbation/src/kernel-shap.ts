@@ -83,12 +83,23 @@ export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({
  * model evaluations. The coalitions depend only on M, samples and seed. The constrained problem is solved
  * exactly in float64 in the projected form phi = (F(x) - F(b)) / M + u, u orthogonal to the ones vector.
  *
+ * Tokens: x may be int32 token ids [N, T]. Each position is one feature by default; `featureMask` groups
+ * positions (e.g. the word pieces of one word): [T] or [1, T] for every row, or [N, T] with one grouping per
+ * row, each without gaps. f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * Rows with the same number of features use the same draws from the seed (as rows of float x do).
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Papers: Lundberg & Lee, "A Unified Approach to Interpreting Model Predictions", NeurIPS 2017,
  * arXiv 1705.07874; Musco & Witter, "Provably Accurate Shapley Value Estimation via Leverage Score Sampling",
  * ICLR 2025, arXiv 2410.01917. Captum's KernelShap.
  *
- * @param f the model [N, ...] -> [N, K] or [N].
- * @param x float32 [N, ...], finite.
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite; or int32 token ids [N, T].
  * @param options
  *   - `featureMask`: groups; default every element its own group.
  *   - `samples`: coalitions per row (default 2M + 2048; all 2^M - 2 when that is fewer).
@@ -102,6 +113,9 @@ export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({
  * @example
  * ```ts
  * const { attributions } = await kernelShap(model, rows, { featureMask: mask, samples: 512, seed: 3, target: 0 });
+ * // Tokens: ids int32 [1, 5]; the pieces 0-1 and 3-4 are two words.
+ * const words = tf.tensor([0, 0, 1, 2, 2], [1, 5], 'int32');
+ * const r = await kernelShap(clf, ids, { featureMask: words, samples: 256, seed: 3, target: 1 });
  * ```
  */
 export async function kernelShap(f: Predictable | TokenModel, x: Tensor, options: KernelShapOptions = {}): Promise<Attribution> {

@@ -91,11 +91,22 @@ export interface LimeAttribution extends Attribution {
  * root, i.e. the same as Captum's exp(-d^2 / (2 w^2)); distances are taken in the interpretable space, as the
  * original LIME does for images and text.
  *
+ * Tokens: x may be int32 token ids [N, T]. Each position is one feature by default; `featureMask` groups
+ * positions (e.g. the word pieces of one word): [T] or [1, T] for every row, or [N, T] with one grouping per
+ * row, each without gaps. f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * `segmentation` is for images only.
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Paper: Ribeiro, Singh & Guestrin, "Why Should I Trust You?: Explaining the Predictions of Any Classifier",
  * KDD 2016, arXiv 1602.04938. Captum's Lime.
  *
- * @param f the model [N, ...] -> [N, K] or [N].
- * @param x float32 [N, ...], finite ([N, h, w, c] or [N, h, w] with `segmentation`).
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite ([N, h, w, c] or [N, h, w] with `segmentation`); or int32 token ids [N, T].
  * @param options
  *   - `featureMask` or `segmentation` ({ kind: 'slic', segments, compactness, iterations } | { kind: 'grid',
  *     cells } | (image, [h, w, c]) => labels); default every element its own feature.

@@ -84,11 +84,20 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  * 16 MiB of input, is first called on one row of x, so that a model that refuses the shape fails before a
  * large batch (or the window list of a large image) is made.
  *
+ * Tokens: x may be int32 token ids [N, T]; `window` and `strides` are then one number each for the position
+ * axis ([w] and [s]; window [1] replaces one token at a time). f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Paper: Zeiler & Fergus, "Visualizing and Understanding Convolutional Networks", ECCV 2014, arXiv 1311.2901.
  * Agrees with Captum's Occlusion wherever the windows tile the input exactly.
  *
- * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict).
- * @param x float32 [N, ...], finite.
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite; or int32 token ids [N, T].
  * @param options
  *   - `window` (required): one integer per non-batch dimension, e.g. [4, 4, 1] for NHWC images.
  *   - `strides`: one integer per non-batch dimension; default 1 everywhere (e.g. [2, 2, 1]).
@@ -119,6 +128,8 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  * @example
  * ```ts
  * const { attributions } = await occlusion(classifier, images, { window: [4, 4, 1], strides: [2, 2, 1], target: 3 });
+ * // Tokens: clf a TextClassifier (a TokenModel), ids int32 [1, T]; each token replaced by clf.maskId in turn.
+ * const words = await occlusion(clf, ids, { window: [1], target: 1 });
  * ```
  */
 export async function occlusion(f: Predictable | TokenModel, x: Tensor, options: OcclusionOptions): Promise<Attribution> {

@@ -34,13 +34,24 @@ export const SHAPLEY_VALUE_SAMPLING_OPTION_KEYS = optionKeys<ShapleyValueSamplin
  * where Pre_pi(g) is the set of groups before g in pi. Every walk telescopes, so the estimate is efficient
  * exactly: sum_g phi_g = F(x) - F(b). On a model without interactions it is exact for any number of samples.
  *
+ * Tokens: x may be int32 token ids [N, T]. Each position is one feature by default; `featureMask` groups
+ * positions (e.g. the word pieces of one word): [T] or [1, T] for every row, or [N, T] with one grouping per
+ * row, each without gaps. f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * Rows with the same number of features use the same draws from the seed (as rows of float x do).
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Papers: Castro, Gomez & Tejada, "Polynomial calculation of the Shapley value based on sampling",
  * Computers & Operations Research 2009 (no arXiv id); Strumbelj & Kononenko, "An Efficient Explanation of
  * Individual Classifications using Game Theory", JMLR 2010 (no arXiv id). Antithetic orders: Mitchell et al.
  * 2022, arXiv 2104.12199. Captum's ShapleyValueSampling.
  *
- * @param f the model [N, ...] -> [N, K] or [N].
- * @param x float32 [N, ...], finite.
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite; or int32 token ids [N, T].
  * @param options
  *   - `featureMask`: groups; default every element its own group.
  *   - `samples`: orders walked (default 25), each costing M + 1 model rows per row of x.
