@@ -32,17 +32,19 @@ interface Case {
   baseline: boolean;
   /** Draws random numbers (options.seed matters). */
   random: boolean;
+  /** Also takes int32 token ids x [N, T] (with baseline a token id; see tokens.test.ts). */
+  tokens: boolean;
 }
 
 const CASES: Case[] = [
-  { name: 'occlusion', run: occlusion as unknown as Run, base: { window: [1] }, linear: true, mask: false, samples: false, baseline: true, random: false },
-  { name: 'featureAblation', run: featureAblation as Run, base: {}, linear: true, mask: true, samples: false, baseline: true, random: false },
-  { name: 'featurePermutation', run: featurePermutation as Run, base: {}, linear: false, mask: true, samples: false, baseline: false, random: true },
-  { name: 'shapleyValueSampling', run: shapleyValueSampling as Run, base: { samples: 3 }, linear: true, mask: true, samples: true, baseline: true, random: true },
-  { name: 'exactShapley', run: exactShapley as Run, base: {}, linear: true, mask: true, samples: false, baseline: true, random: false },
-  { name: 'kernelShap', run: kernelShap as Run, base: { samples: 40 }, linear: true, mask: true, samples: true, baseline: true, random: true },
-  { name: 'kernelShap plain', run: kernelShap as Run, base: { samples: 40, variant: 'plain' }, linear: true, mask: true, samples: true, baseline: true, random: true },
-  { name: 'lime', run: lime as Run, base: { samples: 64, alpha: 0 }, linear: true, mask: true, samples: true, baseline: true, random: true },
+  { name: 'occlusion', run: occlusion as unknown as Run, base: { window: [1] }, linear: true, mask: false, samples: false, baseline: true, random: false, tokens: true },
+  { name: 'featureAblation', run: featureAblation as Run, base: {}, linear: true, mask: true, samples: false, baseline: true, random: false, tokens: true },
+  { name: 'featurePermutation', run: featurePermutation as Run, base: {}, linear: false, mask: true, samples: false, baseline: false, random: true, tokens: false },
+  { name: 'shapleyValueSampling', run: shapleyValueSampling as Run, base: { samples: 3 }, linear: true, mask: true, samples: true, baseline: true, random: true, tokens: true },
+  { name: 'exactShapley', run: exactShapley as Run, base: {}, linear: true, mask: true, samples: false, baseline: true, random: false, tokens: true },
+  { name: 'kernelShap', run: kernelShap as Run, base: { samples: 40 }, linear: true, mask: true, samples: true, baseline: true, random: true, tokens: true },
+  { name: 'kernelShap plain', run: kernelShap as Run, base: { samples: 40, variant: 'plain' }, linear: true, mask: true, samples: true, baseline: true, random: true, tokens: true },
+  { name: 'lime', run: lime as Run, base: { samples: 64, alpha: 0 }, linear: true, mask: true, samples: true, baseline: true, random: true, tokens: true },
 ];
 
 const P = 6;
@@ -192,14 +194,14 @@ describeBackends('conformance', () => {
         });
       });
 
-      it('bad x: NaN is NON_FINITE, int32 is INVALID_ARGUMENT, rank 1 is SHAPE_MISMATCH', async () => {
+      it('bad x: NaN is NON_FINITE, int32 is INVALID_ARGUMENT (token ids: a float baseline is no token id), rank 1 is SHAPE_MISMATCH', async () => {
         await withInputs(async (_x, o) => {
           const f = linearModel(W);
           const nan = tf.tensor([[1, 2, NaN, 4, 5, 6]]);
           const int = tf.tensor([[1, 2, 3, 4, 5, 6]], [1, 6], 'int32');
           const r1 = tf.tensor([1, 2, 3, 4, 5, 6]);
           await expectGlassboxError(() => c.run(f, nan, o()), 'NON_FINITE', /x must be finite/);
-          await expectGlassboxError(() => c.run(f, int, o()), 'INVALID_ARGUMENT', /x must be a float32/);
+          await expectGlassboxError(() => c.run(f, int, o()), 'INVALID_ARGUMENT', c.tokens ? /options\.baseline must be a token id/ : /x must be a float32/);
           await expectGlassboxError(() => c.run(f, r1, o()), 'SHAPE_MISMATCH', /x must have rank >= 2/);
           await expectGlassboxError(() => c.run(f, nan, 'nope' as never), 'INVALID_ARGUMENT', /options must be an object/);
           tf.dispose([nan, int, r1]);

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, prepare } from './internal/prepare.js';
+import { EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, prepare, rowGroups, rowLayout } from './internal/prepare.js';
+import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 
 export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
@@ -27,11 +28,21 @@ export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>({
  *
  * On a linear model F(x) = w . x + c with one element per group, A_i = w_i (x_i - b_i).
  *
+ * Tokens: x may be int32 token ids [N, T]. Each position is one feature by default; `featureMask` groups
+ * positions (e.g. the word pieces of one word): [T] or [1, T] for every row, or [N, T] with one grouping per
+ * row, each without gaps. f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Reference: the ablation studies of Zeiler & Fergus 2014 (arXiv 1311.2901), as Captum's FeatureAblation
  * (Kokhlikyan et al. 2020, arXiv 2009.07896); same numbers as Captum on the same model, input and mask.
  *
- * @param f the model [N, ...] -> [N, K] or [N].
- * @param x float32 [N, ...], finite.
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite; or int32 token ids [N, T].
  * @param options
  *   - `featureMask`: groups, see FeatureAblationOptions; default every element its own group.
  *   - `baseline`: number or tensor broadcastable to x; default 0.
@@ -44,26 +55,27 @@ export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>({
  * const { attributions } = await featureAblation(model, rows, { featureMask: mask, target: 0 });
  * ```
  */
-export async function featureAblation(f: Predictable, x: Tensor, options: FeatureAblationOptions = {}): Promise<Attribution> {
+export async function featureAblation(f: Predictable | TokenModel, x: Tensor, options: FeatureAblationOptions = {}): Promise<Attribution> {
   const where = 'featureAblation';
   const opts = checkOptionKeys<FeatureAblationOptions>(options, FEATURE_ABLATION_OPTION_KEYS, where);
-  const p = prepare(f, x, opts, where);
+  const p = prepare(f, x, opts, where, true, { tokens: true });
   const { n, rowShape, rowSize } = p;
-  const g = featureGroups(opts.featureMask, rowShape, where);
-  const m = g.numGroups;
-  const per = m + 1;
+  const rg = rowGroups(opts.featureMask, p, where);
+  // Row i of x takes 1 + M_i model rows: x itself, then x with each group set to the baseline.
+  const layout = rowLayout(rg.rows.map((g) => g.numGroups + 1));
   const scores = await scorePlan(
     p,
     {
-      rows: n * per,
+      rows: layout.total,
       rowShape,
-      inputOf: (r) => Math.floor(r / per),
+      inputOf: layout.inputOf,
       fill: (r, out, offset) => {
-        const i = Math.floor(r / per);
-        const k = (r % per) - 1;
+        const i = layout.inputOf(r);
+        const k = r - layout.start[i]! - 1;
         const start = i * rowSize;
         out.set(p.x.subarray(start, start + rowSize), offset);
         if (k >= 0) {
+          const g = rg.rows[i]!;
           for (let t = g.offsets[k]!; t < g.offsets[k + 1]!; t++) {
             const e = g.members[t]!;
             out[offset + e] = p.b[start + e]!;
@@ -76,8 +88,9 @@ export async function featureAblation(f: Predictable, x: Tensor, options: Featur
   );
   const attr = new Float32Array(n * rowSize);
   for (let i = 0; i < n; i++) {
-    const base = scores[i * per]!;
-    for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = base - scores[i * per + 1 + g.groups[e]!]!;
+    const base = layout.start[i]!;
+    const groups = rg.rows[i]!.groups;
+    for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = groups[e]! < 0 ? 0 : scores[base]! - scores[base + 1 + groups[e]!]!;
   }
   return { attributions: attributionTensor(attr, x.shape, where), method: 'featureAblation' };
 }
@@ -88,6 +101,7 @@ declareMethod(featureAblation, {
   summary: 'score drop when each patch (grid or SLIC) is replaced by the baseline (black)',
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
+  inputs: TOKEN_INPUTS,
   rowwise: true,
   signed: true,
   baseline: 'point',

@@ -13,9 +13,12 @@ import {
   type ExplainOptions,
   type PoolOption,
   type Predictable,
+  type TokenModel,
+  type RowRecipe,
   checkOptionKeys,
 } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, fillCoalition, intOption, prepare, spreadGroups } from './internal/prepare.js';
+import { attributionTensor, fillCoalition, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
+import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 import {
   allCoalitionSteps,
@@ -24,6 +27,9 @@ import {
   shapleyRegressionSteps,
   type CoalitionDesign,
 } from './internal/coalitions.js';
+
+/** The constrained regression of one design, set up once: (coalition scores, F(b), F(x)) -> phi. */
+type ShapleySolver = (values: ArrayLike<number>, v0: number, v1: number) => Float64Array;
 
 export type KernelShapVariant = 'leverage' | 'plain';
 export const KERNEL_SHAP_VARIANTS: readonly KernelShapVariant[] = ['leverage', 'plain'];
@@ -77,12 +83,23 @@ export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({
  * model evaluations. The coalitions depend only on M, samples and seed. The constrained problem is solved
  * exactly in float64 in the projected form phi = (F(x) - F(b)) / M + u, u orthogonal to the ones vector.
  *
+ * Tokens: x may be int32 token ids [N, T]. Each position is one feature by default; `featureMask` groups
+ * positions (e.g. the word pieces of one word): [T] or [1, T] for every row, or [N, T] with one grouping per
+ * row, each without gaps. f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * Rows with the same number of features use the same draws from the seed (as rows of float x do).
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Papers: Lundberg & Lee, "A Unified Approach to Interpreting Model Predictions", NeurIPS 2017,
  * arXiv 1705.07874; Musco & Witter, "Provably Accurate Shapley Value Estimation via Leverage Score Sampling",
  * ICLR 2025, arXiv 2410.01917. Captum's KernelShap.
  *
- * @param f the model [N, ...] -> [N, K] or [N].
- * @param x float32 [N, ...], finite.
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite; or int32 token ids [N, T].
  * @param options
  *   - `featureMask`: groups; default every element its own group.
  *   - `samples`: coalitions per row (default 2M + 2048; all 2^M - 2 when that is fewer).
@@ -96,64 +113,87 @@ export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({
  * @example
  * ```ts
  * const { attributions } = await kernelShap(model, rows, { featureMask: mask, samples: 512, seed: 3, target: 0 });
+ * // Tokens: ids int32 [1, 5]; the pieces 0-1 and 3-4 are two words.
+ * const words = tf.tensor([0, 0, 1, 2, 2], [1, 5], 'int32');
+ * const r = await kernelShap(clf, ids, { featureMask: words, samples: 256, seed: 3, target: 1 });
  * ```
  */
-export async function kernelShap(f: Predictable, x: Tensor, options: KernelShapOptions = {}): Promise<Attribution> {
+export async function kernelShap(f: Predictable | TokenModel, x: Tensor, options: KernelShapOptions = {}): Promise<Attribution> {
   const where = 'kernelShap';
   const opts = checkOptionKeys<KernelShapOptions>(options, KERNEL_SHAP_OPTION_KEYS, where);
-  const p = prepare(f, x, opts, where);
+  const p = prepare(f, x, opts, where, true, { tokens: true });
   const { n, rowShape, rowSize } = p;
   const variant = opts.variant === undefined ? 'leverage' : assertOneOf(opts.variant, KERNEL_SHAP_VARIANTS, 'options.variant', where);
-  const g = featureGroups(opts.featureMask, rowShape, where);
-  const m = g.numGroups;
-  const samples = intOption(opts.samples, 'options.samples', where, 2 * m + 2048);
-  const enumerate = m <= 30 && samples >= 2 ** m - 2;
+  const rg = rowGroups(opts.featureMask, p, where);
+  // One coalition design per number of groups M (every row of float x has the same M; token rows may differ).
+  const counts = [...new Set(rg.rows.map((g) => g.numGroups))];
+  const plans = counts.map((m) => {
+    const samples = intOption(opts.samples, 'options.samples', where, 2 * m + 2048);
+    const enumerate = m <= 30 && samples >= 2 ** m - 2;
+    return { m, samples, enumerate, coalitions: enumerate ? 2 ** m - 2 : samples };
+  });
   // Bookkeeping per coalition: its row of z (and the pool's copy), its weight, and one score per row of x; the
   // leverage design also holds each drawn subset and its key while it rejects repeats.
-  const perCoalition = 2 * m + 16 + 8 * n + (!enumerate && variant === 'leverage' ? 4 * m + 128 : 0);
-  assertPlanSize(enumerate ? 2 ** m - 2 : samples, perCoalition, 'options.samples', where, ` for ${m} feature groups and ${n} row(s) of x`);
-  const rng = createRng(p.seed);
+  let perCoalition = 8 * n;
+  for (const q of plans) perCoalition += 2 * q.m + 16 + (!q.enumerate && variant === 'leverage' ? 4 * q.m + 128 : 0);
+  assertPlanSize(
+    Math.max(...plans.map((q) => q.coalitions)),
+    perCoalition,
+    'options.samples',
+    where,
+    ` for ${rg.maxGroups} feature groups and ${n} row(s) of x`,
+  );
   // Drawing the coalitions and accumulating the regression's normal matrix cost O(samples m) and O(samples m^2):
   // paced, so that they never hold the event loop for long and an abort lands during them.
   const pace = createPace(opts.signal, where);
-  let design: CoalitionDesign;
-  if (enumerate) design = await runStepsPaced(allCoalitionSteps(m), pace);
-  else if (variant === 'plain') design = await runStepsPaced(plainCoalitionSteps(m, samples, rng), pace);
-  else design = await runStepsPaced(leverageCoalitionSteps(m, samples, rng), pace);
-  const solve = await runStepsPaced(shapleyRegressionSteps(design), pace);
+  const designs = new Map<number, { design: CoalitionDesign; solve: ShapleySolver }>();
+  for (const q of plans) {
+    const rng = createRng(p.seed);
+    let design: CoalitionDesign;
+    if (q.enumerate) design = await runStepsPaced(allCoalitionSteps(q.m), pace);
+    else if (variant === 'plain') design = await runStepsPaced(plainCoalitionSteps(q.m, q.samples, rng), pace);
+    else design = await runStepsPaced(leverageCoalitionSteps(q.m, q.samples, rng), pace);
+    designs.set(q.m, { design, solve: await runStepsPaced(shapleyRegressionSteps(design), pace) });
+  }
 
-  const count = design.count;
-  const per = count + 2;
-  const full = new Uint8Array(m).fill(1);
-  const empty = new Uint8Array(m);
-  let z: Uint8Array | undefined;
-  if (p.pool !== null) {
-    // Coalition k of a row: 0 = F(x) (every group on), 1 = F(b) (none), k >= 2 = design coalition k - 2.
-    z = new Uint8Array(per * m);
-    z.set(full, 0);
-    z.set(design.z.subarray(0, count * m), 2 * m);
+  // Row i of x takes count_i + 2 model rows: 0 = F(x) (every group on), 1 = F(b) (none), k >= 2 = coalition k - 2.
+  const layout = rowLayout(rg.rows.map((g) => designs.get(g.numGroups)!.design.count + 2));
+  const full = new Uint8Array(rg.maxGroups).fill(1);
+  const empty = new Uint8Array(rg.maxGroups);
+  let recipe: RowRecipe | undefined;
+  if (p.pool !== null && rg.shared !== null) {
+    const m = rg.shared.numGroups;
+    const { design } = designs.get(m)!;
+    const per = design.count + 2;
+    const z = new Uint8Array(per * m);
+    z.set(full.subarray(0, m), 0);
+    z.set(design.z.subarray(0, design.count * m), 2 * m);
+    recipe = { kind: 'coalitions', rowShape, x: p.x, baseline: p.b, groups: rg.shared.groups, m, z };
   }
   const scores = await scorePlan(
     p,
     {
-      rows: n * per,
+      rows: layout.total,
       rowShape,
-      inputOf: (r) => Math.floor(r / per),
+      inputOf: layout.inputOf,
       fill: (r, out, offset) => {
-        const i = Math.floor(r / per);
-        const k = r % per;
-        const on = k === 0 ? full : k === 1 ? empty : design.z.subarray((k - 2) * m, (k - 1) * m);
+        const i = layout.inputOf(r);
+        const g = rg.rows[i]!;
+        const m = g.numGroups;
+        const k = r - layout.start[i]!;
+        const on = k === 0 ? full : k === 1 ? empty : designs.get(m)!.design.z.subarray((k - 2) * m, (k - 1) * m);
         fillCoalition(out, offset, p.x, p.b, i * rowSize, g.groups, on);
       },
-      recipe: z === undefined ? undefined : { kind: 'coalitions', rowShape, x: p.x, baseline: p.b, groups: g.groups, m, z },
+      recipe,
     },
     opts,
     where,
   );
   const attr = new Float32Array(n * rowSize);
   for (let i = 0; i < n; i++) {
-    const base = i * per;
-    const phi = solve(scores.subarray(base + 2, base + per), scores[base + 1]!, scores[base]!);
+    const g = rg.rows[i]!;
+    const base = layout.start[i]!;
+    const phi = designs.get(g.numGroups)!.solve(scores.subarray(base + 2, layout.start[i + 1]!), scores[base + 1]!, scores[base]!);
     spreadGroups(attr, i * rowSize, g.groups, phi);
   }
   return { attributions: attributionTensor(attr, x.shape, where), method: 'kernelShap' };
@@ -166,6 +206,7 @@ declareMethod(kernelShap, {
   paper: 'S. Lundberg, S.-I. Lee, 2017, arXiv:1705.07874; C. Musco, R. T. Witter, 2024, arXiv:2410.01917 (leverage sampling)',
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
+  inputs: TOKEN_INPUTS,
   rowwise: false,
   signed: true,
   baseline: 'point',

@@ -17,10 +17,12 @@ import {
   type ExplainOptions,
   type PoolOption,
   type Predictable,
+  type TokenModel,
 } from '@glassbox/tensors-ops';
-import { attributionTensor, featureGroups, fillCoalition, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
+import { attributionTensor, fillCoalition, rowGroups, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
+import { TOKEN_INPUTS } from './internal/tokens.js';
 import { SLIC_OPTION_KEYS, slic, type SlicOptions } from './slic.js';
 import { GRID_SEGMENTS_OPTION_KEYS, gridSegments, segmentsToFeatureMask, type GridSegmentsOptions } from './grid-segments.js';
 
@@ -89,11 +91,22 @@ export interface LimeAttribution extends Attribution {
  * root, i.e. the same as Captum's exp(-d^2 / (2 w^2)); distances are taken in the interpretable space, as the
  * original LIME does for images and text.
  *
+ * Tokens: x may be int32 token ids [N, T]. Each position is one feature by default; `featureMask` groups
+ * positions (e.g. the word pieces of one word): [T] or [1, T] for every row, or [N, T] with one grouping per
+ * row, each without gaps. f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * `segmentation` is for images only.
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Paper: Ribeiro, Singh & Guestrin, "Why Should I Trust You?: Explaining the Predictions of Any Classifier",
  * KDD 2016, arXiv 1602.04938. Captum's Lime.
  *
- * @param f the model [N, ...] -> [N, K] or [N].
- * @param x float32 [N, ...], finite ([N, h, w, c] or [N, h, w] with `segmentation`).
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite ([N, h, w, c] or [N, h, w] with `segmentation`); or int32 token ids [N, T].
  * @param options
  *   - `featureMask` or `segmentation` ({ kind: 'slic', segments, compactness, iterations } | { kind: 'grid',
  *     cells } | (image, [h, w, c]) => labels); default every element its own feature.
@@ -110,10 +123,10 @@ export interface LimeAttribution extends Attribution {
  * console.log(res.score);                                        // e.g. [0.83]
  * ```
  */
-export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {}): Promise<LimeAttribution> {
+export async function lime(f: Predictable | TokenModel, x: Tensor, options: LimeOptions = {}): Promise<LimeAttribution> {
   const where = 'lime';
   const opts = checkOptionKeys<LimeOptions>(options, LIME_OPTION_KEYS, where);
-  const p = prepare(f, x, opts, where);
+  const p = prepare(f, x, opts, where, true, { tokens: true });
   const { n, rowShape, rowSize } = p;
   const samples = intOption(opts.samples, 'options.samples', where, 256);
   const distance = opts.distance === undefined ? 'cosine' : assertOneOf(opts.distance, LIME_DISTANCES, 'options.distance', where);
@@ -162,8 +175,7 @@ export async function lime(f: Predictable, x: Tensor, options: LimeOptions = {})
       groupsPerRow.push(indexGroups(resolveFeatureMask(segmentsToFeatureMask(labels, shape), rowShape, where, `segmentation labels of row ${i}`)));
     }
   } else {
-    const shared = featureGroups(opts.featureMask, rowShape, where);
-    for (let i = 0; i < n; i++) groupsPerRow.push(shared);
+    groupsPerRow.push(...rowGroups(opts.featureMask, p, where).rows);
   }
 
   // Bookkeeping per sample: its coalition in every row (M_i bytes each), its score and weight per row.
@@ -237,6 +249,7 @@ declareMethod(lime, {
   paper: 'M. T. Ribeiro, S. Singh, C. Guestrin, 2016, arXiv:1602.04938',
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
+  inputs: TOKEN_INPUTS,
   rowwise: false,
   signed: true,
   baseline: 'point',

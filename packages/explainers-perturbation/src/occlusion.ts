@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
-import { attributionTensor, prepare, probeRowShape } from './internal/prepare.js';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
+import { TOKEN_INPUTS } from './internal/tokens.js';
+import { attributionTensor, prepare, probeRowShape, zeroPadding } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
 
@@ -83,11 +84,20 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  * 16 MiB of input, is first called on one row of x, so that a model that refuses the shape fails before a
  * large batch (or the window list of a large image) is made.
  *
+ * Tokens: x may be int32 token ids [N, T]; `window` and `strides` are then one number each for the position
+ * axis ([w] and [s]; window [1] replaces one token at a time). f is a function of the ids ([N, T] -> [N, K]) or
+ * a TokenModel (embed / forwardFromEmbeddings / vocabSize, e.g. a models-transformer GPT or TextClassifier),
+ * which is then called through tensors-ops' tokenModelForward (for a causal language model, the scores of the
+ * last position: the next-token logits) and whose vocabSize bounds the ids. `baseline` is then one token id
+ * (default f.maskId; required when f has none): removed tokens are replaced by it, never interpolated. Positions
+ * holding f.padId are no feature: never perturbed, attribution 0. A float x given to a TokenModel is refused.
+ * `pool` is refused for a TokenModel; with a function of ids the call runs on the main thread (the pool warns).
+ *
  * Paper: Zeiler & Fergus, "Visualizing and Understanding Convolutional Networks", ECCV 2014, arXiv 1311.2901.
  * Agrees with Captum's Occlusion wherever the windows tile the input exactly.
  *
- * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict).
- * @param x float32 [N, ...], finite.
+ * @param f the model [N, ...] -> [N, K] or [N] (a function or an object with predict), or a TokenModel.
+ * @param x float32 [N, ...], finite; or int32 token ids [N, T].
  * @param options
  *   - `window` (required): one integer per non-batch dimension, e.g. [4, 4, 1] for NHWC images.
  *   - `strides`: one integer per non-batch dimension; default 1 everywhere (e.g. [2, 2, 1]).
@@ -118,22 +128,24 @@ function checkWindowArg(value: unknown, name: string, shape: readonly number[], 
  * @example
  * ```ts
  * const { attributions } = await occlusion(classifier, images, { window: [4, 4, 1], strides: [2, 2, 1], target: 3 });
+ * // Tokens: clf a TextClassifier (a TokenModel), ids int32 [1, T]; each token replaced by clf.maskId in turn.
+ * const words = await occlusion(clf, ids, { window: [1], target: 1 });
  * ```
  */
-export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOptions): Promise<Attribution> {
+export async function occlusion(f: Predictable | TokenModel, x: Tensor, options: OcclusionOptions): Promise<Attribution> {
   const where = 'occlusion';
   const opts = checkOptionKeys<OcclusionOptions>(options as OcclusionOptions | undefined, OCCLUSION_OPTION_KEYS, where);
   if (opts.window === undefined) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.window is required (one integer per non-batch dimension of x)`);
   }
-  const p = prepare(f, x, opts, where);
+  const p = prepare(f, x, opts, where, true, { tokens: true });
   const { n, rowShape, rowSize } = p;
   const window = checkWindowArg(opts.window, 'options.window', rowShape, where);
   const strides = opts.strides === undefined ? rowShape.map(() => 1) : checkWindowArg(opts.strides, 'options.strides', rowShape, where);
   if (opts.incremental !== undefined && typeof opts.incremental !== 'boolean') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.incremental must be a boolean, got ${describe(opts.incremental)}`);
   }
-  const fast = opts.incremental === false ? null : planIncremental(f, rowShape);
+  const fast = opts.incremental === false || p.tokens !== null ? null : planIncremental(f as Predictable, rowShape);
   // Before the window list and the first batch (both can be large for big images): does the model take a row?
   probeRowShape(p, opts.signal, where);
 
@@ -222,6 +234,7 @@ export async function occlusion(f: Predictable, x: Tensor, options: OcclusionOpt
     }
     for (let e = 0; e < rowSize; e++) attr[i * rowSize + e] = coverCount[e]! > 0 ? sums[e]! / coverCount[e]! : 0;
   }
+  zeroPadding(p, attr);
   return { attributions: attributionTensor(attr, x.shape, where), method: 'occlusion' };
 }
 declareMethod(occlusion, {
@@ -232,6 +245,7 @@ declareMethod(occlusion, {
   paper: 'M. Zeiler, R. Fergus, 2014, arXiv:1311.2901',
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
+  inputs: TOKEN_INPUTS,
   rowwise: true,
   signed: true,
   baseline: 'point',

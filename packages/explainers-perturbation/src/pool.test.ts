@@ -1,7 +1,7 @@
 // Pooled execution (options.pool) of occlusion and KernelSHAP: the same numbers as one thread, for 1 and 2
 // workers; aborts and leaks. The workers run the built @glassbox/tensors-ops (dist) on this suite's backend.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createRng, sequential, tf, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
+import { createRng, poolable, sequential, tf, type Pool, type Sequential, type Tensor } from '@glassbox/tensors-ops';
 import { createPool } from '@glassbox/tensors-ops/pool';
 import { describeBackends, expectGlassboxError, expectNoLeaks, gatedModel } from '@glassbox/tensors-ops/testing';
 import { occlusion } from './occlusion.js';
@@ -187,5 +187,24 @@ describeBackends('pooled perturbation explainers', (backend) => {
     expect(await values(() => featureAblation(model, x, { featureMask: mask, target: 1, pool: pools[1]! } as never))).toEqual(single);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/featureAblation: options\.pool is not used/);
+  });
+
+  it('token ids with a poolable function: the pool is not used (its workers build float32 rows), the same numbers, one warning', async () => {
+    // A function of ids marked poolable (its builder module is never loaded: no token job reaches a worker).
+    const table = tf.tensor2d(createRng(6).normalArray(9 * 3), [9, 3]);
+    const net = poolable((t: Tensor) => tf.tidy(() => tf.tanh(tf.sum(tf.gather(table, t), 1))), { module: 'file:///never-loaded.mjs', export: 'build' });
+    const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6], [8, 7, 6, 5, 4, 3]], [2, 6], 'int32');
+    try {
+      warnings.length = 0;
+      const options = { baseline: 0, samples: 30, seed: 3, target: 1 };
+      const single = await values(() => kernelShap(net, ids, options));
+      const jobs = pools[2]!.stats().jobs;
+      expect(await expectNoLeaks(() => values(() => kernelShap(net, ids, { ...options, pool: pools[2]! })))).toEqual(single);
+      expect(pools[2]!.stats().jobs).toBe(jobs);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/kernelShap: options\.pool is not used.*not int32 token ids/);
+    } finally {
+      tf.dispose([table, ids]);
+    }
   });
 });

@@ -28,6 +28,11 @@ it('declares the metadata of every exported method, and of nothing else', () => 
   }
 });
 
+it("declares 'tokens' among the inputs of exactly the methods that take token ids", () => {
+  const tokens = METHODS.filter((name) => methodInfoOf(pkg[name])!.inputs.includes('tokens'));
+  expect(tokens).toEqual(['occlusion', 'featureAblation', 'shapleyValueSampling', 'exactShapley', 'kernelShap', 'lime']);
+});
+
 describeBackends('declared defaults are the defaults used', () => {
   let model: { f: ForwardFn; dispose: () => void };
   let x: Tensor;

@@ -21,6 +21,8 @@ export interface RowPlan {
    * agree with this plan's); plans without one run on the main thread.
    */
   recipe?: RowRecipe;
+  /** 'int32' for token ids (the rows hold integer ids, made into an int32 tensor); default 'float32'. */
+  dtype?: 'float32' | 'int32';
 }
 
 /** A RowSource (tensors-ops' lazy rows) over a plan: rows [start, end) as a float32 tensor. */
@@ -31,6 +33,7 @@ export function planSource(plan: RowPlan): RowSource {
     get(start: number, end: number) {
       const buf = new Float32Array((end - start) * rowSize);
       for (let r = start; r < end; r++) plan.fill(r, buf, (r - start) * rowSize);
+      if (plan.dtype === 'int32') return tf.tensor(Int32Array.from(buf), [end - start, ...plan.rowShape], 'int32');
       return tf.tensor(buf, [end - start, ...plan.rowShape], 'float32');
     },
   };
@@ -45,7 +48,7 @@ export function planSource(plan: RowPlan): RowSource {
  *   batches), TARGET_OUT_OF_RANGE, INVALID_ARGUMENT, ABORTED.
  */
 export async function scorePlan(p: Prepared, plan: RowPlan, options: ExplainOptions, where: string): Promise<Float64Array> {
-  const source = planSource(plan);
+  const source = planSource(p.tokens === null ? plan : { ...plan, dtype: 'int32' });
   return scoreRows(
     explainerRun(p, options, where, plan.rows),
     plan.rows,

@@ -6,7 +6,17 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
+  TargetResolver,
+  asForward,
   assertFiniteRows,
+  checkCommonOptions,
+  checkTokenId,
+  checkTokenIds,
+  estimateRowBytes,
+  isTensor,
+  isTokenModel,
+  resolvePool,
+  tokenModelForward,
   checkModelOutput,
   formatShape,
   prepareExplainer,
@@ -20,7 +30,18 @@ import {
   type FeatureMaskInfo,
   type Predictable,
   type PreparedExplainer,
+  type TokenModel,
 } from '@glassbox/tensors-ops';
+
+/** What a call on token ids (int32 x [N, T]) knows besides the rows. */
+export interface TokenInputs {
+  /** f when it is a TokenModel (called through tokenModelForward), else null (a plain function of the ids). */
+  model: TokenModel | null;
+  /** The baseline token id (options.baseline, or the model's maskId). */
+  baselineId: number;
+  /** 1 at the positions of x that hold the model's padId (not features: never perturbed, attribution 0), or null. */
+  pad: Uint8Array | null;
+}
 
 /** tensors-ops' PreparedExplainer, with x and the baseline read out as flat float32 rows. */
 export interface Prepared extends Omit<PreparedExplainer, 'x'> {
@@ -30,6 +51,11 @@ export interface Prepared extends Omit<PreparedExplainer, 'x'> {
   b: Float32Array;
   /** Whether the model declares its input shape (a tensors-ops Sequential or a Classifier), checked against x's rows. */
   declaresInput: boolean;
+  /**
+   * Token inputs (x int32 ids [N, T]), or null for float x. With tokens, `x` and `b` hold the ids as float32
+   * numbers (exact: ids are below 2^24) and model rows are made as int32 tensors.
+   */
+  tokens: TokenInputs | null;
 }
 
 /**
@@ -58,13 +84,15 @@ export function readFloat(t: Tensor): Float32Array {
  * input shape; all checked before any model call. The option keys are the caller's to check (checkOptionKeys).
  */
 export function prepare(
-  f: Predictable,
+  f: Predictable | TokenModel,
   x: Tensor,
   options: ExplainOptions,
   where: string,
   withBaseline = true,
+  accepts: { tokens?: boolean } = {},
 ): Prepared {
-  const p = prepareExplainer(f, x, options, where);
+  if (accepts.tokens === true && (isTokenModel(f) || (isTensor(x) && x.dtype === 'int32'))) return prepareTokens(f, x, options, where);
+  const p = prepareExplainer(f as Predictable, x, options, where);
   let b: Float32Array;
   if (withBaseline) {
     const bt = resolveBaseline(options.baseline, x, where);
@@ -76,8 +104,93 @@ export function prepare(
   } else {
     b = new Float32Array(0);
   }
-  const declaresInput = checkDeclaredInput(f, p.rowShape, where);
-  return { ...p, x: readFloat(x), b, declaresInput };
+  const declaresInput = checkDeclaredInput(f as Predictable, p.rowShape, where);
+  return { ...p, x: readFloat(x), b, declaresInput, tokens: null };
+}
+
+/** Token ids above this are refused: rows are built in float32, which holds every integer up to 2^24 exactly. */
+export const MAX_TOKEN_ID = 2 ** 24 - 1;
+
+/**
+ * The preparation of a call on token ids: f a TokenModel (any x is then checked as ids against its vocabSize,
+ * and a float x is refused) or a plain function with int32 x [N, T]. Checks the ids, the shared options, the
+ * target's form, the pool (refused for a TokenModel; with a plain function the call runs on the main thread, the
+ * pool warns once) and the baseline token id (options.baseline, else the model's maskId, else refused), all before
+ * any model call.
+ */
+function prepareTokens(f: Predictable | TokenModel, x: Tensor, options: ExplainOptions, where: string): Prepared {
+  const model = isTokenModel(f) ? f : null;
+  const forward = model === null ? asForward(f as Predictable, where) : tokenModelForward(model);
+  if (model !== null && (!Number.isInteger(model.vocabSize) || model.vocabSize < 1)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: f.vocabSize must be a positive integer, got ${describe(model.vocabSize)}`);
+  }
+  checkTokenIds(x, where, 'x', model?.vocabSize);
+  const ids = x.dataSync();
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i]! > MAX_TOKEN_ID) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: x must hold token ids <= ${MAX_TOKEN_ID}, got ${ids[i]} at row ${Math.floor(i / x.shape[1]!)}, position ${i % x.shape[1]!}`);
+    }
+  }
+  const { batchSize, seed } = checkCommonOptions(options, where);
+  const [n, t] = x.shape as [number, number];
+  const targets = new TargetResolver(options.target, n, where);
+  const given = (options as { pool?: unknown }).pool;
+  if (model !== null && given !== undefined && given !== null) {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: options.pool is not supported for a token model (f with embed / forwardFromEmbeddings): it cannot be rebuilt in a pool worker; leave options.pool out`,
+    );
+  }
+  const pool = resolvePool(given, f as Predictable, where);
+  if (pool !== null) {
+    pool.pool.warn(`[glassbox] ${where}: options.pool is not used, the work runs on the main thread: the pool's workers build float32 rows, not int32 token ids.`);
+  }
+  const vocab = model?.vocabSize;
+  let baselineId: number;
+  if (options.baseline !== undefined) baselineId = checkTokenId(options.baseline, where, 'options.baseline', vocab);
+  else if (model?.maskId !== undefined) baselineId = checkTokenId(model.maskId, where, 'f.maskId', vocab);
+  else {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: options.baseline is required for token ids x (the id that replaces a removed token, e.g. a [MASK] or [PAD] id)${model === null ? '' : ': the token model declares no maskId'}`,
+    );
+  }
+  const xs = Float32Array.from(ids);
+  const b = new Float32Array(xs.length).fill(baselineId);
+  let pad: Uint8Array | null = null;
+  if (model?.padId !== undefined) {
+    for (let e = 0; e < xs.length; e++) {
+      if (xs[e] !== model.padId) continue;
+      pad ??= new Uint8Array(xs.length);
+      pad[e] = 1;
+      b[e] = xs[e]!; // a padding position is never perturbed
+    }
+  }
+  return {
+    forward,
+    n,
+    rowShape: [t],
+    rowSize: t,
+    batchSize,
+    batchSizeGiven: options.batchSize !== undefined,
+    rowBytes: estimateRowBytes(f),
+    seed,
+    targets,
+    pool: null,
+    modelName: 'f',
+    inputName: 'x',
+    x: xs,
+    b,
+    declaresInput: false,
+    tokens: { model, baselineId, pad },
+  };
+}
+
+/** Sets the attributions of padding positions to 0 (they are not features). */
+export function zeroPadding(p: Prepared, attr: Float32Array): void {
+  const pad = p.tokens?.pad;
+  if (pad == null) return;
+  for (let e = 0; e < pad.length; e++) if (pad[e]) attr[e] = 0;
 }
 
 /**
@@ -106,7 +219,7 @@ export const PROBE_BATCH_BYTES = 16 * 1024 * 1024;
  * not probed (their first batch costs as little as the probe).
  */
 export function probeRowShape(p: Prepared, signal: AbortSignal | undefined, where: string): void {
-  if (p.declaresInput || p.n === 0) return;
+  if (p.declaresInput || p.n === 0 || p.tokens !== null) return;
   if (p.batchSize * p.rowSize * 4 <= PROBE_BATCH_BYTES) return;
   throwIfAborted(signal, where);
   tf.tidy(() => {
@@ -122,15 +235,15 @@ export interface FeatureGroups extends FeatureMaskInfo {
   members: Int32Array;
 }
 
-/** Groups elements by group id (a CSR index) for fast per-group edits of a row. */
+/** Groups elements by group id (a CSR index) for fast per-group edits of a row; elements of group -1 are in none. */
 export function indexGroups(info: FeatureMaskInfo): FeatureGroups {
   const { groups, numGroups } = info;
   const offsets = new Int32Array(numGroups + 1);
-  for (let e = 0; e < groups.length; e++) offsets[groups[e]! + 1]++;
+  for (let e = 0; e < groups.length; e++) if (groups[e]! >= 0) offsets[groups[e]! + 1]++;
   for (let g = 0; g < numGroups; g++) offsets[g + 1] += offsets[g]!;
   const fill = offsets.slice(0, numGroups);
-  const members = new Int32Array(groups.length);
-  for (let e = 0; e < groups.length; e++) members[fill[groups[e]!]!++] = e;
+  const members = new Int32Array(offsets[numGroups]!);
+  for (let e = 0; e < groups.length; e++) if (groups[e]! >= 0) members[fill[groups[e]!]!++] = e;
   return { groups, numGroups, offsets, members };
 }
 
@@ -139,9 +252,106 @@ export function featureGroups(mask: unknown, rowShape: readonly number[], where:
   return indexGroups(resolveFeatureMask(mask, rowShape, where));
 }
 
+/** The feature groups of each row of x (see rowGroups). */
+export interface RowGroups {
+  /** The groups of row i (rows[i] is the same object for every row when `shared` is set). */
+  rows: FeatureGroups[];
+  /** The one structure every row shares (float x, or tokens with a shared mask and no padding), else null. */
+  shared: FeatureGroups | null;
+  /** The most features of any row. */
+  maxGroups: number;
+}
+
+/**
+ * The feature groups of each row of x: for float x, options.featureMask as featureGroups reads it (one structure
+ * shared by every row). For token ids x [N, T], the mask is over positions: [T], [1, T] (or broadcastable to
+ * [T]), or [N, T] with one row of groups per row of x, each without gaps; default every position its own
+ * feature. Positions holding the model's padId are then no feature (group -1) and each row's groups are
+ * renumbered 0..M_i-1 in order, dropping the groups left empty; a row with no feature left is refused.
+ */
+export function rowGroups(mask: unknown, p: Prepared, where: string): RowGroups {
+  const { n, rowShape, rowSize } = p;
+  if (p.tokens === null) {
+    const g = featureGroups(mask, rowShape, where);
+    return { rows: new Array<FeatureGroups>(n).fill(g), shared: g, maxGroups: g.numGroups };
+  }
+  const name = 'options.featureMask';
+  let perRow: FeatureMaskInfo[];
+  if (isTensor(mask) && mask.dtype === 'int32' && mask.rank === 2 && n > 1 && mask.shape[0] === n) {
+    if (mask.shape[1] !== rowSize) {
+      throw new GlassboxError('SHAPE_MISMATCH', `${where}: ${name} of shape ${formatShape(mask.shape)} must be [T], [1, T] or [N, T] = [${n}, ${rowSize}] (one group id per position of x)`);
+    }
+    const values = mask.dataSync();
+    perRow = [];
+    for (let i = 0; i < n; i++) perRow.push(resolveFeatureMask(Int32Array.from(values.subarray(i * rowSize, (i + 1) * rowSize)), rowShape, where, `${name} (row ${i})`));
+  } else {
+    perRow = new Array<FeatureMaskInfo>(n).fill(resolveFeatureMask(mask, rowShape, where, name));
+  }
+  const pad = p.tokens.pad;
+  if (pad === null) {
+    const rows = perRow.map((info, i) => (i > 0 && info === perRow[i - 1] ? null : indexGroups(info)));
+    for (let i = 1; i < n; i++) rows[i] ??= rows[i - 1]!;
+    const all = rows as FeatureGroups[];
+    const shared = all.every((g) => g === all[0]) ? all[0]! : null;
+    return { rows: all, shared, maxGroups: Math.max(...all.map((g) => g.numGroups)) };
+  }
+  const rows: FeatureGroups[] = [];
+  for (let i = 0; i < n; i++) {
+    const info = perRow[i]!;
+    const renumber = new Int32Array(info.numGroups).fill(-1);
+    const groups = new Int32Array(rowSize);
+    let m = 0;
+    for (let e = 0; e < rowSize; e++) {
+      if (pad[i * rowSize + e]) {
+        groups[e] = -1;
+        continue;
+      }
+      const g = info.groups[e]!;
+      if (renumber[g] === -1) renumber[g] = m++;
+      groups[e] = renumber[g]!;
+    }
+    if (m === 0) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: row ${i} of x holds only padding (f.padId = ${p.tokens.model?.padId}): it has no token to explain`);
+    }
+    rows.push(indexGroups({ groups, numGroups: m }));
+  }
+  return { rows, shared: null, maxGroups: Math.max(...rows.map((g) => g.numGroups)) };
+}
+
+/** Where each row of x starts among the model rows of a plan whose row i takes per[i] model rows. */
+export interface RowLayout {
+  /** Model rows in all. */
+  total: number;
+  /** start[i]: the first model row of row i of x; start[n] = total. */
+  start: number[];
+  /** The row of x that model row r belongs to. */
+  inputOf(r: number): number;
+}
+
+export function rowLayout(per: readonly number[]): RowLayout {
+  const start = [0];
+  for (const k of per) start.push(start[start.length - 1]! + k);
+  const total = start[per.length]!;
+  const uniform = per.every((k) => k === per[0]);
+  const inputOf = uniform
+    ? (r: number) => Math.floor(r / per[0]!)
+    : (r: number) => {
+        let lo = 0;
+        let hi = per.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (start[mid]! <= r) lo = mid;
+          else hi = mid - 1;
+        }
+        return lo;
+      };
+  return { total, start, inputOf };
+}
+
 /**
  * Writes one model row mixing x and the baseline by coalition: element e comes from x when its group is in
- * the coalition (`on[groups[e]] !== 0`), from the baseline otherwise.
+ * the coalition (`on[groups[e]] !== 0`), from the baseline otherwise. An element of group -1 (padding) is
+ * never a feature: its baseline is x itself.
  */
 export function fillCoalition(
   out: Float32Array,
@@ -156,9 +366,12 @@ export function fillCoalition(
   for (let e = 0; e < size; e++) out[offset + e] = on[groups[e]!] ? x[rowStart + e]! : b[rowStart + e]!;
 }
 
-/** Spreads one value per group to every element of a row: out[rowStart + e] = values[groups[e]]. */
+/** Spreads one value per group to every element of a row: out[rowStart + e] = values[groups[e]] (0 for group -1). */
 export function spreadGroups(out: Float32Array, rowStart: number, groups: Int32Array, values: ArrayLike<number>): void {
-  for (let e = 0; e < groups.length; e++) out[rowStart + e] = values[groups[e]!]!;
+  for (let e = 0; e < groups.length; e++) {
+    const g = groups[e]!;
+    out[rowStart + e] = g < 0 ? 0 : values[g]!;
+  }
 }
 
 /** Checks an optional positive integer option (e.g. samples >= 1); returns it or the default. */
