@@ -106,7 +106,7 @@ export interface MethodView {
   label: string;
   family: 'gradient' | 'perturbation';
   /** What the explainer's first argument is (registry `subject`): decides which models it applies to. */
-  subject: 'function' | 'layered' | 'splittable' | 'decoder';
+  subject: 'function' | 'layered' | 'splittable' | 'decoder' | 'attention';
   /** The model kinds the registry says it applies to. */
   modelKinds: readonly ModelKind[];
   /** Gradient-like maps (not multiplied by the input): infidelity then uses multiplyByInputs: false. */

@@ -120,6 +120,8 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   // onProgress and signal of options already checked), or single values (booleanOption, checkTargetForm).
   'explainerRun', 'batchRule', 'scoreRows', 'checkOutputWidth', 'poolFor', 'runPooled', 'TargetResolver', 'checkTargetForm',
   'Progress', 'safeGrad', 'safeGradWithValue', 'targetGradient', 'booleanOption',
+  // The token-model contract: a type guard, id checks and ids -> scores wrappers (no options object).
+  'isTokenModel', 'checkTokenIds', 'checkTokenId', 'lastPositionScores', 'tokenModelForward', 'paddingMaskOf',
 ]);
 
 const POOL: Record<string, Case[]> = {
