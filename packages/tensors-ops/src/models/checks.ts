@@ -1,20 +1,8 @@
 /** Argument checks shared by Glassbox's models packages (models-classifier, models-ae-vae, models-gan). */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, assertNumber, checkOptionKeys, describe, formatShape, isTensor } from '../index.js';
+import { GlassboxError, assertNumber, checkOptionKeys, describe } from '../index.js';
 
-/** Checks that x is a live float32 tensor [N, ...rowShape] with N >= 1. */
-export function checkRows(x: unknown, rowShape: readonly number[], where: string, name = 'x'): asserts x is Tensor {
-  if (!isTensor(x) || (x as Tensor & { isDisposed?: boolean }).isDisposed) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a live float32 tensor, got ${describe(x)}`);
-  }
-  if (x.dtype !== 'float32') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a float32 tensor, got dtype ${x.dtype}`);
-  }
-  const ok = x.rank === rowShape.length + 1 && x.shape[0]! >= 1 && rowShape.every((d, i) => x.shape[i + 1] === d);
-  if (!ok) {
-    throw new GlassboxError('SHAPE_MISMATCH', `${where}: ${name} must have shape [N, ${rowShape.join(', ')}] with N >= 1, got ${formatShape(x.shape)}`);
-  }
-}
+export { checkRows } from '../nn/common.js';
 
 /** Checks that every value of x is finite (reads x). */
 export function checkFiniteRows(x: Tensor, where: string, name = 'x'): void {
