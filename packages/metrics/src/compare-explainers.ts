@@ -231,12 +231,35 @@ export async function compareExplainers(
     }
   }
 
-  // Ranks per metric (1 = best, ties share the mean rank; NaN ranks last).
-  for (const metric of chosen) {
+  return { columns: chosen.map((metric) => ({ metric, direction: METRIC_DIRECTIONS[metric] })), rows: rankRows(rows, chosen) };
+}
+
+/** What `rankRows` reads (`means`) and fills in (`ranks`, `meanRank`, `rank`) on a row. */
+export interface RankableRow<M extends MetricName = MetricName> {
+  means: Partial<Record<M, number>>;
+  ranks: Partial<Record<M, number>>;
+  meanRank: number;
+  rank: number;
+}
+
+/**
+ * Ranks rows (explainers, methods) by their mean on each metric, as `compareExplainers` does: per metric in
+ * that metric's direction (`METRIC_DIRECTIONS`; 1 = best, ties share the mean of their positions, a mean that
+ * is not a finite number ranks last), then overall by the mean of those ranks.
+ *
+ *   rank_m(r)   = 1 + #{rows better than r on m} + #{other rows tied with r on m} / 2
+ *   meanRank(r) = mean over the metrics of rank_m(r);   rank(r) = 1 + #{rows with a strictly lower meanRank}
+ *
+ * @param rows rows with `means` for every metric; their `ranks`, `meanRank` and `rank` are filled in.
+ * @param metrics the metrics to rank on, at least one.
+ * @returns the same rows, best overall first (ties keep their order).
+ */
+export function rankRows<M extends MetricName, R extends RankableRow<M>>(rows: readonly R[], metrics: readonly M[]): R[] {
+  for (const metric of metrics) {
     const sign = METRIC_DIRECTIONS[metric] === 'lower is better' ? 1 : -1;
-    const key = (r: ComparisonRow) => {
+    const key = (r: R): number => {
       const v = r.means[metric]!;
-      return Number.isNaN(v) ? Infinity : sign * v;
+      return Number.isFinite(v) ? sign * v : Infinity;
     };
     for (const r of rows) {
       const k = key(r);
@@ -250,10 +273,9 @@ export async function compareExplainers(
       r.ranks[metric] = less + (equal + 1) / 2;
     }
   }
-  for (const r of rows) r.meanRank = chosen.reduce((s, m) => s + r.ranks[m]!, 0) / chosen.length;
+  for (const r of rows) r.meanRank = metrics.reduce((s, m) => s + r.ranks[m]!, 0) / metrics.length;
   for (const r of rows) r.rank = 1 + rows.filter((o) => o.meanRank < r.meanRank).length;
-  const order = rows.map((r, i) => [r, i] as const).sort((p, q) => p[0].meanRank - q[0].meanRank || p[1] - q[1]);
-  return { columns: chosen.map((metric) => ({ metric, direction: METRIC_DIRECTIONS[metric] })), rows: order.map(([r]) => r) };
+  return rows.map((r, i) => [r, i] as const).sort((p, q) => p[0].meanRank - q[0].meanRank || p[1] - q[1]).map(([r]) => r);
 }
 
 function checkExplainers(explainers: unknown, where: string): [string, ExplainerEntry][] {

@@ -19,7 +19,7 @@ export type {
 export { completeness, COMPLETENESS_OPTION_KEYS } from './completeness.js';
 export type { CompletenessOptions } from './completeness.js';
 export { sparseness } from './sparseness.js';
-export { compareExplainers, METRIC_NAMES, METRIC_DIRECTIONS, COMPARE_EXPLAINERS_OPTION_KEYS } from './compare-explainers.js';
+export { compareExplainers, rankRows, METRIC_NAMES, METRIC_DIRECTIONS, COMPARE_EXPLAINERS_OPTION_KEYS } from './compare-explainers.js';
 export type {
   MetricName,
   MetricDirection,
@@ -28,5 +28,6 @@ export type {
   ComparisonColumn,
   ComparisonRow,
   ComparisonTable,
+  RankableRow,
 } from './compare-explainers.js';
 export type { AnyExplainer, AttributionsInput } from './internal/types.js';

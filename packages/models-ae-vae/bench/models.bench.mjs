@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initBackend, isGlassboxError, tf } from '@glassbox/tensors-ops';
 import { loadDigits } from '@glassbox/datasets';
+import { batchClock, median } from '../../../bench/timing.mjs';
 import { autoencoder, vae, train } from '@glassbox/models-ae-vae';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
@@ -29,12 +30,6 @@ const CASES = {
   },
 };
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 async function timeEpoch(key, backend) {
   await initBackend({ backend, fallback: false });
   const { x } = await loadDigits({ split: 'train' });
@@ -46,9 +41,8 @@ async function timeEpoch(key, backend) {
   await train(model, warm, { epochs: 1, batchSize: 8 });
   warm.dispose();
   const ac = new AbortController();
-  const times = [];
-  const t0 = performance.now();
-  let last = t0;
+  const clock = batchClock();
+  const times = clock.times;
   let finished = true;
   try {
     await train(model, x, {
@@ -57,17 +51,15 @@ async function timeEpoch(key, backend) {
       seed: 1,
       signal: ac.signal,
       onBatch: () => {
-        const now = performance.now();
-        times.push(now - last);
-        last = now;
-        if ((now - t0) / 1000 > BUDGET && times.length < batchesPerEpoch) ac.abort();
+        clock.tick();
+        if (clock.elapsed() / 1000 > BUDGET && times.length < batchesPerEpoch) ac.abort();
       },
     });
   } catch (e) {
     if (!isGlassboxError(e, 'ABORTED')) throw e;
     finished = false;
   }
-  const elapsed = (performance.now() - t0) / 1000;
+  const elapsed = clock.elapsed() / 1000;
   model.dispose();
   x.dispose();
   const medianBatchMs = median(times);

@@ -9,11 +9,12 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { initBackend, tf } from '@glassbox/tensors-ops';
+import { tf } from '@glassbox/tensors-ops';
 import { loadDigits } from '@glassbox/datasets';
 import { autoencoder, vae, train, saveToDir, loadFromDir, ACTIVE_KL_THRESHOLD } from '@glassbox/models-ae-vae';
+import { measureOnly, rewriteReadmeSection, scriptFlags, trainingBackend } from '../../../scripts/lib/training.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = scriptFlags();
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** The pretrained models: options, schedule, seed. */
@@ -43,10 +44,7 @@ const EVAL_SEED = 0;
 const names = args.only ? args.only.split(',') : Object.keys(MODELS);
 for (const n of names) if (!MODELS[n]) throw new Error(`unknown model ${n}; one of ${Object.keys(MODELS).join(', ')}`);
 
-// Train on WASM when its convolution gradients exist (much faster), else on cpu.
-const wanted = args.backend ?? (tf.getKernel('Conv2DBackpropFilter', 'wasm') ? 'wasm' : 'cpu');
-const info = await initBackend({ backend: wanted, fallback: false });
-console.log(`backend: ${info.backend} (simd ${info.simd})`);
+const info = await trainingBackend(args.backend);
 const trainSet = await loadDigits({ split: 'train' });
 const testSet = await loadDigits({ split: 'test' });
 
@@ -73,7 +71,6 @@ function round(v, digits) {
   return Number(v.toFixed(digits));
 }
 
-const measureOnly = process.argv.includes('--measure');
 
 for (const name of names) {
   const spec = MODELS[name];
@@ -175,8 +172,5 @@ const section = [
   '<!-- quality:end -->',
 ].join('\n');
 const readmePath = `${pkgDir}README.md`;
-const readme = await readFile(readmePath, 'utf8');
-const next = readme.replace(/<!-- quality:start[\s\S]*?<!-- quality:end -->/, section);
-if (next === readme && !readme.includes(section)) console.warn('README has no quality section markers; not rewritten');
-await writeFile(readmePath, next);
+await rewriteReadmeSection(readmePath, 'quality', section);
 

@@ -1,19 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import {
-  GlassboxError,
-  assertNumber,
-  assertOneOf,
-  createRng,
-  forEachBatch,
-  optionKeys,
-  sequential,
-  tf,
-  type Variable,
-} from '@glassbox/tensors-ops';
+import { GlassboxError, assertNumber, assertOneOf, createRng, forEachBatch, optionKeys, sequential, tf, type Variable } from '@glassbox/tensors-ops';
 import { decoderSpecs, encoderSpecs, optionsObject, resolveArchitecture, type ArchitectureOptions, type ResolvedArchitecture } from './architectures.js';
 import { LatentModel } from './latent-model.js';
 import { bernoulliNll, squaredError } from './losses.js';
-import { checkCallback, checkRows, checkSignal } from '@glassbox/tensors-ops/models';
+import { EVALUATE_OPTION_KEYS, checkRows, resolveEvaluateOptions as resolveModelEvaluateOptions, type EvaluateOptions } from '@glassbox/tensors-ops/models';
 
 /** The reconstruction error an autoencoder is trained on. */
 export type ReconstructionLoss = 'bce' | 'mse';
@@ -35,18 +25,11 @@ export interface ResolvedAutoencoderOptions extends ResolvedArchitecture {
   loss: ReconstructionLoss;
 }
 
-/** Options of `evaluate`. */
-export interface LatentEvaluateOptions {
-  /** Rows per forward pass, integer >= 1; default 250. Results do not depend on it. */
-  batchSize?: number;
-  /** Called after every batch with (rows done, rows in all). */
-  onProgress?: (done: number, total: number) => void;
-  /** Abort between batches: rejects with ABORTED. */
-  signal?: AbortSignal;
-}
+/** Options of `evaluate` and `fitLatentDistribution`: `batchSize` (default 250), `onProgress`, `signal`. */
+export type LatentEvaluateOptions = EvaluateOptions;
 
 /** The keys of LatentEvaluateOptions. */
-export const LATENT_EVALUATE_OPTION_KEYS = optionKeys<LatentEvaluateOptions>({ batchSize: true, onProgress: true, signal: true });
+export const LATENT_EVALUATE_OPTION_KEYS = EVALUATE_OPTION_KEYS;
 
 /** What `Autoencoder.evaluate` resolves to (means over the rows). */
 export interface AutoencoderEvaluation {
@@ -69,15 +52,9 @@ export function resolveAutoencoderOptions(options: unknown, where: string): Reso
   return { ...arch, loss };
 }
 
-/** Checks the options of evaluate-like methods (`keys`: the method's valid option keys). */
-export function resolveEvaluateOptions(
-  options: unknown,
-  where: string,
-  keys: readonly string[] = LATENT_EVALUATE_OPTION_KEYS,
-): { batchSize: number; onProgress?: (d: number, t: number) => void; signal?: AbortSignal } {
-  const o = optionsObject<LatentEvaluateOptions>(options, where, keys);
-  const batchSize = o.batchSize === undefined ? 250 : assertNumber(o.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
-  return { batchSize, onProgress: checkCallback(o.onProgress, 'options.onProgress', where), signal: checkSignal(o.signal, where) };
+/** Checks the options of evaluate-like methods (`keys`: the method's valid option keys); 250 rows per batch by default. */
+export function resolveEvaluateOptions(options: unknown, where: string, keys: readonly string[] = LATENT_EVALUATE_OPTION_KEYS): ReturnType<typeof resolveModelEvaluateOptions> {
+  return resolveModelEvaluateOptions(options, where, 250, keys);
 }
 
 /**

@@ -11,21 +11,13 @@ export type PretrainedModelName = (typeof PRETRAINED_MODELS)[number];
 export type { PretrainedOptions } from '@glassbox/tensors-ops/models';
 
 // One literal `new URL(..., import.meta.url)` per file, so that bundlers (Vite, webpack 5) see and copy them.
-function asset(name: PretrainedModelName): PretrainedAsset {
-  switch (name) {
-    case 'digits-ae':
-      return { model: new URL('../weights/digits-ae/model.json', import.meta.url), weights: new URL('../weights/digits-ae/weights.bin', import.meta.url) };
-    case 'digits-conv-ae':
-      return {
-        model: new URL('../weights/digits-conv-ae/model.json', import.meta.url),
-        weights: new URL('../weights/digits-conv-ae/weights.bin', import.meta.url),
-      };
-    case 'digits-vae':
-      return { model: new URL('../weights/digits-vae/model.json', import.meta.url), weights: new URL('../weights/digits-vae/weights.bin', import.meta.url) };
-  }
-}
+const ASSETS: Record<PretrainedModelName, PretrainedAsset> = {
+  'digits-ae': { model: new URL('../weights/digits-ae/model.json', import.meta.url), weights: new URL('../weights/digits-ae/weights.bin', import.meta.url) },
+  'digits-conv-ae': { model: new URL('../weights/digits-conv-ae/model.json', import.meta.url), weights: new URL('../weights/digits-conv-ae/weights.bin', import.meta.url) },
+  'digits-vae': { model: new URL('../weights/digits-vae/model.json', import.meta.url), weights: new URL('../weights/digits-vae/weights.bin', import.meta.url) },
+};
 
-const CATALOG = { names: PRETRAINED_MODELS, asset, planner: () => planLatentModel };
+const CATALOG = { names: PRETRAINED_MODELS, asset: (name: PretrainedModelName) => ASSETS[name], planner: () => planLatentModel };
 
 /**
  * Loads a pretrained model that ships with the package, trained on the digits train split (8,000 images of

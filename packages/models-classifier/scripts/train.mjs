@@ -7,14 +7,14 @@
 //
 // --measure: no training; re-measure the committed weights and rewrite metrics.json (keeping its training
 // record) and the README section.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { initBackend, tf } from '@glassbox/tensors-ops';
+import { tf } from '@glassbox/tensors-ops';
 import { loadDigits } from '@glassbox/datasets';
 import { createCnn, train, saveToDir, loadFromDir } from '@glassbox/models-classifier';
+import { measureOnly, previousMetrics, rewriteReadmeSection, scriptFlags, trainingBackend, writeMetrics } from '../../../scripts/lib/training.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = scriptFlags();
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const SEED = 20240611;
 const PHASES = [
@@ -25,18 +25,14 @@ const PHASES = [
 const SHIFT = 2;
 const EVERY = Number(args.every ?? 3);
 
-// Train on WASM when its convolution gradients exist (much faster), else on cpu.
-const wanted = args.backend ?? (tf.getKernel('Conv2DBackpropFilter', 'wasm') ? 'wasm' : 'cpu');
-const info = await initBackend({ backend: wanted, fallback: false });
-console.log(`backend: ${info.backend} (simd ${info.simd})`);
+const info = await trainingBackend(args.backend);
 
 const trainSet = await loadDigits({ split: 'train' });
 const testSet = await loadDigits({ split: 'test' });
 /** Rows of the test split that the metrics are also given for (the cpu backend's tests use this subset). */
 const SUBSET_ROWS = 250;
-const measureOnly = process.argv.includes('--measure');
 const dir = `${pkgDir}weights/digits-cnn`;
-const previous = measureOnly && existsSync(`${dir}/metrics.json`) ? JSON.parse(await readFile(`${dir}/metrics.json`, 'utf8')) : null;
+const previous = await previousMetrics(dir);
 const options = { seed: SEED };
 const model = createCnn(options);
 console.log(`digits-cnn: ${model.network.countParams()} parameters, layers ${model.layerNames.join(' -> ')}`);
@@ -89,12 +85,10 @@ const metrics = {
     seconds: Math.round(trainSeconds),
   },
 };
-await writeFile(`${dir}/metrics.json`, JSON.stringify(metrics, null, 2) + '\n');
-console.log(metrics);
+await writeMetrics(dir, metrics);
 
 // Rewrite the README's quality section.
 const readmePath = `${pkgDir}README.md`;
-const readme = await readFile(readmePath, 'utf8');
 const section = [
   '<!-- quality:start (written by scripts/train.mjs) -->',
   '| model | data | test metric | value | parameters | training |',
@@ -103,9 +97,7 @@ const section = [
   `| \`digits-cnn\` | digits test split | cross-entropy (nats per image) | ${test.loss.toFixed(4)} | | |`,
   '<!-- quality:end -->',
 ].join('\n');
-const next = readme.replace(/<!-- quality:start[\s\S]*?<!-- quality:end -->/, section);
-if (next === readme && !readme.includes(section)) console.warn('README has no quality section markers; not rewritten');
-await writeFile(readmePath, next);
+await rewriteReadmeSection(readmePath, 'quality', section);
 tf.dispose([trainSet.x, testSet.x]);
 model.dispose();
 loaded.dispose();

@@ -16,7 +16,7 @@ import {
   type SequentialJSON,
   type SplitModel,
 } from '@glassbox/tensors-ops';
-import { checkCallback, checkOptions, checkRate, checkRows, checkSeed, checkShape, checkSignal, checkUnits } from '@glassbox/tensors-ops/models';
+import { checkOptions, checkRate, checkRows, checkSeed, checkShape, checkUnits, resolveEvaluateOptions, type EvaluateOptions } from '@glassbox/tensors-ops/models';
 
 /** How a classifier was built: the CNN or MLP of this package, or from your own layer specs. */
 export type ClassifierVariant = 'cnn' | 'mlp' | 'custom';
@@ -96,18 +96,8 @@ export interface ClassifierTopology {
 
 export const CLASSIFIER_FORMAT = 'glassbox-classifier';
 
-/** Options of `Classifier.evaluate`. */
-export interface EvaluateOptions {
-  /** Rows per forward pass, integer >= 1; default 256. Results do not depend on it. */
-  batchSize?: number;
-  /** Called after every batch with (rows done, rows in all). */
-  onProgress?: (done: number, total: number) => void;
-  /** Abort between batches: rejects with ABORTED. */
-  signal?: AbortSignal;
-}
-
-/** The keys of EvaluateOptions. */
-export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>({ batchSize: true, onProgress: true, signal: true });
+/** Options of `Classifier.evaluate`: `batchSize` (default 256), `onProgress`, `signal` (tensors-ops/models' evaluate options). */
+export { EVALUATE_OPTION_KEYS, type EvaluateOptions } from '@glassbox/tensors-ops/models';
 
 /** What `Classifier.evaluate` resolves to. */
 export interface ClassifierEvaluation {
@@ -254,10 +244,7 @@ export class Classifier {
     const where = 'Classifier.evaluate';
     this.checkAlive(where);
     checkRows(x, this.inputShape, where);
-    const o = checkOptions<EvaluateOptions>(options, where, EVALUATE_OPTION_KEYS);
-    const batchSize = o.batchSize === undefined ? 256 : assertNumber(o.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
-    const onProgress = checkCallback<(d: number, t: number) => void>(o.onProgress, 'options.onProgress', where);
-    const signal = checkSignal(o.signal, where);
+    const { batchSize, onProgress, signal } = resolveEvaluateOptions(options, where, 256);
     const n = x.shape[0]!;
     const labels = resolveLabels(y, n, this.numClasses, where);
     let lossSum = 0;

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@glassbox/tensors-ops';
 import { loadDigits } from '@glassbox/datasets';
+import { batchClock, median } from '../../../bench/timing.mjs';
 import { GAN } from '../dist/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,36 +26,25 @@ const EPOCH_STEPS = 8000 / BATCH;
 const MODEL = { latentDim: 100, numClasses: 10, generatorFilters: [64, 32], discriminatorFilters: [32, 64], kernelSize: 4, outputActivation: 'tanh', dropout: 0, seed: 1 };
 const TRAIN = { batchSize: BATCH, learningRate: 2e-4, beta1: 0.5, labelSmoothing: 0.1, seed: 1 };
 
-function median(v) {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 async function timeBackend(backend, steps) {
   await initBackend({ backend, fallback: false });
   const { x, y } = await loadDigits({ split: 'train', limit: BATCH * (steps + 1) });
   const gan = new GAN(MODEL);
-  const times = [];
-  let last = performance.now();
+  const clock = batchClock();
   try {
     await gan.train(x, {
       ...TRAIN,
       labels: y,
       epochs: 1,
-      onBatch: () => {
-        const now = performance.now();
-        times.push(now - last);
-        last = now;
-      },
+      onBatch: clock.tick,
     });
   } finally {
     gan.dispose();
     x.dispose();
   }
-  const measured = times.slice(1); // the first step is the warm-up
+  const measured = clock.times.slice(1); // the first step is the warm-up
   const stepMs = median(measured);
   return { steps: measured.length, medianStepMs: round(stepMs, 1), epochSeconds: round((stepMs * EPOCH_STEPS) / 1000, 1) };
 }

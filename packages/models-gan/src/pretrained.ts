@@ -19,21 +19,14 @@ export const PRETRAINED_NAMES: readonly PretrainedName[] = ['digits-gan', 'digit
 export type { PretrainedOptions } from '@glassbox/tensors-ops/models';
 
 // One literal `new URL(..., import.meta.url)` per file, so that bundlers (Vite, webpack 5) see and copy them.
-function asset(name: PretrainedName): PretrainedAsset {
-  switch (name) {
-    case 'digits-gan':
-      return { model: new URL('../weights/digits-gan/model.json', import.meta.url), weights: new URL('../weights/digits-gan/weights.bin', import.meta.url) };
-    case 'digits-cyclegan':
-      return {
-        model: new URL('../weights/digits-cyclegan/model.json', import.meta.url),
-        weights: new URL('../weights/digits-cyclegan/weights.bin', import.meta.url),
-      };
-  }
-}
+const ASSETS: Record<PretrainedName, PretrainedAsset> = {
+  'digits-gan': { model: new URL('../weights/digits-gan/model.json', import.meta.url), weights: new URL('../weights/digits-gan/weights.bin', import.meta.url) },
+  'digits-cyclegan': { model: new URL('../weights/digits-cyclegan/model.json', import.meta.url), weights: new URL('../weights/digits-cyclegan/weights.bin', import.meta.url) },
+};
 
 const CATALOG: PretrainedCatalog<PretrainedName, GAN | CycleGAN> = {
   names: PRETRAINED_NAMES,
-  asset,
+  asset: (name) => ASSETS[name],
   planner: (name) => (name === 'digits-gan' ? GAN_PLANNER : CYCLEGAN_PLANNER),
 };
 

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, tf, createRng } from '@glassbox/tensors-ops';
 import { loadNames } from '@glassbox/datasets';
 import { createGPT, createTextClassifier, loadPretrained, train } from '../dist/index.js';
+import { batchClock, median } from '../../../bench/timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, '../../../bench/results/transformer.json');
@@ -42,28 +43,12 @@ const CPU_ENCODER_STEP =
   '(the gradient of the 8,192-row token embedding) loops over every row; tensors-ops replaces that kernel on wasm only';
 
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-function median(v) {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Median ms per training step of train(model, data) over `steps` steps after `warmup` warm-up steps. */
 async function stepTimes(model, data, batchSize, steps, warmup) {
-  const times = [];
-  let last = performance.now();
-  await train(model, data.slice(0, batchSize * (steps + warmup)), {
-    epochs: 1,
-    batchSize,
-    shuffle: false,
-    seed: 1,
-    onBatch: () => {
-      const now = performance.now();
-      times.push(now - last);
-      last = now;
-    },
-  });
-  return { medianMs: round(median(times.slice(warmup))), steps: times.length - warmup };
+  const clock = batchClock();
+  await train(model, data.slice(0, batchSize * (steps + warmup)), { epochs: 1, batchSize, shuffle: false, seed: 1, onBatch: clock.tick });
+  return { medianMs: round(median(clock.times.slice(warmup))), steps: clock.times.length - warmup };
 }
 
 /** Median ms of one forward + backward to the embeddings (after `warmup` untimed runs). */

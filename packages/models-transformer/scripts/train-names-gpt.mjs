@@ -6,15 +6,15 @@
 //   node scripts/train-names-gpt.mjs [--epochs 16] [--fine 4] [--backend wasm|cpu] [--measure]
 //
 // --measure: no training; re-measure the committed weights (keeping metrics.json's training record).
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { initBackend, tf } from '@glassbox/tensors-ops';
+import { tf } from '@glassbox/tensors-ops';
 import { loadNames, namesTokenizer } from '@glassbox/datasets';
 import { GPT, createGPT, train } from '@glassbox/models-transformer';
 import { fitBigramSelected, bigramNll } from './baselines.mjs';
+import { measureOnly, previousMetrics, rewriteReadmeSection, scriptFlags, trainingBackend, trainingRecord, writeMetrics } from '../../../scripts/lib/training.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = scriptFlags();
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const dir = `${pkgDir}weights/names-gpt`;
 const SEED = 20240614;
@@ -28,10 +28,8 @@ const SAMPLES = 1000;
 /** Test names that metrics.json also gives numbers for (the tests check these on both backends). */
 const SUBSET = 200;
 
-const info = await initBackend({ backend: args.backend ?? 'wasm', fallback: false });
-console.log(`backend: ${info.backend} (simd ${info.simd}, threads ${info.threads})`);
-const measureOnly = process.argv.includes('--measure');
-const previous = measureOnly && existsSync(`${dir}/metrics.json`) ? JSON.parse(await readFile(`${dir}/metrics.json`, 'utf8')) : null;
+const info = await trainingBackend(args.backend ?? 'wasm');
+const previous = await previousMetrics(dir);
 
 const tokenizer = await namesTokenizer();
 const trainNames = await loadNames({ split: 'train' });
@@ -45,6 +43,8 @@ const bigramTest = bigramNll(bigram.model, rowsOf(testNames));
 const bigramSubset = bigramNll(bigram.model, rowsOf(testNames.slice(0, SUBSET)));
 console.log(`bigram: k ${bigram.k} (held-out NLL ${bigram.tried.map((t) => `${t.k}: ${t.heldOutNll.toFixed(4)}`).join(', ')}); test ${bigramTest.toFixed(4)} nats/char`);
 
+/** What metrics.json's training record says the model was trained on. */
+const TRAIN_DATA = '@glassbox/datasets first names, train split (7,629 names)';
 const t0 = performance.now();
 if (!measureOnly) {
   const gpt = createGPT({ tokenizer, ...MODEL });
@@ -104,22 +104,13 @@ const metrics = {
   },
   parameters: gpt.network.countParams(),
   options: gpt.options,
-  training: previous?.training ?? {
-    data: '@glassbox/datasets first names, train split (7,629 names)',
-    phases: PHASES.map((ph, i) => ({ ...ph, batchSize: BATCH, seed: SEED + i })),
-    optimizer: 'adam',
-    backend: info.backend,
-    threads: info.threads,
-    seconds: Math.round(trainSeconds),
-  },
+  training: previous?.training ?? trainingRecord({ data: TRAIN_DATA, phases: PHASES, batchSize: BATCH, seed: SEED, info, seconds: trainSeconds }),
 };
-await writeFile(`${dir}/metrics.json`, JSON.stringify(metrics, null, 2) + '\n');
-console.log(JSON.stringify(metrics, null, 2));
+await writeMetrics(dir, metrics);
 gpt.dispose();
 
 // The README's section.
 const readmePath = `${pkgDir}README.md`;
-const readme = await readFile(readmePath, 'utf8');
 const t = metrics.training;
 const section = [
   '<!-- names-gpt:start (written by scripts/train-names-gpt.mjs) -->',
@@ -131,6 +122,4 @@ const section = [
   `\`generate\` never draws [END] as the first token (a name has at least one character); the model itself gives an empty name probability ${(100 * endAfterStart).toFixed(3)}%, about ${(SAMPLES * endAfterStart).toFixed(1)} in 1,000 samples without that rule.`,
   '<!-- names-gpt:end -->',
 ].join('\n');
-const next = readme.replace(/<!-- names-gpt:start[\s\S]*?<!-- names-gpt:end -->/, section);
-if (next === readme && !readme.includes(section)) console.warn('README has no names-gpt section markers; not rewritten');
-await writeFile(readmePath, next);
+await rewriteReadmeSection(readmePath, 'names-gpt', section);

@@ -7,15 +7,14 @@
 //   node scripts/train-spam-encoder.mjs [--epochs 2] [--fine 1] [--backend wasm|cpu] [--measure]
 //
 // --measure: no training; re-measure the committed weights (keeping metrics.json's training record).
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '@glassbox/tensors-ops';
 import { loadSpam, spamTokenizer } from '@glassbox/datasets';
 import { TextClassifier, createTextClassifier, train } from '@glassbox/models-transformer';
 import { bagsOfWords, fitLogisticSelected, logisticAccuracy } from './baselines.mjs';
+import { measureOnly, previousMetrics, rewriteReadmeSection, scriptFlags, trainingBackend, trainingRecord, writeMetrics } from '../../../scripts/lib/training.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = scriptFlags();
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 const dir = `${pkgDir}weights/spam-encoder`;
 const SEED = 20240615;
@@ -28,10 +27,8 @@ const BATCH = 32;
 /** Test e-mails that metrics.json also gives numbers for (the tests check these on both backends). */
 const SUBSET = 100;
 
-const info = await initBackend({ backend: args.backend ?? 'wasm', fallback: false });
-console.log(`backend: ${info.backend} (simd ${info.simd}, threads ${info.threads})`);
-const measureOnly = process.argv.includes('--measure');
-const previous = measureOnly && existsSync(`${dir}/metrics.json`) ? JSON.parse(await readFile(`${dir}/metrics.json`, 'utf8')) : null;
+const info = await trainingBackend(args.backend ?? 'wasm');
+const previous = await previousMetrics(dir);
 
 const tokenizer = await spamTokenizer();
 const trainSet = await loadSpam({ split: 'train' });
@@ -49,6 +46,8 @@ const logisticTest = logisticAccuracy(logistic.model, testBags, testSet.map((r) 
 const logisticSubset = logisticAccuracy(logistic.model, testBags.slice(0, SUBSET), testSet.slice(0, SUBSET).map((r) => r.label));
 console.log(`logistic regression: lambda ${logistic.lambda} (${logistic.tried.map((t) => `${t.lambda}: ${t.heldOutAccuracy.toFixed(4)}`).join(', ')}); test accuracy ${logisticTest.toFixed(4)} (${((performance.now() - tb) / 1000).toFixed(1)} s)`);
 
+/** What metrics.json's training record says the model was trained on. */
+const TRAIN_DATA = `@glassbox/datasets SpamAssassin e-mail, train split (${trainSet.length} e-mails), each cut to ${MODEL.context} ids`;
 const t0 = performance.now();
 if (!measureOnly) {
   const model = createTextClassifier({ tokenizer, ...MODEL });
@@ -92,21 +91,12 @@ const metrics = {
   },
   parameters: model.network.countParams(),
   options: model.options,
-  training: previous?.training ?? {
-    data: `@glassbox/datasets SpamAssassin e-mail, train split (${trainSet.length} e-mails), each cut to ${MODEL.context} ids`,
-    phases: PHASES.map((ph, i) => ({ ...ph, batchSize: BATCH, seed: SEED + i })),
-    optimizer: 'adam',
-    backend: info.backend,
-    threads: info.threads,
-    seconds: Math.round(trainSeconds),
-  },
+  training: previous?.training ?? trainingRecord({ data: TRAIN_DATA, phases: PHASES, batchSize: BATCH, seed: SEED, info, seconds: trainSeconds }),
 };
-await writeFile(`${dir}/metrics.json`, JSON.stringify(metrics, null, 2) + '\n');
-console.log(JSON.stringify(metrics, null, 2));
+await writeMetrics(dir, metrics);
 model.dispose();
 
 const readmePath = `${pkgDir}README.md`;
-const readme = await readFile(readmePath, 'utf8');
 const t = metrics.training;
 const section = [
   '<!-- spam-encoder:start (written by scripts/train-spam-encoder.mjs) -->',
@@ -115,6 +105,4 @@ const section = [
   `| \`spam-encoder\` | SpamAssassin e-mail, test split (${test.rows} e-mails, ${count(testSet, 1)} spam) | accuracy | **${(100 * test.accuracy).toFixed(2)}%** | ${(100 * logisticTest).toFixed(2)}% (bag-of-words logistic regression, whole text, L2 ${logistic.lambda} picked on a held-out fifth of the training e-mails) | ${metrics.parameters.toLocaleString('en-US')} | ${t.phases.map((p) => `${p.epochs} epoch${p.epochs === 1 ? '' : 's'} at lr ${p.learningRate}`).join(' + ')}, batch ${BATCH}, first ${MODEL.context} ids of each e-mail, seed ${SEED}, ${t.backend} (${t.threads} thread), ${t.seconds} s |`,
   '<!-- spam-encoder:end -->',
 ].join('\n');
-const next = readme.replace(/<!-- spam-encoder:start[\s\S]*?<!-- spam-encoder:end -->/, section);
-if (next === readme && !readme.includes(section)) console.warn('README has no spam-encoder section markers; not rewritten');
-await writeFile(readmePath, next);
+await rewriteReadmeSection(readmePath, 'spam-encoder', section);

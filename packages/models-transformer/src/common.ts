@@ -3,7 +3,7 @@
  * the saved form of a model (model.json's modelTopology), and reading the ids of a batch.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, assertNumber, describe, formatShape, isTensor, tf } from '@glassbox/tensors-ops';
+import { GlassboxError, assertNumber, checkTokenIds, describe, formatShape, isTensor, tf, type BlockSpec } from '@glassbox/tensors-ops';
 
 /** The `format` of a text model's modelTopology in model.json. */
 export const TRANSFORMER_FORMAT = 'glassbox-transformer';
@@ -36,16 +36,8 @@ export function checkIdsTensor(ids: unknown, vocabSize: number, context: number,
       `${where}: ${name} has ${ids.shape[1]} positions, more than the model's context of ${context} (shape ${formatShape(ids.shape)})`,
     );
   }
-  const values = ids.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!(v >= 0 && v < vocabSize)) {
-      throw new GlassboxError(
-        'INVALID_ARGUMENT',
-        `${where}: ${name} must hold token ids in 0..${vocabSize - 1}, got ${v} at row ${Math.floor(i / ids.shape[1]!)}, position ${i % ids.shape[1]!}`,
-      );
-    }
-  }
+  // Every id in range: the token id check of tensors-ops (the checks above have passed all its others).
+  checkTokenIds(ids, where, name, vocabSize);
 }
 
 /** Checks attention gates: an array of `layers` live float32 tensors of shape `shape` ([N, H, T, T]), naming `gates[l]`. */
@@ -121,6 +113,22 @@ export function padBatch(rows: readonly Int32Array[], padId: number): Tensor {
   return tf.tensor2d(flat, [rows.length, t], 'int32');
 }
 
+/** The architecture options of both models (each adds `context`, with its own default, and its tokenizer). */
+export interface TransformerShapeOptions {
+  /** Embedding width D, integer >= 1; default 64. */
+  dim?: number;
+  /** Number of Transformer blocks, integer >= 1; default 2. */
+  layers?: number;
+  /** Attention heads per block, an integer that divides dim; default 4. */
+  heads?: number;
+  /** Hidden width of each block's MLP; default 4 * dim. */
+  hidden?: number;
+  /** Dropout rate in training, in [0, 1); default 0.1. */
+  dropout?: number;
+  /** Seed of the parameter initializers, integer; default 0. */
+  seed?: number;
+}
+
 /** Resolved architecture options shared by both models. */
 export interface ArchitectureOptions {
   /** Embedding width D. */
@@ -163,4 +171,24 @@ export function resolveArchitecture(o: Partial<Record<keyof ArchitectureOptions,
 /** The names of the Transformer blocks: 'h0', 'h1', ... */
 export function layerNames(layers: number): string[] {
   return Array.from({ length: layers }, (_, i) => `h${i}`);
+}
+
+/**
+ * The blocks of both text models up to the final layer norm: 'tokens' (token embedding, with the padding id
+ * when there is one) and 'positions', 'dropout', the Transformer blocks 'h0', 'h1', ... (causal or not) and
+ * 'lnF'. Each model adds its head after them.
+ */
+export function transformerStack(o: ArchitectureOptions, vocabSize: number, causal: boolean, padId?: number): BlockSpec[] {
+  const blocks: BlockSpec[] = [
+    padId === undefined
+      ? { type: 'tokenEmbedding', name: 'tokens', vocabSize, dim: o.dim }
+      : { type: 'tokenEmbedding', name: 'tokens', vocabSize, dim: o.dim, padId },
+    { type: 'positionalEmbedding', name: 'positions', maxLength: o.context },
+    { type: 'dropout', name: 'dropout', rate: o.dropout },
+  ];
+  for (let i = 0; i < o.layers; i++) {
+    blocks.push({ type: 'transformerBlock', name: `h${i}`, heads: o.heads, hidden: o.hidden, causal, dropout: o.dropout });
+  }
+  blocks.push({ type: 'layerNorm', name: 'lnF' });
+  return blocks;
 }

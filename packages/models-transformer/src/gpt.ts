@@ -13,39 +13,28 @@ import {
   type EncodedWeights,
 } from '@glassbox/tensors-ops';
 import { loadDir, loadEncoded, loadUrl, type LoadOptions, type LoadPlan, type UrlLoadOptions } from '@glassbox/tensors-ops/models';
-import { CharTokenizer, loadNames, tokenizerFromJSON, type CharTokenizerJSON, type WordTokenizer } from '@glassbox/datasets';
+import { CharTokenizer, loadNames, type CharTokenizerJSON } from '@glassbox/datasets';
 import {
   checkBatchSize,
   checkEmbeddings,
   checkLimit,
   checkText,
-  idsToArray,
   resolveArchitecture,
+  transformerStack,
   type ArchitectureOptions,
+  type TransformerShapeOptions,
 } from './common.js';
-import { TextModel, planTextModel } from './text-model.js';
+import { TextModel, createTextModel, evaluationData, parseTokenizer, planTextModel, type TextModelKind } from './text-model.js';
 
 /** Options of `createGPT`. */
-export interface GPTOptions {
+export interface GPTOptions extends TransformerShapeOptions {
   /**
    * The character tokenizer (a `CharTokenizer` of @glassbox/datasets, or its `toJSON()`): ids 0 [PAD],
    * 1 [START], 2 [END], 3 [UNK], then one id per character. Required; `namesTokenizer()` for first names.
    */
   tokenizer: CharTokenizer | CharTokenizerJSON;
-  /** Embedding width D, integer >= 1; default 64. */
-  dim?: number;
-  /** Number of Transformer blocks, integer >= 1; default 2. */
-  layers?: number;
-  /** Attention heads per block, an integer that divides dim; default 4. */
-  heads?: number;
-  /** Hidden width of each block's MLP; default 4 * dim. */
-  hidden?: number;
   /** The longest sequence of ids the model reads ([START] and the characters), integer >= 2; default 16. */
   context?: number;
-  /** Dropout rate in training, in [0, 1); default 0.1. */
-  dropout?: number;
-  /** Seed of the parameter initializers, integer; default 0. */
-  seed?: number;
 }
 
 /** The keys of GPTOptions. */
@@ -108,16 +97,7 @@ export interface GPTEvaluation {
 }
 
 function charTokenizer(value: unknown, name: string, where: string): CharTokenizer {
-  let json: unknown = value;
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    json = (value as { toJSON(): unknown }).toJSON();
-  }
-  let tok: CharTokenizer | WordTokenizer;
-  try {
-    tok = tokenizerFromJSON(json);
-  } catch (e) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a CharTokenizer (or its toJSON()): ${(e as Error).message}`, { cause: e });
-  }
+  const tok = parseTokenizer(value, name, where, 'CharTokenizer');
   if (!(tok instanceof CharTokenizer)) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a character tokenizer (kind 'char', e.g. namesTokenizer()), got a word tokenizer`);
   }
@@ -132,17 +112,17 @@ function resolveGPTArchitecture(options: unknown, where: string, keys: readonly 
 }
 
 function gptSpecs(o: ArchitectureOptions, tokenizer: CharTokenizer): BlockSpec[] {
-  const blocks: BlockSpec[] = [
-    { type: 'tokenEmbedding', name: 'tokens', vocabSize: tokenizer.vocabSize, dim: o.dim },
-    { type: 'positionalEmbedding', name: 'positions', maxLength: o.context },
-    { type: 'dropout', name: 'dropout', rate: o.dropout },
-  ];
-  for (let i = 0; i < o.layers; i++) {
-    blocks.push({ type: 'transformerBlock', name: `h${i}`, heads: o.heads, hidden: o.hidden, causal: true, dropout: o.dropout });
-  }
-  blocks.push({ type: 'layerNorm', name: 'lnF' }, { type: 'dense', name: 'logits', units: tokenizer.vocabSize });
-  return blocks;
+  return [...transformerStack(o, tokenizer.vocabSize, true), { type: 'dense', name: 'logits', units: tokenizer.vocabSize }];
 }
+
+/** A GPT as `planTextModel` and `createTextModel` see it. */
+const GPT_KIND: TextModelKind<GPT, ArchitectureOptions, CharTokenizer> = {
+  kind: 'gpt',
+  resolve: (o, w) => resolveGPTArchitecture(o, w, ARCH_KEYS),
+  tokenizerOf: charTokenizer,
+  specsOf: gptSpecs,
+  make: (o, t) => GPT.create(o, t),
+};
 
 /** Rows [START, chars..., END] as next-token pairs: inputs (all but the last id), targets (all but the first), weights (1 real, 0 padding). */
 export function nextTokenBatch(rows: readonly Int32Array[], padId: number): { x: Int32Array; y: Int32Array; w: Float32Array; shape: [number, number] } {
@@ -277,17 +257,6 @@ export class GPT extends TextModel<CharTokenizer> {
   }
 
   /**
-   * The text of ids: [PAD] and [START] are skipped, the first [END] ends it, [UNK] becomes U+FFFD.
-   * @param ids an array of ids, an Int32Array, or an int32 tensor [T] or [1, T].
-   * @throws GlassboxError INVALID_ARGUMENT for ids outside 0..vocabSize-1 or of the wrong type.
-   */
-  decode(ids: ArrayLike<number> | Tensor): string {
-    const where = 'GPT.decode';
-    this.alive(where);
-    return this.tokenizer.decode(idsToArray(ids, where));
-  }
-
-  /**
    * The logits of the next token at every position: out[n, t, :] scores the token that follows ids[n, 0..t].
    * Rows of different lengths may be padded at the end with any id (0, [PAD]): a causal model never lets a
    * position see the padding after it.
@@ -399,10 +368,7 @@ export class GPT extends TextModel<CharTokenizer> {
     const o = checkOptionKeys<GPTEvaluateOptions>(options, GPT_EVALUATE_OPTION_KEYS, where);
     const limit = checkLimit(o.limit, where);
     const batchSize = checkBatchSize(o.batchSize, where, 256);
-    let names: readonly string[];
-    if (data === 'train' || data === 'test') names = await loadNames(limit === undefined ? { split: data } : { split: data, limit });
-    else if (Array.isArray(data)) names = limit === undefined ? data : data.slice(0, limit);
-    else throw new GlassboxError('INVALID_ARGUMENT', `${where}: data must be 'train', 'test' or an array of names, got ${describe(data)}`);
+    const names = await evaluationData(data, limit, loadNames, 'an array of names', where);
     if (names.length === 0) throw new GlassboxError('INVALID_ARGUMENT', `${where}: data must hold at least one name, got an empty array`);
     const rows = names.map((s, i) => this.encodeText(checkText(s, where, `data[${i}]`), true, where, `data[${i}]`).ids);
     this.alive(where);
@@ -465,16 +431,7 @@ export function sample(z: ArrayLike<number>, banned: ReadonlySet<number>, temper
 
 /** Plans loading a GPT from model.json (see `planTextModel`). */
 export function planGPT(modelJSON: unknown, where: string): LoadPlan<GPT> {
-  return planTextModel(
-    modelJSON,
-    where,
-    'gpt',
-    (o, w) => resolveGPTArchitecture(o, w, ARCH_KEYS),
-    (t, w) => charTokenizer(t, w, where),
-    gptSpecs,
-    (o, t) => GPT.create(o, t),
-    (o) => o.seed,
-  );
+  return planTextModel(modelJSON, where, GPT_KIND);
 }
 
 /**
@@ -492,11 +449,5 @@ export function planGPT(modelJSON: unknown, where: string): LoadPlan<GPT> {
  * ```
  */
 export function createGPT(options: GPTOptions): GPT {
-  const where = 'createGPT';
-  if (options === undefined) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object with a tokenizer, got undefined`);
-  const o = checkOptionKeys<GPTOptions>(options, GPT_OPTION_KEYS, where);
-  const tokenizer = charTokenizer(o.tokenizer, 'options.tokenizer', where);
-  const { tokenizer: _t, ...rest } = o;
-  const arch = resolveGPTArchitecture(rest, where, ARCH_KEYS);
-  return GPT.create(arch, tokenizer);
+  return createTextModel(GPT_KIND, options, GPT_OPTION_KEYS, 'createGPT');
 }

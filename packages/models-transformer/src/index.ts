@@ -21,8 +21,7 @@ export type {
   ClassifierEvaluation,
 } from './text-classifier.js';
 export type { TransformerTopology } from './text-model.js';
-export { TRANSFORMER_FORMAT } from './common.js';
-export type { TransformerKind } from './common.js';
+export { TRANSFORMER_FORMAT, type TransformerKind, type TransformerShapeOptions } from './common.js';
 export { train, TRANSFORMER_TRAIN_OPTION_KEYS } from './train.js';
 export type { BatchLog, EpochLog, TrainHistory, TrainOptions } from './train.js';
 export { loadPretrained, PRETRAINED_TRANSFORMERS } from './pretrained.js';

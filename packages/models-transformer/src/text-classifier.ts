@@ -1,12 +1,12 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, ResidualModel, checkOptionKeys, describe, optionKeys, residualModel, tf, type BlockSpec, type EncodedWeights } from '@glassbox/tensors-ops';
 import { loadDir, loadEncoded, loadUrl, type LoadOptions, type LoadPlan, type UrlLoadOptions } from '@glassbox/tensors-ops/models';
-import { SPAM_CLASSES, WordTokenizer, loadSpam, tokenizerFromJSON, type CharTokenizer, type WordTokenizerJSON } from '@glassbox/datasets';
-import { checkBatchSize, checkEmbeddings, checkLimit, checkText, idsToArray, padBatch, resolveArchitecture, type ArchitectureOptions } from './common.js';
-import { TextModel, planTextModel } from './text-model.js';
+import { SPAM_CLASSES, WordTokenizer, loadSpam, type WordTokenizerJSON } from '@glassbox/datasets';
+import { checkBatchSize, checkEmbeddings, checkLimit, checkText, padBatch, resolveArchitecture, transformerStack, type ArchitectureOptions, type TransformerShapeOptions } from './common.js';
+import { TextModel, createTextModel, evaluationData, parseTokenizer, planTextModel, type TextModelKind } from './text-model.js';
 
 /** Options of `createTextClassifier`. */
-export interface TextClassifierOptions {
+export interface TextClassifierOptions extends TransformerShapeOptions {
   /**
    * The word tokenizer (a `WordTokenizer` of @glassbox/datasets with a [CLS] token, or its `toJSON()`): ids 0
    * [PAD], 1 [UNK], 2 [CLS], then the vocabulary. Required; `spamTokenizer()` for the e-mail.
@@ -14,20 +14,8 @@ export interface TextClassifierOptions {
   tokenizer: WordTokenizer | WordTokenizerJSON;
   /** The class names, one per output column (at least 2); default ['ham', 'spam']. */
   labels?: readonly string[];
-  /** Embedding width D, integer >= 1; default 64. */
-  dim?: number;
-  /** Number of Transformer blocks, integer >= 1; default 2. */
-  layers?: number;
-  /** Attention heads per block, an integer that divides dim; default 4. */
-  heads?: number;
-  /** Hidden width of each block's MLP; default 4 * dim. */
-  hidden?: number;
   /** The most ids the model reads ([CLS] included); longer texts are cut (see `encode`). Integer >= 2; default 128. */
   context?: number;
-  /** Dropout rate in training, in [0, 1); default 0.1. */
-  dropout?: number;
-  /** Seed of the parameter initializers, integer; default 0. */
-  seed?: number;
 }
 
 /** The keys of TextClassifierOptions. */
@@ -91,16 +79,7 @@ export interface ClassifierEvaluation {
 }
 
 function wordTokenizer(value: unknown, name: string, where: string): WordTokenizer {
-  let json: unknown = value;
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    json = (value as { toJSON(): unknown }).toJSON();
-  }
-  let tok: CharTokenizer | WordTokenizer;
-  try {
-    tok = tokenizerFromJSON(json);
-  } catch (e) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a WordTokenizer (or its toJSON()): ${(e as Error).message}`, { cause: e });
-  }
+  const tok = parseTokenizer(value, name, where, 'WordTokenizer');
   if (!(tok instanceof WordTokenizer)) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a word tokenizer (kind 'word', e.g. spamTokenizer()), got a character tokenizer`);
   }
@@ -124,17 +103,21 @@ function resolveOptions(options: unknown, where: string): ResolvedTextClassifier
 }
 
 function classifierSpecs(o: ResolvedTextClassifierOptions, tokenizer: WordTokenizer): BlockSpec[] {
-  const blocks: BlockSpec[] = [
-    { type: 'tokenEmbedding', name: 'tokens', vocabSize: tokenizer.vocabSize, dim: o.dim, padId: tokenizer.padId },
-    { type: 'positionalEmbedding', name: 'positions', maxLength: o.context },
-    { type: 'dropout', name: 'dropout', rate: o.dropout },
+  return [
+    ...transformerStack(o, tokenizer.vocabSize, false, tokenizer.padId),
+    { type: 'sequencePool', name: 'cls', mode: 'first' },
+    { type: 'dense', name: 'logits', units: o.labels.length },
   ];
-  for (let i = 0; i < o.layers; i++) {
-    blocks.push({ type: 'transformerBlock', name: `h${i}`, heads: o.heads, hidden: o.hidden, causal: false, dropout: o.dropout });
-  }
-  blocks.push({ type: 'layerNorm', name: 'lnF' }, { type: 'sequencePool', name: 'cls', mode: 'first' }, { type: 'dense', name: 'logits', units: o.labels.length });
-  return blocks;
 }
+
+/** A TextClassifier as `planTextModel` and `createTextModel` see it. */
+const CLASSIFIER_KIND: TextModelKind<TextClassifier, ResolvedTextClassifierOptions, WordTokenizer> = {
+  kind: 'text-classifier',
+  resolve: resolveOptions,
+  tokenizerOf: wordTokenizer,
+  specsOf: classifierSpecs,
+  make: (o, t) => TextClassifier.create(o, t),
+};
 
 /**
  * A BERT-style Transformer encoder that classifies a text: [CLS] and the text's words go through
@@ -219,16 +202,6 @@ export class TextClassifier extends TextModel<WordTokenizer> {
   }
 
   /**
-   * The pieces of ids separated by spaces ([PAD] and [CLS] skipped, [UNK] written '[UNK]').
-   * @param ids an array of ids, an Int32Array, or an int32 tensor [T] or [1, T].
-   */
-  decode(ids: ArrayLike<number> | Tensor): string {
-    const where = 'TextClassifier.decode';
-    this.alive(where);
-    return this.tokenizer.decode(idsToArray(ids, where));
-  }
-
-  /**
    * The class logits of each row of ids (ham, spam for the e-mail model). Rows may be padded at the end with
    * [PAD] (0): padding is masked out of the attention, so a row scores the same whatever its padding. The
    * model is thereby a `Predictable` for the explainers (perturbation methods replace ids by [PAD] = the
@@ -279,10 +252,7 @@ export class TextClassifier extends TextModel<WordTokenizer> {
     const o = checkOptionKeys<ClassifierEvaluateOptions>(options, CLASSIFIER_EVALUATE_OPTION_KEYS, where);
     const limit = checkLimit(o.limit, where);
     const batchSize = checkBatchSize(o.batchSize, where, 32);
-    let records: readonly LabelledText[];
-    if (data === 'train' || data === 'test') records = await loadSpam(limit === undefined ? { split: data } : { split: data, limit });
-    else if (Array.isArray(data)) records = limit === undefined ? data : data.slice(0, limit);
-    else throw new GlassboxError('INVALID_ARGUMENT', `${where}: data must be 'train', 'test' or an array of { text, label }, got ${describe(data)}`);
+    const records: readonly LabelledText[] = await evaluationData(data, limit, loadSpam, 'an array of { text, label }', where);
     this.alive(where);
     const { rows, labels } = this.encodeLabelled(records, where);
     const k = this.labels.length;
@@ -345,16 +315,7 @@ export class TextClassifier extends TextModel<WordTokenizer> {
 
 /** Plans loading a TextClassifier from model.json (see `planTextModel`). */
 export function planTextClassifier(modelJSON: unknown, where: string): LoadPlan<TextClassifier> {
-  return planTextModel(
-    modelJSON,
-    where,
-    'text-classifier',
-    resolveOptions,
-    (t, w) => wordTokenizer(t, w, where),
-    classifierSpecs,
-    (o, t) => TextClassifier.create(o, t),
-    (o) => o.seed,
-  );
+  return planTextModel(modelJSON, where, CLASSIFIER_KIND);
 }
 
 /**
@@ -367,10 +328,5 @@ export function planTextClassifier(modelJSON: unknown, where: string): LoadPlan<
  * @throws GlassboxError INVALID_ARGUMENT naming the option.
  */
 export function createTextClassifier(options: TextClassifierOptions): TextClassifier {
-  const where = 'createTextClassifier';
-  if (options === undefined) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object with a tokenizer, got undefined`);
-  const o = checkOptionKeys<TextClassifierOptions>(options, TEXT_CLASSIFIER_OPTION_KEYS, where);
-  const tokenizer = wordTokenizer(o.tokenizer, 'options.tokenizer', where);
-  const { tokenizer: _t, ...rest } = o;
-  return TextClassifier.create(resolveOptions(rest, where), tokenizer);
+  return createTextModel(CLASSIFIER_KIND, options, TEXT_CLASSIFIER_OPTION_KEYS, 'createTextClassifier');
 }

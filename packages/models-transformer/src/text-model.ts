@@ -5,6 +5,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
+  checkOptionKeys,
   describe,
   encodeWeights,
   planResidualModel,
@@ -18,7 +19,7 @@ import {
 } from '@glassbox/tensors-ops';
 import { asBadWeights, badWeights, topologyOf, type LoadPlan } from '@glassbox/tensors-ops/models';
 import { tokenizerFromJSON, type CharTokenizer, type WordTokenizer } from '@glassbox/datasets';
-import { TRANSFORMER_FORMAT, checkAlive, checkGates, checkIdsTensor, layerNames, type ArchitectureOptions, type TransformerKind } from './common.js';
+import { TRANSFORMER_FORMAT, checkAlive, checkGates, checkIdsTensor, idsToArray, layerNames, type ArchitectureOptions, type TransformerKind } from './common.js';
 
 /** The name of the block after which `embed` ends (token plus positional embedding). */
 export const EMBEDDING_BLOCK = 'positions';
@@ -100,6 +101,19 @@ export abstract class TextModel<Tok extends CharTokenizer | WordTokenizer> {
   protected checkIds(ids: unknown, where: string, name = 'ids'): asserts ids is Tensor {
     this.alive(where);
     checkIdsTensor(ids, this.vocabSize, this.context, where, name);
+  }
+
+  /**
+   * The text of ids, as the model's tokenizer decodes it: a GPT skips [PAD] and [START], ends at the first
+   * [END] and writes [UNK] as U+FFFD; a TextClassifier joins the word pieces with spaces, skipping [PAD] and
+   * [CLS] and writing [UNK] as '[UNK]'.
+   * @param ids an array of ids, an Int32Array, or an int32 tensor [T] or [1, T].
+   * @throws GlassboxError INVALID_ARGUMENT for ids outside 0..vocabSize-1 or of the wrong type.
+   */
+  decode(ids: ArrayLike<number> | Tensor): string {
+    const where = `${this.what}.decode`;
+    this.alive(where);
+    return this.tokenizer.decode(idsToArray(ids, where));
   }
 
   /**
@@ -207,22 +221,84 @@ export abstract class TextModel<Tok extends CharTokenizer | WordTokenizer> {
   }
 }
 
+/** What `planTextModel` and `createTextModel` need to know about one kind of text model. */
+export interface TextModelKind<M extends { network: ResidualModel; dispose(): void }, O extends { seed: number }, Tok> {
+  /** The kind written in model.json. */
+  kind: TransformerKind;
+  /** Checks the options (all but the tokenizer) and fills in the defaults. */
+  resolve: (options: unknown, where: string) => O;
+  /** Checks a tokenizer (or its toJSON()) for this kind, naming it `name`. */
+  tokenizerOf: (tokenizer: unknown, name: string, where: string) => Tok;
+  /** The network's blocks for the resolved options. */
+  specsOf: (options: O, tokenizer: Tok) => BlockSpec[];
+  /** Makes the model (weights from `options.seed`). */
+  make: (options: O, tokenizer: Tok) => M;
+}
+
+/**
+ * A tokenizer from a tokenizer object or its `toJSON()`, as `tokenizerFromJSON` reads it; `expected` names
+ * the class the caller wants, for the message.
+ * @throws GlassboxError INVALID_ARGUMENT naming `name`.
+ */
+export function parseTokenizer(value: unknown, name: string, where: string, expected: string): CharTokenizer | WordTokenizer {
+  let json: unknown = value;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    json = (value as { toJSON(): unknown }).toJSON();
+  }
+  try {
+    return tokenizerFromJSON(json);
+  } catch (e) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a ${expected} (or its toJSON()): ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Makes a new model of a kind from the options of `createGPT` / `createTextClassifier`: the tokenizer
+ * (required), then the other options (`keys` are all the valid ones).
+ * @throws GlassboxError INVALID_ARGUMENT naming the option.
+ */
+export function createTextModel<M extends { network: ResidualModel; dispose(): void }, O extends { seed: number }, Tok>(
+  k: TextModelKind<M, O, Tok>,
+  options: unknown,
+  keys: readonly string[],
+  where: string,
+): M {
+  if (options === undefined) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object with a tokenizer, got undefined`);
+  const o = checkOptionKeys<Record<string, unknown>>(options, keys, where);
+  const tokenizer = k.tokenizerOf(o.tokenizer, 'options.tokenizer', where);
+  const { tokenizer: _t, ...rest } = o;
+  return k.make(k.resolve(rest, where), tokenizer);
+}
+
+/**
+ * What an `evaluate` call runs on: a split ('train' or 'test', loaded with `load`) or the given list, cut to
+ * `limit` (undefined: all).
+ * @throws GlassboxError INVALID_ARGUMENT naming `data` (`what` says what a list holds).
+ */
+export async function evaluationData<T>(
+  data: unknown,
+  limit: number | undefined,
+  load: (options: { split: 'train' | 'test'; limit?: number }) => Promise<readonly T[]>,
+  what: string,
+  where: string,
+): Promise<readonly T[]> {
+  if (data === 'train' || data === 'test') return load(limit === undefined ? { split: data } : { split: data, limit });
+  if (Array.isArray(data)) return limit === undefined ? (data as T[]) : (data as T[]).slice(0, limit);
+  throw new GlassboxError('INVALID_ARGUMENT', `${where}: data must be 'train', 'test' or ${what}, got ${describe(data)}`);
+}
+
 /**
  * Plans loading a text model of `kind` from model.json without making tensors: checks the topology (format,
  * kind, options, vocabulary), counts the parameters of the architecture the options describe, and returns
  * `build(weights)`, which makes the model, checks that its blocks are the saved ones and sets the weights.
  * Every problem is BAD_WEIGHTS.
  */
-export function planTextModel<M extends { network: ResidualModel; dispose(): void }, O, Tok>(
+export function planTextModel<M extends { network: ResidualModel; dispose(): void }, O extends { seed: number }, Tok>(
   modelJSON: unknown,
   where: string,
-  kind: TransformerKind,
-  resolve: (options: unknown, where: string) => O,
-  tokenizerOf: (tokenizer: CharTokenizer | WordTokenizer, where: string) => Tok,
-  specsOf: (options: O, tokenizer: Tok) => BlockSpec[],
-  make: (options: O, tokenizer: Tok) => M,
-  seedOf: (options: O) => number,
+  k: TextModelKind<M, O, Tok>,
 ): LoadPlan<M> {
+  const kind = k.kind;
   const t = topologyOf(modelJSON, where);
   if (t.format !== TRANSFORMER_FORMAT || t.version !== 1 || t.kind !== kind) {
     throw badWeights(
@@ -232,21 +308,21 @@ export function planTextModel<M extends { network: ResidualModel; dispose(): voi
   }
   let tokenizer: Tok;
   try {
-    tokenizer = tokenizerOf(tokenizerFromJSON(t.tokenizer), 'modelTopology.tokenizer');
+    tokenizer = k.tokenizerOf(tokenizerFromJSON(t.tokenizer), 'modelTopology.tokenizer', where);
   } catch (e) {
     throw badWeights(where, `modelTopology.tokenizer is not a saved tokenizer of the right kind (${(e as Error).message})`, e);
   }
-  const options = asBadWeights(where, () => resolve(t.options, 'modelTopology'));
-  const specs = specsOf(options, tokenizer);
+  const options = asBadWeights(where, () => k.resolve(t.options, 'modelTopology'));
+  const specs = k.specsOf(options, tokenizer);
   const { elements } = asBadWeights(where, () =>
-    planResidualModel({ modelTopology: { format: 'glassbox-residual', version: 1, inputShape: [null], seed: seedOf(options), blocks: specs } }, `${where}: modelTopology`),
+    planResidualModel({ modelTopology: { format: 'glassbox-residual', version: 1, inputShape: [null], seed: options.seed, blocks: specs } }, `${where}: modelTopology`),
   );
   const network = t.network as { blocks?: unknown; inputShape?: unknown } | null | undefined;
   if (network === null || typeof network !== 'object') throw badWeights(where, `modelTopology.network must be the network's JSON, got ${describe(network)}`);
   return {
     elements,
     build(weights: Record<string, Tensor>): M {
-      const model = asBadWeights(where, () => make(options, tokenizer));
+      const model = asBadWeights(where, () => k.make(options, tokenizer));
       try {
         const mine = model.network.toJSON();
         if (JSON.stringify(mine.blocks) !== JSON.stringify(network.blocks) || JSON.stringify(mine.inputShape) !== JSON.stringify(network.inputShape)) {

@@ -8,6 +8,7 @@ import {
   deletionCurve,
   infidelity,
   insertionCurve,
+  rankRows,
   sensitivityMax,
   sparseness,
   type AnyExplainer,
@@ -86,7 +87,7 @@ function curveSummary(r: CurveResult): CurveSummary {
 
 export const RANKING_METRICS: readonly RankingMetric[] = ['deletion', 'insertion', 'infidelity', 'sensitivityMax', 'sparseness'];
 
-/** Ranks the explanations per metric (1 = best, ties share the mean rank, NaN last) and overall by mean rank. */
+/** Ranks the explanations with metrics' `rankRows`: per metric (1 = best, ties share the mean rank, a mean that is not finite last) and overall by mean rank. */
 export function rankExplanations(explanations: ExplanationResult[]): RankingTable {
   const valueOf = (e: ExplanationResult, m: RankingMetric): number => {
     const x = e.metrics;
@@ -108,27 +109,9 @@ export function rankExplanations(explanations: ExplanationResult[]): RankingTabl
     for (const m of RANKING_METRICS) means[m] = valueOf(e, m);
     return { method: e.method, means, ranks: {} as Record<RankingMetric, number>, meanRank: 0, rank: 0 };
   });
-  for (const m of RANKING_METRICS) {
-    const sign = METRIC_DIRECTIONS[m] === 'lower is better' ? 1 : -1;
-    const key = (r: RankingRow) => (Number.isFinite(r.means[m]) ? sign * r.means[m] : Infinity);
-    for (const r of rows) {
-      const k = key(r);
-      let less = 0;
-      let equal = 0;
-      for (const o of rows) {
-        const ko = key(o);
-        if (ko < k) less++;
-        else if (ko === k) equal++;
-      }
-      r.ranks[m] = less + (equal + 1) / 2;
-    }
-  }
-  for (const r of rows) r.meanRank = mean(RANKING_METRICS.map((m) => r.ranks[m]));
-  for (const r of rows) r.rank = 1 + rows.filter((o) => o.meanRank < r.meanRank).length;
-  const sorted = rows.map((r, i) => [r, i] as const).sort((p, q) => p[0].meanRank - q[0].meanRank || p[1] - q[1]);
   return {
     columns: RANKING_METRICS.map((metric) => ({ metric, direction: METRIC_DIRECTIONS[metric] })),
-    rows: sorted.map(([r]) => r),
+    rows: rankRows(rows, RANKING_METRICS),
   };
 }
 

@@ -1,20 +1,8 @@
 /** Argument checks shared by Glassbox's models packages (models-classifier, models-ae-vae, models-gan). */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, assertNumber, checkOptionKeys, describe, formatShape, isTensor } from '../index.js';
+import { GlassboxError, assertNumber, checkOptionKeys, describe, optionKeys } from '../index.js';
 
-/** Checks that x is a live float32 tensor [N, ...rowShape] with N >= 1. */
-export function checkRows(x: unknown, rowShape: readonly number[], where: string, name = 'x'): asserts x is Tensor {
-  if (!isTensor(x) || (x as Tensor & { isDisposed?: boolean }).isDisposed) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a live float32 tensor, got ${describe(x)}`);
-  }
-  if (x.dtype !== 'float32') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a float32 tensor, got dtype ${x.dtype}`);
-  }
-  const ok = x.rank === rowShape.length + 1 && x.shape[0]! >= 1 && rowShape.every((d, i) => x.shape[i + 1] === d);
-  if (!ok) {
-    throw new GlassboxError('SHAPE_MISMATCH', `${where}: ${name} must have shape [N, ${rowShape.join(', ')}] with N >= 1, got ${formatShape(x.shape)}`);
-  }
-}
+export { checkRows } from '../nn/common.js';
 
 /** Checks that every value of x is finite (reads x). */
 export function checkFiniteRows(x: Tensor, where: string, name = 'x'): void {
@@ -86,4 +74,33 @@ export function checkCallback<F>(value: unknown, name: string, where: string): F
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a function, got ${describe(value)}`);
   }
   return value as F | undefined;
+}
+
+/** Options of a model's `evaluate` (and of other methods that run the model over a data set in batches). */
+export interface EvaluateOptions {
+  /** Rows per forward pass, integer >= 1; the default is the model's (see its `evaluate`). Results do not depend on it. */
+  batchSize?: number;
+  /** Called after every batch with (rows done, rows in all). */
+  onProgress?: (done: number, total: number) => void;
+  /** Abort between batches: rejects with ABORTED. */
+  signal?: AbortSignal;
+}
+
+/** The keys of EvaluateOptions. */
+export const EVALUATE_OPTION_KEYS = optionKeys<EvaluateOptions>({ batchSize: true, onProgress: true, signal: true });
+
+/**
+ * Checks the options of an evaluate-like method: `batchSize` (default `defaultBatchSize`), `onProgress`,
+ * `signal`; `keys` are the method's valid keys (EVALUATE_OPTION_KEYS or a superset).
+ * @throws GlassboxError INVALID_ARGUMENT naming the option.
+ */
+export function resolveEvaluateOptions(
+  options: unknown,
+  where: string,
+  defaultBatchSize: number,
+  keys: readonly string[] = EVALUATE_OPTION_KEYS,
+): { batchSize: number; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } {
+  const o = checkOptions<EvaluateOptions>(options, where, keys);
+  const batchSize = o.batchSize === undefined ? defaultBatchSize : assertNumber(o.batchSize, 'options.batchSize', where, { integer: true, min: 1 });
+  return { batchSize, onProgress: checkCallback(o.onProgress, 'options.onProgress', where), signal: checkSignal(o.signal, where) };
 }

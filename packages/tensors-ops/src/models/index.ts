@@ -15,4 +15,5 @@ export type { ModelDestination, ModelFiles, ModelSource, SaveSpec } from './pers
 export { loadPretrainedModel, PRETRAINED_OPTION_KEYS } from './pretrained.js';
 export type { PretrainedAsset, PretrainedCatalog, PretrainedOptions } from './pretrained.js';
 export { countSpecParams } from './param-count.js';
-export { checkCallback, checkFiniteRows, checkOptions, checkRate, checkRows, checkSeed, checkShape, checkSignal, checkUnits } from './checks.js';
+export { checkCallback, checkFiniteRows, checkOptions, checkRate, checkRows, checkSeed, checkShape, checkSignal, checkUnits, resolveEvaluateOptions, EVALUATE_OPTION_KEYS } from './checks.js';
+export type { EvaluateOptions } from './checks.js';

@@ -4,7 +4,7 @@ import { tf } from '../tf.js';
 import { sequential } from '../nn/sequential.js';
 import type { LayerSpec } from '../nn/layer-spec.js';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '../testing/index.js';
-import { checkFiniteWeights, checkRows, checkSeed, countSpecParams, resolveTrainOptions, runTraining } from './index.js';
+import { EVALUATE_OPTION_KEYS, checkFiniteWeights, checkRows, checkSeed, countSpecParams, resolveEvaluateOptions, resolveTrainOptions, runTraining } from './index.js';
 
 const SPECS: LayerSpec[] = [
   { type: 'conv2d', filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' },
@@ -103,5 +103,23 @@ describeBackends('runTraining', () => {
       'ABORTED',
     );
     w.dispose();
+  });
+});
+
+group('resolveEvaluateOptions', () => {
+  it('fills in the caller\'s default batch size, passes the callback and signal through, and names bad options', async () => {
+    expect(resolveEvaluateOptions(undefined, 'M.evaluate', 256)).toEqual({ batchSize: 256, onProgress: undefined, signal: undefined });
+    const onProgress = (): void => {};
+    const signal = new AbortController().signal;
+    const r = resolveEvaluateOptions({ batchSize: 7, onProgress, signal }, 'M.evaluate', 250);
+    expect(r.batchSize).toBe(7);
+    expect(r.onProgress).toBe(onProgress);
+    expect(r.signal).toBe(signal);
+    await expectGlassboxError(() => resolveEvaluateOptions({ batchSize: 0 }, 'M.evaluate', 250), 'INVALID_ARGUMENT', /^M\.evaluate: options\.batchSize/);
+    await expectGlassboxError(() => resolveEvaluateOptions({ onProgress: 3 }, 'M.evaluate', 250), 'INVALID_ARGUMENT', /options\.onProgress must be a function/);
+    await expectGlassboxError(() => resolveEvaluateOptions({ signal: {} }, 'M.evaluate', 250), 'INVALID_ARGUMENT', /options\.signal must be an AbortSignal/);
+    await expectGlassboxError(() => resolveEvaluateOptions({ batchsize: 8 }, 'M.evaluate', 250), 'INVALID_ARGUMENT', /unknown key 'batchsize'.*did you mean 'batchSize'/);
+    // A method with more options passes its own keys.
+    expect(resolveEvaluateOptions({ seed: 1 }, 'V.evaluate', 100, [...EVALUATE_OPTION_KEYS, 'seed']).batchSize).toBe(100);
   });
 });

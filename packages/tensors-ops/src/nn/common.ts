@@ -6,7 +6,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, describe } from '../errors.js';
 import { createRng } from '../rng.js';
-import { assertFloatTensor, assertNumber, formatShape } from '../contract/validate.js';
+import { assertFloatTensor, assertNumber, formatShape, isTensor } from '../contract/validate.js';
 
 /** How a convolution or pooling window treats the border: 'valid' (no padding) or 'same' (zero padding, TF rule). */
 export type Padding = 'same' | 'valid';
@@ -16,6 +16,20 @@ export { formatShape };
 /** 'options.strides' for prefix 'options', 'strides' for the empty prefix (a layer spec's own key). */
 export function optionKey(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}.${name}`;
+}
+
+/** Checks that x is a live float32 tensor [N, ...rowShape] with N >= 1. */
+export function checkRows(x: unknown, rowShape: readonly number[], where: string, name = 'x'): asserts x is Tensor {
+  if (!isTensor(x) || (x as Tensor & { isDisposed?: boolean }).isDisposed) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a live float32 tensor, got ${describe(x)}`);
+  }
+  if (x.dtype !== 'float32') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a float32 tensor, got dtype ${x.dtype}`);
+  }
+  const ok = x.rank === rowShape.length + 1 && x.shape[0]! >= 1 && rowShape.every((d, i) => x.shape[i + 1] === d);
+  if (!ok) {
+    throw new GlassboxError('SHAPE_MISMATCH', `${where}: ${name} must have shape [N, ${rowShape.join(', ')}] with N >= 1, got ${formatShape(x.shape)}`);
+  }
 }
 
 /** Checks that `x` is a live float32 tensor of exactly `rank` dimensions. */

@@ -1,7 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe, isGlassboxError } from '../errors.js';
-import { createRng, type Rng } from '../rng.js';
 import { assertNumber, isTensor } from '../contract/validate.js';
 import { checkOptionKeys, optionKeys } from '../contract/option-keys.js';
 import { DEFAULT_MAX_ELEMENTS } from '../io/manifest.js';
@@ -11,13 +10,12 @@ import { loadWeightsFromFiles, saveWeightsToFiles, type SavedFiles } from '../io
 import { loadWeightsFromUrl, type UrlLoadOptions } from '../io/url.js';
 import type { PooledModelSpec, WeightData } from '../pool/types.js';
 import { applyActivation } from './activations.js';
-import { initialize } from './initializers.js';
 import { conv2dLinear } from './conv2d.js';
 import { conv2dTransposeLinear } from './conv2d-transpose.js';
 import { batchNormMomentsImpl, batchNormWith, updateMovingAverageImpl } from './batch-norm.js';
 import { poolImpl } from './pooling.js';
 import { dropoutImpl } from './dropout.js';
-import { checkSeed, formatShape, hashString, mixSeed } from './common.js';
+import { checkSeed, formatShape, hashString } from './common.js';
 import { attentionBias, checkIds, checkPaddingMask, linearLastAxis } from './block-common.js';
 import { embeddingImpl, positionalEmbeddingImpl } from './embedding.js';
 import { layerNormImpl } from './layer-norm.js';
@@ -25,7 +23,7 @@ import { geluMlpImpl } from './gelu-mlp.js';
 import { attentionImpl, checkAttentionGate } from './attention.js';
 import { transformerBlockImpl } from './transformer-block.js';
 import { formatDims, planBlocks, type BlockPlan, type BlockSpec, type BlockType, type Dim, type ResidualModelJSON, type SequencePoolMode } from './block-spec.js';
-import { SET_WEIGHTS_OPTION_KEYS, type ApplyOptions, type SetWeightsOptions } from './sequential.js';
+import { VariableModel, cloneJSON, deepFreeze, parseModelJSON, seedFromJSON, type ApplyOptions, type RunMode } from './variable-model.js';
 
 export const RESIDUAL_MODEL_FORMAT = 'glassbox-residual';
 
@@ -115,29 +113,13 @@ export interface ResidualLoadOptions {
 /** The pooled description of a model or of one side of a split. */
 export type ResidualPooledSpec = Extract<PooledModelSpec, { kind: 'residual' }>;
 
-interface RunContext {
-  training: boolean;
-  update: boolean;
-  seed: number | undefined;
-  where: string;
+interface RunContext extends RunMode {
   /** float32 [N, T] (1 token, 0 padding) or null. */
   mask: Tensor | null;
   biases: Map<boolean, Tensor | null>;
   collect: { activations: Record<string, Tensor>; attention: Record<string, Tensor> } | null;
   /** Attention gates by attention name, or null. */
   gates: Map<string, Tensor> | null;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value as object)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function cloneJSON<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function badWeights(where: string, message: string, cause?: unknown): GlassboxError {
@@ -163,23 +145,7 @@ function walk(plans: readonly BlockPlan[], visit: (p: BlockPlan) => void): void 
 
 /** Checks and parses a `toJSON()` object (or its string). */
 function parseJSON(json: unknown, where: string): ResidualModelJSON {
-  let j: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      j = JSON.parse(json);
-    } catch (e) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: json is not valid JSON (${(e as Error).message})`);
-    }
-  }
-  if (j === null || typeof j !== 'object' || Array.isArray(j)) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: json must be an object from ResidualModel.toJSON(), got ${describe(j)}`);
-  }
-  const o = j as Partial<ResidualModelJSON>;
-  if (o.format !== RESIDUAL_MODEL_FORMAT) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.format must be '${RESIDUAL_MODEL_FORMAT}', got ${describe(o.format)}`);
-  }
-  if (o.version !== 1) throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.version must be 1, got ${describe(o.version)}`);
-  return o as ResidualModelJSON;
+  return parseModelJSON<ResidualModelJSON>(json, RESIDUAL_MODEL_FORMAT, 'ResidualModel', where) as ResidualModelJSON;
 }
 
 /** Pooled descriptions already made, with the data ids of the weights they were made from (see pool/model.ts). */
@@ -193,9 +159,7 @@ const pooledCache = new WeakMap<ResidualModel, { ids: unknown[]; weights: Weight
  * `getWeights`/`setWeights` (tensors by name), `save`/`load` (model.json + weights.bin), and the worker pool
  * rebuilds it from that description (`toPooledModel`). Built by `residualModel(blocks, inputShape, { seed })`.
  */
-export class ResidualModel {
-  /** Every parameter by full name, in block order. */
-  readonly params: ReadonlyMap<string, Variable>;
+export class ResidualModel extends VariableModel {
   /** The top-level blocks, in order. */
   readonly blocks: readonly BlockInfo[];
   /** Shape of one input row (no batch axis); null for a free dimension. */
@@ -204,26 +168,19 @@ export class ResidualModel {
   readonly inputDType: 'int32' | 'float32';
   /** Shape of one output row (no batch axis). */
   readonly outputShape: readonly Dim[];
-  /** The seed the parameters were initialised with. */
-  readonly seed: number;
   /** Names of the attentions, in the order they run (the keys of `applyWithActivations(...).attention`). */
   readonly attentionNames: readonly string[];
 
   private readonly plans: BlockPlan[];
   /** Heads of each attention, in the order of attentionNames. */
   private readonly attentionHeads: readonly number[];
-  private readonly vars = new Map<string, Variable>();
-  private readonly trainable = new Set<string>();
-  private readonly dropoutRng: Rng;
-  private disposed = false;
 
   private constructor(inputShape: Dim[], plans: BlockPlan[], seed: number) {
+    super('ResidualModel', plans.flatMap((p) => p.params), seed);
     this.plans = plans;
-    this.seed = seed;
     this.inputShape = Object.freeze(inputShape.slice());
     this.inputDType = plans[0]!.op.kind === 'tokenEmbedding' ? 'int32' : 'float32';
     this.outputShape = Object.freeze(plans[plans.length - 1]!.outputShape.slice());
-    this.dropoutRng = createRng(seed).fork(0xd209);
     const attention: string[] = [];
     const heads: number[] = [];
     walk(plans, (p) => {
@@ -246,23 +203,6 @@ export class ResidualModel {
         }),
       ),
     );
-    try {
-      for (const p of plans) {
-        for (const q of p.params) {
-          const init = initialize(q.initializer, q.shape, mixSeed(seed, hashString(q.name)));
-          try {
-            this.vars.set(q.name, tf.variable(init, q.trainable));
-          } finally {
-            init.dispose();
-          }
-          if (q.trainable) this.trainable.add(q.name);
-        }
-      }
-    } catch (e) {
-      for (const v of this.vars.values()) v.dispose();
-      throw e;
-    }
-    this.params = this.vars;
   }
 
   /** @internal Builds a model from specs; use `residualModel` or `ResidualModel.fromJSON`. */
@@ -282,7 +222,7 @@ export class ResidualModel {
     const where = 'ResidualModel.fromJSON';
     const o = parseJSON(json, where);
     checkOptionKeys(options, RESIDUAL_MODEL_OPTION_KEYS, where);
-    const seed = options.seed ?? (o.seed === undefined ? 0 : checkSeed(o.seed, 'json.seed', where));
+    const seed = seedFromJSON(options.seed, o.seed, where);
     return ResidualModel.create(o.blocks, o.inputShape, { seed }, where);
   }
 
@@ -355,11 +295,6 @@ export class ResidualModel {
       seed: this.seed,
       blocks: this.plans.map((p) => cloneJSON(p.spec)),
     };
-  }
-
-  /** True after `dispose()`. */
-  get isDisposed(): boolean {
-    return this.disposed;
   }
 
   /**
@@ -466,92 +401,6 @@ export class ResidualModel {
     };
   }
 
-  /** The trainable variables, in block order. */
-  trainableVariables(): Variable[] {
-    this.checkAlive('ResidualModel.trainableVariables');
-    return [...this.vars.entries()].filter(([name]) => this.trainable.has(name)).map(([, v]) => v);
-  }
-
-  /** The non-trainable variables (batch-norm moving statistics), in block order. */
-  nonTrainableVariables(): Variable[] {
-    this.checkAlive('ResidualModel.nonTrainableVariables');
-    return [...this.vars.entries()].filter(([name]) => !this.trainable.has(name)).map(([, v]) => v);
-  }
-
-  /** Number of scalar parameters (trainable and not). */
-  countParams(): number {
-    let n = 0;
-    for (const v of this.vars.values()) n += v.size;
-    return n;
-  }
-
-  /** A copy of every parameter by full name (the caller owns the tensors), ready for `encodeWeights`. */
-  getWeights(): Record<string, Tensor> {
-    this.checkAlive('ResidualModel.getWeights');
-    const out: Record<string, Tensor> = {};
-    for (const [name, v] of this.vars) out[name] = tf.clone(v);
-    return out;
-  }
-
-  /**
-   * Sets parameters from tensors by full name (e.g. from `getWeights()` or `decodeWeights`). Everything is
-   * checked before anything is changed. The given tensors stay owned by the caller.
-   *
-   * @param weights a record or Map from parameter name to float32 tensor of that parameter's shape.
-   * @param options `allowPartial` (default false): allow missing names.
-   * @throws GlassboxError BAD_WEIGHTS naming the weight: unknown or missing name, not a float32 tensor, wrong
-   *   shape (expected vs got), non-finite values, negative moving variance.
-   */
-  setWeights(weights: Record<string, Tensor> | ReadonlyMap<string, Tensor>, options: SetWeightsOptions = {}): void {
-    const where = 'ResidualModel.setWeights';
-    this.checkAlive(where);
-    if (weights === null || typeof weights !== 'object') {
-      throw new GlassboxError('BAD_WEIGHTS', `${where}: weights must be a record of tensors by name, got ${describe(weights)}`);
-    }
-    checkOptionKeys(options, SET_WEIGHTS_OPTION_KEYS, where);
-    const entries: [string, unknown][] = weights instanceof Map ? [...weights.entries()] : Object.entries(weights);
-    const seen = new Set<string>();
-    for (const [name, t] of entries) {
-      const v = this.vars.get(name);
-      if (v === undefined) {
-        const names = [...this.vars.keys()];
-        throw new GlassboxError(
-          'BAD_WEIGHTS',
-          `${where}: unknown weight '${name}'; this model's weights are ${names.length <= 12 ? names.map((k) => `'${k}'`).join(', ') : `${names.slice(0, 12).map((k) => `'${k}'`).join(', ')} and ${names.length - 12} more`}`,
-        );
-      }
-      if (!isTensor(t) || (t as Tensor & { isDisposed?: boolean }).isDisposed) {
-        throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must be a live float32 tensor, got ${describe(t)}`);
-      }
-      if (t.dtype !== 'float32') throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must be float32, got dtype ${t.dtype}`);
-      if (t.shape.length !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
-        throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must have shape ${formatShape(v.shape)}, got ${formatShape(t.shape)}`);
-      }
-      const values = t.dataSync();
-      const isVariance = name.endsWith('/movingVariance');
-      for (let i = 0; i < values.length; i++) {
-        const x = values[i]!;
-        if (!Number.isFinite(x) || (isVariance && x < 0)) {
-          throw new GlassboxError(
-            'BAD_WEIGHTS',
-            `${where}: weight '${name}' must hold ${isVariance ? 'finite values >= 0' : 'finite values'}, got ${describe(x)} at flat index ${i}`,
-          );
-        }
-      }
-      seen.add(name);
-    }
-    if (!options.allowPartial) {
-      const missing = [...this.vars.keys()].filter((k) => !seen.has(k));
-      if (missing.length > 0) {
-        throw new GlassboxError(
-          'BAD_WEIGHTS',
-          `${where}: missing weight${missing.length > 1 ? 's' : ''} ${missing.map((k) => `'${k}'`).join(', ')} (pass { allowPartial: true } to keep their values)`,
-        );
-      }
-    }
-    for (const [name, t] of entries) this.vars.get(name)!.assign(t as Tensor);
-  }
-
   /**
    * The model in the TensorFlow.js weights format: model.json (modelTopology = `toJSON()`, a manifest of every
    * weight by name) and the bytes of weights.bin. `ResidualModel.load` reads it back.
@@ -592,14 +441,6 @@ export class ResidualModel {
     return this.pooledSpec(undefined);
   }
 
-  /** Frees every variable. The model cannot be used afterwards. */
-  dispose(): void {
-    if (this.disposed) return;
-    for (const v of this.vars.values()) v.dispose();
-    this.vars.clear();
-    this.disposed = true;
-  }
-
   // ---- private ----
 
   private pooledSpec(part: ResidualPooledSpec['part']): ResidualPooledSpec {
@@ -623,23 +464,8 @@ export class ResidualModel {
     return spec;
   }
 
-  private checkAlive(where: string): void {
-    if (this.disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: this ResidualModel has been disposed`);
-  }
-
   private context(options: ResidualApplyOptions, where: string): RunContext {
-    this.checkAlive(where);
-    options = checkOptionKeys<ResidualApplyOptions>(options, RESIDUAL_APPLY_OPTION_KEYS, where);
-    const training = options.training ?? false;
-    if (typeof training !== 'boolean') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.training must be a boolean, got ${describe(training)}`);
-    }
-    const update = options.updateStatistics ?? true;
-    if (typeof update !== 'boolean') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.updateStatistics must be a boolean, got ${describe(update)}`);
-    }
-    const seed = options.seed === undefined ? undefined : checkSeed(options.seed, 'options.seed', where);
-    return { training, update: training && update, seed, where, mask: null, biases: new Map(), collect: null, gates: null };
+    return { ...this.runMode(options, RESIDUAL_APPLY_OPTION_KEYS, where), mask: null, biases: new Map(), collect: null, gates: null };
   }
 
   private withMask(ctx: RunContext, mask: Tensor | null): RunContext {
@@ -712,11 +538,6 @@ export class ResidualModel {
     return use ? this.v(path, key) : null;
   }
 
-  private dropoutSeed(ctx: RunContext, path: string): number {
-    if (ctx.seed === undefined) ctx.seed = this.dropoutRng.nextUint32();
-    return mixSeed(ctx.seed, hashString(path));
-  }
-
   private bias(ctx: RunContext, t: number, causal: boolean): Tensor | null {
     if (!ctx.biases.has(causal)) ctx.biases.set(causal, attentionBias(t, causal, ctx.mask));
     return ctx.biases.get(causal) ?? null;
@@ -772,7 +593,7 @@ export class ResidualModel {
           },
           this.bias(ctx, x.shape[1]!, op.causal),
           dropout,
-          dropout > 0 ? this.dropoutSeed(ctx, path) : 0,
+          dropout > 0 ? this.dropoutSeed(ctx, hashString(path)) : 0,
           ctx.collect !== null,
           ctx.gates?.get(path) ?? null,
         );
@@ -815,7 +636,7 @@ export class ResidualModel {
           },
           this.bias(ctx, x.shape[1]!, op.causal),
           dropout,
-          dropout > 0 ? this.dropoutSeed(ctx, path) : 0,
+          dropout > 0 ? this.dropoutSeed(ctx, hashString(path)) : 0,
           ctx.collect !== null,
           ctx.gates?.get(`${path}/attention`) ?? null,
         );
@@ -877,7 +698,7 @@ export class ResidualModel {
         z = poolImpl(op.pool, x, op.config);
         break;
       case 'dropout':
-        z = ctx.training && op.rate > 0 ? dropoutImpl(x, op.rate, this.dropoutSeed(ctx, path)) : x;
+        z = ctx.training && op.rate > 0 ? dropoutImpl(x, op.rate, this.dropoutSeed(ctx, hashString(path))) : x;
         break;
     }
     const act = layer.activation;

@@ -2,18 +2,19 @@ import { fusedConv2dLayer, fusedDenseLayer } from './fused.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
-import { createRng, type Rng } from '../rng.js';
-import { checkOptionKeys, isTensor, optionKeys } from '../contract/validate.js';
+import { checkOptionKeys, optionKeys } from '../contract/validate.js';
 import { applyActivation, type ActivationConfig } from './activations.js';
-import { initialize } from './initializers.js';
 import { denseLinear } from './dense.js';
 import { conv2dLinear } from './conv2d.js';
 import { conv2dTransposeLinear } from './conv2d-transpose.js';
 import { batchNormMomentsImpl, batchNormWith, updateMovingAverageImpl } from './batch-norm.js';
 import { poolImpl } from './pooling.js';
 import { dropoutImpl } from './dropout.js';
-import { checkSeed, formatShape, hashString, mixSeed } from './common.js';
+import { checkRows, checkSeed } from './common.js';
 import { planLayers, type LayerPlan, type LayerSpec, type LayerType, type ParamKey } from './layer-spec.js';
+import { APPLY_OPTION_KEYS, VariableModel, cloneJSON, deepFreeze, parseModelJSON, seedFromJSON, type ApplyOptions, type RunMode } from './variable-model.js';
+
+export { APPLY_OPTION_KEYS, SET_WEIGHTS_OPTION_KEYS, type ApplyOptions, type SetWeightsOptions } from './variable-model.js';
 
 /** Options of `sequential`. */
 export interface SequentialOptions {
@@ -23,29 +24,6 @@ export interface SequentialOptions {
 
 /** The keys of SequentialOptions. */
 export const SEQUENTIAL_OPTION_KEYS = optionKeys<SequentialOptions>({ seed: true });
-
-/** Options of `Sequential.apply` and the other forward methods. */
-export interface ApplyOptions {
-  /**
-   * Training mode (default false): batch norm uses the batch's statistics and dropout drops. Inference mode:
-   * batch norm uses its moving statistics and dropout is the identity.
-   */
-  training?: boolean;
-  /**
-   * Seed of the dropout masks of this call (integer). Default: the next number of the model's own seeded
-   * generator, so successive training steps get different masks and a run is still reproducible.
-   */
-  seed?: number;
-  /**
-   * In training mode, update the moving mean and variance of the batch-norm layers (default true). Works
-   * inside gradient tapes too (the update is not differentiated). Set false to run training-mode statistics
-   * without side effects (e.g. for an explainer).
-   */
-  updateStatistics?: boolean;
-}
-
-/** The keys of ApplyOptions. */
-export const APPLY_OPTION_KEYS = optionKeys<ApplyOptions>({ training: true, seed: true, updateStatistics: true });
 
 /** A layer of a `Sequential`, as its callers see it. */
 export interface LayerInfo {
@@ -108,62 +86,25 @@ export interface SequentialJSON {
 
 export const SEQUENTIAL_FORMAT = 'glassbox-sequential';
 
-/** Options of `Sequential.setWeights`. */
-export interface SetWeightsOptions {
-  /** Allow weights to be missing (those keep their values); default false. Unknown names are always refused. */
-  allowPartial?: boolean;
-}
-
-/** The keys of SetWeightsOptions. */
-export const SET_WEIGHTS_OPTION_KEYS = optionKeys<SetWeightsOptions>({ allowPartial: true });
-
-interface RunContext {
-  training: boolean;
-  update: boolean;
-  seed: number | undefined;
-  where: string;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value as object)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function cloneJSON<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
 /**
  * A stack of layers, each feeding the next, with its parameters held in tf.Variables. Built by
  * `sequential(specs, inputShape, { seed })` from plain layer specs; see `sequential` for the full story.
  */
-export class Sequential {
-  /** Every parameter by full name ('conv1/kernel', 'bn1/movingMean', ...), in layer order. */
-  readonly params: ReadonlyMap<string, Variable>;
+export class Sequential extends VariableModel {
   /** The layers, in order. */
   readonly layers: readonly LayerInfo[];
   /** Shape of one input row (no batch axis). */
   readonly inputShape: readonly number[];
   /** Shape of one output row (no batch axis). */
   readonly outputShape: readonly number[];
-  /** The seed the parameters were initialised with. */
-  readonly seed: number;
 
   private readonly plans: LayerPlan[];
-  private readonly vars = new Map<string, Variable>();
-  private readonly trainable = new Set<string>();
-  private readonly dropoutRng: Rng;
-  private disposed = false;
 
   private constructor(inputShape: number[], plans: LayerPlan[], seed: number) {
+    super('Sequential', plans.flatMap((p) => p.params), seed);
     this.plans = plans;
-    this.seed = seed;
     this.inputShape = Object.freeze(inputShape.slice());
     this.outputShape = Object.freeze(plans[plans.length - 1]!.outputShape.slice());
-    this.dropoutRng = createRng(seed).fork(0xd209);
     this.layers = Object.freeze(
       plans.map((p) =>
         deepFreeze({
@@ -178,23 +119,6 @@ export class Sequential {
         }),
       ),
     );
-    try {
-      for (const p of plans) {
-        for (const q of p.params) {
-          const init = initialize(q.initializer, q.shape, mixSeed(seed, hashString(q.name)));
-          try {
-            this.vars.set(q.name, tf.variable(init, q.trainable));
-          } finally {
-            init.dispose();
-          }
-          if (q.trainable) this.trainable.add(q.name);
-        }
-      }
-    } catch (e) {
-      for (const v of this.vars.values()) v.dispose();
-      throw e;
-    }
-    this.params = this.vars;
   }
 
   /** @internal Builds a model from checked plans; use `sequential` or `Sequential.fromJSON`. */
@@ -211,26 +135,9 @@ export class Sequential {
    */
   static fromJSON(json: SequentialJSON | string, options: SequentialOptions = {}): Sequential {
     const where = 'Sequential.fromJSON';
-    let j: unknown = json;
-    if (typeof json === 'string') {
-      try {
-        j = JSON.parse(json);
-      } catch (e) {
-        throw new GlassboxError('INVALID_ARGUMENT', `${where}: json is not valid JSON (${(e as Error).message})`);
-      }
-    }
-    if (j === null || typeof j !== 'object' || Array.isArray(j)) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: json must be an object from Sequential.toJSON(), got ${describe(j)}`);
-    }
-    const o = j as Partial<SequentialJSON>;
-    if (o.format !== SEQUENTIAL_FORMAT) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.format must be '${SEQUENTIAL_FORMAT}', got ${describe(o.format)}`);
-    }
-    if (o.version !== 1) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: json.version must be 1, got ${describe(o.version)}`);
-    }
+    const o = parseModelJSON<SequentialJSON>(json, SEQUENTIAL_FORMAT, 'Sequential', where);
     checkOptionKeys(options, SEQUENTIAL_OPTION_KEYS, where);
-    const seed = options.seed ?? (o.seed === undefined ? 0 : checkSeed(o.seed, 'json.seed', where));
+    const seed = seedFromJSON(options.seed, o.seed, where);
     return Sequential.create(o.layers, o.inputShape, { seed }, where);
   }
 
@@ -245,11 +152,6 @@ export class Sequential {
     };
   }
 
-  /** True after `dispose()`. */
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   /**
    * Runs the model on a batch. In training mode batch norm uses batch statistics (and updates its moving
    * averages unless `updateStatistics: false`) and dropout draws seeded masks; in inference mode (default)
@@ -261,14 +163,14 @@ export class Sequential {
    */
   apply(x: Tensor, options: ApplyOptions = {}): Tensor {
     const ctx = this.context(options, 'Sequential.apply');
-    this.checkRows(x, 'x', this.inputShape, ctx.where);
+    checkRows(x, this.inputShape, ctx.where);
     return tf.tidy(() => this.run(x, 0, this.plans.length, ctx));
   }
 
   /** Inference-mode forward pass, so a Sequential is a `Predictable` for every explainer. */
   predict(x: Tensor): Tensor {
     const ctx = this.context({}, 'Sequential.predict');
-    this.checkRows(x, 'x', this.inputShape, ctx.where);
+    checkRows(x, this.inputShape, ctx.where);
     return tf.tidy(() => this.run(x, 0, this.plans.length, ctx));
   }
 
@@ -282,7 +184,7 @@ export class Sequential {
    */
   applyWithActivations(x: Tensor, options: ApplyOptions = {}): ActivationsResult {
     const ctx = this.context(options, 'Sequential.applyWithActivations');
-    this.checkRows(x, 'x', this.inputShape, ctx.where);
+    checkRows(x, this.inputShape, ctx.where);
     return tf.tidy(() => {
       const activations: Record<string, Tensor> = {};
       const preActivations: Record<string, Tensor> = {};
@@ -312,7 +214,7 @@ export class Sequential {
   applyLayer(layer: number | string, x: Tensor, options: ApplyOptions = {}): Tensor {
     const ctx = this.context(options, 'Sequential.applyLayer');
     const plan = this.plan(layer, ctx.where);
-    this.checkRows(x, 'x', plan.inputShape, ctx.where);
+    checkRows(x, plan.inputShape, ctx.where);
     return tf.tidy(() => this.full(plan, x, ctx));
   }
 
@@ -329,7 +231,7 @@ export class Sequential {
   applyLayerLinear(layer: number | string, x: Tensor, options: ApplyOptions = {}): Tensor {
     const ctx = this.context(options, 'Sequential.applyLayerLinear');
     const plan = this.plan(layer, ctx.where);
-    this.checkRows(x, 'x', plan.inputShape, ctx.where);
+    checkRows(x, plan.inputShape, ctx.where);
     return tf.tidy(() => this.linear(plan, x, ctx));
   }
 
@@ -351,134 +253,21 @@ export class Sequential {
       featuresShape: plan.outputShape.slice(),
       features: (x: Tensor, options: ApplyOptions = {}) => {
         const ctx = this.context(options, `Sequential.split('${plan.name}').features`);
-        this.checkRows(x, 'x', this.inputShape, ctx.where);
+        checkRows(x, this.inputShape, ctx.where);
         return tf.tidy(() => this.run(x, 0, k + 1, ctx));
       },
       head: (a: Tensor, options: ApplyOptions = {}) => {
         const ctx = this.context(options, `Sequential.split('${plan.name}').head`);
-        this.checkRows(a, 'a', plan.outputShape, ctx.where);
+        checkRows(a, plan.outputShape, ctx.where, 'a');
         return tf.tidy(() => this.run(a, k + 1, n, ctx));
       },
     };
   }
 
-  /** The trainable variables (kernels, biases, batch-norm gamma and beta), in layer order. */
-  trainableVariables(): Variable[] {
-    this.checkAlive('Sequential.trainableVariables');
-    return [...this.vars.entries()].filter(([name]) => this.trainable.has(name)).map(([, v]) => v);
-  }
-
-  /** The non-trainable variables (batch-norm moving statistics), in layer order. */
-  nonTrainableVariables(): Variable[] {
-    this.checkAlive('Sequential.nonTrainableVariables');
-    return [...this.vars.entries()].filter(([name]) => !this.trainable.has(name)).map(([, v]) => v);
-  }
-
-  /** Number of scalar parameters (trainable and not). */
-  countParams(): number {
-    let n = 0;
-    for (const v of this.vars.values()) n += v.size;
-    return n;
-  }
-
-  /** A copy of every parameter by full name (the caller owns the tensors), ready for `encodeWeights`. */
-  getWeights(): Record<string, Tensor> {
-    this.checkAlive('Sequential.getWeights');
-    const out: Record<string, Tensor> = {};
-    for (const [name, v] of this.vars) out[name] = tf.clone(v);
-    return out;
-  }
-
-  /**
-   * Sets parameters from tensors by full name (e.g. from `getWeights()` or `decodeWeights`). Everything is
-   * checked before anything is changed. The given tensors stay owned by the caller.
-   *
-   * @param weights a record or Map from parameter name to float32 tensor of that parameter's shape.
-   * @param options `allowPartial` (default false): allow missing names.
-   * @throws GlassboxError BAD_WEIGHTS naming the weight: unknown or missing name, not a float32 tensor,
-   *   wrong shape (expected vs got), non-finite values, negative moving variance.
-   */
-  setWeights(weights: Record<string, Tensor> | ReadonlyMap<string, Tensor>, options: SetWeightsOptions = {}): void {
-    const where = 'Sequential.setWeights';
-    this.checkAlive(where);
-    checkOptionKeys(options, SET_WEIGHTS_OPTION_KEYS, where);
-    if (weights === null || typeof weights !== 'object') {
-      throw new GlassboxError('BAD_WEIGHTS', `${where}: weights must be a record of tensors by name, got ${describe(weights)}`);
-    }
-    const entries: [string, unknown][] = weights instanceof Map ? [...weights.entries()] : Object.entries(weights);
-    const seen = new Set<string>();
-    for (const [name, t] of entries) {
-      const v = this.vars.get(name);
-      if (v === undefined) {
-        throw new GlassboxError(
-          'BAD_WEIGHTS',
-          `${where}: unknown weight '${name}'; this model's weights are ${[...this.vars.keys()].map((k) => `'${k}'`).join(', ')}`,
-        );
-      }
-      if (!isTensor(t) || (t as Tensor & { isDisposed?: boolean }).isDisposed) {
-        throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must be a live float32 tensor, got ${describe(t)}`);
-      }
-      if (t.dtype !== 'float32') {
-        throw new GlassboxError('BAD_WEIGHTS', `${where}: weight '${name}' must be float32, got dtype ${t.dtype}`);
-      }
-      if (t.shape.length !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
-        throw new GlassboxError(
-          'BAD_WEIGHTS',
-          `${where}: weight '${name}' must have shape ${formatShape(v.shape)}, got ${formatShape(t.shape)}`,
-        );
-      }
-      const values = t.dataSync();
-      const isVariance = name.endsWith('/movingVariance');
-      for (let i = 0; i < values.length; i++) {
-        const x = values[i]!;
-        if (!Number.isFinite(x) || (isVariance && x < 0)) {
-          throw new GlassboxError(
-            'BAD_WEIGHTS',
-            `${where}: weight '${name}' must hold ${isVariance ? 'finite values >= 0' : 'finite values'}, got ${describe(x)} at flat index ${i}`,
-          );
-        }
-      }
-      seen.add(name);
-    }
-    if (!options.allowPartial) {
-      const missing = [...this.vars.keys()].filter((k) => !seen.has(k));
-      if (missing.length > 0) {
-        throw new GlassboxError(
-          'BAD_WEIGHTS',
-          `${where}: missing weight${missing.length > 1 ? 's' : ''} ${missing.map((k) => `'${k}'`).join(', ')} (pass { allowPartial: true } to keep their values)`,
-        );
-      }
-    }
-    for (const [name, t] of entries) this.vars.get(name)!.assign(t as Tensor);
-  }
-
-  /** Frees every variable. The model cannot be used afterwards. */
-  dispose(): void {
-    if (this.disposed) return;
-    for (const v of this.vars.values()) v.dispose();
-    this.vars.clear();
-    this.disposed = true;
-  }
-
   // ---- private ----
 
-  private checkAlive(where: string): void {
-    if (this.disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: this Sequential has been disposed`);
-  }
-
-  private context(options: ApplyOptions, where: string): RunContext {
-    this.checkAlive(where);
-    checkOptionKeys(options, APPLY_OPTION_KEYS, where);
-    const training = options.training ?? false;
-    if (typeof training !== 'boolean') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.training must be a boolean, got ${describe(training)}`);
-    }
-    const update = options.updateStatistics ?? true;
-    if (typeof update !== 'boolean') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.updateStatistics must be a boolean, got ${describe(update)}`);
-    }
-    const seed = options.seed === undefined ? undefined : checkSeed(options.seed, 'options.seed', where);
-    return { training, update: training && update, seed, where };
+  private context(options: ApplyOptions, where: string): RunMode {
+    return this.runMode(options, APPLY_OPTION_KEYS, where);
   }
 
   private plan(layer: unknown, where: string): LayerPlan {
@@ -496,22 +285,6 @@ export class Sequential {
     return found;
   }
 
-  private checkRows(x: unknown, name: string, rowShape: readonly number[], where: string): asserts x is Tensor {
-    if (!isTensor(x) || (x as Tensor & { isDisposed?: boolean }).isDisposed) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a live float32 tensor, got ${describe(x)}`);
-    }
-    if (x.dtype !== 'float32') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must be a float32 tensor, got dtype ${x.dtype}`);
-    }
-    const ok = x.rank === rowShape.length + 1 && x.shape[0]! >= 1 && rowShape.every((d, i) => x.shape[i + 1] === d);
-    if (!ok) {
-      throw new GlassboxError(
-        'SHAPE_MISMATCH',
-        `${where}: ${name} must have shape [N, ${rowShape.join(', ')}] with N >= 1, got ${formatShape(x.shape)}`,
-      );
-    }
-  }
-
   private v(plan: LayerPlan, key: ParamKey): Variable {
     return this.vars.get(`${plan.name}/${key}`)!;
   }
@@ -520,13 +293,8 @@ export class Sequential {
     return useBias ? this.v(plan, 'bias') : null;
   }
 
-  private dropoutSeed(ctx: RunContext, index: number): number {
-    if (ctx.seed === undefined) ctx.seed = this.dropoutRng.nextUint32();
-    return mixSeed(ctx.seed, index);
-  }
-
   /** The layer's linear part (everything but its activation). Never returns x itself. */
-  private linear(plan: LayerPlan, x: Tensor, ctx: RunContext): Tensor {
+  private linear(plan: LayerPlan, x: Tensor, ctx: RunMode): Tensor {
     const op = plan.op;
     switch (op.kind) {
       case 'dense':
@@ -562,7 +330,7 @@ export class Sequential {
   }
 
   /** The whole layer. Never returns x itself. */
-  private full(plan: LayerPlan, x: Tensor, ctx: RunContext): Tensor {
+  private full(plan: LayerPlan, x: Tensor, ctx: RunMode): Tensor {
     const act = plan.activation;
     if (plan.op.kind === 'activation') {
       const y = applyActivation(x, act!);
@@ -584,7 +352,7 @@ export class Sequential {
   }
 
   /** Layers from..to-1; a new tensor even when the range is empty. */
-  private run(x: Tensor, from: number, to: number, ctx: RunContext): Tensor {
+  private run(x: Tensor, from: number, to: number, ctx: RunMode): Tensor {
     let h = x;
     for (let i = from; i < to; i++) h = this.full(this.plans[i]!, h, ctx);
     return h === x ? tf.clone(x) : h;
