@@ -23,3 +23,5 @@ export type { GradCamOptions, CamModel, FeaturesHead, Splittable } from './grad-
 export { guidedGradCam } from './guided-grad-cam.js';
 export { guidedBackprop, GUIDED_BACKPROP_OPTION_KEYS } from './guided-backprop.js';
 export type { GuidedBackpropOptions } from './guided-backprop.js';
+export { explainGeneration, contrastTokenModel, EXPLAIN_GENERATION_OPTION_KEYS } from './explain-generation.js';
+export type { ExplainGenerationOptions, GenerationExplanation, GenerationExplainer, GenerationTarget } from './explain-generation.js';

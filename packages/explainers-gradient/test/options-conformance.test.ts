@@ -50,6 +50,8 @@ const TABLE: Record<string, Case[]> = {
     { label: 'latentAttribution (mask as an option)', typo: 'mak', meant: 'mask', run: (o) => pkg.latentAttribution(decoder, z, { mask: [1, 1, 0, 0], ...o }) },
   ],
   latentJacobian: [{ label: 'latentJacobian', typo: 'batchsize', meant: 'batchSize', run: (o) => pkg.latentJacobian(decoder, z, o) }],
+  // Its keys are checked before its arguments.
+  explainGeneration: [{ label: 'explainGeneration', typo: 'promtLength', meant: 'promptLength', run: (o) => pkg.explainGeneration(null as never, x, { promptLength: 1, ...o }) }],
   noiseTunnel: [
     { label: 'noiseTunnel (its config)', typo: 'stdv', meant: 'stdev', run: (o) => pkg.noiseTunnel(pkg.saliency, o) },
     { label: 'noiseTunnel(integratedGradients) (a call)', typo: 'stpes', meant: 'steps', run: (o) => pkg.noiseTunnel(pkg.integratedGradients, { samples: 2 })(g, x, o) },
@@ -58,7 +60,7 @@ const TABLE: Record<string, Case[]> = {
 };
 
 /** Exports that take no options object. */
-const WITHOUT_OPTIONS = new Set(['gaussLegendre', 'integrationRule', 'outputRegion']);
+const WITHOUT_OPTIONS = new Set(['gaussLegendre', 'integrationRule', 'outputRegion', 'contrastTokenModel']);
 
 /** Each explainer's keys as its doc comment lists them (the registry metadata read by wrappers). */
 const COMMON = ['target', 'batchSize', 'seed', 'onProgress', 'signal'];
@@ -73,6 +75,7 @@ const DECLARED: Array<[string, unknown, readonly string[], string[]]> = [
   ['guidedBackprop', pkg.guidedBackprop, pkg.GUIDED_BACKPROP_OPTION_KEYS, [...COMMON, 'pool']],
   ['latentAttribution', pkg.latentAttribution, pkg.LATENT_ATTRIBUTION_OPTION_KEYS, ['mask', 'baseline', 'batchSize', 'seed', 'onProgress', 'signal', 'pool', 'steps', 'method', 'reduce']],
   ['latentJacobian', pkg.latentJacobian, pkg.LATENT_JACOBIAN_OPTION_KEYS, ['batchSize', 'onProgress', 'signal']],
+  ['explainGeneration', pkg.explainGeneration, pkg.EXPLAIN_GENERATION_OPTION_KEYS, ['promptLength', 'explainer', 'explainerOptions', 'target', 'onProgress', 'signal']],
 ];
 
 it('every exported function is classified: in the table of misspelt keys, or taking no options object', () => {
