@@ -32,3 +32,5 @@ export type { HeadFusion } from './attention/common.js';
 export { TOKEN_REDUCTIONS } from './internal/tokens.js';
 export type { TokenReduction, TokenOptions } from './internal/tokens.js';
 export type { TokenModel } from '@glassbox/tensors-ops';
+export { explainGeneration, contrastTokenModel, EXPLAIN_GENERATION_OPTION_KEYS } from './explain-generation.js';
+export type { ExplainGenerationOptions, GenerationExplanation, GenerationExplainer, GenerationTarget } from './explain-generation.js';

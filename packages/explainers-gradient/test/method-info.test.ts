@@ -16,8 +16,11 @@ const METHODS = [
   'saliency', 'inputXGradient', 'integratedGradients', 'noiseTunnel', 'gradientShap', 'deepLift', 'gradCam', 'guidedGradCam',
   'guidedBackprop', 'latentAttribution', 'latentJacobian', 'attentionRollout', 'gradientWeightedAttention',
 ] as const;
-/** Exported functions that are helpers, not methods. */
-const HELPERS = new Set(['integrationRule', 'gaussLegendre', 'outputRegion', 'attentionMaps']);
+/**
+ * Exported functions that are helpers, not methods (explainGeneration composes an explainer over the steps of a
+ * generation and returns a matrix, not an Attribution: it is not a registry method).
+ */
+const HELPERS = new Set(['integrationRule', 'gaussLegendre', 'outputRegion', 'explainGeneration', 'contrastTokenModel', 'attentionMaps']);
 
 it('declares the metadata of every exported method, and of nothing else', () => {
   const fns = Object.entries(pkg).filter(([, v]) => typeof v === 'function').map(([k]) => k);

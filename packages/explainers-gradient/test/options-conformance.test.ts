@@ -55,6 +55,8 @@ const TABLE: Record<string, Case[]> = {
   latentJacobian: [{ label: 'latentJacobian', typo: 'batchsize', meant: 'batchSize', run: (o) => pkg.latentJacobian(decoder, z, o) }],
   attentionRollout: [{ label: 'attentionRollout', typo: 'residualweight', meant: 'residualWeight', run: (o) => pkg.attentionRollout(attentive, ids, o) }],
   gradientWeightedAttention: [{ label: 'gradientWeightedAttention', typo: 'postion', meant: 'position', run: (o) => pkg.gradientWeightedAttention(attentive, ids, o) }],
+  // Its keys are checked before its arguments.
+  explainGeneration: [{ label: 'explainGeneration', typo: 'promtLength', meant: 'promptLength', run: (o) => pkg.explainGeneration(null as never, x, { promptLength: 1, ...o }) }],
   noiseTunnel: [
     { label: 'noiseTunnel (its config)', typo: 'stdv', meant: 'stdev', run: (o) => pkg.noiseTunnel(pkg.saliency, o) },
     { label: 'noiseTunnel(integratedGradients) (a call)', typo: 'stpes', meant: 'steps', run: (o) => pkg.noiseTunnel(pkg.integratedGradients, { samples: 2 })(g, x, o) },
@@ -63,7 +65,7 @@ const TABLE: Record<string, Case[]> = {
 };
 
 /** Exports that take no options object. */
-const WITHOUT_OPTIONS = new Set(['gaussLegendre', 'integrationRule', 'outputRegion', 'attentionMaps']);
+const WITHOUT_OPTIONS = new Set(['gaussLegendre', 'integrationRule', 'outputRegion', 'attentionMaps', 'contrastTokenModel']);
 
 /** Each explainer's keys as its doc comment lists them (the registry metadata read by wrappers). */
 const COMMON = ['target', 'batchSize', 'seed', 'onProgress', 'signal'];
@@ -80,6 +82,7 @@ const DECLARED: Array<[string, unknown, readonly string[], string[]]> = [
   ['latentJacobian', pkg.latentJacobian, pkg.LATENT_JACOBIAN_OPTION_KEYS, ['batchSize', 'onProgress', 'signal']],
   ['attentionRollout', pkg.attentionRollout, pkg.ATTENTION_ROLLOUT_OPTION_KEYS, ['batchSize', 'onProgress', 'signal', 'headFusion', 'residualWeight', 'position', 'returnRollout']],
   ['gradientWeightedAttention', pkg.gradientWeightedAttention, pkg.GRADIENT_WEIGHTED_ATTENTION_OPTION_KEYS, ['target', 'batchSize', 'onProgress', 'signal', 'position', 'returnRollout']],
+  ['explainGeneration', pkg.explainGeneration, pkg.EXPLAIN_GENERATION_OPTION_KEYS, ['promptLength', 'explainer', 'explainerOptions', 'target', 'onProgress', 'signal']],
 ];
 
 it('every exported function is classified: in the table of misspelt keys, or taking no options object', () => {
