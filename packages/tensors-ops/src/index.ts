@@ -3,6 +3,7 @@ export type { Tensor, Rank, DataType, TensorLike, NamedTensorMap, Variable, Scal
 export { GlassboxError, isGlassboxError, ERROR_CODES, describe, abortError, throwIfAborted } from './errors.js';
 export type { GlassboxErrorCode } from './errors.js';
 export { initBackend, backendInfo } from './backend.js';
+export { ensureOverrides } from './overrides.js';
 export type { BackendName, BackendOptions, BackendInfo } from './backend.js';
 export { createRng, randomNormal, randomUniform } from './rng.js';
 export type { Rng } from './rng.js';

@@ -4,6 +4,7 @@ import { GlassboxError, throwIfAborted } from '../errors.js';
 import type { Predictable } from './types.js';
 import { asForward } from './as-forward.js';
 import { checkModelOutput } from './select-target.js';
+import { ensureOverrides } from '../overrides.js';
 import { assertNumber, checkOptionKeys, optionKeys } from './validate.js';
 
 export interface BatchLoopOptions {
@@ -63,6 +64,7 @@ export async function forEachBatch(
   for (let start = 0; start < total; start += batchSize, index++) {
     throwIfAborted(options.signal, where);
     const end = Math.min(total, start + batchSize);
+    ensureOverrides();
     await step(start, end, index);
     options.onProgress?.(end, total);
     if (end < total) await yieldToEventLoop();

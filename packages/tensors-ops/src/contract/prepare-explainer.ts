@@ -9,6 +9,7 @@ import { checkCommonOptions, checkInput } from './validate.js';
 import { checkOptionKeys } from './option-keys.js';
 import { TargetResolver } from './targets.js';
 import { Progress } from './progress.js';
+import { ensureOverrides } from '../overrides.js';
 import type { ExplainOptions, ForwardFn, Predictable } from './types.js';
 import { autoBatchSize, estimateRowBytes, resolvePool, type PoolExecution } from '../pool/execution.js';
 
@@ -61,6 +62,8 @@ export function prepareExplainer(
   keys?: readonly string[],
   names: ExplainerNames = { model: 'f', input: 'x' },
 ): PreparedExplainer {
+  // Glassbox's gradient and kernel fixes are in force for this call whatever was imported since (../overrides.ts).
+  ensureOverrides();
   const forward = asForward(f, where);
   checkInput(x, where, names.input);
   const opts = keys === undefined ? (options ?? {}) : checkOptionKeys<ExplainOptions>(options, keys, where);
