@@ -5,6 +5,7 @@ import { checkOptionKeys, optionKeys } from './contract/option-keys.js';
 import { bundledWasmPaths } from './wasm-paths.js';
 import { withoutWasmGlueListeners } from './wasm-glue.js';
 import { ensureOverrides } from './overrides.js';
+import { guardStartedWasmBackend } from './wasm-memory.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -135,6 +136,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   }
   if (ok && tf.getBackend() === 'wasm') {
     await tf.ready();
+    guardStartedWasmBackend();
     lastInfo = await describeActive();
     return lastInfo;
   }

@@ -21,12 +21,15 @@
  */
 import { registerGradientFixes } from './kernels/fused-batch-norm-grad.js';
 import { registerWasmKernels } from './kernels/register.js';
+import { guardStartedWasmBackend } from './wasm-memory.js';
 
 /**
  * Puts back every Glassbox gradient and WASM kernel fix that a later registration replaced; returns the names of
  * those it registered again (empty when all were in force, which is the cheap, usual case).
  */
 export function ensureOverrides(): string[] {
+  // Also: a WASM backend started before this package was imported gets its out-of-memory guard (./wasm-memory.ts).
+  guardStartedWasmBackend();
   const gradients = registerGradientFixes();
   const kernels = registerWasmKernels();
   if (gradients.length === 0 && kernels.length === 0) return kernels;
