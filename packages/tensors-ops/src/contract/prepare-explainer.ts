@@ -129,10 +129,12 @@ export interface ExplainerRun {
  */
 export function batchRule(
   p: Pick<PreparedExplainer, 'batchSize' | 'batchSizeGiven' | 'rowBytes'> & Partial<Pick<PreparedExplainer, 'measureRowBytes'>>,
+  signal?: AbortSignal,
 ): (rows: number, pooled: boolean, kind?: PassKind) => number {
   return (rows, pooled, kind = 'gradients') => {
     if (p.batchSizeGiven) return p.batchSize;
-    if (p.rowBytes !== null || p.measureRowBytes === undefined) return autoBatchSize(rows, { rowBytes: p.rowBytes, pooled });
+    // An aborted call runs no model, not even the measuring one: its batch loop rejects before the first batch.
+    if (p.rowBytes !== null || p.measureRowBytes === undefined || signal?.aborted === true) return autoBatchSize(rows, { rowBytes: p.rowBytes, pooled });
     return autoBatchSize(rows, { rowBytes: p.measureRowBytes(kind), budget: MEASURED_BATCH_MEMORY_BUDGET, pooled });
   };
 }
@@ -149,7 +151,7 @@ export function explainerRun(
     forward: p.forward,
     targets: p.targets,
     where,
-    batchFor: batchRule(p),
+    batchFor: batchRule(p, options?.signal),
     progress: new Progress(total, options?.onProgress),
     pool: p.pool,
   };

@@ -79,6 +79,11 @@ describeBackends('measured memory of one row (the automatic batch size of any mo
       expect(calls()).toBe(before);
       // Fewer rows than fit: a loop still never asks for more than the contract's 64.
       expect(explainerRun(prepareExplainer((y: tf.Tensor) => tf.sum(y, 1), x, {}, 'test'), undefined, 'test', 100).batchFor(100, false, 'forward')).toBe(64);
+      // An aborted call measures nothing (its loop rejects before any model call).
+      const aborted = model(c);
+      const stopped = explainerRun(prepareExplainer(aborted.f, x, {}, 'test'), { signal: AbortSignal.abort() }, 'test', 100);
+      expect(stopped.batchFor(100, false, 'forward')).toBe(64);
+      expect(aborted.calls()).toBe(0);
       // A given batchSize wins and nothing is measured.
       const given = prepareExplainer(model(c).f, x, { batchSize: 7 }, 'test');
       expect(given.measureRowBytes).toBeUndefined();
