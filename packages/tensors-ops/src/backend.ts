@@ -4,6 +4,8 @@ import { GlassboxError, describe } from './errors.js';
 import { checkOptionKeys, optionKeys } from './contract/option-keys.js';
 import { bundledWasmPaths } from './wasm-paths.js';
 import { withoutWasmGlueListeners } from './wasm-glue.js';
+import { ensureOverrides } from './overrides.js';
+import { guardStartedWasmBackend } from './wasm-memory.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -95,6 +97,8 @@ async function describeActive(reason?: string): Promise<BackendInfo> {
  */
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   checkOptionKeys(options, BACKEND_OPTION_KEYS, 'initBackend');
+  // Put back Glassbox's gradient and kernel fixes if an import since ours (tfjs-layers, say) replaced them.
+  ensureOverrides();
   if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1)) {
     throw new GlassboxError('INVALID_ARGUMENT', `initBackend: options.threads must be an integer >= 1, got ${describe(options.threads)}`);
   }
@@ -132,6 +136,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   }
   if (ok && tf.getBackend() === 'wasm') {
     await tf.ready();
+    guardStartedWasmBackend();
     lastInfo = await describeActive();
     return lastInfo;
   }

@@ -10,7 +10,8 @@ export type GlassboxErrorCode =
   | 'TARGET_OUT_OF_RANGE'
   | 'ABORTED'
   | 'BAD_WEIGHTS'
-  | 'BACKEND_UNAVAILABLE';
+  | 'BACKEND_UNAVAILABLE'
+  | 'OUT_OF_MEMORY';
 
 export const ERROR_CODES: readonly GlassboxErrorCode[] = [
   'INVALID_ARGUMENT',
@@ -20,6 +21,7 @@ export const ERROR_CODES: readonly GlassboxErrorCode[] = [
   'ABORTED',
   'BAD_WEIGHTS',
   'BACKEND_UNAVAILABLE',
+  'OUT_OF_MEMORY',
 ];
 
 export class GlassboxError extends Error {

@@ -3,6 +3,9 @@ export type { Tensor, Rank, DataType, TensorLike, NamedTensorMap, Variable, Scal
 export { GlassboxError, isGlassboxError, ERROR_CODES, describe, abortError, throwIfAborted } from './errors.js';
 export type { GlassboxErrorCode } from './errors.js';
 export { initBackend, backendInfo } from './backend.js';
+export { ensureOverrides } from './overrides.js';
+export { isOutOfMemoryError, outOfMemoryError, WASM_HEAP_MAX, WASM_HEAP_HEADROOM } from './wasm-memory.js';
+export type { BatchFailure } from './wasm-memory.js';
 export type { BackendName, BackendOptions, BackendInfo } from './backend.js';
 export { createRng, randomNormal, randomUniform } from './rng.js';
 export type { Rng } from './rng.js';
@@ -26,6 +29,8 @@ export { Progress } from './contract/progress.js';
 export { safeGrad, safeGradWithValue, targetGradient } from './contract/safe-grad.js';
 export type { TargetGradientInfo } from './contract/safe-grad.js';
 export { prepareExplainer, explainerRun, batchRule } from './contract/prepare-explainer.js';
+export { measureRowBytes, MEASURED_BATCH_MEMORY_BUDGET } from './contract/row-memory.js';
+export type { PassKind } from './contract/row-memory.js';
 export type { PreparedExplainer, ExplainerRun, ExplainerNames } from './contract/prepare-explainer.js';
 export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
 export { isTokenModel, checkTokenIds, checkTokenId, lastPositionScores, tokenModelForward, paddingMaskOf } from './contract/token-model.js';

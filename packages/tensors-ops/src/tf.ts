@@ -8,6 +8,8 @@
  *  - registers Glassbox's WASM kernel fixes (missing and slow kernels, see ./kernels);
  *  - keeps the WASM backend's Node glue from installing process-wide listeners that rethrow every unhandled
  *    rejection and uncaught exception of the host program (see ./wasm-glue.ts);
+ *  - makes a WASM tensor allocation that does not fit throw GlassboxError 'OUT_OF_MEMORY' instead of corrupting the
+ *    backend's heap (see ./wasm-memory.ts);
  *  - turns on prod mode, which silences the cpu backend's banner in Node;
  *  - makes cpu the active backend until `initBackend()` switches to WASM.
  */
@@ -19,11 +21,15 @@ import './vendor/register-chained-ops.js';
 import { registerWasmKernels } from './kernels/register.js';
 import { registerGradientFixes } from './kernels/fused-batch-norm-grad.js';
 import { neutraliseWasmGlue } from './wasm-glue.js';
+import { guardWasmFactory } from './wasm-memory.js';
 
 tf.env().set('PROD', true);
 // After the import of tfjs-core's gradients above (imports run first), so that ours win.
 registerGradientFixes();
 registerWasmKernels();
+// A WASM backend that runs out of memory would write a failed tensor allocation over its own heap; make such an
+// allocation throw GlassboxError 'OUT_OF_MEMORY' instead, in every WASM backend that starts (see ./wasm-memory.ts).
+guardWasmFactory();
 // The WASM backend's Node glue would make every unhandled rejection of the host program fatal (exit code 7),
 // whatever handlers the program has; remove its process-wide listeners once the backend starts.
 neutraliseWasmGlue();

@@ -104,9 +104,9 @@ const MAIN: Record<string, Case[]> = {
 const MAIN_WITHOUT_OPTIONS = new Set([
   'GlassboxError', 'abortError', 'asForward', 'assertFinite', 'assertFloatTensor', 'assertNumber', 'assertOneOf', 'backendInfo',
   'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareMethod', 'declareOptionKeys', 'dense',
-  'describe', 'describePoolModel', 'dropout', 'dropoutMask', 'estimateRowBytes', 'flatten', 'formatShape', 'glorotNormal',
-  'glorotUniform', 'heNormal', 'heUniform', 'initialize', 'initializerValues', 'isBroadcastable', 'isGlassboxError', 'isPool',
-  'isTensor', 'methodInfoOf', 'onesInitializer', 'optionDefault', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
+  'describe', 'describePoolModel', 'dropout', 'dropoutMask', 'ensureOverrides', 'estimateRowBytes', 'flatten', 'formatShape', 'glorotNormal',
+  'glorotUniform', 'heNormal', 'heUniform', 'initialize', 'initializerValues', 'isBroadcastable', 'isGlassboxError', 'isOutOfMemoryError', 'isPool',
+  'isTensor', 'measureRowBytes', 'methodInfoOf', 'onesInitializer', 'outOfMemoryError', 'optionDefault', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
   'resolveFeatureMask', 'resolvePool', 'resolveTargets', 'selectTarget', 'sequentialOf', 'throwIfAborted', 'updateMovingAverage',
   'yieldToEventLoop', 'zerosInitializer',
   // The option checkers themselves: checkOptionKeys and forwardOptions refuse unknown keys (tested in

@@ -4,6 +4,8 @@ import { GlassboxError, throwIfAborted } from '../errors.js';
 import type { Predictable } from './types.js';
 import { asForward } from './as-forward.js';
 import { checkModelOutput } from './select-target.js';
+import { ensureOverrides } from '../overrides.js';
+import { outOfMemoryError } from '../wasm-memory.js';
 import { assertNumber, checkOptionKeys, optionKeys } from './validate.js';
 
 export interface BatchLoopOptions {
@@ -49,6 +51,11 @@ export function yieldToEventLoop(): Promise<void> {
  * The batching loop under every explainer: calls `step(start, end)` for consecutive chunks of `total` rows of
  * at most `batchSize`, checks the AbortSignal before each chunk, reports progress after each and lets the
  * event loop run in between. Tensor bookkeeping is the caller's (use tf.tidy inside `step`).
+ *
+ * A step that runs out of memory (the WASM heap exhausted, a JavaScript array that cannot be allocated) rejects with
+ * GlassboxError 'OUT_OF_MEMORY' naming the batch size that failed and a smaller one to pass as `batchSize`; when the
+ * failure left the WASM backend unable to compute, the backend is re-created and the code is 'BACKEND_UNAVAILABLE'
+ * (see ../wasm-memory.ts).
  */
 export async function forEachBatch(
   total: number,
@@ -63,7 +70,13 @@ export async function forEachBatch(
   for (let start = 0; start < total; start += batchSize, index++) {
     throwIfAborted(options.signal, where);
     const end = Math.min(total, start + batchSize);
-    await step(start, end, index);
+    ensureOverrides();
+    try {
+      await step(start, end, index);
+    } catch (e) {
+      // Out of memory: a GlassboxError naming this batch's size and a smaller one, the backend checked (../wasm-memory.ts).
+      throw await outOfMemoryError(e, { where, start, end, total });
+    }
     options.onProgress?.(end, total);
     if (end < total) await yieldToEventLoop();
   }

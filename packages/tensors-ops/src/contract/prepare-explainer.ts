@@ -9,8 +9,10 @@ import { checkCommonOptions, checkInput } from './validate.js';
 import { checkOptionKeys } from './option-keys.js';
 import { TargetResolver } from './targets.js';
 import { Progress } from './progress.js';
+import { ensureOverrides } from '../overrides.js';
 import type { ExplainOptions, ForwardFn, Predictable } from './types.js';
 import { autoBatchSize, estimateRowBytes, resolvePool, type PoolExecution } from '../pool/execution.js';
+import { MEASURED_BATCH_MEMORY_BUDGET, rememberedRowBytes, type PassKind } from './row-memory.js';
 
 /** What `prepareExplainer` found out about a call. */
 export interface PreparedExplainer {
@@ -29,6 +31,11 @@ export interface PreparedExplainer {
   batchSizeGiven: boolean;
   /** Estimated bytes per model row (tensors-ops Sequential models), for the automatic batch size. */
   rowBytes: number | null;
+  /**
+   * For any other model: measures the bytes one row of x costs a pass of the model (see ./row-memory.ts), once,
+   * when a batch loop first needs an automatic batch size. Absent when rowBytes is known or batchSize was given.
+   */
+  measureRowBytes?: (kind: PassKind) => number | null;
   /** options.seed, or 0. */
   seed: number;
   /** options.target, its form checked; resolved against the first model output. */
@@ -61,6 +68,8 @@ export function prepareExplainer(
   keys?: readonly string[],
   names: ExplainerNames = { model: 'f', input: 'x' },
 ): PreparedExplainer {
+  // Glassbox's gradient and kernel fixes are in force for this call whatever was imported since (../overrides.ts).
+  ensureOverrides();
   const forward = asForward(f, where);
   checkInput(x, where, names.input);
   const opts = keys === undefined ? (options ?? {}) : checkOptionKeys<ExplainOptions>(options, keys, where);
@@ -69,7 +78,8 @@ export function prepareExplainer(
   const rowShape = x.shape.slice(1);
   const targets = new TargetResolver(opts.target, n, where);
   const pool = resolvePool((opts as { pool?: unknown }).pool, f, where);
-  return {
+  const rowBytes = estimateRowBytes(f);
+  const prepared: PreparedExplainer = {
     forward,
     x,
     n,
@@ -77,13 +87,15 @@ export function prepareExplainer(
     rowSize: rowShape.reduce((a, b) => a * b, 1),
     batchSize,
     batchSizeGiven: opts.batchSize !== undefined,
-    rowBytes: estimateRowBytes(f),
+    rowBytes,
     seed,
     targets,
     pool,
     modelName: names.model,
     inputName: names.input,
   };
+  if (rowBytes === null && opts.batchSize === undefined) prepared.measureRowBytes = (kind) => rememberedRowBytes(f, forward, x, kind);
+  return prepared;
 }
 
 /** What the batch loops of one call share: the model, the target, batching, progress, abort and the pool. */
@@ -94,9 +106,11 @@ export interface ExplainerRun {
   where: string;
   /**
    * Rows per model call for a batch loop over `rows` rows: options.batchSize when given, else the automatic
-   * choice (autoBatchSize: <= 64, within the memory budget, and for a pooled loop at least 4 batches).
+   * choice (autoBatchSize: <= 64, within the memory budget, and for a pooled loop at least 4 batches). `kind`
+   * says which pass the loop runs ('gradients' when omitted; 'forward' for loops that only call the model), for
+   * the measured memory of a row (./row-memory.ts).
    */
-  batchFor: (rows: number, pooled: boolean) => number;
+  batchFor: (rows: number, pooled: boolean, kind?: PassKind) => number;
   progress: Progress;
   signal?: AbortSignal | undefined;
   /** Runs each gradient computation (e.g. with guided ReLU gradients installed); default: as is. */
@@ -108,15 +122,27 @@ export interface ExplainerRun {
   inputName?: string;
 }
 
-/** The batch size rule of a prepared call: options.batchSize when given, else autoBatchSize. */
-export function batchRule(p: Pick<PreparedExplainer, 'batchSize' | 'batchSizeGiven' | 'rowBytes'>): (rows: number, pooled: boolean) => number {
-  return (rows, pooled) => (p.batchSizeGiven ? p.batchSize : autoBatchSize(rows, { rowBytes: p.rowBytes, pooled }));
+/**
+ * The batch size rule of a prepared call: options.batchSize when given; else autoBatchSize with the row's bytes
+ * estimated from a Sequential's layer shapes (budget DEFAULT_BATCH_MEMORY_BUDGET), or else measured on one row of x
+ * (budget MEASURED_BATCH_MEMORY_BUDGET, see ./row-memory.ts); 64 rows when neither is known.
+ */
+export function batchRule(
+  p: Pick<PreparedExplainer, 'batchSize' | 'batchSizeGiven' | 'rowBytes'> & Partial<Pick<PreparedExplainer, 'measureRowBytes'>>,
+  signal?: AbortSignal,
+): (rows: number, pooled: boolean, kind?: PassKind) => number {
+  return (rows, pooled, kind = 'gradients') => {
+    if (p.batchSizeGiven) return p.batchSize;
+    // An aborted call runs no model, not even the measuring one: its batch loop rejects before the first batch.
+    if (p.rowBytes !== null || p.measureRowBytes === undefined || signal?.aborted === true) return autoBatchSize(rows, { rowBytes: p.rowBytes, pooled });
+    return autoBatchSize(rows, { rowBytes: p.measureRowBytes(kind), budget: MEASURED_BATCH_MEMORY_BUDGET, pooled });
+  };
 }
 
 /** The ExplainerRun of a prepared call whose batch loops run `total` model rows in all (for progress). */
 export function explainerRun(
   p: Pick<PreparedExplainer, 'forward' | 'targets' | 'batchSize' | 'batchSizeGiven' | 'rowBytes' | 'pool'> &
-    Partial<Pick<PreparedExplainer, 'modelName' | 'inputName'>>,
+    Partial<Pick<PreparedExplainer, 'modelName' | 'inputName' | 'measureRowBytes'>>,
   options: Pick<ExplainOptions, 'onProgress' | 'signal'> | undefined,
   where: string,
   total: number,
@@ -125,7 +151,7 @@ export function explainerRun(
     forward: p.forward,
     targets: p.targets,
     where,
-    batchFor: batchRule(p),
+    batchFor: batchRule(p, options?.signal),
     progress: new Progress(total, options?.onProgress),
     pool: p.pool,
   };

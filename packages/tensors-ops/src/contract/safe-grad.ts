@@ -11,6 +11,7 @@ import { GlassboxError, isGlassboxError } from '../errors.js';
 import { checkModelOutput, selectTarget } from './select-target.js';
 import type { ForwardFn } from './types.js';
 import { assertFiniteScores, type FiniteOutputInfo } from './finite.js';
+import { ensureOverrides } from '../overrides.js';
 
 interface TapeState {
   state?: { gradientDepth?: number; activeTape?: Array<{ saved?: Tensor[] }> | null };
@@ -47,6 +48,8 @@ export function safeGradWithValue(f: (x: Tensor) => Tensor, x: Tensor, where: st
 }
 
 function gradients(f: (x: Tensor) => Tensor, x: Tensor, where: string, name: string, keepValue: boolean): { grad: Tensor; value: Tensor | null } {
+  // Our gradients, not ones a later import (tfjs-layers) registered over them (../overrides.ts).
+  ensureOverrides();
   let failed = false;
   let failure: unknown = undefined;
   let out: { grad: Tensor | null; value: Tensor | null };

@@ -79,7 +79,7 @@ export async function runPooled(
     op,
     recipe,
     total,
-    batchSize: run.batchFor(total, true),
+    batchSize: run.batchFor(total, true, op),
     target: run.targets.target,
     inputs: run.targets.n,
     signal: run.signal,
@@ -144,7 +144,7 @@ export async function scoreRows(
       }
       run.progress.add(end - start);
     },
-    { batchSize: run.batchFor(total, false), signal: run.signal, where },
+    { batchSize: run.batchFor(total, false, 'forward'), signal: run.signal, where },
   );
   return scores;
 }

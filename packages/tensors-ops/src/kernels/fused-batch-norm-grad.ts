@@ -86,19 +86,30 @@ function store(): GradientStore {
 export const GRADIENT_FIXES: readonly GradConfig[] = [fusedBatchNormGradConfig];
 
 /**
- * Registers Glassbox's gradients over tfjs-core's (call it after tfjs-core's gradients are registered; a later
- * registration of tfjs-core's gradients would win again). Keeps the replaced ones (see {@link originalGradient}).
- * Idempotent.
+ * Registers Glassbox's gradients over tfjs-core's (call it after tfjs-core's gradients are registered), or puts
+ * them back when a later registration replaced them: tfjs-layers (and anything else that imports tfjs-core's
+ * `register_all_gradients`) registers tfjs-core's gradients again when it is imported, see ../overrides.ts.
+ * Keeps the first gradient it replaced (see {@link originalGradient}). Idempotent and cheap when nothing changed:
+ * one registry look-up per gradient. Returns the kernel names whose gradient it (re-)registered.
  */
-export function registerGradientFixes(): void {
+export function registerGradientFixes(): string[] {
   const s = store();
+  const installed: string[] = [];
   for (const config of GRADIENT_FIXES) {
     const current = getGradient(config.kernelName) as GradConfig | undefined;
     if (current !== undefined && s.ours.has(current.gradFunc)) continue;
-    if (current !== undefined) s.originals.set(config.kernelName, current);
+    if (current !== undefined && !s.originals.has(config.kernelName)) s.originals.set(config.kernelName, current);
     registerGradient(config);
     s.ours.add(config.gradFunc);
+    installed.push(config.kernelName);
   }
+  return installed;
+}
+
+/** True when the gradient registered for `kernelName` is one of Glassbox's. */
+export function isOurGradient(kernelName: string): boolean {
+  const current = getGradient(kernelName) as GradConfig | undefined;
+  return current !== undefined && store().ours.has(current.gradFunc);
 }
 
 /** The gradient Glassbox replaced for `kernelName` (tfjs-core's), undefined when none was replaced. */

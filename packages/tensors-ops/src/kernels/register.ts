@@ -29,12 +29,12 @@ import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filte
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js';
 import { fusedMatMul } from './fused-mat-mul.js';
 import { maxPoolGrad } from './max-pool-grad.js';
-import { installWasmKernel } from './shared.js';
+import { installWasmKernel, type WasmKernelImpl } from './shared.js';
 import { sum } from './sum.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 import { castView, identityView } from './views.js';
 
-export { installedWasmKernels, originalKernel } from './shared.js';
+export { installedWasmKernels, isOurWasmKernel, originalKernel } from './shared.js';
 
 /** The kernels this module registers for 'wasm', by name. */
 export const WASM_KERNEL_NAMES = [
@@ -51,21 +51,28 @@ export const WASM_KERNEL_NAMES = [
   'Cast',
 ] as const;
 
-let done = false;
+/** Each kernel with its implementation, in the order they are installed. */
+const KERNELS: ReadonlyArray<readonly [(typeof WASM_KERNEL_NAMES)[number], WasmKernelImpl<never>]> = [
+  ['Conv2DBackpropFilter', conv2dBackpropFilter],
+  ['Conv2DBackpropInput', conv2dBackpropInput],
+  ['BatchMatMul', batchMatMul],
+  ['_FusedMatMul', fusedMatMul],
+  ['UnsortedSegmentSum', unsortedSegmentSum],
+  ['DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dBackpropFilter],
+  ['DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInput],
+  ['MaxPoolGrad', maxPoolGrad],
+  ['Sum', sum],
+  ['Identity', identityView],
+  ['Cast', castView],
+] as never;
 
-/** Registers Glassbox's WASM kernel fixes. Idempotent. */
-export function registerWasmKernels(): void {
-  if (done) return;
-  installWasmKernel('Conv2DBackpropFilter', conv2dBackpropFilter);
-  installWasmKernel('Conv2DBackpropInput', conv2dBackpropInput);
-  installWasmKernel('BatchMatMul', batchMatMul);
-  installWasmKernel('_FusedMatMul', fusedMatMul);
-  installWasmKernel('UnsortedSegmentSum', unsortedSegmentSum);
-  installWasmKernel('DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dBackpropFilter);
-  installWasmKernel('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInput);
-  installWasmKernel('MaxPoolGrad', maxPoolGrad);
-  installWasmKernel('Sum', sum);
-  installWasmKernel('Identity', identityView);
-  installWasmKernel('Cast', castView);
-  done = true;
+/**
+ * Registers Glassbox's WASM kernel fixes, or puts back those that a later registration replaced (see
+ * ../overrides.ts). Idempotent and cheap when nothing changed: one registry look-up per kernel. Returns the names
+ * of the kernels it (re-)registered.
+ */
+export function registerWasmKernels(): string[] {
+  const installed: string[] = [];
+  for (const [name, impl] of KERNELS) if (installWasmKernel(name, impl)) installed.push(name);
+  return installed;
 }

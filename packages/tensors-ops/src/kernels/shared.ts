@@ -67,26 +67,34 @@ export function lookupKernel(name: string, backendName: string): KernelConfig | 
 }
 
 /**
- * Registers `impl` as the 'wasm' kernel `name`. An existing kernel is kept as the original (see
- * {@link originalKernel}) and its setupFunc/disposeFunc are carried over, so that the original's WASM
- * functions still get bound when the backend starts. Idempotent: does nothing when the registered kernel is
- * already one of ours.
+ * Registers `impl` as the 'wasm' kernel `name`. The kernel registered before the first install is kept as the
+ * original (see {@link originalKernel}) and its setupFunc/disposeFunc are carried over, so that the original's
+ * WASM functions still get bound when the backend starts. Idempotent: does nothing when the registered kernel is
+ * already one of ours. When a later registration replaced ours (another copy of tfjs-backend-wasm, say), installing
+ * again puts ours back over it and keeps the first original (the one whose setupFunc the backend ran).
+ * Returns whether it registered anything.
  */
-export function installWasmKernel<A>(name: string, impl: WasmKernelImpl<A>): void {
+export function installWasmKernel<A>(name: string, impl: WasmKernelImpl<A>): boolean {
   const s = store();
   const current = lookupKernel(name, 'wasm');
-  if (current !== undefined && s.ours.has(current.kernelFunc)) return;
+  if (current !== undefined && s.ours.has(current.kernelFunc)) return false;
+  if (current !== undefined && !s.names.has(name)) s.originals.set(name, current);
+  const original = s.originals.get(name);
   const kernelFunc = impl as unknown as KernelFunc;
   const config: KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc };
-  if (current !== undefined) {
-    s.originals.set(name, current);
-    if (current.setupFunc !== undefined) config.setupFunc = current.setupFunc;
-    if (current.disposeFunc !== undefined) config.disposeFunc = current.disposeFunc;
-    unregisterKernel(name, 'wasm');
-  }
+  if (original?.setupFunc !== undefined) config.setupFunc = original.setupFunc;
+  if (original?.disposeFunc !== undefined) config.disposeFunc = original.disposeFunc;
+  if (current !== undefined) unregisterKernel(name, 'wasm');
   registerKernel(config);
   s.ours.add(kernelFunc);
   s.names.add(name);
+  return true;
+}
+
+/** True when the 'wasm' kernel registered as `name` is one of Glassbox's. */
+export function isOurWasmKernel(name: string): boolean {
+  const current = lookupKernel(name, 'wasm');
+  return current !== undefined && store().ours.has(current.kernelFunc);
 }
 
 /** The 'wasm' kernel that Glassbox replaced (undefined when the kernel was missing, i.e. is new). */
