@@ -1,6 +1,5 @@
 import { outputRegion } from '@glassbox/tensors-ops';
 import { autoencoderSuite } from '../suites/autoencoder.js';
-import { REPORT_METHODS } from '../methods.js';
 import { regionMaskOf } from './mask.js';
 import type { KindAdapter } from './types.js';
 
@@ -10,7 +9,7 @@ function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string): KindAdapter
     label,
     subjects: ['function', 'layered', 'decoder'],
     inputs: ['image', 'latent'],
-    reportMethods: REPORT_METHODS[kind],
+    reportMethods: Object.freeze(['latentSensitivity', 'latentTraversal', 'encoderSaliency', 'latentAttribution']),
     suite: autoencoderSuite,
     rowShape: (m) => [...m.inputShape],
     // The mean brightness of a region of the reconstruction.

@@ -1,5 +1,4 @@
 import { classifierSuite } from '../suites/classifier.js';
-import { REPORT_METHODS } from '../methods.js';
 import type { KindAdapter } from './types.js';
 
 /** Classifiers: their logits are explained; the default target is the predicted class. */
@@ -8,7 +7,7 @@ export const classifierKind: KindAdapter<'classifier'> = {
   label: 'classifier',
   subjects: ['function', 'layered', 'splittable'],
   inputs: ['image'],
-  reportMethods: REPORT_METHODS.classifier,
+  reportMethods: Object.freeze(['saliency', 'integratedGradients', 'noiseTunnel', 'occlusion', 'kernelShap', 'gradCam']),
   suite: classifierSuite,
   rowShape: (m) => [...m.inputShape],
   score: (m) => (x) => m.predict(x),

@@ -1,6 +1,5 @@
 import { outputRegion } from '@glassbox/tensors-ops';
 import { cycleganSuite } from '../suites/cyclegan.js';
-import { REPORT_METHODS } from '../methods.js';
 import { regionMaskOf } from './mask.js';
 import type { KindAdapter } from './types.js';
 
@@ -10,7 +9,7 @@ export const cycleganKind: KindAdapter<'cyclegan'> = {
   label: 'CycleGAN',
   subjects: ['function'],
   inputs: ['image'],
-  reportMethods: REPORT_METHODS.cyclegan,
+  reportMethods: Object.freeze(['regionSaliency', 'regionIntegratedGradients', 'discriminatorSaliency']),
   suite: cycleganSuite,
   rowShape: (m) => [...m.imageShape],
   score: (m, mask) => outputRegion((x) => m.translateAB(x), regionMaskOf(mask, 'cyclegan'), 'mean'),

@@ -1,5 +1,4 @@
 import { ganSuite } from '../suites/gan.js';
-import { REPORT_METHODS } from '../methods.js';
 import type { KindAdapter } from './types.js';
 
 /** GANs: the discriminator's score of an image is explained; the generator is the latent function. */
@@ -8,7 +7,7 @@ export const ganKind: KindAdapter<'gan'> = {
   label: 'GAN',
   subjects: ['function', 'decoder'],
   inputs: ['latent', 'image'],
-  reportMethods: REPORT_METHODS.gan,
+  reportMethods: Object.freeze(['discriminatorSaliency', 'latentAttribution']),
   suite: ganSuite,
   rowShape: (m) => [...m.imageShape],
   score: (m) => (x) => m.discriminator(x),

@@ -31,7 +31,7 @@ export interface KindAdapter<K extends ModelKind = ModelKind> {
   subjects: readonly MethodSubject[];
   /** What an explanation can start from (the first is the usual one). */
   inputs: readonly KindInput[];
-  /** The methods of the report's suite for the kind, in the order they run (see REPORT_METHODS). */
+  /** The methods of the report's suite for the kind, in the order they run (the source of REPORT_METHODS and of `options.methods`). */
   reportMethods: readonly string[];
   /** Runs the report's suite for the kind. */
   suite(ctx: SuiteContext): Promise<ReportResult>;
