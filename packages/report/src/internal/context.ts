@@ -57,7 +57,6 @@ export function selectMethods(
   where: string,
   makeError: (message: string) => Error,
 ): { methods: string[]; skipped: { method: string; reason: string }[] } {
-  const kind = ctx.args.kind;
   const explicit = ctx.args.methods;
   const skipped: { method: string; reason: string }[] = [];
   const methods: string[] = [];
