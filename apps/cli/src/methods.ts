@@ -395,9 +395,11 @@ const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
       const { latentSensitivity } = await perturbation();
       const { tf } = await import('@glassbox/tensors-ops');
       const latent = latentOf(subject, 'latent-sensitivity');
-      const o = { epsilon: 1, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
+      // attribution.json records the options as passed (the step was once called delta).
+      const options = { epsilon: defaultOf<number>('latentSensitivity', 'epsilon') };
+      const o = { ...options, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
       const r = await latentSensitivity(latent.decoder, latent.z, o);
-      return { attribution: { attributions: tf.tensor2d(r.scores, [1, r.scores.length]), method: 'latentSensitivity' }, options: { delta: 1 }, extra: { order: r.order } };
+      return { attribution: { attributions: tf.tensor2d(r.scores, [1, r.scores.length]), method: 'latentSensitivity' }, options, extra: { order: r.order } };
     },
   },
 };
