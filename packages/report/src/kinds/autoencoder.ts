@@ -9,7 +9,7 @@ const INPUTS: readonly KindInput[] = Object.freeze(['image', 'latent'] as const)
 /** A latent dimension of the encoder by default (what `glassbox explain` has always explained); a region of the reconstruction on request. */
 const OBJECTIVES: readonly KindObjective[] = Object.freeze(['code', 'region'] as const);
 
-function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string): KindAdapter<K> {
+function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string, encoded: string): KindAdapter<K> {
   const adapter: KindAdapter<K> = {
     kind,
     label,
@@ -62,7 +62,10 @@ function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string): KindAdapter
         return { x: own(m.decoder(z)), latent: { z, decoder: adapter.decoder(m)!, class: null } };
       });
     },
-    imageOutput: (m, x) => ({ name: 'reconstruction', y: tf.tidy(() => m.decoder(m.encoder(x))) }),
+    imageOutput: { name: 'reconstruction', words: 'the reconstruction' },
+    outputOf: (m, x) => tf.tidy(() => m.decoder(m.encoder(x))),
+    classInput: false,
+    codeWords: { sample: (seed) => `a code drawn by ${label}.sampleLatent from seed ${seed}`, encoded, decoded: `the ${label}'s decoded image` },
     codeScale: (m) => m.latentDistribution?.(),
     reportData: 'inputs',
   };
@@ -70,6 +73,6 @@ function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string): KindAdapter
 }
 
 /** Autoencoders: a latent dimension of the encoder, or a region of the reconstruction, is explained; the decoder is the latent function. */
-export const aeKind: KindAdapter<'ae'> = latentKind('ae', 'autoencoder');
+export const aeKind: KindAdapter<'ae'> = latentKind('ae', 'autoencoder', 'the code');
 /** Variational autoencoders: as autoencoders (the encoder gives the mean of q(z|x)). */
-export const vaeKind: KindAdapter<'vae'> = latentKind('vae', 'VAE');
+export const vaeKind: KindAdapter<'vae'> = latentKind('vae', 'VAE', 'the mean mu of q(z|x)');

@@ -58,7 +58,9 @@ export const cycleganKind: KindAdapter<'cyclegan'> = {
     if (input.type !== 'image') throw refuseInput('CycleGAN', INPUTS, input);
     return { x: input.x, dispose: () => undefined };
   },
-  imageOutput: (m, x) => ({ name: 'translation', y: m.translateAB(x) }),
+  imageOutput: { name: 'translation', words: 'the translation A -> B' },
+  outputOf: (m, x) => m.translateAB(x),
+  classInput: false,
   codeScale: () => undefined,
   reportData: 'inputs',
 };

@@ -89,7 +89,9 @@ export const ganKind: KindAdapter<'gan'> = {
       return { x: own(decoder(z)), latent: { z, decoder, class: cls } };
     });
   },
-  imageOutput: () => undefined,
+  outputOf: () => undefined,
+  classInput: true,
+  codeWords: { sample: (seed) => `z ~ N(0, I) from seed ${seed}`, decoded: 'the generated image' },
   codeScale: () => undefined,
   reportData: 'real',
 };

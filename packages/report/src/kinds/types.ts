@@ -203,10 +203,20 @@ export interface KindAdapter<K extends ModelKind = ModelKind> {
    */
   prepare(model: KindParts[K], input: KindInputValue, options?: PrepareOptions): PreparedInput;
   /**
-   * The model's image output for an image row (an autoencoder's reconstruction, a CycleGAN's translation A -> B)
-   * and its name; undefined for kinds whose output is not an image.
+   * The model's image output for an image row, when it has one: an autoencoder's reconstruction, a CycleGAN's
+   * translation A -> B (`words` names it in messages); a 'region' objective scores a region of it.
    */
-  imageOutput(model: KindParts[K], x: Tensor): { name: 'reconstruction' | 'translation'; y: Tensor } | undefined;
+  imageOutput?: { name: 'reconstruction' | 'translation'; words: string };
+  /** The model's image output (see `imageOutput`) for image rows x; undefined for kinds without one. */
+  outputOf(model: KindParts[K], x: Tensor): Tensor | undefined;
+  /** True when a model of the kind may take a class with its code (a conditional GAN): callers then offer a class. */
+  classInput: boolean;
+  /**
+   * How messages name the kind's codes (undefined without a code): a code drawn from the prior with a seed, the
+   * code of an image (absent when the kind has no encoder: its image inputs have no code), and the image
+   * decoded from a code.
+   */
+  codeWords?: { sample(seed: number): string; encoded?: string; decoded: string };
   /**
    * The units latent traversals sweep in: the mean and standard deviation of the codes (an autoencoder's fit
    * of its training codes); undefined when the prior is N(0, I) (VAE, GAN) or there is no code.
