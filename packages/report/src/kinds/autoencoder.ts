@@ -63,6 +63,8 @@ function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string, encoded: str
       });
     },
     imageOutput: { name: 'reconstruction', words: 'the reconstruction' },
+    criticOf: () => undefined,
+    backOf: () => undefined,
     outputOf: (m, x) => tf.tidy(() => m.decoder(m.encoder(x))),
     classInput: false,
     codeWords: { sample: (seed) => `a code drawn by ${label}.sampleLatent from seed ${seed}`, encoded, decoded: `the ${label}'s decoded image` },

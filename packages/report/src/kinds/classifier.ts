@@ -42,6 +42,8 @@ export const classifierKind: KindAdapter<'classifier'> = {
     if (input.type !== 'image') throw refuseInput('classifier', INPUTS, input);
     return { x: input.x, dispose: () => undefined };
   },
+  criticOf: () => undefined,
+  backOf: () => undefined,
   outputOf: () => undefined,
   classInput: false,
   codeScale: () => undefined,

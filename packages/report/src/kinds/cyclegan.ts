@@ -59,6 +59,8 @@ export const cycleganKind: KindAdapter<'cyclegan'> = {
     return { x: input.x, dispose: () => undefined };
   },
   imageOutput: { name: 'translation', words: 'the translation A -> B' },
+  criticOf: (m, y) => m.discriminatorB?.(y),
+  backOf: (m, y) => m.translateBA?.(y),
   outputOf: (m, x) => m.translateAB(x),
   classInput: false,
   codeScale: () => undefined,

@@ -141,6 +141,11 @@ describeBackends('kind adapters: objectives, targets, hooks and inputs', () => {
     };
     const x = tf.tensor2d([[0.2, 0.4, 0.6, 0.8]]);
     try {
+      expect(kindAdapter('cyclegan').criticOf(cg, x)).toBeUndefined();
+      expect(kindAdapter('cyclegan').backOf(cg, x)).toBeUndefined();
+      const back = { ...cg, translateBA: (y: Tensor) => tf.mul(y, 3), discriminatorB: (y: Tensor) => tf.sum(y, 1) };
+      expect(await rows(kindAdapter('cyclegan').backOf(back, x)!)).toEqual([0.6, 1.2, 1.8, 2.4].map((v) => expect.closeTo(v, 5)));
+      expect((await rows(kindAdapter('cyclegan').criticOf(back, x)!))[0]).toBeCloseTo(2, 5);
       const e = kindAdapter('cyclegan').explained(cg, 'region', { mask: MASK });
       expect(e.camLayers).toEqual(['g1']);
       const cam = e.cam!().model as { features(x: Tensor): Tensor; head(a: Tensor): Tensor };

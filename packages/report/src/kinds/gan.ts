@@ -89,6 +89,8 @@ export const ganKind: KindAdapter<'gan'> = {
       return { x: own(decoder(z)), latent: { z, decoder, class: cls } };
     });
   },
+  criticOf: (m, images) => m.discriminator(images),
+  backOf: () => undefined,
   outputOf: () => undefined,
   classInput: true,
   codeWords: { sample: (seed) => `z ~ N(0, I) from seed ${seed}`, decoded: 'the generated image' },

@@ -136,6 +136,8 @@ export interface KindParts {
     sampleLatent(n: number, seed: number, options?: { labels?: number[] }): Tensor;
   };
   cyclegan: KindModels['cyclegan'] & {
+    translateBA?(y: Tensor): Tensor;
+    discriminatorB?(y: Tensor): Tensor;
     readonly networks: { readonly generatorAB: SplitNet };
     readonly config: { readonly outputActivation: string };
   };
@@ -209,6 +211,13 @@ export interface KindAdapter<K extends ModelKind = ModelKind> {
   imageOutput?: { name: 'reconstruction' | 'translation'; words: string };
   /** The model's image output (see `imageOutput`) for image rows x; undefined for kinds without one. */
   outputOf(model: KindParts[K], x: Tensor): Tensor | undefined;
+  /**
+   * The model's own score of how real images look, for images of its output (a GAN's discriminator on the
+   * explained image; a CycleGAN's discriminator of domain B on translations); undefined without one.
+   */
+  criticOf(model: KindParts[K], images: Tensor): Tensor | undefined;
+  /** The way back from the image output (a CycleGAN's translation B -> A, for the cycle); undefined without one. */
+  backOf(model: KindParts[K], y: Tensor): Tensor | undefined;
   /** True when a model of the kind may take a class with its code (a conditional GAN): callers then offer a class. */
   classInput: boolean;
   /**
