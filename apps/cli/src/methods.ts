@@ -9,7 +9,7 @@
  * by layer, grad-cam and guided-grad-cam a classifier that splits at its last convolution.
  */
 import type { Attribution, ForwardFn, IntegrationMethod, NoiseVariant, Predictable, Tensor } from '@glassbox/tensors-ops';
-import type { LayeredModel, Splittable } from '@glassbox/explainers-gradient';
+import type { CamModel, LayeredModel } from '@glassbox/explainers-gradient';
 import { optionDefault } from '@glassbox/tensors-ops';
 import type { MethodInfo } from '@glassbox/tensors-ops';
 import { KIND_ADAPTERS, methodRegistry, toKebabCase } from '@glassbox/report';
@@ -43,8 +43,8 @@ export interface Subject {
   f: Predictable;
   /** deep-lift: a network run layer by layer whose output column `target` is the explained score. */
   layered?: LayeredModel;
-  /** grad-cam, guided-grad-cam: a model with split(layer), and the layer (the last convolution). */
-  cam?: { model: Splittable; layer: string };
+  /** grad-cam, guided-grad-cam: a model that splits at a layer, and the layer (the last convolution; absent: the model names its own). */
+  cam?: { model: CamModel; layer?: string };
   /** The latent methods: the decoder and the code (ae, vae, gan). */
   latent?: LatentSubject;
   /** The shape of one input row, e.g. [28, 28, 1]. */
@@ -266,7 +266,7 @@ const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
     async run(subject, x, s) {
       const { gradCam } = await gradient();
       if (subject.cam === undefined) throw usageError(`grad-cam needs a convolutional classifier (this one has no convolution)`);
-      const options = { layer: subject.cam.layer };
+      const options = subject.cam.layer !== undefined ? { layer: subject.cam.layer } : {};
       return { attribution: await gradCam(subject.cam.model, x, { ...common(s), ...options }), options };
     },
   },
@@ -275,7 +275,7 @@ const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
     async run(subject, x, s) {
       const { guidedGradCam } = await gradient();
       if (subject.cam === undefined) throw usageError(`guided-grad-cam needs a convolutional classifier (this one has no convolution)`);
-      const options = { layer: subject.cam.layer };
+      const options = subject.cam.layer !== undefined ? { layer: subject.cam.layer } : {};
       return { attribution: await guidedGradCam(subject.cam.model, x, { ...common(s), ...options }), options };
     },
   },
