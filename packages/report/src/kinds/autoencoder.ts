@@ -69,6 +69,7 @@ function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string, encoded: str
     classInput: false,
     codeWords: { sample: (seed) => `a code drawn by ${label}.sampleLatent from seed ${seed}`, encoded, decoded: `the ${label}'s decoded image` },
     codeScale: (m) => m.latentDistribution?.(),
+    reportModel: (m) => ({ kind, encoder: m.encoder, decoder: m.decoder, latentDim: m.latentDim }),
     reportData: 'inputs',
   };
   return adapter;

@@ -47,5 +47,12 @@ export const classifierKind: KindAdapter<'classifier'> = {
   outputOf: () => undefined,
   classInput: false,
   codeScale: () => undefined,
+  reportModel: (m) => ({
+    kind: 'classifier',
+    predict: (x) => m.predict(x),
+    split: (layer) => m.split(layer),
+    ...(m.lastConvLayer !== null ? { gradCamLayer: m.lastConvLayer, lastConvLayer: m.lastConvLayer } : {}),
+    layers: m.layers,
+  }),
   reportData: 'inputs',
 };

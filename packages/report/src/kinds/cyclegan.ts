@@ -64,5 +64,11 @@ export const cycleganKind: KindAdapter<'cyclegan'> = {
   outputOf: (m, x) => m.translateAB(x),
   classInput: false,
   codeScale: () => undefined,
+  reportModel: (m) => ({
+    kind: 'cyclegan',
+    translateAB: m.translateAB,
+    ...(m.translateBA !== undefined ? { translateBA: m.translateBA } : {}),
+    ...(m.discriminatorB !== undefined ? { discriminatorB: m.discriminatorB } : {}),
+  }),
   reportData: 'inputs',
 };

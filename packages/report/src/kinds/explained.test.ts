@@ -130,6 +130,14 @@ describeBackends('kind adapters: objectives, targets, hooks and inputs', () => {
     expect(e.cam!()).toEqual({ model: clf, layer: 'c2' });
     expect(e.cam!('c1')).toEqual({ model: clf, layer: 'c1' });
     expect(kindAdapter('classifier').explained({ ...clf, lastConvLayer: null }, 'logits').cam).toBeUndefined();
+    // The plain model explainModel takes: the classifier's parts, Grad-CAM at its last convolution.
+    const rm = kindAdapter('classifier').reportModel(clf);
+    expect(rm).toMatchObject({ kind: 'classifier', gradCamLayer: 'c2', lastConvLayer: 'c2', layers: clf.layers });
+    const xr = tf.tensor2d([[1, 2, 3, 4]]);
+    expect(await expectNoLeaks(() => rows((rm as { predict(t: Tensor): Tensor }).predict(xr)))).toEqual([3, 5, 7, 9]);
+    xr.dispose();
+    expect(kindAdapter('cyclegan').reportModel({ translateAB: double, imageShape: [4] } as never)).toEqual({ kind: 'cyclegan', translateAB: double });
+    expect(kindAdapter('vae').reportModel(autoencoder(false))).toMatchObject({ kind: 'vae', latentDim: 2 });
   });
 
   it("splits a CycleGAN's generator in its own range and scores the region on 0..1 images, as f does", async () => {

@@ -95,5 +95,6 @@ export const ganKind: KindAdapter<'gan'> = {
   classInput: true,
   codeWords: { sample: (seed) => `z ~ N(0, I) from seed ${seed}`, decoded: 'the generated image' },
   codeScale: () => undefined,
+  reportModel: (m) => ({ kind: 'gan', generator: m.generator, discriminator: m.discriminator, latentDim: m.latentDim, numClasses: m.numClasses }),
   reportData: 'real',
 };

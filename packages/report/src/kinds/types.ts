@@ -13,7 +13,7 @@
  */
 import type { MethodSubject, Predictable, Tensor } from '@glassbox/tensors-ops';
 import type { CamModel, LayeredModel } from '@glassbox/explainers-gradient';
-import type { ModelKind, ReportResult } from '../types.js';
+import type { ModelKind, ReportModel, ReportResult } from '../types.js';
 import type { SuiteContext } from '../internal/context.js';
 
 /**
@@ -231,6 +231,8 @@ export interface KindAdapter<K extends ModelKind = ModelKind> {
    * of its training codes); undefined when the prior is N(0, I) (VAE, GAN) or there is no code.
    */
   codeScale(model: KindParts[K]): { mean: Float32Array; std: Float32Array } | undefined;
+  /** The plain model `explainModel` takes for a model of the kind (bound to the model's parts). */
+  reportModel(model: KindParts[K]): ReportModel;
   /** The data the report explains: 'inputs' (the given rows), or 'real' images (a GAN: its discriminator on real data). */
   reportData: 'inputs' | 'real';
 }
