@@ -1,7 +1,7 @@
 // The page: controls and drawing. Every computation happens in the worker (worker.ts), which owns TensorFlow.js
 // and the models; this thread only sends requests, shows progress and draws the typed arrays that come back.
 import { drawGallery, drawGray, drawRegion } from './draw.js';
-import { MODELS } from './methods.js';
+import { MODELS, modelEntry } from './methods.js';
 import type { InputKind, ModelId } from './methods.js';
 import { FULL_REGION, SIZE } from './protocol.js';
 import type { BackendReport, Region, Reply, Request } from './protocol.js';
@@ -9,7 +9,7 @@ import { el } from './page/elements.js';
 import { pending, setOnReady, showFatal, worker } from './page/client.js';
 import { hooks, pad, params, state } from './page/state.js';
 import { setStatus } from './page/status.js';
-import { inputChanged, methodChanged, modelChanged, showInputKind, showOutput } from './page/controls.js';
+import { explainsOf, inputChanged, methodChanged, modelChanged, showInputKind, showOutput } from './page/controls.js';
 import { cancelRun, markCancelledByUser, runExplain, runLatent, runReport, scheduleExplain } from './page/runs.js';
 import { showResult } from './page/results.js';
 
@@ -104,6 +104,10 @@ el.ganClass.addEventListener('change', () => void inputChanged());
 el.method.addEventListener('change', () => {
   state.method = el.method.value;
   methodChanged();
+});
+el.objective.addEventListener('change', () => {
+  el.explainsTitle.textContent = `Explanation of ${explainsOf(modelEntry(state.model).explains)}`;
+  scheduleExplain();
 });
 el.target.addEventListener('change', () => {
   showOutput();

@@ -47,6 +47,9 @@ export interface ModelInfo {
   camLayers: string[];
   defaultCamLayer?: string;
   layered: boolean;
+  /** What the image explainers can explain for this model (its kind adapter's objectives) and the one the page starts with. */
+  objectives: string[];
+  objective: string;
 }
 
 export interface OutputData {
@@ -120,6 +123,8 @@ export interface ExplainData {
   /** The score explained at the input (classifier: the target logit), when known. */
   score?: number;
   target?: number;
+  /** The target's name ('class 3', 'latent dimension 2'). */
+  targetLabel?: string;
   delta?: number;
   /** Feature groups used (per pixel), to draw their boundaries. */
   segments?: Int32Array;
@@ -146,6 +151,8 @@ export type Request =
       options: OptionValues;
       /** Classifier: the class to explain (null: the predicted one). */
       target: number | null;
+      /** What to explain, among the model's objectives (absent: the model info's `objective`). */
+      objective?: string;
       metrics: MetricFlags;
       seed: number;
     }

@@ -52,6 +52,7 @@ export async function runExplain(): Promise<void> {
       method: state.method,
       options: { ...state.options },
       target,
+      ...(state.info.objectives.length > 1 ? { objective: el.objective.value } : {}),
       metrics: { sensitivity: el.flagSensitivity.checked, sanity: el.flagSanity.checked && state.info.kind === 'classifier' },
       seed: 0,
     },
