@@ -142,7 +142,7 @@ function boxOf(a: { x: number; y: number }, b: { x: number; y: number }): Region
   return { x0, y0, x1: Math.min(SIZE, x1), y1: Math.min(SIZE, y1) };
 }
 el.output.addEventListener('pointerdown', (e) => {
-  if (state.info === null || state.info.kind === 'classifier' || state.output?.output === undefined) return;
+  if (state.info === null || !state.info.imageOutput || state.output?.output === undefined) return;
   drag = cell(e);
   el.output.setPointerCapture(e.pointerId);
 });
@@ -160,8 +160,9 @@ el.output.addEventListener('pointerup', (e) => {
   state.region = Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 ? { ...FULL_REGION } : boxOf(a, b);
   el.output.dataset['region'] = `${state.region.x0},${state.region.y0},${state.region.x1},${state.region.y1}`;
   showOutput();
-  // Only the latent panel depends on the region for a GAN (its image explainers explain the discriminator).
-  if (state.info?.kind === 'gan') void runLatent();
+  // Only the latent panel depends on the region when the image explainers explain something else (a GAN's
+  // discriminator, an encoder's latent dimension).
+  if (state.info !== null && (el.objective.value || state.info.objective) !== 'region') void runLatent();
   else scheduleExplain();
 });
 

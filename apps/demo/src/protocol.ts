@@ -50,6 +50,12 @@ export interface ModelInfo {
   /** What the image explainers can explain for this model (its kind adapter's objectives) and the one the page starts with. */
   objectives: string[];
   objective: string;
+  /** A conditional GAN: the page offers the class to generate. */
+  conditional: boolean;
+  /** The sanity check applies: the model has a network to randomize (a classifier's). */
+  randomizable: boolean;
+  /** The model has an image output (reconstruction, translation, generated image) on which a region can be selected. */
+  imageOutput: boolean;
 }
 
 export interface OutputData {
@@ -65,6 +71,8 @@ export interface OutputData {
   cycle?: Float32Array;
   /** GAN: discriminator logit of the image (higher = more real). CycleGAN: D_B's mean patch score of the translation. */
   discriminator?: number;
+  /** How the page names `discriminator` ('D logit', 'D_B'). */
+  discriminatorLabel?: string;
   /** The latent code (AE/VAE: the encoding of the input, or the drawn code; GAN: the drawn code). */
   latent?: Float32Array;
 }

@@ -58,7 +58,7 @@ export async function modelChanged(): Promise<void> {
   el.method.value = state.method;
   methodChanged(false);
   // A conditional GAN generates the digit asked for.
-  const conditional = info.kind === 'gan' && (info.classes ?? 0) > 0;
+  const conditional = info.conditional && (info.classes ?? 0) > 0;
   el.ganClassRow.hidden = !conditional;
   if (conditional) el.ganClass.replaceChildren(...Array.from({ length: info.classes! }, (_, k) => new Option(String(k), String(k))));
   // What the image explainers explain, when the model offers a choice (an autoencoder: the selected region of
@@ -66,16 +66,17 @@ export async function modelChanged(): Promise<void> {
   el.objectiveRow.hidden = info.objectives.length < 2;
   el.objective.replaceChildren(...info.objectives.map((o) => new Option(OBJECTIVE_WORDS[o] ?? o, o)));
   el.objective.value = info.objective;
-  // Target (classifier)
-  el.targetRow.hidden = info.kind !== 'classifier';
-  el.sanityRow.hidden = info.kind !== 'classifier';
-  if (info.kind === 'classifier') {
+  // Target (a class, when the model explains logits) and the sanity check (a network to randomize)
+  const logits = info.objective === 'logits';
+  el.targetRow.hidden = !logits;
+  el.sanityRow.hidden = !info.randomizable;
+  if (logits) {
     el.target.replaceChildren(new Option('predicted class', ''), ...Array.from({ length: info.classes ?? 10 }, (_, k) => new Option(String(k), String(k))));
   }
   state.region = { ...FULL_REGION };
   el.explainsTitle.textContent = `Explanation of ${explainsOf(entry.explains)}`;
-  el.regionHint.hidden = info.kind === 'classifier';
-  el.outputWrap.classList.toggle('selectable', info.kind !== 'classifier');
+  el.regionHint.hidden = !info.imageOutput;
+  el.outputWrap.classList.toggle('selectable', info.imageOutput);
   el.metricsPanel.hidden = true;
   el.latentPanel.hidden = true;
   clearResult();
@@ -146,7 +147,7 @@ export function showOutput(): void {
   if (o.output !== undefined) {
     drawGray(el.output, o.output);
     drawRegion(el.output, state.region);
-    const d = o.discriminator !== undefined ? ` · ${info.kind === 'gan' ? 'D logit' : 'D_B'} ${o.discriminator.toFixed(2)}` : '';
+    const d = o.discriminator !== undefined ? ` · ${o.discriminatorLabel ?? 'D'} ${o.discriminator.toFixed(2)}` : '';
     el.outputCaption.textContent = `${o.outputLabel ?? 'output'}${d}`;
   }
   if (o.cycle !== undefined) drawGray(el.cycle, o.cycle);

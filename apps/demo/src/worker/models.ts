@@ -8,7 +8,7 @@ import type { Autoencoder, VAE } from '@glassbox/models-ae-vae';
 import { CycleGAN, GAN, loadPretrained as loadGanModel } from '@glassbox/models-gan';
 import { modelEntry } from '../methods.js';
 import type { ModelId } from '../methods.js';
-import { PIXELS, SIZE } from '../protocol.js';
+import { FULL_REGION, PIXELS, SIZE, regionMask } from '../protocol.js';
 import type { InputSpec, ModelInfo, OutputData } from '../protocol.js';
 import type { KindInputValue, PreparedInput } from '@glassbox/report';
 import { adapterOf, capabilitiesOf, demoObjective } from './kind.js';
@@ -136,6 +136,9 @@ export async function loadModel(id: ModelId): Promise<Loaded> {
       ...capabilitiesOf(loaded),
       objectives: [...a.objectives],
       objective: demoObjective(a),
+      conditional: a.classInput && (code?.classes ?? 0) > 0,
+      randomizable: a.explained(f.model, a.objectives[0]!, { mask: regionMask(FULL_REGION) }).randomizable !== undefined,
+      imageOutput: a.imageOutput !== undefined || code !== undefined,
     },
   };
 }
@@ -213,7 +216,10 @@ export function prepare(l: Loaded, input: InputSpec): Prepared {
         if (back !== undefined) output.cycle = values(back);
         // A discriminator's realness of it (a conditional one: the generated class's column).
         const critic = a.criticOf(m, y);
-        if (critic !== undefined) output.discriminator = critic.dataSync()[cls ?? 0]!;
+        if (critic !== undefined) {
+          output.discriminator = critic.dataSync()[cls ?? 0]!;
+          output.discriminatorLabel = a.criticLabel ?? 'D';
+        }
       }
       if (z !== undefined) output.latent = values(z);
     });

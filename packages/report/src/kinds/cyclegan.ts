@@ -60,6 +60,7 @@ export const cycleganKind: KindAdapter<'cyclegan'> = {
   },
   imageOutput: { name: 'translation', words: 'the translation A -> B' },
   criticOf: (m, y) => m.discriminatorB?.(y),
+  criticLabel: 'D_B',
   backOf: (m, y) => m.translateBA?.(y),
   outputOf: (m, x) => m.translateAB(x),
   classInput: false,

@@ -90,6 +90,7 @@ export const ganKind: KindAdapter<'gan'> = {
     });
   },
   criticOf: (m, images) => m.discriminator(images),
+  criticLabel: 'D logit',
   backOf: () => undefined,
   outputOf: () => undefined,
   classInput: true,

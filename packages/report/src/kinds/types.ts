@@ -216,6 +216,8 @@ export interface KindAdapter<K extends ModelKind = ModelKind> {
    * explained image; a CycleGAN's discriminator of domain B on translations); undefined without one.
    */
   criticOf(model: KindParts[K], images: Tensor): Tensor | undefined;
+  /** How displays name the critic's score ('D logit', 'D_B'); absent without a critic. */
+  criticLabel?: string;
   /** The way back from the image output (a CycleGAN's translation B -> A, for the cycle); undefined without one. */
   backOf(model: KindParts[K], y: Tensor): Tensor | undefined;
   /** True when a model of the kind may take a class with its code (a conditional GAN): callers then offer a class. */
