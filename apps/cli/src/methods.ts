@@ -128,7 +128,7 @@ export interface MethodResult {
  * layer-by-layer network, a split model, a decoder) is the kind adapter's `subjects` (@glassbox/report's
  * KIND_ADAPTERS): a method applies to the kinds its metadata names that provide what it needs.
  */
-const KINDS: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'];
+const KINDS = Object.keys(KIND_ADAPTERS) as ModelKind[];
 
 const gradient = () => import('@glassbox/explainers-gradient');
 const perturbation = () => import('@glassbox/explainers-perturbation');
