@@ -213,6 +213,27 @@ describeBackends('each CLI option reaches the explainer: same numbers as a direc
     await expect(run('exact-shapley', { segments: { kind: 'slic', count: 40 } })).rejects.toThrow(/made \d+ superpixels; this method takes at most 16/);
   });
 
+  it('latent-sensitivity records the step it passes (epsilon = 1) and scores mean |decoder(z + e_k) - decoder(z)| per dimension', async () => {
+    const before = tf.memory().numTensors;
+    const r = await resolveMethod('latent-sensitivity').run(fx.subject, fx.x, { seed: 3 });
+    expect(r.options).toEqual({ epsilon: 1 });
+    const scores = Array.from(await r.attribution.attributions.data());
+    r.attribution.attributions.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // Brute force, one decoder call per moved dimension.
+    const baseT = fx.decoder(fx.z);
+    const base = Array.from(await baseT.data());
+    baseT.dispose();
+    const z = Array.from(await fx.z.data());
+    for (let k = 0; k < z.length; k++) {
+      const moved = tf.tidy(() => fx.decoder(tf.tensor2d([z.map((v, j) => (j === k ? v + 1 : v))])));
+      const out = Array.from(await moved.data());
+      moved.dispose();
+      expect(scores[k]).toBeCloseTo(out.reduce((a, v, p) => a + Math.abs(v - base[p]!), 0) / out.length, 5);
+    }
+    expect(r.extra).toEqual({ order: [0, 1, 2].sort((a, b) => scores[b]! - scores[a]! || a - b) });
+  });
+
   it('the latent methods call the library on the decoder and the code (--rule, --baseline, --dims)', async () => {
     const la = await run('latent-attribution', { steps: 8, rule: 'riemann_middle', baseline: { value: 0.5, label: 0.5 } });
     expect(la.shape).toEqual([1, 3]);

@@ -9,7 +9,7 @@
  * by layer, grad-cam and guided-grad-cam a classifier that splits at its last convolution.
  */
 import type { Attribution, ForwardFn, IntegrationMethod, NoiseVariant, Predictable, Tensor } from '@glassbox/tensors-ops';
-import type { LayeredModel, Splittable } from '@glassbox/explainers-gradient';
+import type { CamModel, LayeredModel } from '@glassbox/explainers-gradient';
 import { optionDefault } from '@glassbox/tensors-ops';
 import type { MethodInfo } from '@glassbox/tensors-ops';
 import { KIND_ADAPTERS, methodRegistry, toKebabCase } from '@glassbox/report';
@@ -43,8 +43,8 @@ export interface Subject {
   f: Predictable;
   /** deep-lift: a network run layer by layer whose output column `target` is the explained score. */
   layered?: LayeredModel;
-  /** grad-cam, guided-grad-cam: a model with split(layer), and the layer (the last convolution). */
-  cam?: { model: Splittable; layer: string };
+  /** grad-cam, guided-grad-cam: a model that splits at a layer, and the layer (the last convolution; absent: the model names its own). */
+  cam?: { model: CamModel; layer?: string };
   /** The latent methods: the decoder and the code (ae, vae, gan). */
   latent?: LatentSubject;
   /** The shape of one input row, e.g. [28, 28, 1]. */
@@ -128,7 +128,7 @@ export interface MethodResult {
  * layer-by-layer network, a split model, a decoder) is the kind adapter's `subjects` (@glassbox/report's
  * KIND_ADAPTERS): a method applies to the kinds its metadata names that provide what it needs.
  */
-const KINDS: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'];
+const KINDS = Object.keys(KIND_ADAPTERS) as ModelKind[];
 
 const gradient = () => import('@glassbox/explainers-gradient');
 const perturbation = () => import('@glassbox/explainers-perturbation');
@@ -266,7 +266,7 @@ const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
     async run(subject, x, s) {
       const { gradCam } = await gradient();
       if (subject.cam === undefined) throw usageError(`grad-cam needs a convolutional classifier (this one has no convolution)`);
-      const options = { layer: subject.cam.layer };
+      const options = subject.cam.layer !== undefined ? { layer: subject.cam.layer } : {};
       return { attribution: await gradCam(subject.cam.model, x, { ...common(s), ...options }), options };
     },
   },
@@ -275,7 +275,7 @@ const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
     async run(subject, x, s) {
       const { guidedGradCam } = await gradient();
       if (subject.cam === undefined) throw usageError(`guided-grad-cam needs a convolutional classifier (this one has no convolution)`);
-      const options = { layer: subject.cam.layer };
+      const options = subject.cam.layer !== undefined ? { layer: subject.cam.layer } : {};
       return { attribution: await guidedGradCam(subject.cam.model, x, { ...common(s), ...options }), options };
     },
   },
@@ -395,9 +395,11 @@ const RUNNERS: Readonly<Record<string, Pick<MethodEntry, 'knobs' | 'run'>>> = {
       const { latentSensitivity } = await perturbation();
       const { tf } = await import('@glassbox/tensors-ops');
       const latent = latentOf(subject, 'latent-sensitivity');
-      const o = { epsilon: 1, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
+      // attribution.json records the options as passed (the step was once called delta).
+      const options = { epsilon: defaultOf<number>('latentSensitivity', 'epsilon') };
+      const o = { ...options, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}), ...(s.onProgress ? { onProgress: s.onProgress } : {}) };
       const r = await latentSensitivity(latent.decoder, latent.z, o);
-      return { attribution: { attributions: tf.tensor2d(r.scores, [1, r.scores.length]), method: 'latentSensitivity' }, options: { delta: 1 }, extra: { order: r.order } };
+      return { attribution: { attributions: tf.tensor2d(r.scores, [1, r.scores.length]), method: 'latentSensitivity' }, options, extra: { order: r.order } };
     },
   },
 };

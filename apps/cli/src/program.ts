@@ -6,9 +6,22 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, glassboxCode, oneLine } from './errors.js';
 import { DEFAULT_SLIC_SEGMENTS, METHODS, NOISE, RULES, type MethodKnob } from './methods.js';
+import { KIND_ADAPTERS, type AnyKindAdapter } from '@glassbox/report';
 import { MODEL_NAMES, PRETRAINED } from './models.js';
 import { createProgress } from './progress.js';
 import { BACKENDS, type CliIo } from './runtime.js';
+
+
+/** The objectives of each kind with more than one, for --objective's help ('ae, vae: code (default) | region'). */
+function objectiveHelp(): string {
+  const groups = new Map<string, string[]>();
+  for (const a of Object.values(KIND_ADAPTERS) as AnyKindAdapter[]) {
+    if (a.objectives.length < 2) continue;
+    const key = a.objectives.map((o, i) => (i === 0 ? `${o} (default)` : o)).join(' | ');
+    groups.set(key, [...(groups.get(key) ?? []), a.kind]);
+  }
+  return [...groups].map(([key, kinds]) => `${kinds.join(', ')}: ${key}`).join('; ') + ' (code: a latent dimension of the encoder; region: the centre region of the model\'s image output)';
+}
 
 export const VERSION = '0.0.0';
 
@@ -159,6 +172,7 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .requiredOption('--out <dir>', 'output folder (written atomically)')
     .option('--target <n>', 'output to explain: class (classifier), latent dimension (ae, vae), discriminator column (gan)', integer(0))
     .option('--class <n>', 'gan: the class a conditional GAN generates (default 0) and, by default, the explained discriminator column', integer(0))
+    .option('--objective <name>', `what the pixel methods explain: ${objectiveHelp()}`)
     .option('--baseline <value>', 'reference input: a pixel value (0 black, the default; 1 white) or an image (digits:test:N, .png, .json); latent-attribution: a latent value')
     .addOption(new Option('--rule <name>', 'integration rule of integrated-gradients and latent-attribution (default gausslegendre)').choices(RULES as readonly string[] as string[]))
     .addOption(new Option('--noise <type>', 'noise-tunnel reduction: smoothgrad (mean, default), smoothgrad_sq (mean of squares), vargrad (variance)').choices(NOISE as readonly string[] as string[]))

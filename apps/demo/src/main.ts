@@ -1,7 +1,7 @@
 // The page: controls and drawing. Every computation happens in the worker (worker.ts), which owns TensorFlow.js
 // and the models; this thread only sends requests, shows progress and draws the typed arrays that come back.
 import { drawGallery, drawGray, drawRegion } from './draw.js';
-import { MODELS } from './methods.js';
+import { MODELS, modelEntry } from './methods.js';
 import type { InputKind, ModelId } from './methods.js';
 import { FULL_REGION, SIZE } from './protocol.js';
 import type { BackendReport, Region, Reply, Request } from './protocol.js';
@@ -9,7 +9,7 @@ import { el } from './page/elements.js';
 import { pending, setOnReady, showFatal, worker } from './page/client.js';
 import { hooks, pad, params, state } from './page/state.js';
 import { setStatus } from './page/status.js';
-import { inputChanged, methodChanged, modelChanged, showInputKind, showOutput } from './page/controls.js';
+import { explainsOf, inputChanged, methodChanged, modelChanged, showInputKind, showOutput } from './page/controls.js';
 import { cancelRun, markCancelledByUser, runExplain, runLatent, runReport, scheduleExplain } from './page/runs.js';
 import { showResult } from './page/results.js';
 
@@ -105,6 +105,10 @@ el.method.addEventListener('change', () => {
   state.method = el.method.value;
   methodChanged();
 });
+el.objective.addEventListener('change', () => {
+  el.explainsTitle.textContent = `Explanation of ${explainsOf(modelEntry(state.model).explains)}`;
+  scheduleExplain();
+});
 el.target.addEventListener('change', () => {
   showOutput();
   scheduleExplain();
@@ -138,7 +142,7 @@ function boxOf(a: { x: number; y: number }, b: { x: number; y: number }): Region
   return { x0, y0, x1: Math.min(SIZE, x1), y1: Math.min(SIZE, y1) };
 }
 el.output.addEventListener('pointerdown', (e) => {
-  if (state.info === null || state.info.kind === 'classifier' || state.output?.output === undefined) return;
+  if (state.info === null || !state.info.imageOutput || state.output?.output === undefined) return;
   drag = cell(e);
   el.output.setPointerCapture(e.pointerId);
 });
@@ -156,8 +160,9 @@ el.output.addEventListener('pointerup', (e) => {
   state.region = Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 ? { ...FULL_REGION } : boxOf(a, b);
   el.output.dataset['region'] = `${state.region.x0},${state.region.y0},${state.region.x1},${state.region.y1}`;
   showOutput();
-  // Only the latent panel depends on the region for a GAN (its image explainers explain the discriminator).
-  if (state.info?.kind === 'gan') void runLatent();
+  // Only the latent panel depends on the region when the image explainers explain something else (a GAN's
+  // discriminator, an encoder's latent dimension).
+  if (state.info !== null && (el.objective.value || state.info.objective) !== 'region') void runLatent();
   else scheduleExplain();
 });
 

@@ -47,6 +47,15 @@ export interface ModelInfo {
   camLayers: string[];
   defaultCamLayer?: string;
   layered: boolean;
+  /** What the image explainers can explain for this model (its kind adapter's objectives) and the one the page starts with. */
+  objectives: string[];
+  objective: string;
+  /** A conditional GAN: the page offers the class to generate. */
+  conditional: boolean;
+  /** The sanity check applies: the model has a network to randomize (a classifier's). */
+  randomizable: boolean;
+  /** The model has an image output (reconstruction, translation, generated image) on which a region can be selected. */
+  imageOutput: boolean;
 }
 
 export interface OutputData {
@@ -62,6 +71,8 @@ export interface OutputData {
   cycle?: Float32Array;
   /** GAN: discriminator logit of the image (higher = more real). CycleGAN: D_B's mean patch score of the translation. */
   discriminator?: number;
+  /** How the page names `discriminator` ('D logit', 'D_B'). */
+  discriminatorLabel?: string;
   /** The latent code (AE/VAE: the encoding of the input, or the drawn code; GAN: the drawn code). */
   latent?: Float32Array;
 }
@@ -120,6 +131,8 @@ export interface ExplainData {
   /** The score explained at the input (classifier: the target logit), when known. */
   score?: number;
   target?: number;
+  /** The target's name ('class 3', 'latent dimension 2'). */
+  targetLabel?: string;
   delta?: number;
   /** Feature groups used (per pixel), to draw their boundaries. */
   segments?: Int32Array;
@@ -146,6 +159,8 @@ export type Request =
       options: OptionValues;
       /** Classifier: the class to explain (null: the predicted one). */
       target: number | null;
+      /** What to explain, among the model's objectives (absent: the model info's `objective`). */
+      objective?: string;
       metrics: MetricFlags;
       seed: number;
     }

@@ -52,12 +52,13 @@ import { kindAdapter } from './kinds/index.js';
  */
 export async function explainModel(model: ReportModel, data: ReportData, options: ExplainModelOptions = {}): Promise<ReportResult> {
   const where = 'explainModel';
-  const args = resolveArguments(model, data, options, where);
+  const args = resolveArguments(model, data, options, (kind) => kindAdapter(kind).reportMethods, where);
+  const adapter = kindAdapter(args.kind);
   const settings = resolveSettings(args.settings, args.data.shape.slice(1), where);
   const scope = new TensorScope();
   try {
-    const ctx = makeContext(model as object, args, settings, scope, where);
-    return await kindAdapter(args.kind).suite(ctx);
+    const ctx = makeContext(model as object, args, settings, scope, adapter.reportMethods, where);
+    return await adapter.suite(ctx);
   } finally {
     scope.disposeAll();
   }

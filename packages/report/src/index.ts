@@ -6,8 +6,23 @@ export { REPORT_METHODS, METHOD_LABELS } from './methods.js';
 export { METHODS, methodRegistry, toKebabCase } from './registry.js';
 export type { RegistryEntry } from './registry.js';
 export { MODEL_KINDS } from './types.js';
+// The adapters are data (an object per kind); a caller holding a model of a kind known only at run time reads
+// `KIND_ADAPTERS[kind] as AnyKindAdapter`.
 export { KIND_ADAPTERS } from './kinds/index.js';
-export type { KindAdapter, KindInput, KindModels } from './kinds/index.js';
+export type {
+  AnyKindAdapter,
+  ExplainedFunction,
+  KindAdapter,
+  KindInput,
+  KindInputValue,
+  KindModels,
+  KindObjective,
+  KindParts,
+  PreparedInput,
+  PrepareOptions,
+  SplitNet,
+  TargetReason,
+} from './kinds/index.js';
 export type {
   ModelKind,
   ModelPart,

@@ -1,31 +1,14 @@
-import type { ModelKind } from './types.js';
-import { METHODS } from './registry.js';
+import { MODEL_KINDS, type ModelKind } from './types.js';
+import { KIND_ADAPTERS } from './kinds/index.js';
+
+export { METHOD_LABELS } from './labels.js';
 
 /**
- * The methods of each kind's suite, in the order they run. `options.methods` picks a subset by these names;
- * by default every method that applies to the model runs (Grad-CAM needs a model that can split at a layer,
- * the CycleGAN discriminator saliency needs `discriminatorB`).
+ * The methods of each kind's suite, in the order they run (each kind adapter lists its own, see
+ * `KindAdapter.reportMethods`). `options.methods` picks a subset by these names; by default every method that
+ * applies to the model runs (Grad-CAM needs a model that can split at a layer, the CycleGAN discriminator
+ * saliency needs `discriminatorB`).
  */
-export const REPORT_METHODS: Readonly<Record<ModelKind, readonly string[]>> = {
-  classifier: ['saliency', 'integratedGradients', 'noiseTunnel', 'occlusion', 'kernelShap', 'gradCam'],
-  ae: ['latentSensitivity', 'latentTraversal', 'encoderSaliency', 'latentAttribution'],
-  vae: ['latentSensitivity', 'latentTraversal', 'encoderSaliency', 'latentAttribution'],
-  gan: ['discriminatorSaliency', 'latentAttribution'],
-  cyclegan: ['regionSaliency', 'regionIntegratedGradients', 'discriminatorSaliency'],
-};
-
-/**
- * Human-readable names of the methods, as the report shows them: the explainer's own label from the method
- * registry, except where a suite runs a particular set-up of it (or a composite of its own) worth naming.
- */
-export const METHOD_LABELS: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(METHODS.map((m) => [m.info.name, m.info.label])),
-  saliency: 'Saliency |dF/dx|',
-  noiseTunnel: 'SmoothGrad (noise tunnel over saliency)',
-  kernelShap: 'KernelSHAP (patches, shared per pixel)',
-  encoderSaliency: 'Encoder gradients dz_d/dx',
-  latentAttribution: 'Latent attribution of regions',
-  discriminatorSaliency: 'Discriminator saliency',
-  regionSaliency: 'Region saliency',
-  regionIntegratedGradients: 'Region integrated gradients',
-};
+export const REPORT_METHODS: Readonly<Record<ModelKind, readonly string[]>> = Object.freeze(
+  Object.fromEntries(MODEL_KINDS.map((k) => [k, KIND_ADAPTERS[k].reportMethods])) as Record<ModelKind, readonly string[]>,
+);

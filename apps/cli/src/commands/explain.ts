@@ -2,10 +2,13 @@
  * `glassbox explain`: one input, one model, one method -> attribution.json, heatmap.png, overlay.png (and
  * input.png; translation.png for a CycleGAN).
  *
- * What is explained, per model kind:
+ * What is explained comes from the model kind's adapter (@glassbox/report's KIND_ADAPTERS: its objectives, default
+ * target, input preparation and layer hooks); this command only reads files and words the result. Per kind:
  * - classifier: the logit of class `--target` (default: the predicted class), w.r.t. the input pixels.
  * - ae / vae: the encoder's latent dimension `--target` (for a VAE the mean mu of q(z|x); default: the
  *   dimension with the largest |mu| for this input), w.r.t. the input pixels: which pixels drive that code.
+ *   With `--objective region`: the mean intensity of the centre region of the reconstruction (no `--target`;
+ *   writes reconstruction.png).
  * - gan: the discriminator's logit on the generated image G(z), w.r.t. the image's pixels: where the image
  *   looks real or fake to the discriminator. `--input random:SEED` or a .json latent code gives z; an image
  *   input (digits, .png, .json image) is scored as is. A conditional GAN (the pretrained one: 100 latent
@@ -21,6 +24,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Tensor } from '@glassbox/tensors-ops';
 import { asForward, tf } from '@glassbox/tensors-ops';
 import { KIND_ADAPTERS } from '@glassbox/report';
+import type { AnyKindAdapter, KindInputValue, KindObjective, PreparedInput, TargetReason } from '@glassbox/report';
 import { barChart, fromGray, grid, heatmap, overlay, percentile, scaleImage, type RGBAImage } from '@glassbox/viz';
 import { failure, usageError } from '../errors.js';
 import { loadImages, parseInputSpec, readJsonNumbers, type InputSpec } from '../inputs.js';
@@ -55,6 +59,8 @@ export interface ExplainCommandOptions {
   cells?: number;
   /** GAN: the class a conditional GAN generates (and whose discriminator column is explained). */
   class?: number;
+  /** What the pixel methods explain, among the kind's objectives (ae, vae: 'code', the default, or 'region'). */
+  objective?: string;
   /** A number (pixel value; latent value for latent-attribution) or an image spec of the input's size. */
   baseline?: string;
   /** Integrated gradients' rule. */
@@ -72,7 +78,7 @@ export interface ExplainCommandOptions {
 }
 
 /** The files explain writes (an existing --out holding only these is replaced). */
-export const EXPLAIN_FILES = ['attribution.json', 'heatmap.png', 'overlay.png', 'input.png', 'translation.png', 'latent.svg', 'jacobian.png', 'traversal.png'] as const;
+export const EXPLAIN_FILES = ['attribution.json', 'heatmap.png', 'overlay.png', 'input.png', 'translation.png', 'reconstruction.png', 'latent.svg', 'jacobian.png', 'traversal.png'] as const;
 
 export interface ExplainSummary {
   command: 'explain';
@@ -99,20 +105,10 @@ interface Prepared {
   explains: string;
   prediction: Record<string, unknown>;
   input: Record<string, unknown>;
-  /** Extra pictures (name -> grey pixels). */
+  /** Extra pictures (name -> grey pixels), written as <name>.png. */
   extra: Record<string, Float32Array>;
-  /** Tensors to dispose with x (e.g. the latent code). */
-  owned?: Tensor[];
-}
-
-function argmax(values: ArrayLike<number>, abs = false): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) {
-    const a = abs ? Math.abs(values[i]!) : values[i]!;
-    const b = abs ? Math.abs(values[best]!) : values[best]!;
-    if (a > b) best = i;
-  }
-  return best;
+  /** Disposes x and every tensor made for the explanation. */
+  dispose(): void;
 }
 
 function checkTarget(target: number | undefined, count: number, what: string): void {
@@ -162,242 +158,258 @@ async function latentInput(spec: InputSpec, dim: number, classes: number): Promi
   return null;
 }
 
-/** Reads the input and builds what the method explains, for each kind of model. */
+/** The adapter of the loaded model's kind (@glassbox/report's KIND_ADAPTERS): everything explain knows about a kind. */
+function adapterOf(loaded: LoadedModel): AnyKindAdapter {
+  return KIND_ADAPTERS[loaded.kind] as unknown as AnyKindAdapter;
+}
+
+/** 'a gan', 'an ae'. */
+function withArticle(word: string): string {
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/** The one-hot of a conditional code's class (empty without a class). */
+function oneHot(cls: number | null, classes: number): number[] {
+  return cls === null ? [] : Array.from({ length: classes }, (_, j) => (j === cls ? 1 : 0));
+}
+
+/**
+ * The objective --objective names (what the pixel methods explain), or the kind's default.
+ * @throws CliError (exit 2) naming the kind's objectives.
+ */
+function objectiveOf(loaded: LoadedModel, text: string | undefined): KindObjective {
+  const objectives = adapterOf(loaded).objectives;
+  if (text === undefined) return objectives[0]!;
+  const t = text.trim().toLowerCase();
+  if (!(objectives as readonly string[]).includes(t)) {
+    throw usageError(`--objective ${text} does not apply to ${withArticle(loaded.kind)} model; use ${objectives.join(' or ')} (default ${objectives[0]})`);
+  }
+  return t as KindObjective;
+}
+
+/** What the explained image and its scores give each objective: the target and the words and numbers recorded. */
+interface Scored {
+  adapter: AnyKindAdapter;
+  model: object;
+  o: ExplainCommandOptions;
+  objective: KindObjective;
+  x: Tensor;
+  /** The explained function's scores at x (one row). */
+  scores: number[];
+  /** What is known of the input: a conditional GAN's class (generated or --class) and the image's label. */
+  cls: number | null;
+  label: number | null;
+  /** The code values recorded (with a conditional code's one-hot); null for an image without a code. */
+  latent: number[] | null;
+  region: { rows: [number, number]; columns: [number, number] };
+}
+
+interface ObjectiveResult {
+  target: number | undefined;
+  explains: string;
+  prediction: Record<string, unknown>;
+  extra: Record<string, Float32Array>;
+}
+
+/** The target --target names (checked against the outputs), else the kind's default. */
+function targetOf(s: Scored, what: string): { target: number; reason: TargetReason; byDefault: { target: number; reason: TargetReason } } {
+  const byDefault = s.adapter.defaultTarget(s.model, s.objective, s.scores, { class: s.cls ?? s.o.class ?? null, label: s.label })!;
+  checkTarget(s.o.target, s.scores.length, what);
+  return s.o.target === undefined ? { ...byDefault, byDefault } : { target: s.o.target, reason: byDefault.reason, byDefault };
+}
+
+/** Per objective (not per kind): how the scores become the target, the words and the recorded prediction. */
+const OBJECTIVES: Readonly<Record<KindObjective, (s: Scored) => Promise<ObjectiveResult>>> = {
+  async logits(s) {
+    const { scores: logits } = s;
+    const max = Math.max(...logits);
+    const exps = logits.map((v) => Math.exp(v - max));
+    const total = exps.reduce((a, b) => a + b, 0);
+    const probabilities = exps.map((v) => round(v / total));
+    const { target, byDefault } = targetOf(s, `the ${s.adapter.label} has ${logits.length} classes`);
+    const predicted = byDefault.target;
+    return {
+      target,
+      explains: `logit of ${s.adapter.outputLabel(s.model, s.objective, target, logits.length)}${target === predicted ? ' (the predicted class)' : ` (predicted: ${predicted})`}`,
+      prediction: { logits: logits.map((v) => round(v)), probabilities, predicted, label: s.label },
+      extra: {},
+    };
+  },
+  async code(s) {
+    const mu = s.scores;
+    const { target } = targetOf(s, `the ${s.adapter.label} has ${mu.length} latent dimensions`);
+    const recT = s.adapter.outputOf(s.model, s.x)!;
+    const reconstruction = Float32Array.from(await recT.data());
+    recT.dispose();
+    const input = await s.x.data();
+    let mse = 0;
+    for (let i = 0; i < reconstruction.length; i++) mse += (reconstruction[i]! - input[i]!) ** 2;
+    mse /= reconstruction.length;
+    return {
+      target,
+      explains: `${s.adapter.outputLabel(s.model, s.objective, target, mu.length)} of the encoder (value ${round(mu[target]!, 4)}${s.o.target === undefined ? ', the largest |value| for this input' : ''})`,
+      prediction: { latent: mu.map((v) => round(v)), reconstructionMse: round(mse) },
+      extra: {},
+    };
+  },
+  async discriminator(s) {
+    const { scores } = s;
+    const { target, reason } = targetOf(s, `the discriminator has ${scores.length} output${scores.length === 1 ? '' : 's'}`);
+    const generated = s.latent !== null;
+    const why =
+      scores.length === 1 || s.o.target !== undefined
+        ? ''
+        : reason === 'class'
+          ? generated
+            ? ` (the generated class${s.o.class === undefined ? ', --class 0 by default' : ''})`
+            : ' (--class)'
+          : reason === 'label'
+            ? " (the digit's label)"
+            : ' (the highest logit)';
+    return {
+      target,
+      explains: `discriminator logit${scores.length > 1 ? ` of ${s.adapter.outputLabel(s.model, s.objective, target, scores.length)}${why}` : ''} on the ${generated ? `image generated${s.cls !== null ? ` for class ${s.cls}` : ''}` : 'given image'} (${round(scores[target]!, 4)}; higher = more real), w.r.t. its pixels`,
+      prediction: { discriminatorLogits: scores.map((v) => round(v)), latent: s.latent, class: s.cls },
+      extra: {},
+    };
+  },
+  async region(s) {
+    const score = s.scores[0]!;
+    const yT = s.adapter.outputOf(s.model, s.x)!;
+    const y = Float32Array.from(await yT.data());
+    yT.dispose();
+    const out = s.adapter.imageOutput!;
+    return {
+      target: undefined,
+      explains: `mean intensity of the centre region (rows ${s.region.rows[0]}..${s.region.rows[1]}, columns ${s.region.columns[0]}..${s.region.columns[1]}) of ${out.words} (${round(score, 4)}), w.r.t. the input pixels`,
+      prediction: { regionScore: round(score), region: { rows: s.region.rows, columns: s.region.columns } },
+      extra: { [out.name]: y },
+    };
+  },
+};
+
+/**
+ * Reads the input and builds what the method explains, through the kind's adapter: the input (an image, or a
+ * code: random:SEED or a .json, for the latent methods and for kinds whose usual input is a code) is prepared
+ * into the explained image and, where there is one, its code; the objective (--objective, else the kind's
+ * default) gives the explained function, its default target and the layer methods' hooks.
+ */
 async function prepare(loaded: LoadedModel, spec: InputSpec, o: ExplainCommandOptions, method: MethodEntry): Promise<Prepared> {
+  const adapter = adapterOf(loaded);
+  const m = loaded.model as object;
   const { height: h, width: w, rowShape } = imageGeometry(loaded);
   const imageShape: [number, number] = [h, w];
-  const toRow = (values: Float32Array) => tf.tensor(values, [1, ...rowShape]);
-  const readRow = async (t: Tensor) => Float32Array.from(await t.data());
   const latentMethod = method.output !== 'pixels';
   if (latentMethod && o.target !== undefined) {
-    throw usageError(`--target does not apply to ${method.name}: it explains the decoded image as a function of the latent code${loaded.kind === 'gan' ? ' (use --class to choose the generated class)' : ''}`);
+    throw usageError(`--target does not apply to ${method.name}: it explains the decoded image as a function of the latent code${adapter.classInput ? ' (use --class to choose the generated class)' : ''}`);
   }
-  if (o.class !== undefined && loaded.kind !== 'gan') throw usageError(`--class applies to a conditional GAN; this model is ${/^[aeiou]/.test(loaded.kind) ? 'an' : 'a'} ${loaded.kind}`);
+  if (o.class !== undefined && !adapter.classInput) throw usageError(`--class applies to a conditional GAN; this model is ${withArticle(loaded.kind)}`);
+  const objective = objectiveOf(loaded, o.objective);
+  if (!latentMethod && o.target !== undefined && adapter.defaultTarget(m, objective, []) === undefined) {
+    throw usageError(`--target does not apply to ${withArticle(loaded.kind)}: explain scores the mean of the centre region of the ${adapter.imageOutput?.name ?? 'output'} (one number)`);
+  }
+  const code = adapter.code(m);
+  const [d, k] = [code?.dim ?? 0, code?.classes ?? 0];
+  if (o.class !== undefined) {
+    if (k === 0) throw usageError(`--class applies to a conditional GAN; this ${adapter.label} is unconditional (its generator reads ${d} latent dimensions and no class)`);
+    if (o.class >= k) throw usageError(`--class ${o.class} is out of range: the ${adapter.label} has ${k} classes (0..${k - 1})`);
+  }
 
-  switch (loaded.kind) {
-    case 'classifier': {
-      const m = loaded.model;
-      const img = await oneImage(spec, h, w);
-      const x = toRow(img.values);
-      const logitsT = m.predict(x);
-      const logits = Array.from(await logitsT.data());
-      logitsT.dispose();
-      const max = Math.max(...logits);
-      const exps = logits.map((v) => Math.exp(v - max));
-      const total = exps.reduce((a, b) => a + b, 0);
-      const probabilities = exps.map((v) => round(v / total));
-      const predicted = argmax(logits);
-      checkTarget(o.target, logits.length, `the classifier has ${logits.length} classes`);
-      const target = o.target ?? predicted;
-      const subject: Subject = { kind: 'classifier', f: KIND_ADAPTERS.classifier.score(m), layered: m.network, rowShape, imageShape, image: img.values };
-      if (m.lastConvLayer !== null) subject.cam = { model: m, layer: m.lastConvLayer };
-      return {
-        subject,
-        x,
-        image: img.values,
-        target,
-        explains: `logit of class ${target}${target === predicted ? ' (the predicted class)' : ` (predicted: ${predicted})`}`,
-        prediction: { logits: logits.map((v) => round(v)), probabilities, predicted, label: img.label },
-        input: { spec: spec.text, source: img.source, label: img.label },
-        extra: {},
-      };
+  // The input: a code (drawn from a seed, or read from a .json) or an image.
+  const words = adapter.codeWords;
+  const codeInput = code !== undefined && (latentMethod || adapter.inputs[0] === 'latent') ? await latentInput(spec, d, k) : null;
+  const made: Tensor[] = [];
+  let input: KindInputValue;
+  let source: string;
+  let label: number | null = null;
+  let cls: number | null = null;
+  if (codeInput === 'random') {
+    const seed = (spec as { seed: number }).seed;
+    cls = k > 0 ? (o.class ?? 0) : null;
+    input = { type: 'sample', seed, class: cls };
+    source = `${words!.sample(seed)}${cls !== null ? `, class ${cls}${o.class === undefined ? ' (the default; choose with --class)' : ''}` : ''}`;
+  } else if (codeInput !== null) {
+    const path = (spec as { path: string }).path;
+    if (k > 0 && codeInput.cls !== null && o.class !== undefined && o.class !== codeInput.cls) {
+      throw usageError(`--class ${o.class} contradicts the one-hot class ${codeInput.cls} at the end of ${path} (give ${d} numbers to choose the class with --class)`);
     }
-    case 'ae':
-    case 'vae': {
-      const m = loaded.model;
-      const what = loaded.kind === 'vae' ? 'VAE' : 'autoencoder';
-      if (latentMethod) {
-        // The code: the encoder's (mean) code of an image input, a draw from the model, or a .json code.
-        const code = await latentInput(spec, m.latentDim, 0);
-        let z: Tensor;
-        let source: string;
-        let label: number | null = null;
-        let image: Float32Array;
-        if (code === 'random') {
-          z = m.sampleLatent(1, (spec as { seed: number }).seed);
-          source = `a code drawn by ${what}.sampleLatent from seed ${(spec as { seed: number }).seed}`;
-        } else if (code !== null) {
-          z = tf.tensor2d(code.values, [1, m.latentDim]);
-          source = `latent code from ${(spec as { path: string }).path}`;
-        } else {
-          if (spec.type === 'json') {
-            const n = (await readJsonNumbers(spec.path)).values.length;
-            if (n !== h * w) throw usageError(`${spec.path} holds ${n} numbers; expected an image (${h * w}) or a latent code of this ${what} (${m.latentDim})`);
-          }
-          const img = await oneImage(spec, h, w);
-          const xi = toRow(img.values);
-          z = m.encoder(xi);
-          xi.dispose();
-          source = `${img.source}, encoded (${loaded.kind === 'vae' ? 'the mean mu of q(z|x)' : 'the code'})`;
-          label = img.label;
-        }
-        try {
-          const decoded = m.decoder(z);
-          image = await readRow(decoded);
-          decoded.dispose();
-        } catch (e) {
-          z.dispose();
-          throw e;
-        }
-        const latent = Array.from(await z.data()).map((v) => round(v));
-        const region = centreRegion(rowShape, h, w);
-        return {
-          subject: { kind: loaded.kind, f: m.encoder, rowShape, imageShape, image, latent: { decoder: KIND_ADAPTERS[loaded.kind].decoder(m)!, z, mask: region.mask } },
-          x: toRow(image),
-          image,
-          target: undefined,
-          explains: latentExplains(method, `the ${what}'s decoded image`, region),
-          prediction: { latent },
-          input: { spec: spec.text, source, label },
-          extra: {},
-          owned: [z],
-        };
-      }
-      if (spec.type === 'random') throw usageError(`input '${spec.text}' is a latent code; for ${/^[aeiou]/.test(loaded.kind) ? 'an' : 'a'} ${loaded.kind} it only applies to the latent methods (latent-attribution, latent-jacobian, latent-traversal, latent-sensitivity)`);
-      const img = await oneImage(spec, h, w);
-      const x = toRow(img.values);
-      const muT = m.encoder(x);
-      const mu = Array.from(await muT.data());
-      muT.dispose();
-      checkTarget(o.target, mu.length, `the ${what} has ${mu.length} latent dimensions`);
-      const target = o.target ?? argmax(mu, true);
-      const recT = m.reconstruct(x);
-      const reconstruction = await readRow(recT);
-      recT.dispose();
-      let mse = 0;
-      for (let i = 0; i < reconstruction.length; i++) mse += (reconstruction[i]! - img.values[i]!) ** 2;
-      mse /= reconstruction.length;
-      return {
-        subject: { kind: loaded.kind, f: m.encoder, layered: m.encoderNet, rowShape, imageShape, image: img.values },
-        x,
-        image: img.values,
-        target,
-        explains: `${loaded.kind === 'vae' ? 'mean (mu) of ' : ''}latent dimension ${target} of the encoder (value ${round(mu[target]!, 4)}${
-          o.target === undefined ? ', the largest |value| for this input' : ''
-        })`,
-        prediction: { latent: mu.map((v) => round(v)), reconstructionMse: round(mse) },
-        input: { spec: spec.text, source: img.source, label: img.label },
-        extra: { reconstruction },
-      };
+    cls = k > 0 ? (codeInput.cls ?? o.class ?? 0) : null;
+    const z = tf.tensor2d(codeInput.values, [1, d]);
+    made.push(z);
+    input = { type: 'latent', z, class: cls };
+    source = `latent code from ${path}${cls !== null ? `, class ${cls}` : ''}`;
+  } else {
+    if (latentMethod && words?.encoded === undefined) {
+      throw usageError(`${method.name} explains the generator: --input must be random:SEED or a .json latent code of ${d}${k > 0 ? ` (or ${d + k} with the one-hot class)` : ''} numbers`);
     }
-    case 'gan': {
-      const m = loaded.model;
-      const d = m.latentDim;
-      const k = m.numClasses;
-      if (o.class !== undefined) {
-        if (k === 0) throw usageError(`--class applies to a conditional GAN; this GAN is unconditional (its generator reads ${d} latent dimensions and no class)`);
-        if (o.class >= k) throw usageError(`--class ${o.class} is out of range: the GAN has ${k} classes (0..${k - 1})`);
-      }
-      // The generator's input: z (d numbers), then for a conditional GAN the one-hot class.
-      let zPart: Float32Array | null = null;
-      let cls: number | null = null;
-      let source: string;
-      let label: number | null = null;
-      let image: Float32Array;
-      const code = await latentInput(spec, d, k);
-      if (code === 'random') {
-        const seed = (spec as { seed: number }).seed;
-        cls = k > 0 ? (o.class ?? 0) : null;
-        const all = m.sampleLatent(1, seed, cls !== null ? { labels: [cls] } : {});
-        zPart = Float32Array.from(await all.data()).slice(0, d);
-        all.dispose();
-        source = `z ~ N(0, I) from seed ${seed}${cls !== null ? `, class ${cls}${o.class === undefined ? ' (the default; choose with --class)' : ''}` : ''}`;
-      } else if (code !== null) {
-        if (k > 0 && code.cls !== null && o.class !== undefined && o.class !== code.cls) {
-          throw usageError(`--class ${o.class} contradicts the one-hot class ${code.cls} at the end of ${(spec as { path: string }).path} (give ${d} numbers to choose the class with --class)`);
-        }
-        zPart = code.values;
-        cls = k > 0 ? (code.cls ?? o.class ?? 0) : null;
-        source = `latent code from ${(spec as { path: string }).path}${cls !== null ? `, class ${cls}` : ''}`;
-      } else {
-        if (latentMethod) throw usageError(`${method.name} explains the generator: --input must be random:SEED or a .json latent code of ${d}${k > 0 ? ` (or ${d + k} with the one-hot class)` : ''} numbers`);
-        const img = await oneImage(spec, h, w);
-        image = img.values;
-        source = img.source;
-        label = img.label;
-      }
-      const oneHot = cls !== null ? Float32Array.from({ length: k }, (_, j) => (j === cls ? 1 : 0)) : null;
-      // The generator with the class fixed: z [N, d] -> images.
-      const decoder = (zz: Tensor): Tensor =>
-        oneHot === null ? m.generator(zz) : tf.tidy(() => m.generator(tf.concat([zz, tf.tile(tf.tensor2d(oneHot, [1, k]), [zz.shape[0]!, 1])], 1)));
-      let z: Tensor | null = null;
-      if (zPart !== null) {
-        z = tf.tensor2d(zPart, [1, d]);
-        const g = decoder(z);
-        image = await readRow(g);
-        g.dispose();
-      }
-      const latent = zPart === null ? null : [...Array.from(zPart), ...(oneHot ?? [])].map((v) => round(v));
-      const x = toRow(image!);
-      const scoresT = m.discriminator(x);
-      const scores = Array.from(await scoresT.data());
-      scoresT.dispose();
-      if (latentMethod) {
-        const region = centreRegion(rowShape, h, w);
-        return {
-          subject: { kind: 'gan', f: KIND_ADAPTERS.gan.score(m), rowShape, imageShape, image: image!, latent: { decoder, z: z!, mask: region.mask } },
-          x,
-          image: image!,
-          target: undefined,
-          explains: latentExplains(method, `the generated image${cls !== null ? ` (class ${cls})` : ''}`, region),
-          prediction: { discriminatorLogits: scores.map((v) => round(v)), latent, class: cls },
-          input: { spec: spec.text, source, label, generated: true, class: cls },
-          extra: {},
-          owned: [z!],
-        };
-      }
-      z?.dispose();
-      checkTarget(o.target, scores.length, `the discriminator has ${scores.length} output${scores.length === 1 ? '' : 's'}`);
-      // Default column: one output -> 0; a conditional GAN -> the generated (or given) class, else the image's
-      // label, else the column with the highest logit.
-      const target = o.target ?? (scores.length === 1 ? 0 : (cls ?? o.class ?? label ?? argmax(scores)));
-      const why =
-        scores.length === 1 || o.target !== undefined
-          ? ''
-          : cls !== null
-            ? ` (the generated class${o.class === undefined ? ', --class 0 by default' : ''})`
-            : o.class !== undefined
-              ? ' (--class)'
-              : label !== null
-                ? " (the digit's label)"
-                : ' (the highest logit)';
-      return {
-        subject: { kind: 'gan', f: KIND_ADAPTERS.gan.score(m), rowShape, imageShape, image: image! },
-        x,
-        image: image!,
-        target,
-        explains: `discriminator logit${scores.length > 1 ? ` of class ${target}${why}` : ''} on the ${latent !== null ? `image generated${cls !== null ? ` for class ${cls}` : ''}` : 'given image'} (${round(scores[target]!, 4)}; higher = more real), w.r.t. its pixels`,
-        prediction: { discriminatorLogits: scores.map((v) => round(v)), latent, class: cls },
-        input: { spec: spec.text, source, label, generated: latent !== null, class: cls },
-        extra: {},
-      };
+    if (latentMethod && spec.type === 'json') {
+      const n = (await readJsonNumbers(spec.path)).values.length;
+      if (n !== h * w) throw usageError(`${spec.path} holds ${n} numbers; expected an image (${h * w}) or a latent code of this ${adapter.label} (${d})`);
     }
-    case 'cyclegan': {
-      const m = loaded.model;
-      if (o.target !== undefined) {
-        throw usageError(`--target does not apply to a cyclegan: explain scores the mean of the centre region of the translation (one number)`);
-      }
-      const img = await oneImage(spec, h, w);
-      const x = toRow(img.values);
-      const region = centreRegion(rowShape, h, w);
-      const f = asForward(KIND_ADAPTERS.cyclegan.score(m, region.mask));
-      const scoreT = f(x);
-      const score = (await scoreT.data())[0]!;
-      scoreT.dispose();
-      const trT = m.translateAB(x);
-      const translation = await readRow(trT);
-      trT.dispose();
+    const img = await oneImage(spec, h, w);
+    const x = tf.tensor(img.values, [1, ...rowShape]);
+    made.push(x);
+    input = { type: 'image', x };
+    source = latentMethod ? `${img.source}, encoded (${words!.encoded})` : img.source;
+    label = img.label;
+  }
+
+  let p: PreparedInput;
+  try {
+    p = adapter.prepare(m, input);
+  } catch (e) {
+    tf.dispose(made);
+    throw e;
+  }
+  const dispose = (): void => {
+    p.dispose();
+    tf.dispose(made);
+  };
+  try {
+    const image = Float32Array.from(await p.x.data());
+    const region = centreRegion(rowShape, h, w);
+    const explained = adapter.explained(m, objective, { mask: region.mask });
+    const latent = p.latent === undefined ? null : [...Array.from(await p.latent.z.data()), ...oneHot(cls, k)].map((v) => round(v));
+    const inputRecord = { spec: spec.text, source, label, ...(adapter.classInput ? { generated: latent !== null, class: cls } : {}) };
+    const scoresT = asForward(explained.f)(p.x);
+    const scores = Array.from(await scoresT.data());
+    scoresT.dispose();
+
+    if (latentMethod) {
+      // The latent methods explain the image decoded from the code (for an image input: its reconstruction).
+      const decoded = p.latent!.decoder(p.latent!.z);
+      made.push(decoded);
+      const decodedImage = Float32Array.from(await decoded.data());
       return {
-        subject: { kind: 'cyclegan', f, rowShape, imageShape, image: img.values },
-        x,
-        image: img.values,
+        subject: { kind: loaded.kind, f: explained.f, rowShape, imageShape, image: decodedImage, latent: { decoder: p.latent!.decoder, z: p.latent!.z, mask: region.mask } },
+        x: decoded,
+        image: decodedImage,
         target: undefined,
-        explains: `mean intensity of the centre region (rows ${region.rows[0]}..${region.rows[1]}, columns ${region.columns[0]}..${region.columns[1]}) of the translation A -> B (${round(score, 4)}), w.r.t. the input pixels`,
-        prediction: { regionScore: round(score), region: { rows: region.rows, columns: region.columns } },
-        input: { spec: spec.text, source: img.source, label: img.label },
-        extra: { translation },
+        explains: latentExplains(method, `${words!.decoded}${cls !== null ? ` (class ${cls})` : ''}`, region),
+        prediction: { ...(objective === 'discriminator' ? { discriminatorLogits: scores.map((v) => round(v)) } : {}), latent, ...(adapter.classInput ? { class: cls } : {}) },
+        input: inputRecord,
+        extra: {},
+        dispose,
       };
     }
+    const r = await OBJECTIVES[objective]({ adapter, model: m, o, objective, x: p.x, scores, cls, label, latent, region });
+    // The layer methods' hooks, where the kind offers them (see the adapter's subjects).
+    const layered = adapter.subjects.includes('layered') ? explained.layered : undefined;
+    const cam = adapter.subjects.includes('splittable') ? explained.cam?.() : undefined;
+    return {
+      subject: { kind: loaded.kind, f: explained.f, ...(layered !== undefined ? { layered } : {}), ...(cam !== undefined ? { cam } : {}), rowShape, imageShape, image },
+      x: p.x,
+      image,
+      target: r.target,
+      explains: r.explains,
+      prediction: r.prediction,
+      input: inputRecord,
+      extra: r.extra,
+      dispose,
+    };
+  } catch (e) {
+    dispose();
+    throw e;
   }
 }
 
@@ -506,8 +518,14 @@ export async function runExplain(o: ExplainCommandOptions, io: CliIo): Promise<E
   let baseline: MethodSettings['baseline'] | undefined;
   try {
     checkMethodApplies(method, loaded.kind);
-    if (spec.type === 'random' && loaded.kind !== 'gan' && method.output === 'pixels') {
-      throw usageError(`input '${spec.text}' is a latent code; it only applies to a gan (and to the latent methods of an ae or vae); use an image: digits:test:0, a .png or a .json`);
+    if (spec.type === 'random' && method.output === 'pixels' && adapterOf(loaded).inputs[0] !== 'latent') {
+      // Which kinds take a code for the pixel methods (their usual input is one), and which only for the latent methods.
+      const adapters = Object.values(KIND_ADAPTERS) as AnyKindAdapter[];
+      const codeFirst = adapters.filter((a) => a.inputs[0] === 'latent').map((a) => a.kind);
+      const codeToo = adapters.filter((a) => a.inputs.indexOf('latent') > 0).map((a) => a.kind);
+      throw usageError(
+        `input '${spec.text}' is a latent code; it only applies to ${withArticle(codeFirst.join(' or '))} (and to the latent methods of ${withArticle(codeToo.join(' or '))}); use an image: digits:test:0, a .png or a .json`,
+      );
     }
     prepared = await prepare(loaded, spec, o, method);
     const { imageShape, rowShape } = prepared.subject;
@@ -605,7 +623,7 @@ export async function runExplain(o: ExplainCommandOptions, io: CliIo): Promise<E
         break;
       }
     }
-    if (prepared.extra.translation !== undefined) pictures['translation.png'] = big(fromGray(prepared.extra.translation, [h, w]));
+    for (const [name, pixels] of Object.entries(prepared.extra)) pictures[`${name}.png`] = big(fromGray(perPixel(pixels, h, w), [h, w]));
 
     let sum = 0;
     for (const v of values) sum += v;
@@ -655,7 +673,7 @@ export async function runExplain(o: ExplainCommandOptions, io: CliIo): Promise<E
     if (attributions !== null) attributions.dispose();
     if (delta !== null) delta.dispose();
     if (baseline !== undefined && typeof baseline.value !== 'number') baseline.value.dispose();
-    if (prepared !== null) tf.dispose([prepared.x, ...(prepared.owned ?? [])]);
+    if (prepared !== null) prepared.dispose();
     loaded.dispose();
   }
 }

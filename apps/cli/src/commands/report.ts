@@ -3,7 +3,7 @@
  * self-contained HTML page (report.html: no external scripts, styles or images) and the data (report.json).
  */
 import { tf, type Tensor } from '@glassbox/tensors-ops';
-import { REPORT_METHODS, explainModel, renderReport, type ReportModel } from '@glassbox/report';
+import { KIND_ADAPTERS, REPORT_METHODS, explainModel, renderReport, type AnyKindAdapter, type ReportModel } from '@glassbox/report';
 import { usageError } from '../errors.js';
 import { loadImages, parseInputSpec } from '../inputs.js';
 import { toKebabCase } from '../methods.js';
@@ -62,39 +62,10 @@ export function resolveReportMethods(text: string | undefined, kind: keyof typeo
   });
 }
 
-/** The plain model object @glassbox/report takes, for a loaded model (named by `modelName`). */
+/** The plain model object @glassbox/report takes, for a loaded model (its kind adapter's `reportModel`, named by `modelName`). */
 export function reportModel(loaded: LoadedModel): ReportModel {
-  const named = <T extends ReportModel>(m: T): T => Object.assign(m, { modelName: loaded.name });
-  switch (loaded.kind) {
-    case 'classifier': {
-      const m = loaded.model;
-      return named({
-        kind: 'classifier',
-        predict: (x) => m.predict(x),
-        split: (layer) => m.split(layer),
-        ...(m.lastConvLayer !== null ? { gradCamLayer: m.lastConvLayer, lastConvLayer: m.lastConvLayer } : {}),
-        layers: m.layers,
-      });
-    }
-    case 'ae':
-    case 'vae':
-      return named({ kind: loaded.kind, encoder: loaded.model.encoder, decoder: loaded.model.decoder, latentDim: loaded.model.latentDim });
-    case 'gan':
-      return named({
-        kind: 'gan',
-        generator: loaded.model.generator,
-        discriminator: loaded.model.discriminator,
-        latentDim: loaded.model.latentDim,
-        numClasses: loaded.model.numClasses,
-      });
-    case 'cyclegan':
-      return named({
-        kind: 'cyclegan',
-        translateAB: loaded.model.translateAB,
-        translateBA: loaded.model.translateBA,
-        discriminatorB: loaded.model.discriminatorB,
-      });
-  }
+  const adapter = KIND_ADAPTERS[loaded.kind] as unknown as AnyKindAdapter;
+  return Object.assign(adapter.reportModel(loaded.model), { modelName: loaded.name });
 }
 
 /**

@@ -58,19 +58,25 @@ export async function modelChanged(): Promise<void> {
   el.method.value = state.method;
   methodChanged(false);
   // A conditional GAN generates the digit asked for.
-  const conditional = info.kind === 'gan' && (info.classes ?? 0) > 0;
+  const conditional = info.conditional && (info.classes ?? 0) > 0;
   el.ganClassRow.hidden = !conditional;
   if (conditional) el.ganClass.replaceChildren(...Array.from({ length: info.classes! }, (_, k) => new Option(String(k), String(k))));
-  // Target (classifier)
-  el.targetRow.hidden = info.kind !== 'classifier';
-  el.sanityRow.hidden = info.kind !== 'classifier';
-  if (info.kind === 'classifier') {
+  // What the image explainers explain, when the model offers a choice (an autoencoder: the selected region of
+  // the output, or its encoder's largest latent dimension).
+  el.objectiveRow.hidden = info.objectives.length < 2;
+  el.objective.replaceChildren(...info.objectives.map((o) => new Option(OBJECTIVE_WORDS[o] ?? o, o)));
+  el.objective.value = info.objective;
+  // Target (a class, when the model explains logits) and the sanity check (a network to randomize)
+  const logits = info.objective === 'logits';
+  el.targetRow.hidden = !logits;
+  el.sanityRow.hidden = !info.randomizable;
+  if (logits) {
     el.target.replaceChildren(new Option('predicted class', ''), ...Array.from({ length: info.classes ?? 10 }, (_, k) => new Option(String(k), String(k))));
   }
   state.region = { ...FULL_REGION };
-  el.explainsTitle.textContent = `Explanation of ${entry.explains}`;
-  el.regionHint.hidden = info.kind === 'classifier';
-  el.outputWrap.classList.toggle('selectable', info.kind !== 'classifier');
+  el.explainsTitle.textContent = `Explanation of ${explainsOf(entry.explains)}`;
+  el.regionHint.hidden = !info.imageOutput;
+  el.outputWrap.classList.toggle('selectable', info.imageOutput);
   el.metricsPanel.hidden = true;
   el.latentPanel.hidden = true;
   clearResult();
@@ -141,7 +147,7 @@ export function showOutput(): void {
   if (o.output !== undefined) {
     drawGray(el.output, o.output);
     drawRegion(el.output, state.region);
-    const d = o.discriminator !== undefined ? ` · ${info.kind === 'gan' ? 'D logit' : 'D_B'} ${o.discriminator.toFixed(2)}` : '';
+    const d = o.discriminator !== undefined ? ` · ${o.discriminatorLabel ?? 'D'} ${o.discriminator.toFixed(2)}` : '';
     el.outputCaption.textContent = `${o.outputLabel ?? 'output'}${d}`;
   }
   if (o.cycle !== undefined) drawGray(el.cycle, o.cycle);
@@ -210,4 +216,19 @@ export function buildOptions(m: MethodView): void {
     input.dataset['option'] = o.key;
     el.options.append(label, input);
   }
+}
+
+/** How the page names each objective of the kind adapters (see ModelInfo.objectives). */
+const OBJECTIVE_WORDS: Readonly<Record<string, string>> = {
+  region: 'the selected region of the output',
+  code: "the encoder's largest latent dimension",
+  logits: 'a class logit',
+  discriminator: "the discriminator's score",
+};
+
+/** What the explanation explains: the model's usual words, or the chosen objective's. */
+export function explainsOf(usual: string): string {
+  const info = state.info;
+  if (info === null || el.objective.value === '' || el.objective.value === info.objective) return usual;
+  return OBJECTIVE_WORDS[el.objective.value] ?? usual;
 }

@@ -21,6 +21,8 @@ export const el = {
   method: $<HTMLSelectElement>('method'),
   methodNote: $('method-note'),
   options: $('options'),
+  objectiveRow: $('objective-row'),
+  objective: $<HTMLSelectElement>('objective'),
   targetRow: $('target-row'),
   target: $<HTMLSelectElement>('target'),
   flagSensitivity: $<HTMLInputElement>('flag-sensitivity'),

@@ -26,7 +26,7 @@ export function showResult(): void {
   const m = methodView(state.methods, r.method);
   drawAttribution({ heatmap: el.heatmap, overlay: el.overlay, colorbar: el.colorbar }, r.attributions, o.image, el.heatMode.value as NormalizeMode, r.segments);
   el.heatmap.dataset['method'] = r.method;
-  el.heatmapCaption.textContent = `${m.label}${r.target !== undefined ? ` · class ${r.target}` : ''}`;
+  el.heatmapCaption.textContent = `${m.label}${r.target !== undefined ? ` · ${r.targetLabel ?? `class ${r.target}`}` : ''}`;
   const bits: string[] = [];
   if (r.score !== undefined) bits.push(`score F(x) = ${fmt(r.score)}`);
   if (r.delta !== undefined) bits.push(`convergence delta ${fmt(r.delta)}`);

@@ -37,7 +37,7 @@ export async function runExplain(): Promise<void> {
   cancelRun();
   const version = state.version;
   const m = methodView(state.methods, state.method);
-  const target = state.info.kind === 'classifier' && el.target.value !== '' ? Number(el.target.value) : null;
+  const target = state.info.objective === 'logits' && el.target.value !== '' ? Number(el.target.value) : null;
   setStatus('running', `${m.label}…`);
   el.status.dataset['method'] = state.method;
   el.status.dataset['model'] = state.model;
@@ -52,7 +52,8 @@ export async function runExplain(): Promise<void> {
       method: state.method,
       options: { ...state.options },
       target,
-      metrics: { sensitivity: el.flagSensitivity.checked, sanity: el.flagSanity.checked && state.info.kind === 'classifier' },
+      ...(state.info.objectives.length > 1 ? { objective: el.objective.value } : {}),
+      metrics: { sensitivity: el.flagSensitivity.checked, sanity: el.flagSanity.checked && state.info.randomizable },
       seed: 0,
     },
     progressHandler(m.label),

@@ -36,7 +36,7 @@ export const pad = new DrawPad(el.pad, () => {
 
 export function inputSpec(): InputSpec {
   if (state.inputKind === 'latent') {
-    const conditional = state.info?.kind === 'gan' && (state.info.classes ?? 0) > 0;
+    const conditional = state.info !== null && state.info.conditional && (state.info.classes ?? 0) > 0;
     return { kind: 'latent', seed: state.seed, ...(conditional ? { label: Number(el.ganClass.value) } : {}) };
   }
   if (state.inputKind === 'draw') return { kind: 'draw', pixels: pad.pixels() };

@@ -8,6 +8,7 @@ import { Progress } from './post.js';
 import { VIEWS } from './views.js';
 import { getModel, prepare, values } from './models.js';
 import { contextOf } from './context.js';
+import { adapterOf, objectiveOf } from './kind.js';
 import type { Context } from './context.js';
 import { runMethod } from './run-method.js';
 import { latentPanel } from './latent.js';
@@ -28,15 +29,15 @@ export async function explain(req: Extract<Request, { type: 'explain' }>, signal
   const started = performance.now();
   const l = await getModel(req.model);
   const entry = methodView(VIEWS, req.method);
-  const isClassifier = l.info.kind === 'classifier';
-  const hasLatent = l.info.kind === 'ae' || l.info.kind === 'vae' || l.info.kind === 'gan';
-  const stages =
-    1 + 4 + (req.metrics.sensitivity && !entry.batch ? 1 : 0) + (req.metrics.sanity && isClassifier ? 1 : 0) + (hasLatent ? 3 : 0);
-  const progress = new Progress(req.id, stages);
   const p = prepare(l, req.input);
   const held: Tensor[] = [];
   try {
-    const ctx = contextOf(l, req.region, req.target, p.output.predicted, req.input);
+    const ctx = contextOf(l, p, req.region, req.target, objectiveOf(adapterOf(l), req.objective));
+    // The sanity check needs a network to randomize (a classifier's); the latent panel a code.
+    const sanity = req.metrics.sanity && ctx.randomizable !== undefined;
+    const hasLatent = p.z !== undefined;
+    const stages = 1 + 4 + (req.metrics.sensitivity && !entry.batch ? 1 : 0) + (sanity ? 1 : 0) + (hasLatent ? 3 : 0);
+    const progress = new Progress(req.id, stages);
     const c = { ...(ctx.target !== undefined ? { target: ctx.target } : {}), seed: req.seed, signal };
     const r = await runMethod(req.method, req.options, ctx, p.x, { ...c, onProgress: progress.begin(entry.label) });
     const a = r.attribution.attributions;
@@ -87,7 +88,7 @@ export async function explain(req: Extract<Request, { type: 'explain' }>, signal
       });
       metrics.sensitivity = s[0]!;
     }
-    if (req.metrics.sanity && isClassifier && ctx.randomizable !== undefined) {
+    if (sanity && ctx.randomizable !== undefined) {
       const s = await randomizationSanityCheck(explainer, ctx.randomizable, p.x, { ...metricCommon, onProgress: progress.begin('sanity check') });
       metrics.sanity = s.layers.map((layer) => ({ layer: layer.layer, spearman: layer.meanSpearman, ssim: layer.meanSsim }));
     }
@@ -100,6 +101,7 @@ export async function explain(req: Extract<Request, { type: 'explain' }>, signal
       attributions,
       ...(score !== undefined ? { score } : {}),
       ...(ctx.target !== undefined ? { target: ctx.target } : {}),
+      ...(ctx.targetLabel !== undefined ? { targetLabel: ctx.targetLabel } : {}),
       ...(delta !== undefined ? { delta } : {}),
       ...(r.segments ? { segments: r.segments.slice() } : {}),
       extra: r.extra,

@@ -3,8 +3,7 @@ import { GlassboxError, tf } from '@glassbox/tensors-ops';
 import type { Tensor } from '@glassbox/tensors-ops';
 import { latentAttribution, latentJacobian } from '@glassbox/explainers-gradient';
 import { latentSensitivity, latentTraversal } from '@glassbox/explainers-perturbation';
-import { KIND_ADAPTERS } from '@glassbox/report';
-import type { KindAdapter } from '@glassbox/report';
+import { adapterOf } from './kind.js';
 import { LATENT_DEFAULTS } from '../methods.js';
 import { PIXELS, regionMask } from '../protocol.js';
 import type { LatentData, Region } from '../protocol.js';
@@ -14,7 +13,7 @@ import type { Loaded, Prepared } from './models.js';
 
 /** The latent function of the model (its kind's adapter): decoder or generator. */
 export function decoderOf(l: Loaded): (z: Tensor) => Tensor {
-  const decoder = (KIND_ADAPTERS[l.model.kind] as KindAdapter).decoder(l.model as never);
+  const decoder = adapterOf(l).decoder(l.model);
   if (decoder === undefined) throw new GlassboxError('INVALID_ARGUMENT', `${l.id} has no latent code`);
   return decoder;
 }
@@ -40,13 +39,13 @@ export async function latentPanel(l: Loaded, p: Prepared, region: Region, steps:
 
   // Traverse in standard units: a VAE's and a GAN's prior is N(0, I); an autoencoder's codes are standardized
   // with the Gaussian fitted to its training codes, so -3..3 means three standard deviations either side.
-  const m = l.model;
   const half = (LATENT_DEFAULTS.values - 1) / 2;
   const sweep = Array.from({ length: LATENT_DEFAULTS.values }, (_, i) => Number((((i - half) / half) * LATENT_DEFAULTS.range).toFixed(2)));
   let traversal: Tensor;
   const onTraverse = progress.begin('latent traversal');
-  if (m.kind === 'ae') {
-    const { mean, std } = m.latentDistribution();
+  const scale = adapterOf(l).codeScale(l.model);
+  if (scale !== undefined) {
+    const { mean, std } = scale;
     const meanT = tf.tensor2d(mean, [1, d]);
     const stdT = tf.tensor2d(std.map((s) => (s > 1e-6 ? s : 1)), [1, d]);
     const u = tf.tidy(() => tf.div(tf.sub(z, meanT), stdT));

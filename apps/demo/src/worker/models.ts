@@ -1,5 +1,5 @@
 // Loading the models (pretrained, or untrained with a note) and running one on the input.
-import { GlassboxError, tf } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, tf } from '@glassbox/tensors-ops';
 import type { Tensor } from '@glassbox/tensors-ops';
 import { createCnn, loadPretrained as loadClassifier } from '@glassbox/models-classifier';
 import type { Classifier } from '@glassbox/models-classifier';
@@ -8,8 +8,10 @@ import type { Autoencoder, VAE } from '@glassbox/models-ae-vae';
 import { CycleGAN, GAN, loadPretrained as loadGanModel } from '@glassbox/models-gan';
 import { modelEntry } from '../methods.js';
 import type { ModelId } from '../methods.js';
-import { PIXELS, SIZE } from '../protocol.js';
+import { FULL_REGION, PIXELS, SIZE, regionMask } from '../protocol.js';
 import type { InputSpec, ModelInfo, OutputData } from '../protocol.js';
+import type { KindInputValue, PreparedInput } from '@glassbox/report';
+import { adapterOf, capabilitiesOf, demoObjective } from './kind.js';
 
 export type AnyModel = Classifier | Autoencoder | VAE | GAN | CycleGAN;
 export interface Loaded {
@@ -73,111 +75,72 @@ export async function withFallback<T>(id: ModelId, loaders: (() => Promise<T>)[]
   return { model: untrained(), pretrained: false, note: `No pretrained weights for '${id}' (${short}): showing an untrained model of the same architecture.` };
 }
 
-export interface NetLike {
-  layers: readonly { name: string; type: string; outputShape: readonly number[] }[];
-  countParams(): number;
+/** A loaded model before its info: the model, whether the pretrained weights loaded, and its size. */
+interface Fetched {
+  model: AnyModel;
+  pretrained: boolean;
+  note?: string;
+  params: number;
+  /** A classifier's classes, or a conditional GAN's. */
+  classes?: number;
 }
 
-/** Layers with spatial feature maps [h, w, c] that Grad-CAM can use (not the network's last layer). */
-export function spatialLayers(net: NetLike): string[] {
-  return net.layers.slice(0, -1).filter((l) => l.outputShape.length === 3 && l.type !== 'reshape' && l.type !== 'dropout').map((l) => l.name);
+/** How each model of the catalogue loads (pretrained, or an untrained one of the same design). */
+const LOADERS: Readonly<Record<ModelId, (id: ModelId) => Promise<Fetched>>> = {
+  'digits-cnn': async (id) => {
+    const r = await withFallback(id, [() => loadClassifier('digits-cnn')], () => createCnn());
+    return { ...r, params: r.model.network.countParams(), classes: r.model.numClasses };
+  },
+  'digits-ae': (id) => latentModel(id),
+  'digits-conv-ae': (id) => latentModel(id),
+  'digits-vae': (id) => latentModel(id),
+  'digits-gan': async (id) => {
+    const r = await withFallback(id, [() => loadGanModel('digits-gan', ganSource('digits-gan')), () => loadGanModel('digits-gan')], () => new GAN());
+    const gan = r.model;
+    return { ...r, params: gan.networks.generator.countParams() + gan.networks.discriminator.countParams(), ...(gan.numClasses > 0 ? { classes: gan.numClasses } : {}) };
+  },
+  'digits-cyclegan': async (id) => {
+    const r = await withFallback(id, [() => loadGanModel('digits-cyclegan', ganSource('digits-cyclegan')), () => loadGanModel('digits-cyclegan')], () => new CycleGAN());
+    let params = 0;
+    for (const net of Object.values(r.model.networks)) params += net.countParams();
+    return { ...r, params };
+  },
+};
+
+async function latentModel(id: ModelId): Promise<Fetched> {
+  const r =
+    id === 'digits-vae'
+      ? await withFallback<Autoencoder | VAE>(id, [() => loadLatentModel('digits-vae')], () => vae())
+      : await withFallback<Autoencoder | VAE>(id, [() => loadLatentModel(id as 'digits-ae' | 'digits-conv-ae')], () => autoencoder(id === 'digits-conv-ae' ? { variant: 'conv' } : {}));
+  return { ...r, params: r.model.encoderNet.countParams() + r.model.decoderNet.countParams() };
 }
 
+/** Loads a model of the catalogue; its info (Grad-CAM layers, layer-by-layer network, code) comes from its kind's adapter. */
 export async function loadModel(id: ModelId): Promise<Loaded> {
-  const entry = modelEntry(id);
-  switch (id) {
-    case 'digits-cnn': {
-      const r = await withFallback(id, [() => loadClassifier('digits-cnn')], () => createCnn());
-      const clf = r.model;
-      const camLayers = clf.layers.filter((l) => l.type === 'conv2d').map((l) => l.name);
-      return {
-        id,
-        model: clf,
-        info: {
-          id,
-          kind: entry.kind,
-          pretrained: r.pretrained,
-          ...(r.note !== undefined ? { note: r.note } : {}),
-          params: clf.network.countParams(),
-          classes: clf.numClasses,
-          camLayers,
-          ...(clf.lastConvLayer !== null ? { defaultCamLayer: clf.lastConvLayer } : {}),
-          layered: true,
-        },
-      };
-    }
-    case 'digits-ae':
-    case 'digits-conv-ae':
-    case 'digits-vae': {
-      const r =
-        id === 'digits-vae'
-          ? await withFallback<Autoencoder | VAE>(id, [() => loadLatentModel('digits-vae')], () => vae())
-          : await withFallback<Autoencoder | VAE>(id, [() => loadLatentModel(id)], () => autoencoder(id === 'digits-conv-ae' ? { variant: 'conv' } : {}));
-      const m = r.model;
-      const camLayers = m.kind === 'ae' ? spatialLayers(m.encoderNet) : [];
-      return {
-        id,
-        model: m,
-        info: {
-          id,
-          kind: m.kind,
-          pretrained: r.pretrained,
-          ...(r.note !== undefined ? { note: r.note } : {}),
-          params: m.encoderNet.countParams() + m.decoderNet.countParams(),
-          latentDim: m.latentDim,
-          camLayers,
-          ...(camLayers.length > 0 ? { defaultCamLayer: camLayers[camLayers.length - 1]! } : {}),
-          layered: false,
-        },
-      };
-    }
-    case 'digits-gan': {
-      const r = await withFallback(id, [() => loadGanModel('digits-gan', ganSource('digits-gan')), () => loadGanModel('digits-gan')], () => new GAN());
-      const gan = r.model;
-      const camLayers = spatialLayers(gan.networks.discriminator);
-      return {
-        id,
-        model: gan,
-        info: {
-          id,
-          kind: 'gan',
-          pretrained: r.pretrained,
-          ...(r.note !== undefined ? { note: r.note } : {}),
-          params: gan.networks.generator.countParams() + gan.networks.discriminator.countParams(),
-          latentDim: gan.latentDim,
-          ...(gan.numClasses > 0 ? { classes: gan.numClasses } : {}),
-          camLayers,
-          ...(camLayers.length > 0 ? { defaultCamLayer: camLayers[camLayers.length - 1]! } : {}),
-          layered: false,
-        },
-      };
-    }
-    case 'digits-cyclegan': {
-      const r = await withFallback(
-        id,
-        [() => loadGanModel('digits-cyclegan', ganSource('digits-cyclegan')), () => loadGanModel('digits-cyclegan')],
-        () => new CycleGAN(),
-      );
-      const cg = r.model;
-      const camLayers = spatialLayers(cg.networks.generatorAB);
-      let params = 0;
-      for (const net of Object.values(cg.networks)) params += net.countParams();
-      return {
-        id,
-        model: cg,
-        info: {
-          id,
-          kind: 'cyclegan',
-          pretrained: r.pretrained,
-          ...(r.note !== undefined ? { note: r.note } : {}),
-          params,
-          camLayers,
-          ...(camLayers.length > 0 ? { defaultCamLayer: camLayers[camLayers.length - 1]! } : {}),
-          layered: false,
-        },
-      };
-    }
-  }
+  modelEntry(id);
+  const f = await LOADERS[id](id);
+  const loaded = { model: f.model };
+  const a = adapterOf(loaded);
+  const code = a.code(f.model);
+  return {
+    id,
+    model: f.model,
+    info: {
+      id,
+      kind: f.model.kind,
+      pretrained: f.pretrained,
+      ...(f.note !== undefined ? { note: f.note } : {}),
+      params: f.params,
+      ...(code !== undefined ? { latentDim: code.dim } : {}),
+      ...(f.classes !== undefined ? { classes: f.classes } : {}),
+      ...capabilitiesOf(loaded),
+      objectives: [...a.objectives],
+      objective: demoObjective(a),
+      conditional: a.classInput && (code?.classes ?? 0) > 0,
+      randomizable: a.explained(f.model, a.objectives[0]!, { mask: regionMask(FULL_REGION) }).randomizable !== undefined,
+      imageOutput: a.imageOutput !== undefined || code !== undefined,
+    },
+  };
 }
 
 // Inputs and outputs
@@ -185,8 +148,10 @@ export async function loadModel(id: ModelId): Promise<Loaded> {
 export interface Prepared {
   /** The explained image [1, 28, 28, 1]. */
   x: Tensor;
-  /** The latent code [1, D] (AE, VAE, GAN). */
+  /** The latent code [1, D] (AE, VAE, GAN; a conditional GAN's one-hot class at its end). */
   z?: Tensor;
+  /** A conditional GAN's class (null otherwise). */
+  class?: number | null;
   output: OutputData;
   dispose(): void;
 }
@@ -200,62 +165,69 @@ export function values(t: Tensor): Float32Array {
   return Float32Array.from(t.dataSync());
 }
 
-/** Runs the model on the input: what the page shows as the output, and the tensors an explanation starts from. */
+/** How the page names the model's image output (see the adapters' imageOutput), and an image made from a code. */
+const OUTPUT_LABELS: Readonly<Record<string, string>> = { reconstruction: 'reconstruction', translation: 'translation A→B' };
+
+/**
+ * Runs the model on the input through its kind's adapter: what the page shows as the output, and the tensors an
+ * explanation starts from. A latent input is a code drawn from the model's prior (a conditional GAN's class,
+ * from the page, stays in the code so that the latent panel shows it).
+ */
 export function prepare(l: Loaded, input: InputSpec): Prepared {
-  const keep: Tensor[] = [];
+  const a = adapterOf(l);
+  const m = l.model;
+  const code = a.code(m);
+  const classes = code?.classes ?? 0;
+  const made: Tensor[] = [];
   const own = <T extends Tensor>(t: T): T => {
-    keep.push(t);
+    made.push(t);
     return t;
   };
-  const done = (p: Omit<Prepared, 'dispose'>): Prepared => ({ ...p, dispose: () => tf.dispose(keep) });
+  let p: PreparedInput | null = null;
   try {
-    const m = l.model;
-    switch (m.kind) {
-      case 'classifier': {
-        if (input.kind === 'latent') throw new GlassboxError('INVALID_ARGUMENT', 'the classifier takes an image');
-        const x = own(imageTensor(input.pixels));
-        const probs = tf.tidy(() => values(m.predictProba(x)));
+    const value: KindInputValue =
+      input.kind === 'latent'
+        ? { type: 'sample', seed: input.seed, class: classes > 0 ? Math.min(classes - 1, Math.max(0, input.label ?? 0)) : null }
+        : { type: 'image', x: own(imageTensor(input.pixels)) };
+    p = a.prepare(m, value, { classInCode: true });
+    const x = p.x;
+    const z = p.latent?.z;
+    const cls = p.latent?.class ?? null;
+    const fromCode = input.kind === 'latent';
+    const output: OutputData = { image: fromCode ? values(x) : input.pixels.slice() };
+    tf.tidy(() => {
+      if (a.objectives[0] === 'logits') {
+        // A classifier: its class probabilities and the predicted class.
+        const probs = values(tf.softmax(tf.reshape(asForward(a.explained(m, 'logits').f)(x), [1, -1])));
         let predicted = 0;
-        probs.forEach((p, i) => {
-          if (p > probs[predicted]!) predicted = i;
+        probs.forEach((q, i) => {
+          if (q > probs[predicted]!) predicted = i;
         });
-        return done({ x, output: { image: input.pixels.slice(), probs, predicted } });
+        output.probs = probs;
+        output.predicted = predicted;
+        return;
       }
-      case 'ae':
-      case 'vae': {
-        if (input.kind === 'latent') {
-          const z = own(m.sampleLatent(1, input.seed));
-          const x = own(m.decode(z));
-          const img = values(x);
-          return done({ x, z, output: { image: img, output: img.slice(), outputLabel: 'decoded sample', latent: values(z) } });
+      // The image output: a reconstruction or translation of an image; the image itself when it was made from a code.
+      const y = fromCode ? x : a.outputOf(m, x);
+      if (y !== undefined) {
+        output.output = values(y);
+        output.outputLabel = fromCode ? (a.inputs[0] === 'latent' ? 'sample' : 'decoded sample') : OUTPUT_LABELS[a.imageOutput!.name]!;
+        const back = a.backOf(m, y);
+        if (back !== undefined) output.cycle = values(back);
+        // A discriminator's realness of it (a conditional one: the generated class's column).
+        const critic = a.criticOf(m, y);
+        if (critic !== undefined) {
+          output.discriminator = critic.dataSync()[cls ?? 0]!;
+          output.discriminatorLabel = a.criticLabel ?? 'D';
         }
-        const x = own(imageTensor(input.pixels));
-        const z = own(m.encode(x));
-        const out = tf.tidy(() => values(m.decode(z)));
-        return done({ x, z, output: { image: input.pixels.slice(), output: out, outputLabel: 'reconstruction', latent: values(z) } });
       }
-      case 'gan': {
-        if (input.kind !== 'latent') throw new GlassboxError('INVALID_ARGUMENT', 'the GAN takes a latent code');
-        const labels = m.numClasses > 0 ? { labels: [Math.min(m.numClasses - 1, Math.max(0, input.label ?? 0))] } : {};
-        const z = own(m.sampleLatent(1, input.seed, labels));
-        const x = own(m.generator(z));
-        // A conditional discriminator scores each class: the generated class's column.
-        const d = tf.tidy(() => m.discriminator(x).dataSync()[labels.labels?.[0] ?? 0]!);
-        const img = values(x);
-        return done({ x, z, output: { image: img, output: img.slice(), outputLabel: 'sample', discriminator: d, latent: values(z) } });
-      }
-      case 'cyclegan': {
-        if (input.kind === 'latent') throw new GlassboxError('INVALID_ARGUMENT', 'the CycleGAN takes an image');
-        const x = own(imageTensor(input.pixels));
-        const [out, cycle, d] = tf.tidy(() => {
-          const y = m.translateAB(x);
-          return [values(y), values(m.translateBA(y)), m.discriminatorB(y).dataSync()[0]!] as const;
-        });
-        return done({ x, output: { image: input.pixels.slice(), output: out, outputLabel: 'translation A→B', cycle, discriminator: d } });
-      }
-    }
+      if (z !== undefined) output.latent = values(z);
+    });
+    const kept = p;
+    return { x, ...(z !== undefined ? { z } : {}), class: cls, output, dispose: () => (kept.dispose(), tf.dispose(made)) };
   } catch (e) {
-    tf.dispose(keep);
+    p?.dispose();
+    tf.dispose(made);
     throw e;
   }
 }

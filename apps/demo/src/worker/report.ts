@@ -9,14 +9,15 @@ import type { InputSpec } from '../protocol.js';
 import { post } from './post.js';
 import { dataRows } from './data.js';
 import { getModel, prepare } from './models.js';
+import { adapterOf } from './kind.js';
 
 export async function report(id: number, modelId: ModelId, input: InputSpec, signal: AbortSignal): Promise<string> {
   const l = await getModel(modelId);
   const p = prepare(l, input);
   let data: Tensor | null = null;
   try {
-    // A GAN's report explains its generator and discriminator on real images; the others explain the input.
-    data = tf.tidy(() => (l.info.kind === 'gan' ? dataRows(4) : tf.concat([p.x, dataRows(3)], 0)));
+    // A GAN's report explains its discriminator on real images (the adapter's reportData); the others explain the input.
+    data = tf.tidy(() => (adapterOf(l).reportData === 'real' ? dataRows(4) : tf.concat([p.x, dataRows(3)], 0)));
     const result = await explainModel(l.model as ReportModel, data, {
       samples: 4,
       seed: 0,

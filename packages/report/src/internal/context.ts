@@ -1,7 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '@glassbox/tensors-ops';
 import type { ReportMeta, SuiteSettings } from '../types.js';
-import { REPORT_METHODS } from '../methods.js';
 import type { Stage } from './stages.js';
 import { TensorScope } from './stages.js';
 import type { Resolved } from './validate.js';
@@ -18,13 +17,15 @@ export interface SuiteContext {
   /** min and max of x (for noise and radius scales). */
   range: { min: number; max: number };
   scope: TensorScope;
+  /** The methods of the kind's suite, in the order they run (the kind adapter's `reportMethods`). */
+  reportMethods: readonly string[];
   /** Options every explainer and metric gets. */
   common: { batchSize: number; seed: number; signal?: AbortSignal };
   /** `common` without the seed, for the batch loops and methods that draw nothing at random (mapBatches, latent traversals). */
   batchLoop: { batchSize: number; signal?: AbortSignal };
 }
 
-export function makeContext(model: object, args: Resolved, settings: SuiteSettings, scope: TensorScope, where: string): SuiteContext {
+export function makeContext(model: object, args: Resolved, settings: SuiteSettings, scope: TensorScope, reportMethods: readonly string[], where: string): SuiteContext {
   const x = scope.keep(tf.tidy(() => tf.slice(args.data, 0, args.samples)));
   const values = x.dataSync();
   let min = Infinity;
@@ -37,7 +38,7 @@ export function makeContext(model: object, args: Resolved, settings: SuiteSettin
   const common: SuiteContext['common'] = { batchSize: args.batchSize, seed: args.seed };
   if (args.signal !== undefined) common.signal = args.signal;
   const { seed: _seed, ...batchLoop } = common;
-  return { where, model, args, x, rowShape: x.shape.slice(1), settings, range: { min, max }, scope, common, batchLoop };
+  return { where, model, args, x, rowShape: x.shape.slice(1), settings, range: { min, max }, scope, reportMethods, common, batchLoop };
 }
 
 /** The value range of x, at least a tiny positive number (for noise scales). */
@@ -56,11 +57,10 @@ export function selectMethods(
   where: string,
   makeError: (message: string) => Error,
 ): { methods: string[]; skipped: { method: string; reason: string }[] } {
-  const kind = ctx.args.kind;
   const explicit = ctx.args.methods;
   const skipped: { method: string; reason: string }[] = [];
   const methods: string[] = [];
-  for (const m of explicit ?? REPORT_METHODS[kind]) {
+  for (const m of explicit ?? ctx.reportMethods) {
     const reason = unavailable[m] ?? null;
     if (reason === null) methods.push(m);
     else if (explicit !== null) throw makeError(`${where}: options.methods asks for '${m}', but ${reason}`);

@@ -15,7 +15,6 @@ import {
   type ForwardFn,
 } from '@glassbox/tensors-ops';
 import { EXPLAIN_MODEL_OPTION_KEYS, MODEL_KINDS, type ExplainModelOptions, type ModelKind, type ReportData, type SuiteSettings } from '../types.js';
-import { REPORT_METHODS } from '../methods.js';
 
 /** The checked arguments of explainModel. */
 export interface Resolved {
@@ -134,9 +133,8 @@ function checkData(data: unknown, where: string): { x: Tensor; labels: number[] 
   return { x, labels };
 }
 
-function checkMethods(methods: unknown, kind: ModelKind, where: string): string[] | null {
+function checkMethods(methods: unknown, kind: ModelKind, known: readonly string[], where: string): string[] | null {
   if (methods === undefined) return null;
-  const known = REPORT_METHODS[kind];
   const list = known.map((m) => `'${m}'`).join(', ');
   if (!Array.isArray(methods) || methods.length === 0) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.methods must be a non-empty array of method names (for a ${kind}: ${list}), got ${describe(methods)}`);
@@ -195,8 +193,17 @@ function checkTarget(target: unknown, kind: ModelKind, samples: number, where: s
   throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.target must be an integer or an array of integers, got ${describe(target)}`);
 }
 
-/** Checks every argument of explainModel (before any model call). */
-export function resolveArguments(model: unknown, data: ReportData, options: ExplainModelOptions | undefined, where: string): Resolved {
+/**
+ * Checks every argument of explainModel (before any model call). `reportMethodsOf(kind)` gives the methods of
+ * the kind's suite (its adapter's `reportMethods`).
+ */
+export function resolveArguments(
+  model: unknown,
+  data: ReportData,
+  options: ExplainModelOptions | undefined,
+  reportMethodsOf: (kind: ModelKind) => readonly string[],
+  where: string,
+): Resolved {
   const kind = checkModel(model, where);
   const { x, labels } = checkData(data, where);
   const opts = checkOptionKeys<ExplainModelOptions>(options, EXPLAIN_MODEL_OPTION_KEYS, where);
@@ -207,7 +214,7 @@ export function resolveArguments(model: unknown, data: ReportData, options: Expl
   if (samples > n) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.samples must be in 1..${n} (the rows of data), got ${samples}`);
   }
-  const methods = checkMethods(opts.methods, kind, where);
+  const methods = checkMethods(opts.methods, kind, reportMethodsOf(kind), where);
   const target = checkTarget(opts.target, kind, samples, where);
   const settings = checkSettings(opts.settings, where);
   return {

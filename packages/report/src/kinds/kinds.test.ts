@@ -4,6 +4,7 @@ import type { Tensor } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
 import { methodRegistry } from '../registry.js';
 import { MODEL_KINDS } from '../types.js';
+import { REPORT_METHODS } from '../methods.js';
 import { KIND_ADAPTERS, kindAdapter } from './index.js';
 
 // A 2x2 "image" model whose output is 2 * x + 1: the mean of a region of the output is known by hand.
@@ -17,6 +18,12 @@ describeBackends('kind adapters', () => {
     for (const k of MODEL_KINDS) expect(kindAdapter(k).kind).toBe(k);
     await expectGlassboxError(() => kindAdapter('transformer' as never), 'INVALID_ARGUMENT', /kind must be one of/);
     await expectGlassboxError(() => kindAdapter('toString' as never), 'INVALID_ARGUMENT', /kind must be one of/);
+  });
+
+  it('owns the report suite of its kind: REPORT_METHODS is read from the adapters', () => {
+    for (const k of MODEL_KINDS) expect(REPORT_METHODS[k]).toBe(kindAdapter(k).reportMethods);
+    expect(REPORT_METHODS.classifier).toContain('gradCam');
+    expect(REPORT_METHODS.gan).toEqual(['discriminatorSaliency', 'latentAttribution']);
   });
 
   it('offers a method to a kind only when the kind gives the subject it needs', () => {

@@ -1,6 +1,6 @@
 import { GlassboxError, checkOptionKeys, describe } from '@glassbox/tensors-ops';
 import { barChart, lineChart, type LineSeries } from '@glassbox/viz';
-import { METHOD_LABELS } from '../methods.js';
+import { METHOD_LABELS } from '../labels.js';
 import {
   MODEL_KINDS,
   RENDER_REPORT_OPTION_KEYS,

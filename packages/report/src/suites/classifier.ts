@@ -23,7 +23,7 @@ import type {
   RankingRow,
   RankingTable,
 } from '../types.js';
-import { METHOD_LABELS } from '../methods.js';
+import { METHOD_LABELS } from '../labels.js';
 import { mean, toArrayData, toRows } from '../internal/arrays.js';
 import { baseMeta, selectMethods, spread, type SuiteContext } from '../internal/context.js';
 import { patchGroups, pixelGroups } from '../internal/regions.js';
