@@ -12,6 +12,9 @@ export type { CurveOptions, CurveResult } from './internal/perturbation-curve.js
 export { randomizationSanityCheck } from './randomization-sanity-check.js';
 export type {
   RandomizableModel,
+  RandomizableBlocks,
+  RandomizableLayers,
+  RandomizableTokenModel,
   RandomizationSanityCheckOptions,
   SanityCheckResult,
   SanityLayerResult,
