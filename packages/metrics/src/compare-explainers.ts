@@ -7,15 +7,21 @@ import {
   checkCommonOptions,
   checkInput,
   checkOptionKeys,
+  checkTokenId,
+  checkTokenIds,
   describe,
   forwardOptions,
   EXPLAIN_KEYS,
   optionKeys,
   optionKeysOf,
+  isTensor,
+  isTokenModel,
   throwIfAborted,
   type Predictable,
   type ExplainOptions,
+  type TokenModel,
 } from '@glassbox/tensors-ops';
+import { gini } from './internal/gini.js';
 import { runExplainer } from './internal/run-explainer.js';
 import type { AnyExplainer } from './internal/types.js';
 import { completeness } from './completeness.js';
@@ -28,6 +34,21 @@ import { CURVE_OPTION_KEYS, type CurveOptions } from './internal/perturbation-cu
 
 export type MetricName = 'infidelity' | 'sensitivityMax' | 'deletion' | 'insertion' | 'sparseness' | 'completeness';
 export const METRIC_NAMES: readonly MetricName[] = ['infidelity', 'sensitivityMax', 'deletion', 'insertion', 'sparseness', 'completeness'];
+
+/**
+ * The metrics that apply to token ids (compareExplainers over a TokenModel or int32 x): deletion and insertion
+ * with the mask token, and sparseness over the real (non-padding) tokens. The others are refused there (see
+ * TOKEN_REFUSALS).
+ */
+export const TOKEN_METRIC_NAMES: readonly MetricName[] = ['deletion', 'insertion', 'sparseness'];
+
+/** Why a metric does not apply to token ids: what compareExplainers says when one is asked for over tokens. */
+export const TOKEN_REFUSALS: Readonly<Partial<Record<MetricName, string>>> = {
+  infidelity: 'it perturbs x with Gaussian noise, which has no meaning for int32 token ids',
+  sensitivityMax: 'it explains copies of x moved by uniform noise, which has no meaning for int32 token ids',
+  completeness:
+    "it compares the attributions' sum with F(x) - F(baseline) for one baseline input, but over tokens gradient methods start from the mask token's embedding and perturbation methods from the mask ids, so no single F(baseline) fits every method (read integratedGradients' delta for IG's completeness)",
+};
 
 export type MetricDirection = 'lower is better' | 'higher is better';
 
@@ -129,8 +150,16 @@ export interface ComparisonTable {
  * the shared `target`, `baseline`, `batchSize`, `seed` and `signal`, then their own `options`; the metrics use
  * the same shared values (completeness and infidelity use the explainer's own `baseline` when it has one).
  *
- * @param f the model.
- * @param x inputs [N, ...], float32.
+ * Token ids (f a TokenModel such as @glassbox/models-transformer's TextClassifier, or a plain function of int32 ids
+ * [N, T]): every explainer is called with the TokenModel and the ids (gradient methods through the embeddings,
+ * perturbation methods on the ids, attention methods such as attentionRollout on the attention maps), the
+ * metrics are 'deletion' and 'insertion' (the mask token, `baseline` or the model's maskId; padding neither
+ * removed nor counted) and 'sparseness' (over the real tokens); 'infidelity', 'sensitivityMax' and
+ * 'completeness' are refused with the reason (TOKEN_REFUSALS), before anything runs. A number `baseline` is
+ * then a token id, passed to the explainers and the curves alike.
+ *
+ * @param f the model, or a TokenModel (x then holds its token ids).
+ * @param x inputs [N, ...], float32; or int32 token ids [N, T].
  * @param explainers by name: an explainer function or `{ explainer, options?, multiplyByInputs? }`.
  * @param metrics names from METRIC_NAMES, each at most once.
  * @param options shared options and per-metric ones (`infidelity`, `sensitivityMax`, `deletion`, `insertion`).
@@ -145,18 +174,42 @@ export interface ComparisonTable {
  * ```
  */
 export async function compareExplainers(
-  f: Predictable,
+  f: Predictable | TokenModel,
   x: Tensor,
   explainers: Record<string, AnyExplainer | ExplainerEntry>,
   metrics: MetricName[],
   options?: CompareExplainersOptions,
 ): Promise<ComparisonTable> {
   const where = 'compareExplainers';
-  asForward(f, where);
-  checkInput(x, where);
+  // Token ids: f a TokenModel, or a plain function of int32 x [N, T].
+  const tokens = isTokenModel(f) || (isTensor(x) && x.dtype === 'int32' && x.rank === 2);
+  const model = isTokenModel(f) ? f : null;
+  if (model === null) asForward(f as Predictable, where);
+  if (tokens) checkTokenIds(x, where, 'x', model?.vocabSize);
+  else checkInput(x, where);
   const entries = checkExplainers(explainers, where);
   const chosen = checkMetrics(metrics, where);
+  if (tokens) {
+    chosen.forEach((m, i) => {
+      const why = TOKEN_REFUSALS[m];
+      if (why !== undefined) {
+        throw new GlassboxError(
+          'INVALID_ARGUMENT',
+          `${where}: metrics[${i}] '${m}' does not apply to token ids x: ${why}; over tokens use ${TOKEN_METRIC_NAMES.map((n) => `'${n}'`).join(', ')}`,
+        );
+      }
+    });
+  }
   const opts = checkOptionKeys<CompareExplainersOptions>(options, COMPARE_EXPLAINERS_OPTION_KEYS, where);
+  if (tokens && opts.baseline !== undefined) {
+    if (isTensor(opts.baseline)) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.baseline must be a token id (the mask id) for token ids x, got a tensor`);
+    }
+    checkTokenId(opts.baseline, where, 'options.baseline', model?.vocabSize);
+  }
+  // Sparseness over tokens reads only the real positions (not the model's padding).
+  const padId = tokens ? model?.padId : undefined;
+  const ids = padId === undefined ? null : x.dataSync();
   const { batchSize, seed } = checkCommonOptions(opts, where);
   checkTargetForm(opts.target, x.shape[0]!, where);
   for (const key of ['infidelity', 'sensitivityMax', 'deletion', 'insertion'] as const) checkOptionKeys(opts[key], METRIC_OPTION_KEYS[key], where, `options.${key}`);
@@ -176,7 +229,7 @@ export async function compareExplainers(
     const takes = optionKeysOf(entry.explainer);
     const sharedFor = takes === undefined ? shared : Object.fromEntries(Object.entries(shared).filter(([k]) => takes.includes(k)));
     const explainerOptions = { ...sharedFor, ...(entry.options ?? {}) };
-    const a = await runExplainer(entry.explainer, f, x, explainerOptions, where, `explainers.${name}`);
+    const a = await runExplainer(entry.explainer, f as Predictable, x, explainerOptions, where, `explainers.${name}`);
     try {
       tick();
       const row: ComparisonRow = { explainer: name, means: {}, perRow: {}, ranks: {}, meanRank: 0, rank: 0 };
@@ -186,7 +239,7 @@ export async function compareExplainers(
         let values: number[];
         switch (metric) {
           case 'infidelity': {
-            const r = await infidelity(f, x, a, {
+            const r = await infidelity(f as Predictable, x, a, {
               ...opts.infidelity,
               ...shared,
               ...(baseline !== undefined ? { baseline } : {}),
@@ -196,7 +249,7 @@ export async function compareExplainers(
             break;
           }
           case 'sensitivityMax':
-            values = await sensitivityMax(entry.explainer, f, x, {
+            values = await sensitivityMax(entry.explainer, f as Predictable, x, {
               ...(opts.sensitivityMax ?? {}),
               explainerOptions: explainerOptions,
               ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
@@ -210,10 +263,10 @@ export async function compareExplainers(
             values = (await insertionCurve(f, x, a, { ...opts.insertion, ...shared, random: false } as CurveOptions)).auc;
             break;
           case 'sparseness':
-            values = sparseness(a);
+            values = ids === null ? sparseness(a) : realSparseness(a, ids, padId!);
             break;
           case 'completeness':
-            values = await completeness(f, x, a, {
+            values = await completeness(f as Predictable, x, a, {
               ...(baseline !== undefined ? { baseline } : {}),
               batchSize,
               ...(opts.target !== undefined ? { target: opts.target } : {}),
@@ -276,6 +329,19 @@ export function rankRows<M extends MetricName, R extends RankableRow<M>>(rows: r
   for (const r of rows) r.meanRank = metrics.reduce((s, m) => s + r.ranks[m]!, 0) / metrics.length;
   for (const r of rows) r.rank = 1 + rows.filter((o) => o.meanRank < r.meanRank).length;
   return rows.map((r, i) => [r, i] as const).sort((p, q) => p[0].meanRank - q[0].meanRank || p[1] - q[1]).map(([r]) => r);
+}
+
+/** The Gini index of each row of a [N, T] over its real positions (ids != padId; all of them if none is). */
+function realSparseness(a: Tensor, ids: ArrayLike<number>, padId: number): number[] {
+  const [n, t] = a.shape as [number, number];
+  const values = a.dataSync();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const kept: number[] = [];
+    for (let j = 0; j < t; j++) if (ids[i * t + j] !== padId) kept.push(values[i * t + j]!);
+    out.push(gini(kept.length > 0 ? Float32Array.from(kept) : values.subarray(i * t, (i + 1) * t)));
+  }
+  return out;
 }
 
 function checkExplainers(explainers: unknown, where: string): [string, ExplainerEntry][] {

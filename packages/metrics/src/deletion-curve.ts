@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Predictable } from '@glassbox/tensors-ops';
+import type { Predictable, TokenModel } from '@glassbox/tensors-ops';
 import { perturbationCurve, type CurveOptions, type CurveResult } from './internal/perturbation-curve.js';
 import type { AttributionsInput } from './internal/types.js';
 
@@ -27,23 +27,33 @@ import type { AttributionsInput } from './internal/types.js';
  * Lapuschkin and Müller 2017, "Evaluating the Visualization of What a Deep Neural Network Has Learned", arXiv
  * 1509.06321.
  *
+ * Token ids (f a TokenModel such as @glassbox/models-transformer's TextClassifier, called through tensors-ops'
+ * tokenModelForward, or a plain function of int32 ids [N, T]): the features are the positions (or the groups of
+ * `featureMask`), a removed token is replaced by the mask id (`baseline`, default the model's maskId), and the
+ * padding positions of a row (the model's padId) are never removed and are not counted: row i has M_i real
+ * tokens, x_i^(k) has round(k M_i / intervals) of them masked, and its x axis is `rowFractions[i]`
+ * (counts / M_i), over which its areas are integrated. Samek et al.'s pixel flipping read for text, as in
+ * DeYoung et al. 2020 ("ERASER", arXiv 1911.03429, comprehensiveness).
+ *
  * All (intervals + 1) x N inputs (x 2 with the random order) go through the model in batches of `batchSize`,
  * built on demand, so memory stays bounded; the numbers do not depend on batchSize.
  *
- * @param f the model, [N, ...] -> [N, K] or [N].
- * @param x inputs [N, ...], float32.
+ * @param f the model, [N, ...] -> [N, K] or [N]; or a TokenModel (x then holds its token ids).
+ * @param x inputs [N, ...], float32; or int32 token ids [N, T] (each id in 0..vocabSize-1 for a TokenModel).
  * @param attributions [N, ...] with x's shape (a tensor or an explainer's `{ attributions }`); not disposed.
  *   Features are ordered by their signed value (highest first); pass `tf.abs(a)` to order by magnitude.
  * @param options
  *   - `target`: output column, a number or one per row; optional when f returns [N] or [N, 1].
  *   - `intervals`: integer >= 1, default 20; the curve has intervals + 1 points including 0 and all features
  *     (`steps`, its old name, is read for one release).
- *   - `baseline`: number or tensor broadcastable to x, default 0: what a deleted feature becomes.
+ *   - `baseline`: number or tensor broadcastable to x, default 0: what a deleted feature becomes; for token ids
+ *     the mask token id, default the model's maskId.
  *   - `featureMask`: int32 groups broadcastable to one row of x, deleted together; default each element.
  *   - `random`: boolean, default true: also return `randomCurves` and `randomAuc` for a seeded random order.
  *   - `seed` (default 0), `batchSize` (default 64), `onProgress` (model rows done, rows in all), `signal`.
  * @returns `{ fractions, curves, normalizedCurves, auc, rawAuc, inputScores, baselineScores }`, plus
- *   `randomCurves`, `randomNormalizedCurves`, `randomAuc`, `randomRawAuc` unless `random: false` (see CurveResult).
+ *   `randomCurves`, `randomNormalizedCurves`, `randomAuc`, `randomRawAuc` unless `random: false`, and for token
+ *   ids `rowFractions` and `featureCounts` (see CurveResult).
  *
  * @example
  * ```ts
@@ -51,8 +61,13 @@ import type { AttributionsInput } from './internal/types.js';
  * const del = await deletionCurve(model, x, attributions, { target: 7, intervals: 10, seed: 1 });
  * console.log(del.auc, del.randomAuc);   // e.g. [0.21] vs [0.55]: the map beats chance
  * attributions.dispose();
+ *
+ * // Tokens: an e-mail's ids [1, T] and the spam classifier (a TokenModel); removed tokens become its mask id.
+ * const ig = await integratedGradients(classifier, ids, { target: 1, steps: 32 });
+ * const text = await deletionCurve(classifier, ids, ig, { target: 1, intervals: 10 });
+ * ig.attributions.dispose();
  * ```
  */
-export function deletionCurve(f: Predictable, x: Tensor, attributions: AttributionsInput, options?: CurveOptions): Promise<CurveResult> {
+export function deletionCurve(f: Predictable | TokenModel, x: Tensor, attributions: AttributionsInput, options?: CurveOptions): Promise<CurveResult> {
   return perturbationCurve('deletion', f, x, attributions, options, 'deletionCurve');
 }

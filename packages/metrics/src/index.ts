@@ -12,6 +12,9 @@ export type { CurveOptions, CurveResult } from './internal/perturbation-curve.js
 export { randomizationSanityCheck } from './randomization-sanity-check.js';
 export type {
   RandomizableModel,
+  RandomizableBlocks,
+  RandomizableLayers,
+  RandomizableTokenModel,
   RandomizationSanityCheckOptions,
   SanityCheckResult,
   SanityLayerResult,
@@ -19,7 +22,15 @@ export type {
 export { completeness, COMPLETENESS_OPTION_KEYS } from './completeness.js';
 export type { CompletenessOptions } from './completeness.js';
 export { sparseness } from './sparseness.js';
-export { compareExplainers, rankRows, METRIC_NAMES, METRIC_DIRECTIONS, COMPARE_EXPLAINERS_OPTION_KEYS } from './compare-explainers.js';
+export {
+  compareExplainers,
+  rankRows,
+  METRIC_NAMES,
+  METRIC_DIRECTIONS,
+  COMPARE_EXPLAINERS_OPTION_KEYS,
+  TOKEN_METRIC_NAMES,
+  TOKEN_REFUSALS,
+} from './compare-explainers.js';
 export type {
   MetricName,
   MetricDirection,

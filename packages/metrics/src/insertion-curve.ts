@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { Predictable } from '@glassbox/tensors-ops';
+import type { Predictable, TokenModel } from '@glassbox/tensors-ops';
 import { perturbationCurve, type CurveOptions, type CurveResult } from './internal/perturbation-curve.js';
 import type { AttributionsInput } from './internal/types.js';
 
@@ -20,11 +20,16 @@ import type { AttributionsInput } from './internal/types.js';
  * the scores. Petsiuk, Das and Saenko 2018, "RISE: Randomized Input Sampling for Explanation of Black-box
  * Models", arXiv 1806.07421.
  *
- * @param f the model, [N, ...] -> [N, K] or [N].
- * @param x inputs [N, ...], float32.
+ * Token ids (f a TokenModel or a plain function of int32 ids [N, T]): insertion starts from the all-mask row
+ * (the mask id, `baseline` or the model's maskId, at every real position; padding kept) and puts the row's
+ * tokens back, highest attribution first; padding positions are never inserted and are not counted (see
+ * deletionCurve for the per-row axis `rowFractions`).
+ *
+ * @param f the model, [N, ...] -> [N, K] or [N]; or a TokenModel (x then holds its token ids).
+ * @param x inputs [N, ...], float32; or int32 token ids [N, T].
  * @param attributions [N, ...] with x's shape (a tensor or an explainer's `{ attributions }`); not disposed.
  * @param options as deletionCurve: `target`, `intervals` (default 20), `baseline` (default 0: the input the
- *   insertion starts from; RISE uses a blurred copy of x), `featureMask`, `random` (default true), `seed`,
+ *   insertion starts from; RISE uses a blurred copy of x; for token ids the mask id), `featureMask`, `random` (default true), `seed`,
  *   `batchSize` (default 64), `onProgress`, `signal`.
  * @returns `{ fractions, curves, normalizedCurves, auc, rawAuc, inputScores, baselineScores }`, plus the
  *   random-order fields unless `random: false` (see CurveResult).
@@ -37,6 +42,6 @@ import type { AttributionsInput } from './internal/types.js';
  * attributions.dispose();
  * ```
  */
-export function insertionCurve(f: Predictable, x: Tensor, attributions: AttributionsInput, options?: CurveOptions): Promise<CurveResult> {
+export function insertionCurve(f: Predictable | TokenModel, x: Tensor, attributions: AttributionsInput, options?: CurveOptions): Promise<CurveResult> {
   return perturbationCurve('insertion', f, x, attributions, options, 'insertionCurve');
 }

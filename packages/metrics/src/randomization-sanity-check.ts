@@ -4,13 +4,16 @@ import {
   asForward,
   checkCommonOptions,
   checkInput,
+  checkTokenIds,
   createRng,
   describe,
   isTensor,
+  isTokenModel,
   throwIfAborted,
   tf,
   type ExplainOptions,
   type Predictable,
+  type TokenModel,
 } from '@glassbox/tensors-ops';
 import { attributionMap } from './internal/attribution-map.js';
 import { checkFunction } from './internal/check-options.js';
@@ -36,13 +39,37 @@ export interface RandomizableModel {
   predict?(x: Tensor): Tensor;
 }
 
+/** Named layers, each listing the full names of its parameters. */
+export type RandomizableLayers = ReadonlyArray<{ readonly name: string; readonly params: readonly string[] }>;
+
+/**
+ * A network whose top-level blocks are its layers, with weights by full name: a tensors-ops `ResidualModel` (the
+ * network of the Transformers of @glassbox/models-transformer) fits as is.
+ */
+export interface RandomizableBlocks {
+  readonly blocks: RandomizableLayers;
+  getWeights(): Record<string, Tensor>;
+  setWeights(weights: Record<string, Tensor>, options?: { allowPartial?: boolean }): void;
+}
+
+/**
+ * A token model (tensors-ops TokenModel) whose parameters can be randomized: they live in `network`, a
+ * RandomizableModel (layers) or a RandomizableBlocks (a ResidualModel's blocks), which `embed` and
+ * `forwardFromEmbeddings` read. The GPT and TextClassifier of @glassbox/models-transformer fit as they are. A
+ * TokenModel without `network` that is itself a RandomizableModel (layers, getWeights, setWeights) fits too.
+ */
+export type RandomizableTokenModel = TokenModel & { readonly network?: RandomizableModel | RandomizableBlocks };
+
 export interface RandomizationSanityCheckOptions extends ExplainOptions {
   /**
    * Names of the layers to randomize; they are randomized cumulatively from the output down (in model order,
    * whatever the order given). Default: every layer with weights.
    */
   layers?: string[];
-  /** The function explained, if not the model itself (e.g. `outputRegion(model, mask)`); it must call the model. */
+  /**
+   * The function explained, if not the model itself (e.g. `outputRegion(model, mask)`); it must call the model.
+   * For a token model: another TokenModel or a function of ids that reads the same weights.
+   */
   forward?: Predictable;
   /** Seed of the random weights (and passed to the explainer). Default 0. */
   seed?: number;
@@ -96,9 +123,15 @@ const STATISTICS = ['/movingMean', '/movingVariance'];
  * back afterwards, also on error or abort. Adebayo, Gilmer, Muelly, Goodfellow, Hardt and Kim 2018, "Sanity
  * Checks for Saliency Maps", arXiv 1810.03292; SSIM: Wang, Bovik, Sheikh and Simoncelli 2004.
  *
+ * Token models: a TokenModel whose weights live in `network` (a ResidualModel, e.g. the TextClassifier or GPT of
+ * @glassbox/models-transformer) is explained as a TokenModel (x its int32 ids [N, T]), and the layers randomized
+ * are the network's blocks with weights, from the output down ('logits', 'lnF', 'h1', 'h0', 'positions', 'tokens'
+ * for the spam classifier); a row's padding positions (the model's padId) are left out of both comparisons.
+ *
  * @param explainer any Glassbox explainer.
- * @param model a RandomizableModel (a tensors-ops Sequential).
- * @param x inputs [N, ...], float32.
+ * @param model a RandomizableModel (a tensors-ops Sequential), or a RandomizableTokenModel (a TokenModel with a
+ *   randomizable `network`, such as @glassbox/models-transformer's models).
+ * @param x inputs [N, ...], float32; int32 token ids [N, T] for a token model.
  * @param options `layers` (default all with weights), `seed` (default 0), `target`, `forward`, `onProgress`
  *   (explanations done, steps + 1), `signal` (also passed to the explainer), any other explainer option.
  * @returns `{ layers: [{ layer, randomized, spearman, ssim, meanSpearman, meanSsim }, ...] }`.
@@ -111,32 +144,33 @@ const STATISTICS = ['/movingMean', '/movingVariance'];
  */
 export async function randomizationSanityCheck(
   explainer: AnyExplainer,
-  model: RandomizableModel,
+  model: RandomizableModel | RandomizableTokenModel,
   x: Tensor,
   options?: RandomizationSanityCheckOptions,
 ): Promise<SanityCheckResult> {
   const where = 'randomizationSanityCheck';
   checkFunction<AnyExplainer>(explainer, 'explainer', where, 'an explainer function (f, x, options) => Promise<Attribution>');
-  checkModel(model, where);
-  checkInput(x, where);
+  const { weights: holder, layers: modelLayers, token } = weightsOf(model, where);
+  if (token !== null) checkTokenIds(x, where, 'x', token.vocabSize);
+  else checkInput(x, where);
   const passOn = explainerOptionsOf(options, { own: OWN, shared: SHARED }, explainer, where);
   const opts = (options ?? {}) as RandomizationSanityCheckOptions;
   const { seed } = checkCommonOptions(opts, where);
-  const f: Predictable = opts.forward === undefined ? (model as unknown as Predictable) : opts.forward;
-  asForward(f, where, opts.forward === undefined ? 'model' : 'options.forward');
+  const f = (opts.forward === undefined ? model : opts.forward) as Predictable;
+  if (!isTokenModel(f)) asForward(f, where, opts.forward === undefined ? 'model' : 'options.forward');
 
   // Layers to randomize, from the output down.
   const withWeights = (l: { params: readonly string[] }) => l.params.filter((p) => !STATISTICS.some((s) => p.endsWith(s)));
   let chosen: { name: string; params: string[] }[];
   if (opts.layers === undefined) {
-    chosen = model.layers.map((l) => ({ name: l.name, params: withWeights(l) })).filter((l) => l.params.length > 0);
+    chosen = modelLayers.map((l) => ({ name: l.name, params: withWeights(l) })).filter((l) => l.params.length > 0);
   } else {
     if (!Array.isArray(opts.layers) || opts.layers.length === 0) {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.layers must be a non-empty array of layer names, got ${describe(opts.layers)}`);
     }
-    const names = model.layers.map((l) => l.name);
+    const names = modelLayers.map((l) => l.name);
     for (const name of opts.layers) {
-      const layer = model.layers.find((l) => l.name === name);
+      const layer = modelLayers.find((l) => l.name === name);
       if (layer === undefined) {
         throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.layers names an unknown layer ${describe(name)}; the model's layers are ${names.map((s) => `'${s}'`).join(', ')}`);
       }
@@ -144,7 +178,7 @@ export async function randomizationSanityCheck(
         throw new GlassboxError('INVALID_ARGUMENT', `${where}: layer '${name}' in options.layers has no weights to randomize`);
       }
     }
-    chosen = model.layers.filter((l) => opts.layers!.includes(l.name)).map((l) => ({ name: l.name, params: withWeights(l) }));
+    chosen = modelLayers.filter((l) => opts.layers!.includes(l.name)).map((l) => ({ name: l.name, params: withWeights(l) }));
   }
   if (chosen.length === 0) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: model has no layer with weights to randomize`);
@@ -159,7 +193,7 @@ export async function randomizationSanityCheck(
 
   // Copies of the original weights (tidy disposes copies getWeights made; the model's own tensors are untouched).
   const original = tf.tidy(() => {
-    const w = model.getWeights();
+    const w = holder.getWeights();
     if (w == null || typeof w !== 'object') {
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.getWeights() must return weights by name, got ${describe(w)}`);
     }
@@ -184,8 +218,16 @@ export async function randomizationSanityCheck(
     throwIfAborted(opts.signal, where);
     const before = await explainValues(explainer, f, x, passOn, where);
     opts.onProgress?.(1, total);
-    const beforeMaps = Array.from({ length: n }, (_, i) => attributionMap(before.subarray(i * d, (i + 1) * d), rowShape));
-    const beforeAbs = Array.from({ length: n }, (_, i) => before.subarray(i * d, (i + 1) * d).map(Math.abs));
+    // The values compared of row i: all of them, or a token row's real (non-padding) positions.
+    const realOf = realPositions(token, x, n, d);
+    const rowOf = (values: Float32Array, i: number): Float32Array => {
+      const row = values.subarray(i * d, (i + 1) * d);
+      const keep = realOf?.[i];
+      return keep === undefined ? row : Float32Array.from(keep, (j) => row[j]!);
+    };
+    const shapeOf = (i: number): number[] => (realOf === null ? rowShape : [realOf[i]!.length]);
+    const beforeMaps = Array.from({ length: n }, (_, i) => attributionMap(rowOf(before, i), shapeOf(i)));
+    const beforeAbs = Array.from({ length: n }, (_, i) => rowOf(before, i).map(Math.abs));
 
     const results: SanityLayerResult[] = [];
     for (let step = 0; step < chosen.length; step++) {
@@ -205,7 +247,7 @@ export async function randomizationSanityCheck(
           random[p] = std > 0 ? tf.tensor(rng.fork(step).fork(k).normalArray(w.size, 0, std), w.shape, 'float32') : tf.clone(w);
         });
         touched = true;
-        model.setWeights(random, { allowPartial: true });
+        holder.setWeights(random, { allowPartial: true });
       } finally {
         tf.dispose(random);
       }
@@ -213,9 +255,9 @@ export async function randomizationSanityCheck(
       const rho: number[] = [];
       const sim: number[] = [];
       for (let i = 0; i < n; i++) {
-        const row = after.subarray(i * d, (i + 1) * d);
+        const row = rowOf(after, i);
         rho.push(spearman(beforeAbs[i]!, row.map(Math.abs)));
-        const m = attributionMap(row, rowShape);
+        const m = attributionMap(row, shapeOf(i));
         const b = beforeMaps[i]!;
         sim.push(ssim(b.map, m.map, b.height, b.width));
       }
@@ -232,26 +274,69 @@ export async function randomizationSanityCheck(
     return { layers: results };
   } finally {
     try {
-      if (touched) model.setWeights(original);
+      if (touched) holder.setWeights(original);
     } finally {
       tf.dispose(original);
     }
   }
 }
 
-function checkModel(model: unknown, where: string): asserts model is RandomizableModel {
-  const m = model as Partial<RandomizableModel> | null;
+/** The layers of a weights holder with `layers` or `blocks` ([{ name, params }]), or null. */
+function layersOf(value: unknown, key: 'layers' | 'blocks'): RandomizableLayers | null {
+  const m = value as { getWeights?: unknown; setWeights?: unknown } & Record<string, unknown> | null;
+  if (m == null || (typeof m !== 'object' && typeof m !== 'function')) return null;
+  const layers = m[key] as RandomizableLayers | undefined;
   const ok =
-    m != null &&
-    (typeof m === 'object' || typeof m === 'function') &&
-    Array.isArray(m.layers) &&
-    m.layers.every((l) => l != null && typeof l.name === 'string' && Array.isArray(l.params)) &&
+    Array.isArray(layers) &&
+    layers.every((l) => l != null && typeof l.name === 'string' && Array.isArray(l.params)) &&
     typeof m.getWeights === 'function' &&
     typeof m.setWeights === 'function';
-  if (!ok) {
+  return ok ? layers : null;
+}
+
+type WeightsHolder = Pick<RandomizableModel, 'getWeights' | 'setWeights'>;
+
+/**
+ * Where the weights to randomize live: a RandomizableModel's own, or a token model's `network` (its layers or,
+ * for a ResidualModel, its blocks), or a token model that is itself a RandomizableModel.
+ */
+function weightsOf(model: unknown, where: string): { weights: WeightsHolder; layers: RandomizableLayers; token: TokenModel | null } {
+  if (isTokenModel(model)) {
+    if (!Number.isInteger(model.vocabSize) || model.vocabSize < 1) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.vocabSize must be a positive integer, got ${describe(model.vocabSize)}`);
+    }
+    const network = (model as { network?: unknown }).network;
+    const layers = layersOf(network, 'layers') ?? layersOf(network, 'blocks');
+    if (layers !== null) return { weights: network as WeightsHolder, layers, token: model };
+    const own = layersOf(model, 'layers');
+    if (own !== null) return { weights: model as unknown as WeightsHolder, layers: own, token: model };
     throw new GlassboxError(
       'INVALID_ARGUMENT',
-      `${where}: model must have layers [{ name, params }], getWeights() and setWeights(weights, { allowPartial }) (a tensors-ops Sequential), got ${describe(model)}`,
+      `${where}: model is a TokenModel whose weights cannot be randomized: it needs a network (a tensors-ops ResidualModel or Sequential: blocks or layers [{ name, params }], getWeights(), setWeights(weights, { allowPartial })) that embed and forwardFromEmbeddings read, got network ${describe(network)}`,
+    );
+  }
+  checkModel(model, where);
+  return { weights: model, layers: model.layers, token: null };
+}
+
+/** For a token model with a padId: the real (non-padding) positions of each row; else null (every position). */
+function realPositions(token: TokenModel | null, x: Tensor, n: number, t: number): number[][] | null {
+  if (token?.padId === undefined) return null;
+  const ids = x.dataSync();
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const keep: number[] = [];
+    for (let j = 0; j < t; j++) if (ids[i * t + j] !== token.padId) keep.push(j);
+    out.push(keep.length > 0 ? keep : Array.from({ length: t }, (_, j) => j));
+  }
+  return out;
+}
+
+function checkModel(model: unknown, where: string): asserts model is RandomizableModel {
+  if (layersOf(model, 'layers') === null) {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: model must have layers [{ name, params }], getWeights() and setWeights(weights, { allowPartial }) (a tensors-ops Sequential), or be a TokenModel with such a network, got ${describe(model)}`,
     );
   }
 }

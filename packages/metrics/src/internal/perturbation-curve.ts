@@ -3,6 +3,14 @@ import {
   GlassboxError,
   asForward,
   assertNumber,
+  checkTokenId,
+  checkTokenIds,
+  describe,
+  formatShape,
+  isTensor,
+  isTokenModel,
+  tokenModelForward,
+  type TokenModel,
   checkCommonOptions,
   checkInput,
   createRng,
@@ -33,13 +41,16 @@ export interface CurveOptions extends ExplainOptions {
   steps?: number;
   /**
    * What a removed feature becomes (deletion) or what the input starts from (insertion): a number or a tensor
-   * broadcastable to x (e.g. a blurred copy of x, as in RISE). Default 0.
+   * broadcastable to x (e.g. a blurred copy of x, as in RISE). Default 0. For token ids x: the mask token id
+   * (an integer in 0..vocabSize-1) that replaces a removed token and fills the row insertion starts from;
+   * default the model's maskId (required when f is a plain function of ids).
    */
   baseline?: number | Tensor;
   /**
    * Groups of features removed together (int32, broadcastable to one row of x, values 0..M-1), e.g. one
    * group per pixel across its channels, or superpixels. A group's score is the sum of its attributions.
-   * Default: every element is its own feature.
+   * Default: every element is its own feature. For token ids x: int32 [T], groups over positions (e.g. the
+   * pieces of one word); default every position is its own feature.
    */
   featureMask?: Tensor | Int32Array | number[];
   /** Also compute the curve of a random order, for comparison (seeded by options.seed). Default true. */
@@ -81,6 +92,15 @@ export interface CurveResult {
   baselineScores: number[];
   /** The curves of a random order (seeded), present unless `random: false`. */
   randomCurves?: number[][];
+  /**
+   * Token ids only: the x axis of each row, the fraction of its real tokens (features) removed or inserted at
+   * each point, counts_i[k] / M_i. Rows with different numbers of real tokens (padding) have different axes;
+   * each row's `auc` and `rawAuc` are integrated over its own. `fractions` is then the nominal k / intervals
+   * (or the common axis when every row has the same count).
+   */
+  rowFractions?: number[][];
+  /** Token ids only: M_i, the number of features (groups with at least one real token) of each row. */
+  featureCounts?: number[];
   /** The random curves normalised with the same F(x) and F(baseline) as the row's curve. */
   randomNormalizedCurves?: number[][];
   /** The normalised areas of the random curves (compare with `auc`). */
@@ -93,18 +113,32 @@ export interface CurveResult {
  * The shared engine of deletionCurve and insertionCurve: orders the features of each row by attribution
  * (highest first; ties by feature index), builds the intervals + 1 inputs of every row on the host (so the numbers
  * do not depend on the backend's ops or on batchSize), scores them through mapBatches and integrates.
+ *
+ * Token ids (f a TokenModel, or int32 x): a removed position takes the mask id (options.baseline, else the
+ * model's maskId), padding positions (the model's padId) are never changed and are not features, so each row
+ * has its own number of features M_i and its own x axis (`rowFractions`).
  */
 export async function perturbationCurve(
   mode: 'deletion' | 'insertion',
-  f: Predictable,
+  f: Predictable | TokenModel,
   x: Tensor,
   attributions: AttributionsInput,
   options: CurveOptions | undefined,
   where: string,
 ): Promise<CurveResult> {
-  checkInput(x, where);
+  // Token ids: f a TokenModel, or int32 x [N, T] (a plain function of ids); any other int32 x is refused below.
+  const tokens = isTokenModel(f) || (isTensor(x) && x.dtype === 'int32' && x.rank === 2);
+  const model = isTokenModel(f) ? f : null;
+  if (tokens) {
+    if (model !== null && (!Number.isInteger(model.vocabSize) || model.vocabSize < 1)) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: f.vocabSize must be a positive integer, got ${describe(model.vocabSize)}`);
+    }
+    checkTokenIds(x, where, 'x', model?.vocabSize);
+  } else {
+    checkInput(x, where);
+  }
   const a = checkAttributions(attributions, x, where);
-  const forward = asForward(f, where);
+  const forward = model !== null ? tokenModelForward(model) : asForward(f as Predictable, where);
   const opts = checkOptionKeys<CurveOptions>(options, CURVE_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   if (opts.intervals !== undefined && opts.steps !== undefined) {
@@ -122,58 +156,92 @@ export async function perturbationCurve(
     throw new GlassboxError('SHAPE_MISMATCH', `${where}: x must have at least one feature per row, got shape [${x.shape.join(', ')}]`);
   }
 
-  const b = resolveBaseline(opts.baseline, x, where);
-  let xv: Float32Array;
-  let bv: Float32Array;
-  try {
-    xv = x.dataSync() as Float32Array;
-    bv = b.dataSync() as Float32Array;
-  } finally {
-    b.dispose();
+  let xv: ArrayLike<number>;
+  let bv: ArrayLike<number>;
+  // For token ids: 1 at the positions that hold a real token (not padding); null for float inputs (all real).
+  let real: Uint8Array | null = null;
+  if (tokens) {
+    const prepared = tokenInputs(model, x, opts.baseline, where);
+    xv = prepared.ids;
+    bv = prepared.baseline;
+    real = prepared.real;
+  } else {
+    const b = resolveBaseline(opts.baseline, x, where);
+    try {
+      xv = x.dataSync() as Float32Array;
+      bv = b.dataSync() as Float32Array;
+    } finally {
+      b.dispose();
+    }
   }
   const av = a.dataSync();
 
-  // rank[i][g] = position of group g in row i's order (0 = removed first).
+  // rank[i][g] = position of group g in row i's order (0 = removed first); groups with no real position in the
+  // row (padding only) get rank numGroups, so they are never changed. counts[i] = M_i, the row's feature count.
   const orders: Int32Array[] = [];
+  const featureCounts: number[] = [];
+  const activeGroups: number[][] = [];
   for (let i = 0; i < n; i++) {
     const score = new Float64Array(numGroups);
-    for (let j = 0; j < d; j++) score[groups[j]!] += av[i * d + j]!;
-    const order = Array.from({ length: numGroups }, (_, g) => g);
-    order.sort((p, q) => score[q]! - score[p]! || p - q);
-    orders.push(rankOf(order));
+    const active = new Uint8Array(numGroups);
+    for (let j = 0; j < d; j++) {
+      if (real !== null && real[i * d + j] === 0) continue;
+      score[groups[j]!] += av[i * d + j]!;
+      active[groups[j]!] = 1;
+    }
+    const list: number[] = [];
+    for (let g = 0; g < numGroups; g++) if (active[g] === 1) list.push(g);
+    if (list.length === 0) {
+      throw new GlassboxError(
+        'INVALID_ARGUMENT',
+        `${where}: x row ${i} holds only padding (the model's padId ${model?.padId}): it has no token to remove or insert`,
+      );
+    }
+    activeGroups.push(list);
+    featureCounts.push(list.length);
+    const order = list.slice().sort((p, q) => score[q]! - score[p]! || p - q);
+    orders.push(rankOf(order, numGroups));
   }
   if (withRandom) {
     const rng = createRng(seed);
-    for (let i = 0; i < n; i++) orders.push(rankOf(rng.fork(i).permutation(numGroups)));
+    for (let i = 0; i < n; i++) {
+      const list = activeGroups[i]!;
+      const perm = rng.fork(i).permutation(list.length);
+      orders.push(rankOf(Array.from(perm, (p) => list[p]!), numGroups));
+    }
   }
 
   const points = steps + 1;
-  const counts = Array.from({ length: points }, (_, k) => Math.round((k * numGroups) / steps));
-  const fractions = counts.map((c) => c / numGroups);
+  const countsOf = (m: number) => Array.from({ length: points }, (_, k) => Math.round((k * m) / steps));
+  const rowCounts = featureCounts.map(countsOf);
+  const rowFractions = rowCounts.map((c, i) => c.map((v) => v / featureCounts[i]!));
+  const sameCount = featureCounts.every((m) => m === featureCounts[0]);
+  const fractions = sameCount ? rowFractions[0]!.slice() : Array.from({ length: points }, (_, k) => k / steps);
   const sets = withRandom ? 2 : 1;
   const rows = sets * n * points;
   const shape = [0, ...rowShape];
   const source = {
     rows,
     get(start: number, end: number): Tensor {
-      const buf = new Float32Array((end - start) * d);
+      const buf = tokens ? new Int32Array((end - start) * d) : new Float32Array((end - start) * d);
       for (let r = start; r < end; r++) {
         const set = Math.floor(r / (n * points));
         const rem = r % (n * points);
         const i = Math.floor(rem / points);
         const k = rem % points;
         const rank = orders[set * n + i]!;
-        const changedBelow = counts[k]!;
+        const changedBelow = rowCounts[i]![k]!;
         const o = (r - start) * d;
         const base = i * d;
         for (let j = 0; j < d; j++) {
           const changed = rank[groups[j]!]! < changedBelow;
-          // deletion: removed features take the baseline; insertion: inserted features take x.
+          // deletion: removed features take the baseline; insertion: inserted features take x. (A padding
+          // position holds the same value in both.)
           buf[o + j] = changed === (mode === 'deletion') ? bv[base + j]! : xv[base + j]!;
         }
       }
       shape[0] = end - start;
-      return tf.tensor(buf, shape.slice(), 'float32');
+      return tf.tensor(buf, shape.slice(), tokens ? 'int32' : 'float32');
     },
   };
 
@@ -191,6 +259,10 @@ export async function perturbationCurve(
     inputScores: [],
     baselineScores: [],
   };
+  if (tokens) {
+    result.rowFractions = rowFractions;
+    result.featureCounts = featureCounts;
+  }
   for (let i = 0; i < n; i++) {
     const curve = curveOf(0, i);
     // Every feature at x is the first point of a deletion curve and the last of an insertion curve; every
@@ -200,8 +272,8 @@ export async function perturbationCurve(
     const normalized = normalizeCurve(curve, fx, fb);
     result.curves.push(curve);
     result.normalizedCurves.push(normalized);
-    result.auc.push(trapezoid(fractions, normalized));
-    result.rawAuc.push(trapezoid(fractions, curve));
+    result.auc.push(trapezoid(rowFractions[i]!, normalized));
+    result.rawAuc.push(trapezoid(rowFractions[i]!, curve));
     result.inputScores.push(fx);
     result.baselineScores.push(fb);
   }
@@ -215,11 +287,55 @@ export async function perturbationCurve(
       const normalized = normalizeCurve(curve, result.inputScores[i]!, result.baselineScores[i]!);
       result.randomCurves.push(curve);
       result.randomNormalizedCurves.push(normalized);
-      result.randomAuc.push(trapezoid(fractions, normalized));
-      result.randomRawAuc.push(trapezoid(fractions, curve));
+      result.randomAuc.push(trapezoid(rowFractions[i]!, normalized));
+      result.randomRawAuc.push(trapezoid(rowFractions[i]!, curve));
     }
   }
   return result;
+}
+
+/**
+ * The token-id inputs of a curve: the ids, the all-mask row (the baseline id at every real position, padding
+ * kept) and which positions are real. The mask id is options.baseline (a token id), else the model's maskId.
+ */
+function tokenInputs(
+  model: TokenModel | null,
+  x: Tensor,
+  baseline: unknown,
+  where: string,
+): { ids: Int32Array; baseline: Int32Array; real: Uint8Array } {
+  const vocab = model?.vocabSize;
+  let maskId: number;
+  if (baseline !== undefined) {
+    if (isTensor(baseline)) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.baseline must be a token id (the id that replaces a removed token) for token ids x, got a tensor of shape ${formatShape(baseline.shape)}`);
+    }
+    maskId = checkTokenId(baseline, where, 'options.baseline', vocab);
+  } else if (model?.maskId !== undefined) {
+    maskId = checkTokenId(model.maskId, where, 'f.maskId', vocab);
+  } else {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      model === null
+        ? `${where}: x holds int32 values, read as token ids [N, T]: options.baseline (the mask token id that replaces a removed token, e.g. a [MASK] or [PAD] id) is required with a plain function of ids (for a float input, pass x as float32)`
+        : `${where}: options.baseline (the mask token id that replaces a removed token) is required: the token model declares no maskId`,
+    );
+  }
+  const padId = model?.padId;
+  if (padId !== undefined && !(Number.isInteger(padId) && padId >= 0)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: f.padId must be a non-negative integer token id, got ${describe(padId)}`);
+  }
+  const ids = Int32Array.from(x.dataSync());
+  const base = new Int32Array(ids.length).fill(maskId);
+  const real = new Uint8Array(ids.length).fill(1);
+  if (padId !== undefined) {
+    for (let e = 0; e < ids.length; e++) {
+      if (ids[e] !== padId) continue;
+      real[e] = 0;
+      base[e] = padId;
+    }
+  }
+  return { ids, baseline: base, real };
 }
 
 /**
@@ -234,8 +350,9 @@ export function normalizeCurve(curve: readonly number[], fx: number, fb: number)
   return curve.map((v) => (v - fb) / scale);
 }
 
-function rankOf(order: ArrayLike<number>): Int32Array {
-  const rank = new Int32Array(order.length);
+/** rank[g] = position of g in order; groups not in order get `size` (never changed). */
+function rankOf(order: ArrayLike<number>, size: number): Int32Array {
+  const rank = new Int32Array(size).fill(size);
   for (let p = 0; p < order.length; p++) rank[order[p]!] = p;
   return rank;
 }
