@@ -132,6 +132,7 @@ const POOL_WITHOUT_OPTIONS = new Set(['Pool', 'isPool']);
 const MODELS: Record<string, Case[]> = {
   checkOptions: [{ label: 'checkOptions', typo: 'epoch', meant: 'epochs', run: (o) => modelsEntry.checkOptions(o, 'train', ['epochs']) }],
   resolveTrainOptions: [{ label: 'resolveTrainOptions', typo: 'learningrate', meant: 'learningRate', run: (o) => modelsEntry.resolveTrainOptions(o, 'train') }],
+  resolveEvaluateOptions: [{ label: 'resolveEvaluateOptions', typo: 'batchsize', meant: 'batchSize', run: (o) => modelsEntry.resolveEvaluateOptions(o, 'evaluate', 32) }],
   resolveLoadOptions: [{ label: 'resolveLoadOptions', typo: 'maxElement', meant: 'maxElements', run: (o) => modelsEntry.resolveLoadOptions(o, 'load') }],
   loadEncoded: [{ label: 'loadEncoded', typo: 'maxelements', meant: 'maxElements', run: (o) => modelsEntry.loadEncoded(encoded(), planner, o, 'load') }],
   loadDir: [{ label: 'loadDir', typo: 'maxElemnts', meant: 'maxElements', run: (o) => modelsEntry.loadDir('tmp/none', planner, o, 'loadFromDir') }],
