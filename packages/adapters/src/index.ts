@@ -34,3 +34,26 @@ export type {
   RGB,
   Size,
 } from './images/index.js';
+export {
+  fromGraphModel,
+  fromLayersModel,
+  loadGraphModel,
+  loadLayersModel,
+  loadOnnx,
+  GRAPH_MODEL_OPTION_KEYS,
+  LAYERS_MODEL_OPTION_KEYS,
+  ONNX_OPTION_KEYS,
+} from './models/index.js';
+export type {
+  FileBytes,
+  GlassboxModel,
+  GraphModelLike,
+  GraphModelOptions,
+  LayersModelLike,
+  LayersModelOptions,
+  ModelKind,
+  ModelSource,
+  OnnxModel,
+  OnnxOptions,
+  TfjsModel,
+} from './models/index.js';

@@ -42,6 +42,32 @@ console.log(JSON.stringify({
 }));
 `;
 
+// The ONNX fixture through the built package: PyTorch's logits (NHWC in, transposed to the file's NCHW), occlusion
+// awaiting the asynchronous model, the session released. argv[1]: the fixture folder.
+const onnxScript = `
+import { loadOnnx } from '@glassbox/adapters';
+import { initBackend, tf } from '@glassbox/tensors-ops';
+import { occlusion } from '@glassbox/explainers-perturbation';
+import { readFileSync } from 'node:fs';
+
+await initBackend({ backend: 'cpu' });
+const dir = process.argv[1];
+const s = JSON.parse(readFileSync(dir + 'pytorch-cnn.samples.json', 'utf8'));
+const before = tf.memory().numTensors;
+const model = await loadOnnx(dir + 'pytorch-cnn.onnx', { layout: 'NCHW' });
+const x = tf.tidy(() => tf.transpose(tf.tensor4d(s.inputs_nchw.flat(3), [4, 3, 32, 32]), [0, 2, 3, 1]));
+const y = await model.predict(x);
+const got = y.dataSync();
+const want = s.logits.flat();
+const maxDiff = Math.max(...want.map((v, i) => Math.abs(v - got[i])));
+const first = tf.slice(x, 0, 1);
+const r = await occlusion(model, first, { target: 0, window: [16, 16, 3], strides: [16, 16, 3] });
+const shape = r.attributions.shape;
+tf.dispose([x, y, first, r.attributions]);
+await model.dispose();
+console.log(JSON.stringify({ kind: model.kind, inputShape: model.inputShape, small: maxDiff < 1e-5, shape, leaked: tf.memory().numTensors - before }));
+`;
+
 describe('the built package in plain Node', () => {
   beforeAll(() => {
     execSync('npx tsc -p tsconfig.build.json', { cwd: pkgDir, stdio: 'pipe' });
@@ -62,5 +88,12 @@ describe('the built package in plain Node', () => {
       error: 'GlassboxError INVALID_ARGUMENT',
       leaked: 0,
     });
+  });
+
+  it('loads the ONNX fixture with onnxruntime-web (WASM, offline) and explains it', () => {
+    const fixtures = fileURLToPath(new URL('./fixtures/pytorch-cnn/', import.meta.url));
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', onnxScript, fixtures], { cwd: pkgDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result).toEqual({ kind: 'onnx', inputShape: [null, 32, 32, 3], small: true, shape: [1, 32, 32, 3], leaked: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
-  asForward,
+  modelForwards,
   checkCommonOptions,
   checkInput,
   optionKeys,
@@ -71,7 +71,7 @@ export async function completeness(...args: unknown[]): Promise<number[]> {
   const [f, x, attribution, options] = isModel(args[0]) ? args : oldOrder(args, where);
   checkInput(x, where);
   const a = checkAttributions(attribution as AttributionsInput, x, where, 'attribution');
-  const forward = asForward(f as Predictable, where);
+  const model = modelForwards(f as Predictable, where);
   const opts = checkOptionKeys<CompletenessOptions>(options, COMPLETENESS_OPTION_KEYS, where);
   const { batchSize } = checkCommonOptions(opts, where);
   const n = x.shape[0]!;
@@ -90,7 +90,7 @@ export async function completeness(...args: unknown[]): Promise<number[]> {
   b.dispose();
   try {
     // Model rows 0..n-1 are x, n..2n-1 the baseline: row j belongs to row j % n of x.
-    const run = explainerRun({ forward, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, 2 * n);
+    const run = explainerRun({ ...model, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, 2 * n);
     const scores = await scoreRows(run, 2 * n, (start, end) => tf.slice(both, start, end - start), (j) => j % n);
     const out: number[] = [];
     for (let i = 0; i < n; i++) out.push(Math.abs(rowSums[i]! - (scores[i]! - scores[n + i]!)));

@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
-  asForward,
+  modelForwards,
   assertNumber,
   assertOneOf,
   checkCommonOptions,
@@ -142,7 +142,7 @@ export async function infidelity(
   const where = 'infidelity';
   checkInput(x, where);
   const a = checkAttributions(attributions, x, where);
-  const forward = asForward(f, where);
+  const model = modelForwards(f, where);
   const opts = checkOptionKeys<InfidelityOptions>(options, INFIDELITY_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const perturbation = opts.perturbation ?? 'subtract';
@@ -227,7 +227,7 @@ export async function infidelity(
       },
     };
 
-    const run = explainerRun({ forward, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, n + total);
+    const run = explainerRun({ ...model, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, n + total);
     const fx = await scoreRows(run, n, (start, end) => tf.slice(x, start, end - start), (j) => j);
     const fxi = await scoreRows(run, total, (start, end) => source.get(start, end), (r) => Math.floor(r / samples));
 

@@ -46,20 +46,35 @@ async function fetchBytes(url: string, where: string, name: string): Promise<Uin
 }
 
 /**
+ * Internal: the bytes behind a file path (Node; a string without a URL scheme, or a file: URL), a URL (fetched) or
+ * a Blob, as they are (possibly empty); null for anything else. Shared by the image and the model loaders.
+ */
+export async function readSourceBytes(source: unknown, where: string, name: string): Promise<Uint8Array | null> {
+  const BlobCtor = (globalThis as { Blob?: typeof Blob }).Blob;
+  if (BlobCtor !== undefined && source instanceof BlobCtor) return new Uint8Array(await source.arrayBuffer());
+  if (source instanceof URL || (typeof source === 'string' && source.length > 0)) {
+    const text = String(source);
+    const fileUrl = text.startsWith('file:');
+    if (isNode() && (fileUrl || !SCHEME.test(text))) return readFile(fileUrl ? new URL(text) : text, where, name);
+    return fetchBytes(text, where, name);
+  }
+  return null;
+}
+
+/** Whether a string names a file path here (Node, no URL scheme or a file: URL) rather than a URL to fetch. */
+export function isFilePath(source: string): boolean {
+  return isNode() && (source.startsWith('file:') || !SCHEME.test(source));
+}
+
+/**
  * Internal: the bytes of an image source. Bytes are taken as they are; a Blob is read; in Node a string without a
  * URL scheme (or a file: URL) is a file path, read with node:fs; any other string or URL (http:, https:, data:,
  * blob:, or a relative URL in a browser) is fetched.
  */
 export async function readImageSource(source: unknown, where: string, name = 'source'): Promise<Uint8Array> {
   if (source instanceof Uint8Array || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return toBytes(source, name, where);
-  const BlobCtor = (globalThis as { Blob?: typeof Blob }).Blob;
-  if (BlobCtor !== undefined && source instanceof BlobCtor) return toBytes(new Uint8Array(await source.arrayBuffer()), name, where);
-  if (source instanceof URL || (typeof source === 'string' && source.length > 0)) {
-    const text = String(source);
-    const fileUrl = text.startsWith('file:');
-    if (isNode() && (fileUrl || !SCHEME.test(text))) return toBytes(await readFile(fileUrl ? new URL(text) : text, where, name), name, where);
-    return toBytes(await fetchBytes(text, where, name), name, where);
-  }
+  const bytes = await readSourceBytes(source, where, name);
+  if (bytes !== null) return toBytes(bytes, name, where);
   throw new GlassboxError(
     'INVALID_ARGUMENT',
     `${where}: ${name} must be the image's bytes (Uint8Array, ArrayBuffer), a file path (Node), a URL or a Blob, got ${describe(source)}`,

@@ -92,7 +92,8 @@ export function prepare(
   accepts: { tokens?: boolean } = {},
 ): Prepared {
   if (accepts.tokens === true && (isTokenModel(f) || (isTensor(x) && x.dtype === 'int32'))) return prepareTokens(f, x, options, where);
-  const p = prepareExplainer(f as Predictable, x, options, where);
+  // An asynchronous model (e.g. ONNX) is awaited in scoreRows, the one place these methods call the model.
+  const p = prepareExplainer(f as Predictable, x, options, where, undefined, undefined, { asyncModel: true });
   let b: Float32Array;
   if (withBaseline) {
     const bt = resolveBaseline(options.baseline, x, where);
@@ -219,7 +220,7 @@ export const PROBE_BATCH_BYTES = 16 * 1024 * 1024;
  * not probed (their first batch costs as little as the probe).
  */
 export function probeRowShape(p: Prepared, signal: AbortSignal | undefined, where: string): void {
-  if (p.declaresInput || p.n === 0 || p.tokens !== null) return;
+  if (p.declaresInput || p.n === 0 || p.tokens !== null || p.forwardAsync !== undefined) return;
   if (p.batchSize * p.rowSize * 4 <= PROBE_BATCH_BYTES) return;
   throwIfAborted(signal, where);
   tf.tidy(() => {

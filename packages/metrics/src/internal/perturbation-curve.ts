@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
-  asForward,
+  modelForwards,
   assertNumber,
   checkTokenId,
   checkTokenIds,
@@ -138,7 +138,7 @@ export async function perturbationCurve(
     checkInput(x, where);
   }
   const a = checkAttributions(attributions, x, where);
-  const forward = model !== null ? tokenModelForward(model) : asForward(f as Predictable, where);
+  const forwards = model !== null ? { forward: tokenModelForward(model) } : modelForwards(f as Predictable, where);
   const opts = checkOptionKeys<CurveOptions>(options, CURVE_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   if (opts.intervals !== undefined && opts.steps !== undefined) {
@@ -246,7 +246,7 @@ export async function perturbationCurve(
   };
 
   // Model row r is point (r % (n * points)) % points of row floor((r % (n * points)) / points), in either set.
-  const run = explainerRun({ forward, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, rows);
+  const run = explainerRun({ ...forwards, targets, batchSize, batchSizeGiven: true, rowBytes: null, pool: null }, opts, where, rows);
   const scores = await scoreRows(run, rows, (start, end) => source.get(start, end), (r) => Math.floor((r % (n * points)) / points));
 
   const curveOf = (set: number, i: number) => Array.from(scores.subarray((set * n + i) * points, (set * n + i + 1) * points));

@@ -2,7 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, throwIfAborted } from '../errors.js';
 import type { Predictable } from './types.js';
-import { asForward } from './as-forward.js';
+import { modelForwards } from './as-forward.js';
 import { checkModelOutput } from './select-target.js';
 import { ensureOverrides } from '../overrides.js';
 import { outOfMemoryError } from '../wasm-memory.js';
@@ -95,7 +95,8 @@ export interface RowSource {
  * Runs a model over the rows of `x` (a tensor [N, ...] or a RowSource) in batches of `batchSize`, each inside
  * tf.tidy, checks every output's batch size and dtype, reports progress, checks the AbortSignal between
  * batches, and resolves to the outputs concatenated along axis 0 (owned by the caller). Nothing leaks on
- * error or abort.
+ * error or abort. An asynchronous model (a predict that returns a Promise, see isAsyncModel) is awaited batch by
+ * batch.
  *
  * @example
  * ```ts
@@ -105,7 +106,7 @@ export interface RowSource {
 export async function mapBatches(f: Predictable, x: Tensor | RowSource, options: BatchLoopOptions = {}): Promise<Tensor> {
   const where = typeof options?.where === 'string' ? options.where : 'mapBatches';
   checkOptionKeys(options, BATCH_LOOP_OPTION_KEYS, where);
-  const forward = asForward(f, where);
+  const { forward, forwardAsync } = modelForwards(f, where);
   const source: RowSource =
     'get' in x && typeof (x as RowSource).get === 'function'
       ? (x as RowSource)
@@ -117,15 +118,30 @@ export async function mapBatches(f: Predictable, x: Tensor | RowSource, options:
   try {
     await forEachBatch(
       source.rows,
-      (start, end) => {
-        const out = tf.tidy(() => {
-          const batch = source.get(start, end);
-          const y = forward(batch);
-          checkModelOutput(y, end - start, where);
-          return y;
-        });
-        parts.push(out);
-      },
+      forwardAsync === undefined
+        ? (start, end) => {
+            const out = tf.tidy(() => {
+              const batch = source.get(start, end);
+              const y = forward(batch);
+              checkModelOutput(y, end - start, where);
+              return y;
+            });
+            parts.push(out);
+          }
+        : async (start, end) => {
+            // An asynchronous model (e.g. ONNX): its answer is awaited; the batch is disposed after it.
+            const batch = tf.tidy(() => source.get(start, end));
+            let y: Tensor | null = null;
+            try {
+              y = await forwardAsync(batch);
+              checkModelOutput(y, end - start, where);
+              parts.push(y);
+              y = null;
+            } finally {
+              if (parts[parts.length - 1] !== batch) batch.dispose();
+              if (y !== null && y !== batch) y.dispose();
+            }
+          },
       { ...options, where },
     );
     if (parts.length === 1) {

@@ -4,7 +4,8 @@
  * and the pool (options.pool) is resolved — all before any model call. A method adds only its own options.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { asForward } from './as-forward.js';
+import { asForward, modelForwards } from './as-forward.js';
+import type { AsyncForwardFn } from './async-model.js';
 import { checkCommonOptions, checkInput } from './validate.js';
 import { checkOptionKeys } from './option-keys.js';
 import { TargetResolver } from './targets.js';
@@ -17,6 +18,11 @@ import { MEASURED_BATCH_MEMORY_BUDGET, rememberedRowBytes, type PassKind } from 
 /** What `prepareExplainer` found out about a call. */
 export interface PreparedExplainer {
   forward: ForwardFn;
+  /**
+   * Present when the model is asynchronous (its predict returns a Promise) and the caller accepts one
+   * (`accepts.asyncModel`): the call scoreRows awaits; `forward` then refuses.
+   */
+  forwardAsync?: AsyncForwardFn;
   /** x, checked (float32, rank >= 2, finite). */
   x: Tensor;
   /** Rows of x. */
@@ -47,6 +53,15 @@ export interface PreparedExplainer {
   inputName: string;
 }
 
+/** What a caller of prepareExplainer accepts beyond a synchronous model. */
+export interface ExplainerAccepts {
+  /**
+   * An asynchronous model (a predict that returns a Promise, see isAsyncModel): for the methods whose only model
+   * calls go through scoreRows. Default false: such a model is refused with INVALID_ARGUMENT naming those methods.
+   */
+  asyncModel?: boolean;
+}
+
 /** How the model and its input are called in messages (e.g. 'decoder' and 'z' for latent codes). */
 export interface ExplainerNames {
   model: string;
@@ -56,7 +71,8 @@ export interface ExplainerNames {
 /**
  * Checks f, x, the option keys (when `keys` is given: any key not in it is refused, see checkOptionKeys), the
  * shared options, the target's form and options.pool, in that order, and fills in the defaults. `names` are how
- * the model and its input are called in messages (default 'f' and 'x').
+ * the model and its input are called in messages (default 'f' and 'x'). `accepts.asyncModel` lets an asynchronous
+ * model through (its calls then go through `forwardAsync`, see ExplainerAccepts).
  *
  * @throws GlassboxError INVALID_ARGUMENT, SHAPE_MISMATCH, NON_FINITE, TARGET_OUT_OF_RANGE as the checks find.
  */
@@ -67,10 +83,12 @@ export function prepareExplainer(
   where: string,
   keys?: readonly string[],
   names: ExplainerNames = { model: 'f', input: 'x' },
+  accepts: ExplainerAccepts = {},
 ): PreparedExplainer {
   // Glassbox's gradient and kernel fixes are in force for this call whatever was imported since (../overrides.ts).
   ensureOverrides();
-  const forward = asForward(f, where);
+  const forwards = accepts.asyncModel === true ? modelForwards(f, where) : { forward: asForward(f, where) };
+  const { forward } = forwards;
   checkInput(x, where, names.input);
   const opts = keys === undefined ? (options ?? {}) : checkOptionKeys<ExplainOptions>(options, keys, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
@@ -94,6 +112,11 @@ export function prepareExplainer(
     modelName: names.model,
     inputName: names.input,
   };
+  if (forwards.forwardAsync !== undefined) {
+    // An asynchronous model is not measured (the probe is a synchronous run): its batches default to 64 rows.
+    prepared.forwardAsync = forwards.forwardAsync;
+    return prepared;
+  }
   if (rowBytes === null && opts.batchSize === undefined) prepared.measureRowBytes = (kind) => rememberedRowBytes(f, forward, x, kind);
   return prepared;
 }
@@ -101,6 +124,8 @@ export function prepareExplainer(
 /** What the batch loops of one call share: the model, the target, batching, progress, abort and the pool. */
 export interface ExplainerRun {
   forward: ForwardFn;
+  /** An asynchronous model's call (see PreparedExplainer.forwardAsync): scoreRows awaits it instead of `forward`. */
+  forwardAsync?: AsyncForwardFn;
   targets: TargetResolver;
   /** The public function's name, for messages. */
   where: string;
@@ -142,7 +167,7 @@ export function batchRule(
 /** The ExplainerRun of a prepared call whose batch loops run `total` model rows in all (for progress). */
 export function explainerRun(
   p: Pick<PreparedExplainer, 'forward' | 'targets' | 'batchSize' | 'batchSizeGiven' | 'rowBytes' | 'pool'> &
-    Partial<Pick<PreparedExplainer, 'modelName' | 'inputName' | 'measureRowBytes'>>,
+    Partial<Pick<PreparedExplainer, 'modelName' | 'inputName' | 'measureRowBytes' | 'forwardAsync'>>,
   options: Pick<ExplainOptions, 'onProgress' | 'signal'> | undefined,
   where: string,
   total: number,
@@ -155,6 +180,7 @@ export function explainerRun(
     progress: new Progress(total, options?.onProgress),
     pool: p.pool,
   };
+  if (p.forwardAsync !== undefined) run.forwardAsync = p.forwardAsync;
   if (p.modelName !== undefined) run.modelName = p.modelName;
   if (p.inputName !== undefined) run.inputName = p.inputName;
   if (options?.signal !== undefined) run.signal = options.signal;

@@ -96,6 +96,7 @@ export async function runPooled(
  * `build(start, end)` (inside tf.tidy); with a `recipe` (and run.pool) the pool's workers make and score them
  * instead. Every batch must return the same output width, and every score must be finite (a model that returns
  * ±Infinity or NaN is refused with NON_FINITE naming the model, the output column and the row of x it came from).
+ * An asynchronous model (run.forwardAsync) is awaited batch by batch; a synchronous one runs as before, in tf.tidy.
  *
  * @throws GlassboxError NON_FINITE, SHAPE_MISMATCH (wrong batch size, output rank > 2, output width changing between
  *   batches), TARGET_OUT_OF_RANGE, INVALID_ARGUMENT, ABORTED; nothing leaks.
@@ -127,6 +128,28 @@ export async function scoreRows(
   const pool = poolFor(run, recipe);
   if (pool !== null) {
     await runPooled(run, pool, 'forward', recipe!, total, (start, end, r) => take(start, end, r.shape, r.values));
+    return scores;
+  }
+  const forwardAsync = run.forwardAsync;
+  if (forwardAsync !== undefined) {
+    // An asynchronous model (e.g. ONNX): the batch is made in tf.tidy, the model's answer awaited, both disposed.
+    await forEachBatch(
+      total,
+      async (start, end) => {
+        const batch = tf.tidy(() => build(start, end));
+        let y: Tensor | null = null;
+        try {
+          y = await forwardAsync(batch);
+          checkModelOutput(y, end - start, where);
+          take(start, end, y.shape, await y.data());
+        } finally {
+          batch.dispose();
+          if (y !== null && y !== batch) y.dispose();
+        }
+        run.progress.add(end - start);
+      },
+      { batchSize: run.batchFor(total, false, 'forward'), signal: run.signal, where },
+    );
     return scores;
   }
   await forEachBatch(

@@ -2,6 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { formatShape } from './validate.js';
+import { asyncModelError, dropPromise } from './async-model.js';
 
 /**
  * Checks a model output against its expected number of rows and dtype: [rows] or [rows, K], float32.
@@ -9,6 +10,10 @@ import { formatShape } from './validate.js';
  */
 export function checkModelOutput(out: unknown, rows: number, where: string, name = 'f'): asserts out is Tensor {
   const t = out as Tensor;
+  if (out instanceof Promise) {
+    dropPromise(out);
+    throw asyncModelError(where, name);
+  }
   if (t == null || typeof t !== 'object' || !Array.isArray((t as { shape?: unknown }).shape)) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: ${name} must return a tensor, got ${describe(out)}`);
   }

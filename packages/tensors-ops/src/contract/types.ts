@@ -4,8 +4,12 @@ import { optionKeys } from './validate.js';
 /** A batched model: [N, ...inShape] -> [N, K] (or [N]). Must be differentiable for gradient explainers. */
 export type ForwardFn = (x: Tensor) => Tensor;
 
-/** Also accepted: anything with predict(x) (tfjs LayersModel, GraphModel wrappers, our own models). */
-export type Predictable = ForwardFn | { predict(x: Tensor): Tensor | Tensor[] };
+/**
+ * Also accepted: anything with predict(x) (tfjs LayersModel, GraphModel wrappers, our own models). A predict that
+ * returns a Promise (ONNX through onnxruntime; see isAsyncModel) serves the methods that only call the model;
+ * gradient methods refuse it.
+ */
+export type Predictable = ForwardFn | { predict(x: Tensor): Tensor | Tensor[] | Promise<Tensor> };
 
 /** Options every explainer accepts (DESIGN.md, the explainer contract). */
 export interface ExplainOptions {

@@ -1,0 +1,165 @@
+/**
+ * TensorFlow.js graph models (a SavedModel or frozen graph converted with the tensorflowjs converter) as Glassbox
+ * models. Needs the optional peer @tensorflow/tfjs-converter.
+ */
+import { GlassboxError, checkOptionKeys, describe, optionKeys, tf, type Tensor } from '@glassbox/tensors-ops';
+import type { GraphModel } from '@tensorflow/tfjs-converter';
+import { importConverter } from './optional.js';
+import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
+import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
+
+/** Options of fromGraphModel and loadGraphModel. */
+export interface GraphModelOptions {
+  /**
+   * The node whose value is the model's output: one of the model's outputs (`model.outputNodes`) or any node of
+   * the graph by name. Default: the model's only output (a model with several outputs must name one).
+   */
+  output?: string;
+  /**
+   * Explain logits instead of probabilities: when the output node is a Softmax (after any Identity nodes), the
+   * model's output becomes the Softmax's input; when it is not, the model is refused. Default false.
+   */
+  logits?: boolean;
+}
+
+export const GRAPH_MODEL_OPTION_KEYS = optionKeys<GraphModelOptions>({ output: true, logits: true });
+
+/** What fromGraphModel needs of a tfjs-converter GraphModel. */
+export interface GraphModelLike {
+  execute(x: Tensor, outputs?: string | string[]): unknown;
+  readonly inputs: ReadonlyArray<{ name: string; shape?: number[] }>;
+  readonly outputs: ReadonlyArray<{ name: string; shape?: number[] }>;
+}
+
+interface GraphNode {
+  name: string;
+  op: string;
+  inputNames: string[];
+}
+
+function isGraphModel(m: unknown): m is GraphModel {
+  const o = m as Partial<GraphModel> | null;
+  return o != null && typeof o === 'object' && typeof o.execute === 'function' && Array.isArray(o.inputs) && Array.isArray(o.outputs);
+}
+
+/** The graph's nodes by name (tfjs-converter keeps them on its executor). */
+function nodesOf(model: GraphModel): Record<string, GraphNode> | null {
+  const graph = (model as unknown as { executor?: { graph?: { nodes?: Record<string, GraphNode> } } }).executor?.graph;
+  return graph?.nodes ?? null;
+}
+
+const bare = (name: string) => name.replace(/^\^/, '').replace(/:0$/, '');
+
+function wrap(model: GraphModel, options: GraphModelOptions, where: string, owned: boolean): TfjsModel {
+  if (model.inputs.length !== 1) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model must have one input, got ${model.inputs.length} (${model.inputs.map((i) => i.name).join(', ')}); wrap it in a function that feeds them`);
+  }
+  const nodes = nodesOf(model);
+  const outputNames = model.outputs.map((o) => o.name);
+  let output: string;
+  if (options.output !== undefined) {
+    if (typeof options.output !== 'string' || (!outputNames.includes(options.output) && nodes !== null && nodes[bare(options.output)] === undefined)) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.output must name an output (${outputNames.join(', ')}) or a node of the graph, got ${describe(options.output)}`);
+    }
+    output = options.output;
+  } else if (outputNames.length === 1) {
+    output = outputNames[0]!;
+  } else {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model has ${outputNames.length} outputs (${outputNames.join(', ')}); name the one to explain with options.output`);
+  }
+  const info = model.outputs.find((o) => o.name === output);
+  const outputShape = info?.shape === undefined ? [null, null] : info.shape.map((d) => (d < 0 ? null : d));
+  if (info?.shape !== undefined) checkDeclaredOutput(outputShape, where, JSON.stringify(output));
+  let logits: 'input' | null = null;
+  if (options.logits === true) {
+    let node = nodes?.[bare(output)];
+    while (node !== undefined && node.op === 'Identity' && node.inputNames.length > 0) node = nodes![bare(node.inputNames[0]!)];
+    if (node === undefined || node.op !== 'Softmax') {
+      throw new GlassboxError(
+        'INVALID_ARGUMENT',
+        `${where}: options.logits: the output ${JSON.stringify(output)} is not made by a Softmax node (it is ${node === undefined ? 'not found in the graph' : `a ${node.op} node`}); leave options.logits out to explain it as it is`,
+      );
+    }
+    output = node.inputNames[0]!;
+    logits = 'input';
+  }
+  const inputShape = (model.inputs[0]!.shape ?? []).map((d) => (d < 0 ? null : d));
+  let disposed = false;
+  return {
+    kind: 'graph',
+    inputShape,
+    outputShape,
+    layers: nodes === null ? [] : Object.keys(nodes),
+    logits,
+    inner: model,
+    predict(x: Tensor): Tensor {
+      if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
+      if (inputShape.length > 0) checkInputShape(x, inputShape, 'predict');
+      return tf.tidy(() => checkOutput(model.execute(x, output), x.shape[0]!, 'predict'));
+    },
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      if (owned) model.dispose();
+    },
+  };
+}
+
+/**
+ * A tfjs-converter GraphModel (one input) as a Glassbox model: `predict` runs `model.execute(x, output)`
+ * (synchronous and differentiable for graphs without control flow), the output must be [N, K] or [N]. The model
+ * stays yours: `dispose()` does not free it.
+ *
+ * @param model a GraphModel.
+ * @param options `output`, `logits`: see GraphModelOptions.
+ * @throws GlassboxError INVALID_ARGUMENT (not a graph model, several inputs, an unknown or ambiguous output, logits
+ *   without a final Softmax), SHAPE_MISMATCH (an output that is not [N, K] or [N]).
+ *
+ * @example
+ * ```ts
+ * import { loadGraphModel } from '@tensorflow/tfjs-converter';
+ * const model = await fromGraphModel(await loadGraphModel(url), { output: 'Identity' });
+ * ```
+ */
+export async function fromGraphModel(model: GraphModelLike, options: GraphModelOptions = {}): Promise<TfjsModel> {
+  const where = 'fromGraphModel';
+  const opts = checkOptionKeys<GraphModelOptions>(options, GRAPH_MODEL_OPTION_KEYS, where);
+  if (!isGraphModel(model)) throw new GlassboxError('INVALID_ARGUMENT', `${where}: model must be a tfjs-converter GraphModel (with execute, inputs, outputs), got ${describe(model)}`);
+  return wrap(model, opts, where, false);
+}
+
+/**
+ * Loads a TensorFlow.js graph model (the converter's model.json + weight files) as a Glassbox model. Every file is
+ * read and checked before the model is built (see loadLayersModel); `dispose()` frees its weights.
+ *
+ * @param source the model.json's path (Node) or URL, or its files (a map of file name -> bytes, or File objects).
+ * @param options `output`, `logits`: see GraphModelOptions.
+ * @throws GlassboxError INVALID_ARGUMENT (source, a layers model, options), BAD_WEIGHTS (not a model.json,
+ *   missing or short weight files, a graph tfjs-converter cannot load), SHAPE_MISMATCH, BACKEND_UNAVAILABLE
+ *   (tfjs-converter missing).
+ *
+ * @example
+ * ```ts
+ * const model = await loadGraphModel('models/resnet/model.json', { logits: true });
+ * const r = await saliency(model, x, { target: 7 });
+ * model.dispose();
+ * ```
+ */
+export async function loadGraphModel(source: ModelSource, options: GraphModelOptions = {}): Promise<TfjsModel> {
+  const where = 'loadGraphModel';
+  const opts = checkOptionKeys<GraphModelOptions>(options, GRAPH_MODEL_OPTION_KEYS, where);
+  const files = await readModelFiles(source, 'graph', where);
+  const tfc = await importConverter(where);
+  let model: GraphModel;
+  try {
+    model = await tfc.loadGraphModel(memoryHandler(files.artifacts));
+  } catch (e) {
+    throw buildError(e, where, `tfjs-converter could not load the graph of ${files.label}`);
+  }
+  try {
+    return wrap(model, opts, where, true);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}

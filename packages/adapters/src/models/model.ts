@@ -1,0 +1,116 @@
+/**
+ * What every loader returns: a Glassbox model, the one shape in which a user's model (tfjs layers, tfjs graph,
+ * ONNX) reaches the explainers. Images are NHWC float32 whatever the file's layout; the output is [N, K] (or [N]).
+ */
+import { GlassboxError, formatShape, isTensor, tf, type Tensor } from '@glassbox/tensors-ops';
+
+/** The format a model came in. */
+export type ModelKind = 'layers' | 'graph' | 'onnx';
+
+interface ModelBase {
+  kind: ModelKind;
+  /** One input's shape with its batch dimension, NHWC for images (null where the file leaves a size open). */
+  inputShape: Array<number | null>;
+  /** The output's shape with its batch dimension, [N, K] or [N] (null where open). */
+  outputShape: Array<number | null>;
+  /**
+   * The names of the model's parts, in order: the layer names of a layers model, the node names of a graph or
+   * ONNX model (for the layer methods).
+   */
+  layers: string[];
+  /** Whether a final softmax was removed (options.logits) and how: 'input' (its input taken) or 'log'. */
+  logits: 'input' | 'log' | null;
+  /** Frees what the loader made (the model's weights for load*, the logits variant for from*); idempotent. */
+  dispose(): void | Promise<void>;
+}
+
+/** A TensorFlow.js model: synchronous and differentiable, every explainer takes it. */
+export interface TfjsModel extends ModelBase {
+  kind: 'layers' | 'graph';
+  /** The tfjs-layers LayersModel or tfjs-converter GraphModel underneath (for layer methods). */
+  inner: unknown;
+  /** [N, ...inputShape] -> [N, K]; the caller owns the result. */
+  predict(x: Tensor): Tensor;
+  dispose(): void;
+}
+
+/** An ONNX model: its predict answers with a Promise, so only the methods that just call the model take it. */
+export interface OnnxModel extends ModelBase {
+  kind: 'onnx';
+  /** Marks the model asynchronous for the explainer contract (tensors-ops' isAsyncModel). */
+  async: true;
+  /** The onnxruntime-web InferenceSession underneath. */
+  inner: unknown;
+  /** The input's layout in the file: 'NCHW' (PyTorch) models get x transposed from NHWC before each run. */
+  layout: 'NCHW' | 'NHWC';
+  /** [N, H, W, C] (NHWC whatever the file's layout) -> Promise<[N, K]>; the caller owns the result. */
+  predict(x: Tensor): Promise<Tensor>;
+  /** Releases the onnxruntime session. */
+  dispose(): Promise<void>;
+}
+
+export type GlassboxModel = TfjsModel | OnnxModel;
+
+/** Checks a declared output shape at load time: [N, K] or [N]; anything else is SHAPE_MISMATCH naming it. */
+export function checkDeclaredOutput(shape: ReadonlyArray<number | null> | undefined, where: string, what: string): void {
+  if (shape === undefined) return;
+  if (shape.length === 1 || shape.length === 2) return;
+  throw new GlassboxError(
+    'SHAPE_MISMATCH',
+    `${where}: the model's output ${what} has shape ${formatOpenShape(shape)}; Glassbox explains models whose output is [N, K] scores (or [N]): pick or reduce an output first (for an image output, outputRegion)`,
+  );
+}
+
+/** Checks one output of predict: a float32 tensor [N, K] or [N] with N rows. */
+export function checkOutput(y: unknown, rows: number, where: string): Tensor {
+  if (!isTensor(y)) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model must return one tensor, got ${Array.isArray(y) ? `${y.length} tensors` : typeof y}`);
+  if (y.rank !== 1 && y.rank !== 2) {
+    const shape = y.shape;
+    y.dispose();
+    throw new GlassboxError(
+      'SHAPE_MISMATCH',
+      `${where}: the model's output has shape ${formatShape(shape)}; Glassbox explains models whose output is [N, K] scores (or [N]): pick or reduce an output first (for an image output, outputRegion)`,
+    );
+  }
+  if (y.shape[0] !== rows) {
+    const shape = y.shape;
+    y.dispose();
+    throw new GlassboxError('SHAPE_MISMATCH', `${where}: the model returned shape ${formatShape(shape)} for ${rows} rows; expected [${rows}, K] or [${rows}]`);
+  }
+  if (y.dtype !== 'float32') {
+    const out = tf.cast(y, 'float32');
+    y.dispose();
+    return out;
+  }
+  return y;
+}
+
+/** A shape with open sizes written as '?'. */
+export function formatOpenShape(shape: ReadonlyArray<number | string | null>): string {
+  return `[${shape.map((d) => (d === null || d === -1 ? '?' : String(d))).join(', ')}]`;
+}
+
+/** Checks x against the model's declared input (rank and fixed sizes after the batch dimension). */
+export function checkInputShape(x: unknown, inputShape: ReadonlyArray<number | null>, where: string): Tensor {
+  if (!isTensor(x)) throw new GlassboxError('INVALID_ARGUMENT', `${where}: x must be a tensor, got ${typeof x}`);
+  const bad = x.rank !== inputShape.length || inputShape.some((d, i) => i > 0 && d !== null && d !== x.shape[i]);
+  if (bad) {
+    throw new GlassboxError(
+      'SHAPE_MISMATCH',
+      `${where}: x must have the model's input shape ${formatOpenShape(inputShape)} (NHWC for images), got ${formatShape(x.shape)}`,
+    );
+  }
+  return x;
+}
+
+/**
+ * The error for a tfjs loader that failed: BACKEND_UNAVAILABLE when no backend was started (call initBackend
+ * first), else BAD_WEIGHTS naming what could not be built.
+ */
+export function buildError(e: unknown, where: string, what: string): GlassboxError {
+  const message = (e as Error)?.message ?? String(e);
+  if (/backend .*not yet been initialized|no backend found/i.test(message)) {
+    return new GlassboxError('BACKEND_UNAVAILABLE', `${where}: no TensorFlow.js backend is running; call initBackend() from @glassbox/tensors-ops first (${message})`, { cause: e });
+  }
+  return new GlassboxError('BAD_WEIGHTS', `${where}: ${what}: ${message}`, { cause: e });
+}
