@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, fillAblated, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, prepare, rowGroups, rowLayout } from './internal/prepare.js';
 import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
@@ -71,16 +71,8 @@ export async function featureAblation(f: Predictable | TokenModel, x: Tensor, op
       inputOf: layout.inputOf,
       fill: (r, out, offset) => {
         const i = layout.inputOf(r);
-        const k = r - layout.start[i]! - 1;
-        const start = i * rowSize;
-        out.set(p.x.subarray(start, start + rowSize), offset);
-        if (k >= 0) {
-          const g = rg.rows[i]!;
-          for (let t = g.offsets[k]!; t < g.offsets[k + 1]!; t++) {
-            const e = g.members[t]!;
-            out[offset + e] = p.b[start + e]!;
-          }
-        }
+        const g = rg.rows[i]!;
+        fillAblated(out, offset, p.x, p.b, i * rowSize, rowSize, g.offsets, g.members, r - layout.start[i]! - 1);
       },
     },
     opts,

@@ -5,6 +5,7 @@ import {
   createPace,
   createRng,
   EXPLAINS_ANY_MODEL,
+  fillCoalition,
   declareMethod,
   EXPLAIN_KEYS,
   optionKeys,
@@ -17,7 +18,7 @@ import {
   type RowRecipe,
   checkOptionKeys,
 } from '@glassbox/tensors-ops';
-import { attributionTensor, fillCoalition, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
+import { attributionTensor, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
 import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 import {

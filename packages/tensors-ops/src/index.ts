@@ -33,6 +33,7 @@ export { measureRowBytes, MEASURED_BATCH_MEMORY_BUDGET } from './contract/row-me
 export type { PassKind } from './contract/row-memory.js';
 export type { PreparedExplainer, ExplainerRun, ExplainerNames } from './contract/prepare-explainer.js';
 export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
+export { pathPoints, fillAblated, fillCoalition } from './contract/model-rows.js';
 export { isTokenModel, checkTokenIds, checkTokenId, lastPositionScores, tokenModelForward, paddingMaskOf } from './contract/token-model.js';
 export type { TokenModel } from './contract/token-model.js';
 export {
