@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { checkCommonOptions, checkInput, checkOptionKeys, declareMethod, forEachBatch, optionKeys, tf } from '@glassbox/tensors-ops';
+import { checkCommonOptions, checkInput, checkOptionKeys, declareMethod, forEachBatch, explainKeysWithout, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions } from '@glassbox/tensors-ops';
 import { Progress, TargetResolver } from '@glassbox/tensors-ops';
 import { rowsOf } from './internal/engine.js';
@@ -14,13 +14,7 @@ export interface GradCamOptions extends Omit<ExplainOptions, 'baseline' | 'seed'
 }
 
 /** The keys of GradCamOptions (also guidedGradCam's). */
-export const GRAD_CAM_OPTION_KEYS = optionKeys<GradCamOptions>({
-  target: true,
-  batchSize: true,
-  onProgress: true,
-  signal: true,
-  layer: true,
-});
+export const GRAD_CAM_OPTION_KEYS = optionKeys<GradCamOptions>({ ...explainKeysWithout('baseline', 'seed'), layer: true });
 
 /**
  * Grad-CAM: which regions of the image does the target class rely on, as seen by a convolutional layer?

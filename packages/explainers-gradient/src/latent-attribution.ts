@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, INTEGRATION_METHODS, asForward, checkInput, checkOptionKeys, EXPLAINS_LATENT_CODES, declareMethod, formatShape, isTensor, optionKeys, outputRegion } from '@glassbox/tensors-ops';
+import { GlassboxError, INTEGRATION_METHODS, asForward, checkInput, checkOptionKeys, EXPLAINS_LATENT_CODES, declareMethod, formatShape, isTensor, explainKeysWithout, optionKeys, outputRegion } from '@glassbox/tensors-ops';
 import type { Attribution, Predictable, RegionReduce } from '@glassbox/tensors-ops';
 import { runIntegratedGradients } from './integrated-gradients.js';
 import type { IntegratedGradientsOptions } from './integrated-gradients.js';
@@ -17,11 +17,7 @@ export interface LatentAttributionOptions extends Omit<IntegratedGradientsOption
 /** The keys of LatentAttributionOptions. */
 export const LATENT_ATTRIBUTION_OPTION_KEYS = optionKeys<LatentAttributionOptions>({
   mask: true,
-  baseline: true,
-  batchSize: true,
-  seed: true,
-  onProgress: true,
-  signal: true,
+  ...explainKeysWithout('target'),
   pool: true,
   steps: true,
   method: true,

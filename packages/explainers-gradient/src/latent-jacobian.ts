@@ -9,6 +9,7 @@ import {
   checkOptionKeys,
   EXPLAINS_LATENT_CODES,
   declareMethod,
+  explainKeysWithout,
   optionKeys,
   forEachBatch,
   formatShape,
@@ -21,7 +22,7 @@ import type { ExplainOptions, Predictable } from '@glassbox/tensors-ops';
 export interface LatentJacobianOptions extends Pick<ExplainOptions, 'batchSize' | 'onProgress' | 'signal'> {}
 
 /** The keys of LatentJacobianOptions. */
-export const LATENT_JACOBIAN_OPTION_KEYS = optionKeys<LatentJacobianOptions>({ batchSize: true, onProgress: true, signal: true });
+export const LATENT_JACOBIAN_OPTION_KEYS = optionKeys<LatentJacobianOptions>(explainKeysWithout('target', 'baseline', 'seed'));
 
 /**
  * Latent Jacobian: what does each latent dimension do to the generated image, right here? For every latent

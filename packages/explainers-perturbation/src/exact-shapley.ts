@@ -1,23 +1,18 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
-import { attributionTensor, fillCoalition, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
+import { fillCoalition, GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
 import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
+import { FEATURE_GROUP_KEYS, type FeatureGroupOptions } from './internal/group-options.js';
 
 /** Most feature groups exactShapley enumerates (2^16 = 65536 model rows per row of x). */
 export const MAX_EXACT_SHAPLEY_GROUPS = 16;
 
-export interface ExactShapleyOptions extends ExplainOptions, PoolOption {
-  /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps, M <= 16); default every element its own group. */
-  featureMask?: Tensor | Int32Array | number[];
-}
+/** Options of exactShapley: the contract's, `pool` and `featureMask` (see FeatureGroupOptions), of at most 16 groups. */
+export interface ExactShapleyOptions extends FeatureGroupOptions {}
 
 /** The keys of ExactShapleyOptions. */
-export const EXACT_SHAPLEY_OPTION_KEYS = optionKeys<ExactShapleyOptions>({
-  ...EXPLAIN_KEYS,
-  pool: true,
-  featureMask: true,
-});
+export const EXACT_SHAPLEY_OPTION_KEYS = optionKeys<ExactShapleyOptions>(FEATURE_GROUP_KEYS);
 
 /**
  * Exact Shapley values by enumerating every coalition of feature groups: the reference the sampling methods

@@ -1,23 +1,15 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
+import { EXPLAINS_ANY_MODEL, declareMethod, fillAblated, optionKeys, type Attribution, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, prepare, rowGroups, rowLayout } from './internal/prepare.js';
 import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
+import { FEATURE_GROUP_KEYS, type FeatureGroupOptions } from './internal/group-options.js';
 
-export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
-  /**
-   * Feature groups: an int32 tensor broadcastable to one row of x (a leading 1 is allowed), or an Int32Array /
-   * number[] with one entry per element of a row; values 0..M-1 without gaps. Default: every element its own group.
-   */
-  featureMask?: Tensor | Int32Array | number[];
-}
+/** Options of featureAblation: the contract's, `pool` and `featureMask` (see FeatureGroupOptions). */
+export interface FeatureAblationOptions extends FeatureGroupOptions {}
 
 /** The keys of FeatureAblationOptions. */
-export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>({
-  ...EXPLAIN_KEYS,
-  pool: true,
-  featureMask: true,
-});
+export const FEATURE_ABLATION_OPTION_KEYS = optionKeys<FeatureAblationOptions>(FEATURE_GROUP_KEYS);
 
 /**
  * Feature ablation: remove one feature group at a time (set it to the baseline) and record how much the
@@ -71,16 +63,8 @@ export async function featureAblation(f: Predictable | TokenModel, x: Tensor, op
       inputOf: layout.inputOf,
       fill: (r, out, offset) => {
         const i = layout.inputOf(r);
-        const k = r - layout.start[i]! - 1;
-        const start = i * rowSize;
-        out.set(p.x.subarray(start, start + rowSize), offset);
-        if (k >= 0) {
-          const g = rg.rows[i]!;
-          for (let t = g.offsets[k]!; t < g.offsets[k + 1]!; t++) {
-            const e = g.members[t]!;
-            out[offset + e] = p.b[start + e]!;
-          }
-        }
+        const g = rg.rows[i]!;
+        fillAblated(out, offset, p.x, p.b, i * rowSize, rowSize, g.offsets, g.members, r - layout.start[i]! - 1);
       },
     },
     opts,

@@ -2,6 +2,7 @@ export { occlusion, windowStarts, OCCLUSION_OPTION_KEYS } from './occlusion.js';
 export type { OcclusionOptions } from './occlusion.js';
 export { featureAblation, FEATURE_ABLATION_OPTION_KEYS } from './feature-ablation.js';
 export type { FeatureAblationOptions } from './feature-ablation.js';
+export type { FeatureGroupOptions } from './internal/group-options.js';
 export { featurePermutation, FEATURE_PERMUTATION_OPTION_KEYS } from './feature-permutation.js';
 export type { FeaturePermutationOptions, PermutationAttribution } from './feature-permutation.js';
 export { shapleyValueSampling, SHAPLEY_VALUE_SAMPLING_OPTION_KEYS } from './shapley-value-sampling.js';

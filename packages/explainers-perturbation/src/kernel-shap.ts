@@ -5,21 +5,20 @@ import {
   createPace,
   createRng,
   EXPLAINS_ANY_MODEL,
+  fillCoalition,
   declareMethod,
-  EXPLAIN_KEYS,
   optionKeys,
   runStepsPaced,
   type Attribution,
-  type ExplainOptions,
-  type PoolOption,
   type Predictable,
   type TokenModel,
   type RowRecipe,
   checkOptionKeys,
 } from '@glassbox/tensors-ops';
-import { attributionTensor, fillCoalition, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
+import { attributionTensor, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
 import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
+import { FEATURE_GROUP_KEYS, type FeatureGroupOptions } from './internal/group-options.js';
 import {
   allCoalitionSteps,
   leverageCoalitionSteps,
@@ -34,9 +33,7 @@ type ShapleySolver = (values: ArrayLike<number>, v0: number, v1: number) => Floa
 export type KernelShapVariant = 'leverage' | 'plain';
 export const KERNEL_SHAP_VARIANTS: readonly KernelShapVariant[] = ['leverage', 'plain'];
 
-export interface KernelShapOptions extends ExplainOptions, PoolOption {
-  /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps); default every element its own group. */
-  featureMask?: Tensor | Int32Array | number[];
+export interface KernelShapOptions extends FeatureGroupOptions {
   /**
    * Coalitions evaluated per row of x, >= 1, besides F(x) and F(baseline) (which every variant evaluates once).
    * When samples >= 2^M - 2 every coalition is enumerated and the result is exact. Default 2M + 2048. The
@@ -55,13 +52,7 @@ export interface KernelShapOptions extends ExplainOptions, PoolOption {
 }
 
 /** The keys of KernelShapOptions. */
-export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({
-  ...EXPLAIN_KEYS,
-  pool: true,
-  featureMask: true,
-  samples: true,
-  variant: true,
-});
+export const KERNEL_SHAP_OPTION_KEYS = optionKeys<KernelShapOptions>({ ...FEATURE_GROUP_KEYS, samples: true, variant: true });
 
 /**
  * KernelSHAP: Shapley values as the solution of a weighted linear regression over coalitions. Each sampled

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, assertFiniteOutput, checkCommonOptions, checkModelOutput, EXPLAINS_LATENT_CODES, declareMethod, forEachBatch, formatShape, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, assertFiniteOutput, checkCommonOptions, checkModelOutput, EXPLAINS_LATENT_CODES, declareMethod, forEachBatch, formatShape, explainKeysWithout, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { numberOption } from './internal/prepare.js';
 import { checkCodes } from './internal/latent.js';
 
@@ -14,9 +14,7 @@ export interface LatentSensitivityOptions extends Pick<ExplainOptions, 'batchSiz
 export const LATENT_SENSITIVITY_OPTION_KEYS = optionKeys<LatentSensitivityOptions>({
   epsilon: true,
   delta: true,
-  batchSize: true,
-  onProgress: true,
-  signal: true,
+  ...explainKeysWithout('target', 'baseline', 'seed'),
 });
 
 export interface LatentSensitivity {

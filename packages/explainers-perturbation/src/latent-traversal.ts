@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, asForward, checkCommonOptions, EXPLAINS_LATENT_CODES, declareMethod, describe, mapBatches, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
+import { GlassboxError, asForward, checkCommonOptions, EXPLAINS_LATENT_CODES, declareMethod, describe, mapBatches, explainKeysWithout, optionKeys, tf, type ExplainOptions, type Predictable, checkOptionKeys } from '@glassbox/tensors-ops';
 import { checkCodes, checkDims } from './internal/latent.js';
 
 export interface LatentTraversalOptions extends Pick<ExplainOptions, 'batchSize' | 'onProgress' | 'signal'> {
@@ -13,9 +13,7 @@ export interface LatentTraversalOptions extends Pick<ExplainOptions, 'batchSize'
 export const LATENT_TRAVERSAL_OPTION_KEYS = optionKeys<LatentTraversalOptions>({
   dims: true,
   values: true,
-  batchSize: true,
-  onProgress: true,
-  signal: true,
+  ...explainKeysWithout('target', 'baseline', 'seed'),
 });
 
 /**

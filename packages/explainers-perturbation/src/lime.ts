@@ -7,6 +7,7 @@ import {
   checkOptionKeys,
   createRng,
   EXPLAINS_ANY_MODEL,
+  fillCoalition,
   declareMethod,
   describe,
   formatShape,
@@ -19,7 +20,7 @@ import {
   type Predictable,
   type TokenModel,
 } from '@glassbox/tensors-ops';
-import { attributionTensor, fillCoalition, rowGroups, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
+import { attributionTensor, rowGroups, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
 import { TOKEN_INPUTS } from './internal/tokens.js';

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, describe, formatShape, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
+import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, fillAblated, describe, formatShape, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
 import { TOKEN_INPUTS } from './internal/tokens.js';
 import { attributionTensor, prepare, probeRowShape, zeroPadding } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
@@ -196,27 +196,19 @@ export async function occlusion(f: Predictable | TokenModel, x: Tensor, options:
     // The pool is not used: the incremental rows are cheaper to compute here than to ship to workers.
     scores = await incrementalOcclusionScores(fast, p, geometry, explainerRun({ ...p, pool: null }, opts, where, n * per));
   } else {
-    let recipe: RowRecipe | undefined;
-    if (p.pool !== null) {
-      const offsets = new Int32Array(w + 1);
-      for (let k = 0; k < w; k++) offsets[k + 1] = offsets[k]! + windows[k]!.length;
-      const members = new Int32Array(offsets[w]!);
-      for (let k = 0; k < w; k++) members.set(windows[k]!, offsets[k]!);
-      recipe = { kind: 'windows', rowShape, x: p.x, baseline: p.b, offsets, members };
-    }
+    // Window k is members[offsets[k] .. offsets[k + 1]); model row 0 of each row of x is x itself.
+    const offsets = new Int32Array(w + 1);
+    for (let k = 0; k < w; k++) offsets[k + 1] = offsets[k]! + windows[k]!.length;
+    const members = new Int32Array(offsets[w]!);
+    for (let k = 0; k < w; k++) members.set(windows[k]!, offsets[k]!);
+    const recipe: RowRecipe | undefined = p.pool !== null ? { kind: 'windows', rowShape, x: p.x, baseline: p.b, offsets, members } : undefined;
     scores = await scorePlan(
       p,
       {
         rows: n * per,
         rowShape,
         inputOf: (r) => Math.floor(r / per),
-        fill: (r, out, offset) => {
-          const i = Math.floor(r / per);
-          const k = (r % per) - 1;
-          const start = i * rowSize;
-          out.set(p.x.subarray(start, start + rowSize), offset);
-          if (k >= 0) for (const e of windows[k]!) out[offset + e] = p.b[start + e]!;
-        },
+        fill: (r, out, offset) => fillAblated(out, offset, p.x, p.b, Math.floor(r / per) * rowSize, rowSize, offsets, members, (r % per) - 1),
         recipe,
       },
       opts,

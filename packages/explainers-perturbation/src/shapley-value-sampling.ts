@@ -1,12 +1,11 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
-import { attributionTensor, fillCoalition, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
+import { fillCoalition, assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
+import { attributionTensor, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
 import { TOKEN_INPUTS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
+import { FEATURE_GROUP_KEYS, type FeatureGroupOptions } from './internal/group-options.js';
 
-export interface ShapleyValueSamplingOptions extends ExplainOptions, PoolOption {
-  /** Feature groups (int32, broadcastable to one row, values 0..M-1 without gaps); default every element its own group. */
-  featureMask?: Tensor | Int32Array | number[];
+export interface ShapleyValueSamplingOptions extends FeatureGroupOptions {
   /**
    * Permutations walked, >= 1 (a permutation and its reverse count as two); default 25. Each keeps 8M + 8N(M + 1)
    * bytes of bookkeeping, within tensors-ops' MAX_PLAN_BYTES (larger values are refused with INVALID_ARGUMENT).
@@ -15,12 +14,7 @@ export interface ShapleyValueSamplingOptions extends ExplainOptions, PoolOption 
 }
 
 /** The keys of ShapleyValueSamplingOptions. */
-export const SHAPLEY_VALUE_SAMPLING_OPTION_KEYS = optionKeys<ShapleyValueSamplingOptions>({
-  ...EXPLAIN_KEYS,
-  pool: true,
-  featureMask: true,
-  samples: true,
-});
+export const SHAPLEY_VALUE_SAMPLING_OPTION_KEYS = optionKeys<ShapleyValueSamplingOptions>({ ...FEATURE_GROUP_KEYS, samples: true });
 
 /**
  * Shapley value sampling: the Shapley value of a group is its average marginal contribution over random

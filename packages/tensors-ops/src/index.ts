@@ -9,7 +9,7 @@ export type { BatchFailure } from './wasm-memory.js';
 export type { BackendName, BackendOptions, BackendInfo } from './backend.js';
 export { createRng, randomNormal, randomUniform } from './rng.js';
 export type { Rng } from './rng.js';
-export { INTEGRATION_METHODS, NOISE_VARIANTS, EXPLAIN_OPTION_KEYS, EXPLAIN_KEYS, EXPLAIN_KEYS_WITHOUT_BASELINE } from './contract/types.js';
+export { INTEGRATION_METHODS, NOISE_VARIANTS, EXPLAIN_OPTION_KEYS, EXPLAIN_KEYS, EXPLAIN_KEYS_WITHOUT_BASELINE, explainKeysWithout } from './contract/types.js';
 export type { ForwardFn, Predictable, ExplainOptions, Attribution, Explainer, IntegrationMethod, NoiseVariant } from './contract/types.js';
 export { MODEL_KIND_NAMES, EXPLAINS_ANY_MODEL, EXPLAINS_LATENT_CODES, declareMethod, methodInfoOf, optionDefault } from './contract/method-info.js';
 export type { MethodInfo, MethodInfoInput, MethodOptionInfo, MethodInputKind, MethodModelKind, MethodSubject, MethodOutput } from './contract/method-info.js';
@@ -36,6 +36,7 @@ export { measureRowBytes, MEASURED_BATCH_MEMORY_BUDGET } from './contract/row-me
 export type { PassKind } from './contract/row-memory.js';
 export type { PreparedExplainer, ExplainerRun, ExplainerNames, ExplainerAccepts } from './contract/prepare-explainer.js';
 export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
+export { pathPoints, fillAblated, fillCoalition } from './contract/model-rows.js';
 export { isTokenModel, checkTokenIds, checkTokenId, lastPositionScores, tokenModelForward, paddingMaskOf } from './contract/token-model.js';
 export type { TokenModel } from './contract/token-model.js';
 export {

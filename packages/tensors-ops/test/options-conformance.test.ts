@@ -122,6 +122,8 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   'Progress', 'safeGrad', 'safeGradWithValue', 'targetGradient', 'booleanOption',
   // The token-model contract: a type guard, id checks and ids -> scores wrappers (no options object).
   'isTokenModel', 'checkTokenIds', 'checkTokenId', 'lastPositionScores', 'tokenModelForward', 'paddingMaskOf',
+  // The model-row builders the explainers and the pool recipes share, and a key-list helper: no options object.
+  'pathPoints', 'fillAblated', 'fillCoalition', 'explainKeysWithout',
 ]);
 
 const POOL: Record<string, Case[]> = {

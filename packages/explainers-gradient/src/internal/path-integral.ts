@@ -1,8 +1,8 @@
 /** The integrated-gradients core shared by integratedGradients and latentAttribution. */
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertFiniteRows, explainerRun, scoreRows, tf } from '@glassbox/tensors-ops';
+import { assertFiniteRows, explainerRun, pathPoints, scoreRows, tf } from '@glassbox/tensors-ops';
 import type { ExplainOptions, PreparedExplainer } from '@glassbox/tensors-ops';
-import { ATTRIBUTION_HINT, accumulateGradients, columnOf, gatherRows, rowsOf } from './engine.js';
+import { ATTRIBUTION_HINT, accumulateGradients, rowsOf } from './engine.js';
 import type { IntegrationRule } from './integration.js';
 
 /**
@@ -49,18 +49,8 @@ export async function pathIntegral(
       total: n * steps,
       rowOf,
       weight: (j) => rule.weights[j % steps]!,
-      build: (start, end) => {
-        const idx = new Int32Array(end - start);
-        const a = new Float64Array(end - start);
-        for (let j = start; j < end; j++) {
-          idx[j - start] = rowOf(j);
-          a[j - start] = rule.alphas[j % steps]!;
-        }
-        const xr = gatherRows(x, idx);
-        const br = gatherRows(baseline, idx);
-        return { points: tf.add(br, tf.mul(columnOf(a, x.rank), tf.sub(xr, br))) };
-      },
-      // tensors-ops' 'path' recipe builds the same points with the same ops (gather, sub, mul, add).
+      build: (start, end) => ({ points: pathPoints(x, baseline, rule.alphas, start, end) }),
+      // tensors-ops' 'path' recipe builds the same points with the same function on the workers.
       recipe: pooled ? { kind: 'path', rowShape, x: Float32Array.from(xv), baseline: Float32Array.from(bv), alphas: rule.alphas } : undefined,
     },
     acc,

@@ -349,24 +349,6 @@ export function rowLayout(per: readonly number[]): RowLayout {
   return { total, start, inputOf };
 }
 
-/**
- * Writes one model row mixing x and the baseline by coalition: element e comes from x when its group is in
- * the coalition (`on[groups[e]] !== 0`), from the baseline otherwise. An element of group -1 (padding) is
- * never a feature: its baseline is x itself.
- */
-export function fillCoalition(
-  out: Float32Array,
-  offset: number,
-  x: Float32Array,
-  b: Float32Array,
-  rowStart: number,
-  groups: Int32Array,
-  on: ArrayLike<number>,
-): void {
-  const size = groups.length;
-  for (let e = 0; e < size; e++) out[offset + e] = on[groups[e]!] ? x[rowStart + e]! : b[rowStart + e]!;
-}
-
 /** Spreads one value per group to every element of a row: out[rowStart + e] = values[groups[e]] (0 for group -1). */
 export function spreadGroups(out: Float32Array, rowStart: number, groups: Int32Array, values: ArrayLike<number>): void {
   for (let e = 0; e < groups.length; e++) {

@@ -36,6 +36,17 @@ export const EXPLAIN_KEYS = { target: true, baseline: true, batchSize: true, see
 /** EXPLAIN_KEYS without `baseline`, for the methods that take none (saliency, inputXGradient, guidedBackprop, ...). */
 export const EXPLAIN_KEYS_WITHOUT_BASELINE = { target: true, batchSize: true, seed: true, onProgress: true, signal: true } as const;
 
+/**
+ * EXPLAIN_KEYS without the named keys, in the same order, for the methods that leave some of the shared options
+ * out: the key list then says what the options type says (`Omit<ExplainOptions, 'baseline' | 'seed'>` ->
+ * `optionKeys<MyOptions>({ ...explainKeysWithout('baseline', 'seed'), layer: true })`).
+ */
+export function explainKeysWithout<K extends keyof ExplainOptions>(...names: K[]): { readonly [P in Exclude<keyof ExplainOptions, K>]: true } {
+  const keys: Partial<Record<keyof ExplainOptions, true>> = { ...EXPLAIN_KEYS };
+  for (const name of names) delete keys[name];
+  return Object.freeze(keys) as { readonly [P in Exclude<keyof ExplainOptions, K>]: true };
+}
+
 /** The keys of ExplainOptions; a method's own option keys add to these (or leave out those it does not use). */
 export const EXPLAIN_OPTION_KEYS = optionKeys<ExplainOptions>(EXPLAIN_KEYS);
 

@@ -6,6 +6,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
+import { fillAblated, fillCoalition, pathPoints } from '../contract/model-rows.js';
 import type { RowRecipe } from './types.js';
 
 function sizeOf(shape: readonly number[]): number {
@@ -56,7 +57,6 @@ export interface PreparedRecipe {
 export function prepareRecipe(recipe: RowRecipe, inputs: number): PreparedRecipe {
   const rowShape = recipe.rowShape;
   const rowSize = sizeOf(rowShape);
-  const rank = rowShape.length + 1;
   switch (recipe.kind) {
     case 'rows': {
       const rows = recipe.data.length / rowSize;
@@ -68,28 +68,14 @@ export function prepareRecipe(recipe: RowRecipe, inputs: number): PreparedRecipe
       };
     }
     case 'path': {
-      // The same ops, in the same order, as the main thread's integrated gradients (explainers-gradient's
-      // path-integral.ts): gather x and b rows, then b + alpha (x - b) with alpha as a float32 column.
+      // The same rows as the main thread's integrated gradients (explainers-gradient's path-integral.ts).
       const n = recipe.x.length / rowSize;
-      const steps = recipe.alphas.length;
       const x = tf.tensor(recipe.x, [n, ...rowShape], 'float32');
       const b = tf.tensor(recipe.baseline, [n, ...rowShape], 'float32');
-      const inputOf = (j: number): number => Math.floor(j / steps);
+      const steps = recipe.alphas.length;
       return {
-        inputOf,
-        build: (start, end) => {
-          const idx = new Int32Array(end - start);
-          const a = new Float64Array(end - start);
-          for (let j = start; j < end; j++) {
-            idx[j - start] = inputOf(j);
-            a[j - start] = recipe.alphas[j % steps]!;
-          }
-          const index = tf.tensor1d(idx, 'int32');
-          const xr = tf.gather(x, index, 0);
-          const br = tf.gather(b, index, 0);
-          const column = tf.tensor(Float32Array.from(a), [a.length, ...new Array<number>(rank - 1).fill(1)], 'float32');
-          return tf.add(br, tf.mul(column, tf.sub(xr, br)));
-        },
+        inputOf: (j) => Math.floor(j / steps),
+        build: (start, end) => pathPoints(x, b, recipe.alphas, start, end),
         dispose: () => tf.dispose([x, b]),
       };
     }
@@ -104,17 +90,7 @@ export function prepareRecipe(recipe: RowRecipe, inputs: number): PreparedRecipe
           if (scratch.length < need) scratch = new Float32Array(need);
           const out = scratch.subarray(0, need);
           for (let r = start; r < end; r++) {
-            const i = inputOf(r);
-            const k = (r % per) - 1;
-            const offset = (r - start) * rowSize;
-            const rowStart = i * rowSize;
-            out.set(recipe.x.subarray(rowStart, rowStart + rowSize), offset);
-            if (k >= 0) {
-              for (let t = recipe.offsets[k]!; t < recipe.offsets[k + 1]!; t++) {
-                const e = recipe.members[t]!;
-                out[offset + e] = recipe.baseline[rowStart + e]!;
-              }
-            }
+            fillAblated(out, (r - start) * rowSize, recipe.x, recipe.baseline, inputOf(r) * rowSize, rowSize, recipe.offsets, recipe.members, (r % per) - 1);
           }
           // tf.tensor copies the values, so the scratch buffer can be refilled by the next batch.
           return tf.tensor(out, [end - start, ...rowShape], 'float32');
@@ -136,12 +112,8 @@ export function prepareRecipe(recipe: RowRecipe, inputs: number): PreparedRecipe
           if (scratch.length < need) scratch = new Float32Array(need);
           const out = scratch.subarray(0, need);
           for (let r = start; r < end; r++) {
-            const i = inputOf(r);
             const k = r % per;
-            const offset = (r - start) * rowSize;
-            const rowStart = i * rowSize;
-            const on = recipe.z.subarray(k * m, (k + 1) * m);
-            for (let e = 0; e < rowSize; e++) out[offset + e] = on[recipe.groups[e]!] ? recipe.x[rowStart + e]! : recipe.baseline[rowStart + e]!;
+            fillCoalition(out, (r - start) * rowSize, recipe.x, recipe.baseline, inputOf(r) * rowSize, recipe.groups, recipe.z.subarray(k * m, (k + 1) * m));
           }
           return tf.tensor(out, [end - start, ...rowShape], 'float32');
         },
