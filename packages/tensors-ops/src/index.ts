@@ -35,6 +35,8 @@ export type { PreparedExplainer, ExplainerRun, ExplainerNames } from './contract
 export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
 export { isTokenModel, checkTokenIds, checkTokenId, lastPositionScores, tokenModelForward, paddingMaskOf } from './contract/token-model.js';
 export type { TokenModel } from './contract/token-model.js';
+export { isLayerModel, checkLayerName, formatLayerNames } from './contract/layer-model.js';
+export type { LayerModel } from './contract/layer-model.js';
 export {
   isTensor,
   formatShape,

@@ -122,6 +122,8 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   'Progress', 'safeGrad', 'safeGradWithValue', 'targetGradient', 'booleanOption',
   // The token-model contract: a type guard, id checks and ids -> scores wrappers (no options object).
   'isTokenModel', 'checkTokenIds', 'checkTokenId', 'lastPositionScores', 'tokenModelForward', 'paddingMaskOf',
+  // The layer-model contract: a type guard, a name check and a list for messages (no options object).
+  'isLayerModel', 'checkLayerName', 'formatLayerNames',
 ]);
 
 const POOL: Record<string, Case[]> = {
