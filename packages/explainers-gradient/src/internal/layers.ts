@@ -39,6 +39,12 @@ export interface LayerAccess {
   output(x: Tensor): Tensor;
   /** The model's output on rows x with the layer's value replaced by a. */
   forward(x: Tensor, a: Tensor): Tensor;
+  /**
+   * The whole model in one pass: a LayerModel's own predict(x) when it has one, else forward(x, output(x))
+   * (head(features(x)) for a split). The same function, but a graph run twice (once for the layer, once
+   * around it) would apply a gradient rule (guided ReLU) to each copy of a shared ReLU separately.
+   */
+  model(x: Tensor): Tensor;
 }
 
 /** Which side of the layer: its output (default) or its input (Captum's attribute_to_layer_input). */
@@ -55,6 +61,8 @@ export function resolveLayer(model: unknown, layer: unknown, where: string, side
   const m = model as Partial<FeaturesHead & Splittable & LayerModel> | null;
   if (isLayerModel(model)) {
     const name = checkLayerName(model, layer, where);
+    const whole = (x: Tensor, access: LayerAccess): Tensor => access.forward(x, access.output(x));
+    const predict = typeof (model as { predict?: unknown }).predict === 'function' ? asForward(model as unknown as Predictable, where, 'model') : null;
     if (side === 'input') {
       if (typeof model.layerInput !== 'function' || typeof model.forwardWithLayerInput !== 'function') {
         throw new GlassboxError(
@@ -62,23 +70,27 @@ export function resolveLayer(model: unknown, layer: unknown, where: string, side
           `${where}: options.attributeToLayerInput needs a model with layerInput(x, layer) and forwardWithLayerInput(x, layer, value); this model can only read and replace layer outputs`,
         );
       }
-      return {
+      const access: LayerAccess = {
         layer: name,
         valueName: `the input of layer '${name}'`,
         outputName: `layerInput(x, '${name}')`,
         forwardName: `forwardWithLayerInput(x, '${name}', value)`,
         output: (x) => model.layerInput!(x, name),
         forward: (x, a) => model.forwardWithLayerInput!(x, name, a),
+        model: (x) => (predict === null ? whole(x, access) : predict(x)),
       };
+      return access;
     }
-    return {
+    const access: LayerAccess = {
       layer: name,
       valueName: `the output of layer '${name}'`,
       outputName: `layerOutput(x, '${name}')`,
       forwardName: `forwardWithLayer(x, '${name}', value)`,
       output: (x) => model.layerOutput(x, name),
       forward: (x, a) => model.forwardWithLayer(x, name, a),
+      model: (x) => (predict === null ? whole(x, access) : predict(x)),
     };
+    return access;
   }
   const refuseInput = (): void => {
     if (side === 'input') {
@@ -99,7 +111,7 @@ export function resolveLayer(model: unknown, layer: unknown, where: string, side
     const s = m.split(layer);
     const features = asForward(s.features, where, 'features');
     const head = asForward(s.head, where, 'head');
-    return { layer, valueName: 'the output of features', outputName: 'features', forwardName: 'head', output: features, forward: (_x, a) => head(a) };
+    return { layer, valueName: 'the output of features', outputName: 'features', forwardName: 'head', output: features, forward: (_x, a) => head(a), model: (x) => head(features(x)) };
   }
   if (m != null && (typeof m === 'object' || typeof m === 'function') && m.features !== undefined && m.head !== undefined) {
     if (layer !== undefined) {
@@ -108,7 +120,7 @@ export function resolveLayer(model: unknown, layer: unknown, where: string, side
     refuseInput();
     const features = asForward(m.features, where, 'model.features');
     const head = asForward(m.head, where, 'model.head');
-    return { layer: undefined, valueName: 'the output of features', outputName: 'features', forwardName: 'head', output: features, forward: (_x, a) => head(a) };
+    return { layer: undefined, valueName: 'the output of features', outputName: 'features', forwardName: 'head', output: features, forward: (_x, a) => head(a), model: (x) => head(features(x)) };
   }
   throw new GlassboxError(
     'INVALID_ARGUMENT',
