@@ -119,6 +119,25 @@ describeBackends('layer methods on a residual graph', () => {
     model.dispose();
   });
 
+  it('gradCam and guidedGradCam refuse an unknown layer (naming the known ones), a missing one and a model without layers, leaking nothing', async () => {
+    const model = residualCnn();
+    const x = tf.tensor4d(uniforms(9, 72, -1, 1), [1, 6, 6, 2]);
+    const noLayers = { layerNames: [] as string[], layerOutput: (t: Tensor) => t, forwardWithLayer: (_t: Tensor, _l: string, v: Tensor) => tf.sum(v, [1, 2, 3]) };
+    await expectNoLeaks(async () => {
+      for (const method of [gradCam, guidedGradCam]) {
+        await expectGlassboxError(() => method(model, x, { layer: 'res/c9', target: 0 }), 'INVALID_ARGUMENT', /one of 'stem', 'res\/c1', 'res\/c2', 'res', 'flat', 'logits', got 'res\/c9'/);
+        await expectGlassboxError(() => method(model, x, { target: 0 }), 'INVALID_ARGUMENT', /options\.layer must name the layer/);
+        await expectGlassboxError(() => method(noLayers, x, { layer: 'a' }), 'INVALID_ARGUMENT', /lists no layers/);
+        // A target out of range is found once the model has run (after the layer): still nothing leaks.
+        await expectGlassboxError(() => method(model, x, { layer: 'res', target: 3 }), 'TARGET_OUT_OF_RANGE');
+      }
+      const ok = await gradCam(model, x, { layer: 'stem', target: 0 });
+      ok.attributions.dispose();
+    });
+    x.dispose();
+    model.dispose();
+  });
+
   it('layerActivation reads a layer by name (its input too), batch by batch', async () => {
     const model = residualCnn();
     const hand = byHand(model);
