@@ -1,5 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
+import type { LayerModel } from '../contract/layer-model.js';
 import { GlassboxError, describe, isGlassboxError } from '../errors.js';
 import { assertNumber, isTensor } from '../contract/validate.js';
 import { checkOptionKeys, optionKeys } from '../contract/option-keys.js';
@@ -169,7 +170,7 @@ const pooledCache = new WeakMap<ResidualModel, { ids: unknown[]; weights: Weight
  * `getWeights`/`setWeights` (tensors by name), `save`/`load` (model.json + weights.bin), and the worker pool
  * rebuilds it from that description (`toPooledModel`). Built by `residualModel(blocks, inputShape, { seed })`.
  */
-export class ResidualModel extends VariableModel {
+export class ResidualModel extends VariableModel implements LayerModel {
   /** The top-level blocks, in order. */
   readonly blocks: readonly BlockInfo[];
   /** Shape of one input row (no batch axis); null for a free dimension. */

@@ -1,6 +1,7 @@
 import { fusedConv2dLayer, fusedDenseLayer } from './fused.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
+import type { LayerModel } from '../contract/layer-model.js';
 import { GlassboxError, describe } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../contract/validate.js';
 import { applyActivation, type ActivationConfig } from './activations.js';
@@ -90,7 +91,7 @@ export const SEQUENTIAL_FORMAT = 'glassbox-sequential';
  * A stack of layers, each feeding the next, with its parameters held in tf.Variables. Built by
  * `sequential(specs, inputShape, { seed })` from plain layer specs; see `sequential` for the full story.
  */
-export class Sequential extends VariableModel {
+export class Sequential extends VariableModel implements LayerModel {
   /** The layers, in order. */
   readonly layers: readonly LayerInfo[];
   /** Shape of one input row (no batch axis). */
