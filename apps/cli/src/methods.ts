@@ -411,6 +411,8 @@ const OUTPUTS: Readonly<Record<MethodInfo['output'], MethodOutput | undefined>> 
   jacobian: 'jacobian',
   traversal: 'traversal',
   model: undefined,
+  // Layer attributions ([N, ...layerShape]) are not pictures of the input: not offered by --method yet.
+  layer: undefined,
 };
 
 /**

@@ -129,6 +129,8 @@ export interface MethodInfoLike {
   subject: MethodView['subject'];
   batch: boolean;
   gradientLike: boolean;
+  /** What the result holds (the registry's `output`); absent means 'attribution'. */
+  output?: string;
   options: readonly { key: string; type: string; default?: unknown; min?: number; max?: number; choices?: readonly string[]; summary: string }[];
 }
 
@@ -230,6 +232,8 @@ function controlOf(o: MethodInfoLike['options'][number], ov: DemoOverride): Meth
 export function methodViews(infos: readonly MethodInfoLike[]): MethodView[] {
   return infos
     .filter((i) => i.inputs.includes('image'))
+    // Layer attributions ([N, ...layerShape]) are not pictures of the input: the page does not show them yet.
+    .filter((i) => i.output !== 'layer')
     .map((i) => {
       const ov = DEMO_OVERRIDES[i.name] ?? {};
       const knobs = ov.knobs ?? [];

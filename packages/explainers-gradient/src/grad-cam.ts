@@ -9,7 +9,10 @@ import type { CamModel } from './internal/cam.js';
 export type { CamModel, FeaturesHead, Splittable } from './internal/cam.js';
 
 export interface GradCamOptions extends Omit<ExplainOptions, 'baseline' | 'seed'> {
-  /** The layer whose feature maps are weighted, when model has split(layerName) (e.g. the last convolution). */
+  /**
+   * The layer whose feature maps are weighted (e.g. the last convolution): one of the model's `layerNames`
+   * (a LayerModel) or a name its split(layerName) takes. Required for those; not given with { features, head }.
+   */
   layer?: string;
 }
 
@@ -29,9 +32,15 @@ export const GRAD_CAM_OPTION_KEYS = optionKeys<GradCamOptions>({ ...explainKeysW
  * Paper: R. R. Selvaraju, M. Cogswell, A. Das, R. Vedantam, D. Parikh, D. Batra, "Grad-CAM: Visual
  * Explanations from Deep Networks via Gradient-based Localization", 2017 (ICCV), arXiv:1610.02391.
  *
- * @param model `{ features, head }` (functions or objects with predict; head(features(x)) is the model and
- *   features returns [N, h, w, C] feature maps, or [N, C]) or a model with `split(layerName)` such as a
- *   tensors-ops nn `Sequential` (then `options.layer` names the layer).
+ * @param model a tensors-ops `LayerModel` (layerNames, layerOutput(x, layer), forwardWithLayer(x, layer,
+ *   value): a `Sequential`, a `ResidualModel` (residual bodies included, e.g. 'res1/conv_0'), a model from
+ *   `@glassbox/adapters`; any graph, since the rest of the model runs from x with only the layer replaced), a
+ *   model with `split(layerName)` (a chain), or `{ features, head }` (functions or objects with predict;
+ *   head(features(x)) is the model). The layer's output must be [N, h, w, C] feature maps, or [N, C]. With a
+ *   LayerModel or split, `options.layer` names the layer.
+ *
+ *   dF_t/dA is taken with the model run on x and A substituted at the layer (forwardWithLayer), so skip
+ *   connections that bypass the layer carry x's values, not A's.
  * @param x float32 images [N, H, W, C] or [N, H, W], finite.
  * @param options `layer`, `target`, `batchSize` (default 64), `onProgress`, `signal`.
  * @returns attributions of x's shape (>= 0), owned by the caller; no delta.

@@ -22,7 +22,10 @@ import { GRAD_CAM_OPTION_KEYS, type GradCamOptions } from './grad-cam.js';
  * Explanations from Deep Networks via Gradient-based Localization", 2017, arXiv:1610.02391; guided
  * backpropagation from J. T. Springenberg et al., 2014, arXiv:1412.6806.
  *
- * @param model `{ features, head }` or a model with `split(layerName)` (see gradCam).
+ * @param model a tensors-ops `LayerModel` (any graph), a model with `split(layerName)`, or `{ features, head }`
+ *   (see gradCam). The guided gradient runs through the whole model: the LayerModel's own predict(x) when it
+ *   has one (a graph run in one pass, so a ReLU shared by a skip connection gets the guided rule once), else
+ *   forwardWithLayer(x, layer, layerOutput(x, layer)); head(features(x)) for a split.
  * @param x float32 images [N, H, W, C] or [N, H, W], finite.
  * @param options `layer`, `target`, `batchSize` (default 64), `onProgress`, `signal`.
  * @returns attributions of x's shape (owned by the caller); no delta.
@@ -42,7 +45,8 @@ export async function guidedGradCam(model: CamModel, x: Tensor, options: GradCam
   const n = x.shape[0]!;
   const targets = new TargetResolver(options.target, n, where);
   const progress = new Progress(n, options.onProgress);
-  const forward = (t: Tensor): Tensor => split.head(split.features(t));
+  // The whole model in one pass: a LayerModel's predict, else head(features(t)) (see LayerAccess.model).
+  const forward = (t: Tensor): Tensor => split.model(t);
   const parts: Tensor[] = [];
   try {
     await forEachBatch(

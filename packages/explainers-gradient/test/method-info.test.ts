@@ -15,12 +15,15 @@ import { smoothMlp, uniforms } from '../src/testing-internal/models.js';
 const METHODS = [
   'saliency', 'inputXGradient', 'integratedGradients', 'noiseTunnel', 'gradientShap', 'deepLift', 'gradCam', 'guidedGradCam',
   'guidedBackprop', 'latentAttribution', 'latentJacobian', 'attentionRollout', 'gradientWeightedAttention',
+  'layerIntegratedGradients', 'layerConductance',
 ] as const;
 /**
  * Exported functions that are helpers, not methods (explainGeneration composes an explainer over the steps of a
  * generation and returns a matrix, not an Attribution: it is not a registry method).
  */
 const HELPERS = new Set(['integrationRule', 'gaussLegendre', 'outputRegion', 'explainGeneration', 'contrastTokenModel', 'attentionMaps']);
+// layerActivation reads a layer's values (a tensor, not an Attribution): a helper next to the layer methods.
+HELPERS.add('layerActivation');
 
 it('declares the metadata of every exported method, and of nothing else', () => {
   const fns = Object.entries(pkg).filter(([, v]) => typeof v === 'function').map(([k]) => k);
@@ -87,6 +90,19 @@ describeBackends('declared defaults are the defaults used', () => {
     const mask = new Float32Array([1, 0, 1, 1, 0, 1]);
     const defaults = defaultsOf(pkg.latentAttribution);
     await expectNoLeaks(() => same((o) => pkg.latentAttribution(decoder, z, mask, o), defaults));
+  });
+
+  it.each(['layerIntegratedGradients', 'layerConductance'] as const)('%s (on a Sequential, at a named layer)', async (name) => {
+    const { sequential } = await import('@glassbox/tensors-ops');
+    const model = sequential([{ type: 'dense', name: 'h', units: 4, activation: 'tanh' }, { type: 'dense', units: 3 }], [6], { seed: 2 });
+    const fn = pkg[name];
+    const defaults = defaultsOf(fn);
+    expect(Object.keys(defaults).sort()).toEqual(['attributeToLayerInput', 'method', 'steps']);
+    try {
+      await expectNoLeaks(() => same((o) => fn(model, x, { layer: 'h', target: 1, ...o }), defaults));
+    } finally {
+      model.dispose();
+    }
   });
 
   it('a declared default differs from another value of the option (the comparison can fail)', async () => {

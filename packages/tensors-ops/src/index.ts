@@ -39,6 +39,8 @@ export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/scor
 export { pathPoints, fillAblated, fillCoalition } from './contract/model-rows.js';
 export { isTokenModel, checkTokenIds, checkTokenId, lastPositionScores, tokenModelForward, paddingMaskOf } from './contract/token-model.js';
 export type { TokenModel } from './contract/token-model.js';
+export { isLayerModel, checkLayerName, formatLayerNames } from './contract/layer-model.js';
+export type { LayerModel } from './contract/layer-model.js';
 export {
   isTensor,
   formatShape,

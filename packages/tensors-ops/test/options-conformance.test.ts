@@ -124,6 +124,8 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   'isTokenModel', 'checkTokenIds', 'checkTokenId', 'lastPositionScores', 'tokenModelForward', 'paddingMaskOf',
   // The model-row builders the explainers and the pool recipes share, and a key-list helper: no options object.
   'pathPoints', 'fillAblated', 'fillCoalition', 'explainKeysWithout',
+  // The layer-model contract: a type guard, a name check and a list for messages (no options object).
+  'isLayerModel', 'checkLayerName', 'formatLayerNames',
 ]);
 
 const POOL: Record<string, Case[]> = {

@@ -2,54 +2,27 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   GlassboxError,
-  asForward,
   assertFiniteRows,
   assertFiniteScores,
   assertFloatTensor,
   checkModelOutput,
-  describe,
   formatShape,
   safeGradWithValue,
   selectTarget,
   tf,
 } from '@glassbox/tensors-ops';
-import type { FiniteOutputInfo, ForwardFn, Predictable, TargetResolver } from '@glassbox/tensors-ops';
+import type { FiniteOutputInfo, TargetResolver } from '@glassbox/tensors-ops';
+import { resolveLayer } from './layers.js';
+import type { LayerAccess } from './layers.js';
 
-/** A model cut in two at a layer: head(features(x)) is the model. */
-export interface FeaturesHead {
-  features: Predictable;
-  head: Predictable;
-}
+export type { CamModel, FeaturesHead, Splittable } from './layers.js';
 
-/** A model that can cut itself at a named layer (a tensors-ops nn `Sequential`). */
-export interface Splittable {
-  split(layerName: string): { features: (x: Tensor) => Tensor; head: (a: Tensor) => Tensor };
-}
-
-export type CamModel = FeaturesHead | Splittable;
-
-export function resolveSplit(model: unknown, layer: unknown, where: string): { features: ForwardFn; head: ForwardFn } {
-  const m = model as Partial<FeaturesHead & Splittable> | null;
-  if (m != null && typeof m === 'object' && typeof m.split === 'function') {
-    if (typeof layer !== 'string' || layer.length === 0) {
-      throw new GlassboxError(
-        'INVALID_ARGUMENT',
-        `${where}: options.layer must name the layer to explain (e.g. the last convolution) when model can split(layerName), got ${describe(layer)}`,
-      );
-    }
-    const s = m.split(layer);
-    return { features: asForward(s.features, where, 'features'), head: asForward(s.head, where, 'head') };
-  }
-  if (m != null && (typeof m === 'object' || typeof m === 'function') && m.features !== undefined && m.head !== undefined) {
-    if (layer !== undefined) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.layer is only used with a model that has split(layerName); model gives features and head directly`);
-    }
-    return { features: asForward(m.features, where, 'model.features'), head: asForward(m.head, where, 'model.head') };
-  }
-  throw new GlassboxError(
-    'INVALID_ARGUMENT',
-    `${where}: model must be { features, head } (two functions, head(features(x)) = the model) or have split(layerName), got ${describe(model)}`,
-  );
+/**
+ * The layer Grad-CAM weights, resolved from any model form (see resolveLayer in ./layers.ts): a LayerModel
+ * (a residual graph included), split(layerName), or { features, head }.
+ */
+export function resolveSplit(model: unknown, layer: unknown, where: string): LayerAccess {
+  return resolveLayer(model, layer, where);
 }
 
 /** Checks that x's shape admits a spatial map: [N, H, W] or [N, H, W, C]. */
@@ -61,36 +34,37 @@ export function checkCamInput(x: Tensor, where: string): void {
 
 /**
  * The Grad-CAM map of rows xb, upsampled to x's spatial size and broadcast to xb's shape (inside tf.tidy):
- * relu(sum_c mean_hw(dF/dA_c) * A_c) for A = features(xb) of shape [n, h, w, C] (or [n, C]).
+ * relu(sum_c mean_hw(dF/dA_c) * A_c) for A = the layer's output on xb, [n, h, w, C] (or [n, C]), the gradient
+ * taken with the model run on xb and A replaced (a graph's skip connections read xb).
  */
 export function camOfBatch(
-  split: { features: ForwardFn; head: ForwardFn },
+  split: LayerAccess,
   xb: Tensor,
   targets: TargetResolver,
   start: number,
   where: string,
 ): Tensor {
   const rows = xb.shape[0]!;
-  const a = split.features(xb);
-  assertFloatTensor(a, 'the output of features', where);
+  const a = split.output(xb);
+  assertFloatTensor(a, split.valueName, where);
   if (a.shape[0] !== rows || (a.rank !== 4 && a.rank !== 2)) {
     throw new GlassboxError(
       'SHAPE_MISMATCH',
-      `${where}: features must return [${rows}, h, w, C] feature maps (or [${rows}, C]) for ${rows} rows, got shape ${formatShape(a.shape)}`,
+      `${where}: ${split.outputName} must return [${rows}, h, w, C] feature maps (or [${rows}, C]) for ${rows} rows, got shape ${formatShape(a.shape)}`,
     );
   }
   let columns: Int32Array | undefined;
   const { grad: grads, value: scores } = safeGradWithValue(
     (t: Tensor) => {
-      const y = split.head(t);
-      checkModelOutput(y, rows, where, 'head');
+      const y = split.forward(xb, t);
+      checkModelOutput(y, rows, where, split.forwardName);
       const cols = targets.forRows(y.shape, start, start + rows, (j) => j);
       if (y.rank === 2 && y.shape[1]! > 1) columns = cols;
       return selectTarget(y, cols);
     },
     a,
     where,
-    'head',
+    split.forwardName,
   );
   // The model's target scores came out of the gradient pass; a model that overflows gives no meaningful map.
   const info: FiniteOutputInfo = { start, name: 'model' };

@@ -20,7 +20,8 @@ export type MethodInputKind = 'image' | 'tabular' | 'latent' | 'tokens';
 
 /**
  * What the explainer's first argument must be: 'function' (any Predictable), 'layered' (a network it can run
- * layer by layer, see deepLift), 'splittable' (a model with split(layer) or { features, head }, see gradCam),
+ * layer by layer, see deepLift), 'splittable' (a model with named layers: a `LayerModel` (see layer-model.ts),
+ * a model with split(layer), or { features, head }; see gradCam and the layer methods),
  * 'decoder' (a function of the latent code: decoder or generator), 'attention' (a TokenModel that exposes its
  * attention probabilities, `attention(ids)`, see the attention explanations).
  */
@@ -29,9 +30,10 @@ export type MethodSubject = 'function' | 'layered' | 'splittable' | 'decoder' | 
 /**
  * What the result holds: 'attribution' (one value per input element), 'latent' (one value per latent
  * dimension), 'jacobian' ([N, D, ...outRow]), 'traversal' ([dims, values, ...outRow] images),
- * 'sensitivity' ({ scores, order } per latent dimension), 'model' (a fitted surrogate).
+ * 'sensitivity' ({ scores, order } per latent dimension), 'model' (a fitted surrogate), 'layer' (one value
+ * per element of a named layer's output or input, [N, ...layerShape]: layer attributions and activations).
  */
-export type MethodOutput = 'attribution' | 'latent' | 'jacobian' | 'traversal' | 'sensitivity' | 'model';
+export type MethodOutput = 'attribution' | 'latent' | 'jacobian' | 'traversal' | 'sensitivity' | 'model' | 'layer';
 
 /** One option of a method, as data: what a UI needs to build a control and a CLI to document a flag. */
 export interface MethodOptionInfo {

@@ -1,5 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
+import type { LayerModel } from '../contract/layer-model.js';
 import { GlassboxError, describe, isGlassboxError } from '../errors.js';
 import { assertNumber, isTensor } from '../contract/validate.js';
 import { checkOptionKeys, optionKeys } from '../contract/option-keys.js';
@@ -120,6 +121,16 @@ interface RunContext extends RunMode {
   collect: { activations: Record<string, Tensor>; attention: Record<string, Tensor> } | null;
   /** Attention gates by attention name, or null. */
   gates: Map<string, Tensor> | null;
+  /** A block whose output (or input) is read or replaced in this call (the LayerModel methods), or null. */
+  hook?: LayerHook | null;
+}
+
+/** The block `path` of a run: its output (or input) is captured, or replaced by `value` when given. */
+interface LayerHook {
+  path: string;
+  side: 'input' | 'output';
+  value: Tensor | null;
+  captured: Tensor | null;
 }
 
 function badWeights(where: string, message: string, cause?: unknown): GlassboxError {
@@ -159,7 +170,7 @@ const pooledCache = new WeakMap<ResidualModel, { ids: unknown[]; weights: Weight
  * `getWeights`/`setWeights` (tensors by name), `save`/`load` (model.json + weights.bin), and the worker pool
  * rebuilds it from that description (`toPooledModel`). Built by `residualModel(blocks, inputShape, { seed })`.
  */
-export class ResidualModel extends VariableModel {
+export class ResidualModel extends VariableModel implements LayerModel {
   /** The top-level blocks, in order. */
   readonly blocks: readonly BlockInfo[];
   /** Shape of one input row (no batch axis); null for a free dimension. */
@@ -402,6 +413,65 @@ export class ResidualModel extends VariableModel {
   }
 
   /**
+   * The names of the blocks a layer method can read or replace (tensors-ops `LayerModel`): every top-level
+   * block and every block inside a residual body, by full path ('res1/conv_0'), in the order their outputs
+   * are computed (a residual body's blocks before the residual block itself).
+   */
+  get layerNames(): readonly string[] {
+    return this.blockPaths();
+  }
+
+  /**
+   * The output of a block for rows x (inference mode; a padding mask derived from the ids as `predict` does).
+   * For a top-level block it equals `split(block).features(x)`; a path inside a residual body reads that
+   * block's output before the residual addition.
+   *
+   * @param x as `predict`.
+   * @param layer a block path (see `layerNames`).
+   * @returns float32 [N, ...block outputShape] that the caller owns.
+   */
+  layerOutput(x: Tensor, layer: string): Tensor {
+    return this.readLayer(x, layer, 'output', 'ResidualModel.layerOutput');
+  }
+
+  /**
+   * The model's output on rows x with a block's output replaced by `value` (inference mode). Everything else
+   * is computed from x: after a top-level block the rest of the model reads only the block's output (the
+   * residual stream), so the blocks before it are skipped; inside a residual body the skip connection still
+   * adds the residual block's input computed from x, and the body's later blocks run on `value`. So
+   * `forwardWithLayer(x, layer, layerOutput(x, layer))` equals `predict(x)`, and d/d value is the gradient of
+   * the output with respect to that block's output.
+   *
+   * @param x as `predict`.
+   * @param layer a block path (see `layerNames`).
+   * @param value float32 [N, ...block outputShape], one row per row of x.
+   * @returns float32 [N, ...outputShape] that the caller owns.
+   */
+  forwardWithLayer(x: Tensor, layer: string, value: Tensor): Tensor {
+    return this.replaceLayer(x, layer, 'output', value, 'ResidualModel.forwardWithLayer');
+  }
+
+  /**
+   * The input of a block for rows x (the tensor it reads: the previous block's output, the residual block's
+   * input for the first block of a body, or x for the first block).
+   * @returns [N, ...block inputShape] that the caller owns.
+   */
+  layerInput(x: Tensor, layer: string): Tensor {
+    return this.readLayer(x, layer, 'input', 'ResidualModel.layerInput');
+  }
+
+  /**
+   * The model's output on rows x with a block's input replaced by `value` for that block only (a skip
+   * connection that reads the same tensor still sees the original; a residual block's own input feeds its
+   * body and its skip, so both see `value`).
+   * @param value float32 [N, ...block inputShape], one row per row of x.
+   * @returns float32 [N, ...outputShape] that the caller owns.
+   */
+  forwardWithLayerInput(x: Tensor, layer: string, value: Tensor): Tensor {
+    return this.replaceLayer(x, layer, 'input', value, 'ResidualModel.forwardWithLayerInput');
+  }
+
+  /**
    * The model in the TensorFlow.js weights format: model.json (modelTopology = `toJSON()`, a manifest of every
    * weight by name) and the bytes of weights.bin. `ResidualModel.load` reads it back.
    *
@@ -462,6 +532,85 @@ export class ResidualModel extends VariableModel {
       cached.specs.set(key, spec);
     }
     return spec;
+  }
+
+  /** Every block path, a residual body's blocks before the residual block. */
+  private blockPaths(): string[] {
+    const out: string[] = [];
+    const visit = (plans: readonly BlockPlan[]): void => {
+      for (const p of plans) {
+        if (p.op.kind === 'residual') visit(p.op.body);
+        out.push(p.path);
+      }
+    };
+    visit(this.plans);
+    return out;
+  }
+
+  /** The plan of a block path and the index of the top-level block that holds it. */
+  private locate(layer: unknown, where: string): { plan: BlockPlan; top: number } {
+    let found: { plan: BlockPlan; top: number } | undefined;
+    this.plans.forEach((p, top) => walk([p], (q) => {
+      if (q.path === layer) found = { plan: q, top };
+    }));
+    if (found === undefined) {
+      const names = this.blockPaths();
+      const list = names.slice(0, 20).map((k) => `'${k}'`).join(', ') + (names.length > 20 ? ` and ${names.length - 20} more` : '');
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: layer must be one of ${list}, got ${describe(layer)}`);
+    }
+    return found;
+  }
+
+  private readLayer(x: Tensor, layer: string, side: 'input' | 'output', where: string): Tensor {
+    const ctx = this.context({}, where);
+    const { plan, top } = this.locate(layer, where);
+    const mask = this.checkInput(x, 'x', 0, {}, ctx);
+    return tf.tidy(() => {
+      const c = this.withMask(ctx, mask);
+      const hook: LayerHook = { path: plan.path, side, value: null, captured: null };
+      c.hook = hook;
+      this.run(x, 0, top + 1, c);
+      const a = hook.captured!;
+      return a === x ? tf.clone(x) : a;
+    });
+  }
+
+  private replaceLayer(x: Tensor, layer: string, side: 'input' | 'output', value: Tensor, where: string): Tensor {
+    const ctx = this.context({}, where);
+    const { plan, top } = this.locate(layer, where);
+    const mask = this.checkInput(x, 'x', 0, {}, ctx);
+    const rowShape = side === 'output' ? plan.outputShape : plan.inputShape;
+    if (side === 'input' && plan.op.kind === 'tokenEmbedding') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: the input of '${plan.path}' is token ids, which cannot be replaced by values; replace its output (forwardWithLayer) instead`);
+    }
+    if (!isTensor(value) || (value as Tensor & { isDisposed?: boolean }).isDisposed || value.dtype !== 'float32') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: value must be a live float32 tensor, got ${describe(value)}`);
+    }
+    const t = x.rank >= 2 ? x.shape[1]! : 1;
+    const expected = [x.shape[0]!, ...rowShape.map((d) => (d === null ? t : d))];
+    if (value.rank !== expected.length || value.shape.some((d, i) => d !== expected[i])) {
+      throw new GlassboxError('SHAPE_MISMATCH', `${where}: value must have shape ${formatShape(expected)} (the ${side} of '${plan.path}' for ${x.shape[0]} rows), got ${formatShape(value.shape)}`);
+    }
+    return tf.tidy(() => {
+      const c = this.withMask(ctx, mask);
+      let out: Tensor;
+      if (plan.path === this.plans[top]!.path) {
+        // A top-level block: the rest of the model reads only the residual stream from here on.
+        if (c.mask === null) c.mask = this.idsMask(x);
+        out = side === 'output' ? this.run(value, top + 1, this.plans.length, c) : this.run(value, top, this.plans.length, c);
+      } else {
+        c.hook = { path: plan.path, side, value, captured: null };
+        out = this.run(x, 0, this.plans.length, c);
+      }
+      return out === value ? tf.clone(value) : out;
+    });
+  }
+
+  /** The padding mask a tokenEmbedding with a padId derives from the ids (null for other models). */
+  private idsMask(x: Tensor): Tensor | null {
+    const first = this.plans[0]!.op;
+    if (first.kind !== 'tokenEmbedding' || first.padId === null) return null;
+    return tf.cast(tf.notEqual(x, tf.scalar(first.padId, 'int32')), 'float32');
   }
 
   private context(options: ResidualApplyOptions, where: string): RunContext {
@@ -548,7 +697,16 @@ export class ResidualModel extends VariableModel {
     let h = x;
     for (let i = from; i < to; i++) {
       const plan = plans[i]!;
-      h = this.block(plan, h, ctx);
+      const hook = ctx.hook;
+      if (hook == null || hook.path !== plan.path) {
+        h = this.block(plan, h, ctx);
+      } else if (hook.side === 'output') {
+        h = hook.value ?? this.block(plan, h, ctx);
+        if (hook.value === null) hook.captured = h;
+      } else {
+        if (hook.value === null) hook.captured = h;
+        h = this.block(plan, hook.value ?? h, ctx);
+      }
       if (ctx.collect !== null) ctx.collect.activations[plan.path] = h;
     }
     return h === x ? tf.clone(x) : h;

@@ -1,6 +1,7 @@
 import { fusedConv2dLayer, fusedDenseLayer } from './fused.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
+import type { LayerModel } from '../contract/layer-model.js';
 import { GlassboxError, describe } from '../errors.js';
 import { checkOptionKeys, optionKeys } from '../contract/validate.js';
 import { applyActivation, type ActivationConfig } from './activations.js';
@@ -90,7 +91,7 @@ export const SEQUENTIAL_FORMAT = 'glassbox-sequential';
  * A stack of layers, each feeding the next, with its parameters held in tf.Variables. Built by
  * `sequential(specs, inputShape, { seed })` from plain layer specs; see `sequential` for the full story.
  */
-export class Sequential extends VariableModel {
+export class Sequential extends VariableModel implements LayerModel {
   /** The layers, in order. */
   readonly layers: readonly LayerInfo[];
   /** Shape of one input row (no batch axis). */
@@ -264,6 +265,69 @@ export class Sequential extends VariableModel {
     };
   }
 
+  /** The layer names, in order: what `layerOutput`, `forwardWithLayer` and the layer methods accept (LayerModel). */
+  get layerNames(): readonly string[] {
+    return this.layers.map((l) => l.name);
+  }
+
+  /**
+   * The output of a layer for rows x (inference mode): `split(layer).features(x)`. With `forwardWithLayer`,
+   * makes a Sequential a tensors-ops `LayerModel` for the layer methods (Grad-CAM, layer integrated gradients,
+   * layer conductance).
+   *
+   * @param x float32 [N, ...inputShape].
+   * @param layer a layer name.
+   * @returns float32 [N, ...layers[i].outputShape] that the caller owns.
+   */
+  layerOutput(x: Tensor, layer: string): Tensor {
+    const ctx = this.context({}, 'Sequential.layerOutput');
+    const plan = this.plan(layer, ctx.where);
+    checkRows(x, this.inputShape, ctx.where);
+    return tf.tidy(() => this.run(x, 0, plan.index + 1, ctx));
+  }
+
+  /**
+   * The model's output with a layer's output replaced by `value` (inference mode): the layers after it run on
+   * `value`, and x only fixes the number of rows (a chain reads nothing else from before the layer), so
+   * `forwardWithLayer(x, layer, layerOutput(x, layer))` equals `predict(x)` and equals
+   * `split(layer).head(value)`.
+   *
+   * @param x float32 [N, ...inputShape].
+   * @param layer a layer name.
+   * @param value float32 [N, ...layers[i].outputShape].
+   * @returns float32 [N, ...outputShape] that the caller owns.
+   */
+  forwardWithLayer(x: Tensor, layer: string, value: Tensor): Tensor {
+    const ctx = this.context({}, 'Sequential.forwardWithLayer');
+    const plan = this.plan(layer, ctx.where);
+    this.checkSubstitute(x, value, plan.outputShape, ctx.where);
+    return tf.tidy(() => this.run(value, plan.index + 1, this.plans.length, ctx));
+  }
+
+  /**
+   * The input of a layer for rows x (the previous layer's output, or x for the first layer), inference mode.
+   * @returns float32 [N, ...layers[i].inputShape] that the caller owns.
+   */
+  layerInput(x: Tensor, layer: string): Tensor {
+    const ctx = this.context({}, 'Sequential.layerInput');
+    const plan = this.plan(layer, ctx.where);
+    checkRows(x, this.inputShape, ctx.where);
+    return tf.tidy(() => this.run(x, 0, plan.index, ctx));
+  }
+
+  /**
+   * The model's output with a layer's input replaced by `value`: that layer and the ones after it run on
+   * `value` (inference mode).
+   * @param value float32 [N, ...layers[i].inputShape].
+   * @returns float32 [N, ...outputShape] that the caller owns.
+   */
+  forwardWithLayerInput(x: Tensor, layer: string, value: Tensor): Tensor {
+    const ctx = this.context({}, 'Sequential.forwardWithLayerInput');
+    const plan = this.plan(layer, ctx.where);
+    this.checkSubstitute(x, value, plan.inputShape, ctx.where);
+    return tf.tidy(() => this.run(value, plan.index, this.plans.length, ctx));
+  }
+
   // ---- private ----
 
   private context(options: ApplyOptions, where: string): RunMode {
@@ -283,6 +347,15 @@ export class Sequential extends VariableModel {
       );
     }
     return found;
+  }
+
+  /** x: float32 rows of the input shape; value: float32 [N, ...rowShape] with x's N. */
+  private checkSubstitute(x: unknown, value: unknown, rowShape: readonly number[], where: string): void {
+    checkRows(x, this.inputShape, where);
+    checkRows(value, rowShape, where, 'value');
+    if (value.shape[0] !== x.shape[0]) {
+      throw new GlassboxError('SHAPE_MISMATCH', `${where}: value must have one row per row of x (${x.shape[0]}), got ${value.shape[0]}`);
+    }
   }
 
   private v(plan: LayerPlan, key: ParamKey): Variable {
