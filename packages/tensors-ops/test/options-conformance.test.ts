@@ -122,6 +122,7 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   'Progress', 'safeGrad', 'safeGradWithValue', 'targetGradient', 'booleanOption',
   // The token-model contract: a type guard, id checks and ids -> scores wrappers (no options object).
   'isTokenModel', 'checkTokenIds', 'checkTokenId', 'lastPositionScores', 'tokenModelForward', 'paddingMaskOf',
+  'embeddingPointsForward', 'poolableTokenForward',
 ]);
 
 const POOL: Record<string, Case[]> = {
