@@ -85,7 +85,7 @@ function drawRng(seed: number, row: number, sample: number): Rng {
  *  - `baseline`: [B, ...rowShape] distribution, or broadcastable to one row; default 0 (tokens: see above).
  *  - `samples`: default 20. `stdev`: default 0. `seed`: default 0 (same seed, same result).
  *  - `target`, `batchSize` (default 64, results do not depend on it), `onProgress`, `signal`.
- *  - `pool` (not with token inputs), `tokenReduction` (token inputs only: 'sum', default, or 'none').
+ *  - `pool` (token inputs: a model with toPooledTokenModel() only), `tokenReduction` (token inputs only: 'sum', default, or 'none').
  * @returns attributions of x's shape ([N, T] or [N, T, D] for token ids) and delta [N] (owned by the caller).
  *
  * @example

@@ -71,7 +71,9 @@ export const INTEGRATED_GRADIENTS_OPTION_KEYS = optionKeys<IntegratedGradientsOp
  *    Needs a model that can cross a thread (a Sequential, a Classifier, `poolable(f, spec)`); with a plain
  *    function the call runs on the main thread and the pool warns once. Without `batchSize`, a pooled call
  *    uses tensors-ops' `autoBatchSize` (<= 64 rows, within a memory budget, at least 4 batches to share).
- *    Not with token inputs (INVALID_ARGUMENT).
+ *    Token inputs: the embedding points run on the workers when the model has `toPooledTokenModel()` (the
+ *    models of @glassbox/models-transformer do), with the padding mask as a constant; refused (INVALID_ARGUMENT)
+ *    for a token model without it.
  * @returns attributions of x's shape ([N, T] or [N, T, D] for token ids) and delta [N] (both owned by the caller).
  *
  * @example

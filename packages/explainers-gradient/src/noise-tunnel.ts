@@ -93,7 +93,8 @@ const CALL_SHARED = ['seed', 'batchSize', 'signal'] as const;
  * tensor, default the embedding of f.maskId, see integratedGradients) given to it in embedding space. The
  * reduction over the copies is taken on the [N, T, D] embedding attribution, which is then summed over D
  * (`tokenReduction` 'sum', the default: [N, T]) or returned as it is ('none': [N, T, D]); padded positions get 0.
- * `pool` is refused with token inputs.
+ * `pool` runs on the workers for a token model with `toPooledTokenModel()` (the models of
+ * @glassbox/models-transformer) and is refused for one without.
  *
  * @param explainer any explainer `(f, x, options) => Promise<Attribution>`.
  * @param config what the noise is: `samples` (default 10), `stdev` (default 0.15), `variant` (default

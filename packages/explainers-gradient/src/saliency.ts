@@ -46,7 +46,7 @@ export const SALIENCY_OPTION_KEYS = optionKeys<SaliencyOptions>({
  *  - `onProgress(done, total)`, `signal` (abort between batches).
  *  - `pool`: a tensors-ops Pool; the batches' gradients are computed by its workers (same numbers as one
  *    thread with the same batchSize). See integratedGradients for which models can use it.
- *    Not with token inputs (INVALID_ARGUMENT).
+ *    Token inputs: a model with `toPooledTokenModel()` only (INVALID_ARGUMENT otherwise).
  * @returns attributions of x's shape ([N, T] or [N, T, D] for token ids; owned by the caller); no delta.
  *
  * @example

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { tf } from '@glassbox/tensors-ops';
+import { ResidualModel, tf } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectNoLeaks, expectTensorClose } from '@glassbox/tensors-ops/testing';
 import { CharTokenizer, WordTokenizer, loadNames, namesTokenizer } from '@glassbox/datasets';
 import { GPT, createGPT, sample } from './gpt.js';
@@ -77,6 +77,34 @@ describeBackends('GPT', (backend) => {
       expectTensorClose(again, logits, 1e-6);
       tf.dispose([ids, logits, next, last, e, again]);
     });
+  });
+
+  it('toPooledTokenModel: the network as data and the block where embed ends; rebuilt, its split computes embed and forwardFromEmbeddings', async () => {
+    await expectNoLeaks(async () => {
+      const d = gpt.toPooledTokenModel();
+      expect(d.split).toBe('positions');
+      expect(d.network.kind).toBe('residual');
+      expect(d.network.part).toBeUndefined();
+      // Reused while the weights are unchanged (the pool caches the model by its description).
+      expect(gpt.toPooledTokenModel().network).toBe(d.network);
+      // Rebuilt from the description alone, as a pool worker does.
+      const copy = ResidualModel.fromJSON(d.network.json);
+      const w: Record<string, Tensor> = {};
+      for (const v of d.network.weights) w[v.name] = tf.tensor(v.data, v.shape, 'float32');
+      copy.setWeights(w);
+      tf.dispose(w);
+      const { features, head } = copy.split(d.split);
+      const x = ids2d([Array.from(gpt.encode('mari').ids), Array.from(gpt.encode('joha').ids)]);
+      const [e1, e2] = [gpt.embed(x), features(x)];
+      expect(Array.from(e2.dataSync())).toEqual(Array.from(e1.dataSync()));
+      const [y1, y2] = [gpt.forwardFromEmbeddings(e1), head(e1)];
+      expect(Array.from(y2.dataSync())).toEqual(Array.from(y1.dataSync()));
+      tf.dispose([x, e1, e2, y1, y2]);
+      copy.dispose();
+    });
+    const gone = tiny(2);
+    gone.dispose();
+    await expectGlassboxError(() => gone.toPooledTokenModel(), 'INVALID_ARGUMENT', /disposed/);
   });
 
   it('embed is the token row plus the position row (definition)', async () => {

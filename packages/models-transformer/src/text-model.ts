@@ -13,6 +13,7 @@ import {
   tf,
   type BlockSpec,
   type EncodedWeights,
+  type PooledTokenModel,
   type ResidualModel,
   type ResidualSplit,
   type SavedFiles,
@@ -85,6 +86,16 @@ export abstract class TextModel<Tok extends CharTokenizer | WordTokenizer> {
    */
   get maskId(): number {
     return this.tokenizer.maskId;
+  }
+
+  /**
+   * The model as data for a worker pool (tensors-ops' `PooledTokenModel`): its network and the block where
+   * `embed` ends. Explainers given `options.pool` run a call's batches on the pool's workers with it; the
+   * description is reused while the weights keep their buffers.
+   */
+  toPooledTokenModel(): PooledTokenModel {
+    this.alive(`${this.what}.toPooledTokenModel`);
+    return { network: this.network.toPooledModel() as PooledTokenModel['network'], split: EMBEDDING_BLOCK };
   }
 
   /** True after `dispose()`. */

@@ -37,8 +37,8 @@ export type { PassKind } from './contract/row-memory.js';
 export type { PreparedExplainer, ExplainerRun, ExplainerNames, ExplainerAccepts } from './contract/prepare-explainer.js';
 export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';
 export { pathPoints, fillAblated, fillCoalition } from './contract/model-rows.js';
-export { isTokenModel, checkTokenIds, checkTokenId, lastPositionScores, tokenModelForward, paddingMaskOf } from './contract/token-model.js';
-export type { TokenModel } from './contract/token-model.js';
+export { isTokenModel, checkTokenIds, checkTokenId, lastPositionScores, tokenModelForward, embeddingPointsForward, paddingMaskOf } from './contract/token-model.js';
+export type { TokenModel, PooledTokenModel } from './contract/token-model.js';
 export { isLayerModel, checkLayerName, formatLayerNames } from './contract/layer-model.js';
 export type { LayerModel } from './contract/layer-model.js';
 export {
@@ -69,7 +69,7 @@ export * from './io/index.js';
 // otherwise emit (about 1.3 MB) into every app that imports this package. Nothing here may import
 // ./pool/pool.js, ./pool/threads.js or ./pool/scheduler.js at run time.
 export { isPool } from './pool/is-pool.js';
-export { POOLED_MODEL, describePoolModel, poolable } from './pool/model.js';
+export { POOLED_MODEL, describePoolModel, poolable, poolableTokenForward } from './pool/model.js';
 export type { ModuleModelSpec, PoolModel } from './pool/model.js';
 export { resolvePool, autoBatchSize, estimateRowBytes, DEFAULT_BATCH_MEMORY_BUDGET } from './pool/execution.js';
 export type { PoolOption, PoolExecution } from './pool/execution.js';

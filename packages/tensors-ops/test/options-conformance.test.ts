@@ -126,6 +126,7 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   'pathPoints', 'fillAblated', 'fillCoalition', 'explainKeysWithout',
   // The layer-model contract: a type guard, a name check and a list for messages (no options object).
   'isLayerModel', 'checkLayerName', 'formatLayerNames',
+  'embeddingPointsForward', 'poolableTokenForward',
 ]);
 
 const POOL: Record<string, Case[]> = {

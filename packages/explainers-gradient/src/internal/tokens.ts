@@ -26,8 +26,9 @@ import {
   formatShape,
   isBroadcastable,
   isTensor,
-  lastPositionScores,
+  embeddingPointsForward,
   paddingMaskOf,
+  poolableTokenForward,
   tf,
 } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainerNames, ForwardFn, MethodOptionInfo, TokenModel } from '@glassbox/tensors-ops';
@@ -95,10 +96,11 @@ export interface TokenProblem {
 }
 
 /**
- * Checks a token call (x token ids in range, options.pool refused, options.tokenReduction) and embeds x.
+ * Checks a token call (x token ids in range, options.pool refused for a model without toPooledTokenModel(),
+ * options.tokenReduction) and embeds x; with a pool, the forward function carries the model's pool description.
  * `keys` (when given) are checked first, as every explainer does. The caller disposes the problem's x.
  *
- * @throws GlassboxError INVALID_ARGUMENT (float tokens, ids out of range, an empty sequence, pool, a bad
+ * @throws GlassboxError INVALID_ARGUMENT (float tokens, ids out of range, an empty sequence, an unpoolable pool, a bad
  *   tokenReduction), SHAPE_MISMATCH (x not [N, T], f.embed returning another shape).
  */
 export function prepareTokens(f: TokenModel, x: unknown, options: unknown, where: string, keys?: readonly string[]): TokenProblem {
@@ -108,10 +110,12 @@ export function prepareTokens(f: TokenModel, x: unknown, options: unknown, where
   }
   checkTokenIds(x, where, 'x', f.vocabSize);
   const reduction = o.tokenReduction === undefined ? 'sum' : assertOneOf(o.tokenReduction, TOKEN_REDUCTIONS, 'options.tokenReduction', where);
-  if (o.pool !== undefined && o.pool !== null) {
+  const pooled = o.pool !== undefined && o.pool !== null;
+  if (pooled && typeof f.toPooledTokenModel !== 'function') {
     throw new GlassboxError(
       'INVALID_ARGUMENT',
-      `${where}: options.pool is not supported with token inputs yet (the pool's workers cannot run a model from its embeddings); leave it out to run on this thread`,
+      `${where}: options.pool is not supported with this token model: it has no toPooledTokenModel(), so the pool's workers cannot rebuild it ` +
+        '(the models of @glassbox/models-transformer have one); leave options.pool out to run on this thread',
     );
   }
   const [n, t] = x.shape as [number, number];
@@ -124,13 +128,20 @@ export function prepareTokens(f: TokenModel, x: unknown, options: unknown, where
     e.dispose();
     throw err;
   }
+  let forward: ForwardFn;
+  try {
+    forward = embeddingForward(f, mask !== undefined, pooled, where);
+  } catch (err) {
+    tf.dispose([e, mask ?? []]);
+    throw err;
+  }
   if (mask === undefined) {
-    return { model: f, n, t, d, channels: d, x: e, forward: embeddingForward(f, t, d, false), keep: null, reduction };
+    return { model: f, n, t, d, channels: d, x: e, forward, keep: null, reduction };
   }
   const keep = Float32Array.from(mask.dataSync());
   const withMask = tf.tidy(() => tf.concat([e, tf.expandDims(mask!, 2)], 2));
   tf.dispose([e, mask]);
-  return { model: f, n, t, d, channels: d + 1, x: withMask, forward: embeddingForward(f, t, d, true), keep, reduction };
+  return { model: f, n, t, d, channels: d + 1, x: withMask, forward, keep, reduction };
 }
 
 /** f.embed(ids), checked to be float32 [n, t, D]; owned by the caller. */
@@ -148,21 +159,14 @@ function embedChecked(f: TokenModel, ids: Tensor, where: string, nt: [number, nu
 }
 
 /**
- * The model as a function of embedding points [M, T, D] (or [M, T, D + 1] with the padding mask last): the
- * mask is read as a constant (its values, not its tape, rounded to 0/1), so gradients flow only into the
- * embeddings.
+ * The model as a function of embedding points [M, T, D] (or [M, T, D + 1] with the padding mask last; see
+ * tensors-ops' embeddingPointsForward: the mask is read as a constant, so gradients flow only into the
+ * embeddings). For a pooled call it carries the model's pool description, so that the explainer's batches run on
+ * the pool's workers, which compute the same function from the model's network.
  */
-function embeddingForward(f: TokenModel, t: number, d: number, masked: boolean): ForwardFn {
-  return (p: Tensor) =>
-    tf.tidy(() => {
-      if (!masked) return lastPositionScores(f.forwardFromEmbeddings(p));
-      const m = p.shape[0]!;
-      const e = tf.slice(p, [0, 0, 0], [m, t, d]);
-      // 0/1 again even if a caller's noise reached the channel (a wrapped explainer's own noise).
-      const values = Float32Array.from(tf.slice(p, [0, 0, d], [m, t, 1]).dataSync(), (v) => (v > 0.5 ? 1 : 0));
-      const mask = tf.tensor(values, [m, t], 'float32');
-      return lastPositionScores(f.forwardFromEmbeddings(e, { paddingMask: mask }));
-    });
+function embeddingForward(f: TokenModel, masked: boolean, pooled: boolean, where: string): ForwardFn {
+  const forward = embeddingPointsForward(f, masked);
+  return (pooled ? poolableTokenForward(f, forward, 'embeddings', masked, where) : null) ?? forward;
 }
 
 /**
@@ -264,7 +268,6 @@ export async function explainTokens(
   try {
     const inner: Record<string, unknown> = { ...((options ?? {}) as Record<string, unknown>) };
     delete inner.tokenReduction;
-    delete inner.pool;
     const r = await run(tp, inner);
     try {
       return { ...r, attributions: tokenResult(tp, r.attributions) };

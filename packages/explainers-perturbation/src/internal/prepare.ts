@@ -16,6 +16,7 @@ import {
   isTensor,
   isTokenModel,
   resolvePool,
+  poolableTokenForward,
   tokenModelForward,
   checkModelOutput,
   formatShape,
@@ -30,6 +31,7 @@ import {
   type FeatureMaskInfo,
   type Predictable,
   type PreparedExplainer,
+  type PoolExecution,
   type TokenModel,
 } from '@glassbox/tensors-ops';
 
@@ -115,13 +117,26 @@ export const MAX_TOKEN_ID = 2 ** 24 - 1;
 /**
  * The preparation of a call on token ids: f a TokenModel (any x is then checked as ids against its vocabSize,
  * and a float x is refused) or a plain function with int32 x [N, T]. Checks the ids, the shared options, the
- * target's form, the pool (refused for a TokenModel; with a plain function the call runs on the main thread, the
- * pool warns once) and the baseline token id (options.baseline, else the model's maskId, else refused), all before
+ * target's form, the pool (a TokenModel with toPooledTokenModel() runs on it, one without is refused; with a plain
+ * function the call runs on the main thread, the pool warns once) and the baseline token id (options.baseline, else the model's maskId, else refused), all before
  * any model call.
  */
 function prepareTokens(f: Predictable | TokenModel, x: Tensor, options: ExplainOptions, where: string): Prepared {
   const model = isTokenModel(f) ? f : null;
-  const forward = model === null ? asForward(f as Predictable, where) : tokenModelForward(model);
+  const given = (options as { pool?: unknown }).pool;
+  const pooled = given !== undefined && given !== null;
+  if (model !== null && pooled && typeof model.toPooledTokenModel !== 'function') {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: options.pool is not supported for a token model (f with embed / forwardFromEmbeddings) without toPooledTokenModel(): it cannot be ` +
+        'rebuilt in a pool worker (the models of @glassbox/models-transformer have one); leave options.pool out',
+    );
+  }
+  // A token model with toPooledTokenModel() runs its rows (ids built as float32, read back as int32) on the pool.
+  const forward =
+    model === null
+      ? asForward(f as Predictable, where)
+      : ((pooled ? poolableTokenForward(model, tokenModelForward(model), 'ids', false, where) : null) ?? tokenModelForward(model));
   if (model !== null && (!Number.isInteger(model.vocabSize) || model.vocabSize < 1)) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: f.vocabSize must be a positive integer, got ${describe(model.vocabSize)}`);
   }
@@ -135,16 +150,17 @@ function prepareTokens(f: Predictable | TokenModel, x: Tensor, options: ExplainO
   const { batchSize, seed } = checkCommonOptions(options, where);
   const [n, t] = x.shape as [number, number];
   const targets = new TargetResolver(options.target, n, where);
-  const given = (options as { pool?: unknown }).pool;
-  if (model !== null && given !== undefined && given !== null) {
-    throw new GlassboxError(
-      'INVALID_ARGUMENT',
-      `${where}: options.pool is not supported for a token model (f with embed / forwardFromEmbeddings): it cannot be rebuilt in a pool worker; leave options.pool out`,
-    );
-  }
-  const pool = resolvePool(given, f as Predictable, where);
-  if (pool !== null) {
-    pool.pool.warn(`[glassbox] ${where}: options.pool is not used, the work runs on the main thread: the pool's workers build float32 rows, not int32 token ids.`);
+  let pool: PoolExecution | null = null;
+  if (model !== null) {
+    pool = resolvePool(given, forward, where);
+  } else {
+    const plain = resolvePool(given, f as Predictable, where);
+    if (plain !== null) {
+      plain.pool.warn(
+        `[glassbox] ${where}: options.pool is not used, the work runs on the main thread: the pool's workers build float32 rows, not int32 token ids ` +
+          '(a token model with toPooledTokenModel() runs on the pool).',
+      );
+    }
   }
   const vocab = model?.vocabSize;
   let baselineId: number;
@@ -177,7 +193,7 @@ function prepareTokens(f: Predictable | TokenModel, x: Tensor, options: ExplainO
     rowBytes: estimateRowBytes(f),
     seed,
     targets,
-    pool: null,
+    pool,
     modelName: 'f',
     inputName: 'x',
     x: xs,

@@ -2,6 +2,18 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import { isTensor } from './validate.js';
+import type { PooledModelSpec } from '../pool/types.js';
+
+/**
+ * How a pool worker rebuilds a token model: its network as a pooled `ResidualModel` description
+ * (`ResidualModel.toPooledModel()`) and the block after which `embed` ends. The worker runs `embed` as
+ * `network.split(split).features(ids)` and `forwardFromEmbeddings(e, { paddingMask })` as its `head`, so a model
+ * may give this only when its own `embed` and `forwardFromEmbeddings` are exactly those.
+ */
+export interface PooledTokenModel {
+  network: Extract<PooledModelSpec, { kind: 'residual' }>;
+  split: string;
+}
 
 /**
  * A model that reads token ids. Gradient explainers explain it through its input embeddings (the ids are not
@@ -35,6 +47,11 @@ export interface TokenModel {
    * attention explanations read. The caller owns the result.
    */
   forwardWithAttentionGates?(ids: Tensor, gates: readonly Tensor[]): Tensor;
+  /**
+   * Optional: the model as data a worker pool can rebuild (see `PooledTokenModel`). With it, explainers run a
+   * token call's batches on `options.pool`; without it they refuse the pool.
+   */
+  toPooledTokenModel?(): PooledTokenModel;
 }
 
 /** True for an object (or function) with `embed`, `forwardFromEmbeddings` and a numeric `vocabSize`. */
@@ -107,6 +124,26 @@ export function tokenModelForward(model: TokenModel): (ids: Tensor) => Tensor {
       const mask = paddingMaskOf(model, ids);
       const out = mask === undefined ? model.forwardFromEmbeddings(e) : model.forwardFromEmbeddings(e, { paddingMask: mask });
       return lastPositionScores(out);
+    });
+}
+
+/**
+ * The model as a function of embedding points (what gradient explainers differentiate): [M, T, D] ->
+ * forwardFromEmbeddings, cut to the last position for a causal language model. With `masked`, the points are
+ * [M, T, D + 1] and their last channel is the padding mask: it is split off and read as a constant (its values,
+ * not its tape, rounded to 0/1, so gradients flow only into the embeddings) and passed as `paddingMask`.
+ */
+export function embeddingPointsForward(model: TokenModel, masked: boolean): (p: Tensor) => Tensor {
+  return (p: Tensor) =>
+    tf.tidy(() => {
+      if (!masked) return lastPositionScores(model.forwardFromEmbeddings(p));
+      const [m, t, c] = p.shape as [number, number, number];
+      const d = c - 1;
+      const e = tf.slice(p, [0, 0, 0], [m, t, d]);
+      // 0/1 again even if noise reached the channel (a wrapped explainer's own noise).
+      const values = Float32Array.from(tf.slice(p, [0, 0, d], [m, t, 1]).dataSync(), (v) => (v > 0.5 ? 1 : 0));
+      const mask = tf.tensor(values, [m, t], 'float32');
+      return lastPositionScores(model.forwardFromEmbeddings(e, { paddingMask: mask }));
     });
 }
 

@@ -12,7 +12,7 @@ export interface PoolOption {
   /**
    * A pool from `createPool()` (`@glassbox/tensors-ops/pool`): the explainer's batches run on its workers and are merged in batch order, so the
    * result is the same numbers as without it. Needs a model the pool can rebuild in a worker (a tensors-ops
-   * Sequential, a Classifier, or `poolable(f, spec)`); with a plain function the call runs on the main thread
+   * Sequential, a Classifier, `poolable(f, spec)`, or a token model with `toPooledTokenModel()`); with a plain function the call runs on the main thread
    * and the pool warns once.
    */
   pool?: Pool;

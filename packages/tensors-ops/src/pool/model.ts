@@ -8,6 +8,7 @@ import { GlassboxError, describe } from '../errors.js';
 import type { Predictable } from '../contract/types.js';
 import { Sequential, sequentialOf, type SequentialJSON } from '../nn/sequential.js';
 import { ResidualModel } from '../nn/residual-model.js';
+import { embeddingPointsForward, tokenModelForward, type TokenModel } from '../contract/token-model.js';
 import type { PooledModelSpec, WeightData } from './types.js';
 
 /** The property under which a Predictable carries its pooled description (see `poolable`). */
@@ -91,6 +92,8 @@ function keyOf(spec: PooledModelSpec): string {
     parts.push('sequential', JSON.stringify(spec.json));
   } else if (spec.kind === 'residual') {
     parts.push('residual', JSON.stringify(spec.json), spec.part === undefined ? '' : `${spec.part.side}:${spec.part.split}`);
+  } else if (spec.kind === 'tokens') {
+    parts.push('tokens', JSON.stringify(spec.json), spec.split, spec.input, String(spec.padId), String(spec.maskChannel === true));
   } else {
     let args: string;
     try {
@@ -180,8 +183,68 @@ function describeSequential(m: SequentialLike, where: string): PoolModel {
   }
 }
 
-/** Content keys of specs returned by toPooledModel(), by spec object (specs are treated as immutable). */
+/** Content keys of specs returned by toPooledModel() or carried, by spec object (specs are treated as immutable). */
 const specKeys = new WeakMap<object, string>();
+
+function cachedKeyOf(spec: PooledModelSpec): string {
+  let key = specKeys.get(spec);
+  if (key === undefined) {
+    key = keyOf(spec);
+    specKeys.set(spec, key);
+  }
+  return key;
+}
+
+/** 'tokens' specs made by poolableTokenForward, by the network spec they wrap (reused while it is). */
+const tokenSpecs = new WeakMap<object, Map<string, PooledModelSpec>>();
+
+/**
+ * A token model's forward function marked for the pool (see `PooledModelSpec` kind 'tokens'): `forward` itself,
+ * carrying the description, or null when the model gives no `toPooledTokenModel()`. `input: 'ids'` describes
+ * `tokenModelForward(model)`; `input: 'embeddings'` describes `embeddingPointsForward(model, masked)`. The caller
+ * passes the function it describes; a pool worker rebuilds the same computation from the model's network.
+ *
+ * @throws GlassboxError INVALID_ARGUMENT when `model.toPooledTokenModel()` returns something else than
+ *   `{ network: <a ResidualModel's toPooledModel()>, split: <block name> }`.
+ */
+export function poolableTokenForward<F extends (x: Tensor) => Tensor>(
+  model: TokenModel,
+  forward: F,
+  input: 'ids' | 'embeddings',
+  masked = false,
+  where = 'poolableTokenForward',
+): F | null {
+  if (typeof model.toPooledTokenModel !== 'function') return null;
+  const d = model.toPooledTokenModel();
+  if (d == null || d.network == null || d.network.kind !== 'residual' || d.network.part !== undefined || typeof d.split !== 'string') {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: f.toPooledTokenModel() must return { network: ResidualModel.toPooledModel(), split: '<block name>' }, got ${describe(d)}`,
+    );
+  }
+  let byKind = tokenSpecs.get(d.network);
+  if (byKind === undefined) {
+    byKind = new Map();
+    tokenSpecs.set(d.network, byKind);
+  }
+  const padId = input === 'ids' ? model.padId : undefined;
+  const name = `${d.split}|${input}|${padId}|${masked}`;
+  let spec = byKind.get(name);
+  if (spec === undefined) {
+    spec = {
+      kind: 'tokens',
+      json: d.network.json,
+      weights: d.network.weights,
+      split: d.split,
+      input,
+      ...(padId === undefined ? {} : { padId }),
+      ...(input === 'embeddings' ? { maskChannel: masked } : {}),
+    };
+    byKind.set(name, spec);
+  }
+  Object.defineProperty(forward, POOLED_MODEL, { value: spec, enumerable: false, configurable: true });
+  return forward;
+}
 
 /**
  * The pooled description of a model, or a sentence saying why it has none. Poolable: a tensors-ops
@@ -194,7 +257,7 @@ export function describePoolModel(f: Predictable, where = 'describePoolModel'): 
   const carried = (f as unknown as Record<symbol, unknown>)?.[POOLED_MODEL];
   if (carried !== undefined) {
     const spec = carried as PooledModelSpec;
-    return { spec, key: keyOf(spec) };
+    return { spec, key: cachedKeyOf(spec) };
   }
   if (f != null && typeof (f as { toPooledModel?: unknown }).toPooledModel === 'function') {
     const spec = (f as unknown as { toPooledModel(): PooledModelSpec }).toPooledModel();
@@ -202,12 +265,7 @@ export function describePoolModel(f: Predictable, where = 'describePoolModel'): 
       throw new GlassboxError('INVALID_ARGUMENT', `${where}: f.toPooledModel() must return a pooled model spec, got ${describe(spec)}`);
     }
     // A model that returns the same spec object while its weights are unchanged (ResidualModel does) is hashed once.
-    let key = specKeys.get(spec);
-    if (key === undefined) {
-      key = keyOf(spec);
-      specKeys.set(spec, key);
-    }
-    return { spec, key };
+    return { spec, key: cachedKeyOf(spec) };
   }
   const network = sequentialOf(f);
   if (network !== null) return describeSequential(network, where);
@@ -260,6 +318,26 @@ export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promi
     // Row recipes are float32; a model of token ids gets them back as int32 (exact for integers; others refused).
     const forward = takesIds ? (x: Tensor) => (x.dtype === 'float32' ? runOnIds(run, x, where) : run(x)) : (x: Tensor) => run(x);
     return { forward, dispose: () => model.dispose() };
+  }
+  if (spec.kind === 'tokens') {
+    const network = withWeights(ResidualModel.fromJSON(spec.json), spec.weights);
+    const { features, head } = network.split(spec.split);
+    // The token model the main thread ran, rebuilt from its network (see PooledTokenModel).
+    const model: TokenModel = {
+      embed: (ids) => features(ids, {}),
+      forwardFromEmbeddings: (e, o) => head(e, o?.paddingMask === undefined ? {} : { paddingMask: o.paddingMask }),
+      vocabSize: 0,
+      ...(spec.padId === undefined ? {} : { padId: spec.padId }),
+    };
+    let forward: (x: Tensor) => Tensor;
+    if (spec.input === 'ids') {
+      const scores = tokenModelForward(model);
+      // Row recipes are float32; the ids come back as int32 (exact for integers; others refused).
+      forward = (x) => (x.dtype === 'float32' ? runOnIds(scores, x, where) : scores(x));
+    } else {
+      forward = embeddingPointsForward(model, spec.maskChannel === true);
+    }
+    return { forward, dispose: () => network.dispose() };
   }
   if (spec.kind === 'module') {
     let mod: Record<string, unknown>;

@@ -35,6 +35,28 @@ export type PooledModelSpec =
       part?: { split: string; side: 'features' | 'head' };
     }
   | {
+      /**
+       * A token model (tensors-ops' TokenModel) whose network is a `ResidualModel` split after its embedding:
+       * `embed` is the split's features side and `forwardFromEmbeddings(e, { paddingMask })` its head side.
+       * `input: 'ids'`: rows are token ids (float32 holding integers), scored as `tokenModelForward` scores them
+       * (embed, the padding mask when a row holds `padId`, the last position of a [N, T, K] output).
+       * `input: 'embeddings'`: rows are embedding points [T, D], or [T, D + 1] with `maskChannel` (the padding
+       * mask as the last channel), scored as `embeddingPointsForward` scores them. Built by `poolableTokenForward`.
+       */
+      kind: 'tokens';
+      /** `ResidualModel.toJSON()` of the whole network. */
+      json: ResidualModelJSON;
+      /** Every parameter, as from `getWeights()`. */
+      weights: WeightData[];
+      /** The block after which `embed` ends. */
+      split: string;
+      input: 'ids' | 'embeddings';
+      /** The token model's padId (input 'ids'). */
+      padId?: number;
+      /** Embedding points carry the padding mask as their last channel (input 'embeddings'). */
+      maskChannel?: boolean;
+    }
+  | {
       kind: 'module';
       /**
        * A specifier the worker can `import()`: a package name that resolves from tensors-ops' folder (e.g.
