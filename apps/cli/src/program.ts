@@ -146,6 +146,27 @@ Examples:
   $ glassbox bench --no-run --results path/to/results --json
 `;
 
+const EXPLAIN_DATASET_AFTER = `
+The slice is cut in chunks of --chunk-size images; shard i of n takes its contiguous share of whole chunks, so
+the merged summary is the same, bit for bit, for any n. Each image explains the logit of its label; its
+deletion AUC (features removed in the order of the attribution) is averaged with a 95% interval.
+Writes <out>/shard-<i>-of-<n>.arrow (one row per image; Apache Arrow IPC, readable by pyarrow and pandas)
+and <out>/shard-<i>-of-<n>.json (the manifest), the manifest last. A finished shard is not run again.
+
+Examples:
+  $ glassbox explain-dataset --model classifier --data digits:test:0-999 --method ig --shard 3/16 --out runs/ig
+  $ for i in 0 1 2 3; do glassbox explain-dataset --model classifier --data digits:test --method occlusion --shard $i/4 --out runs/occ & done; wait
+`;
+
+const MERGE_AFTER = `
+Writes summary.json ({ model, method, count, meanAttribution, meanAbsAttribution, perClass, metrics, ... },
+per-pixel arrays flattened row-major), class-<c>.png, mean-abs.png and top-features.svg. Partially written
+shards are ignored and reported; shards of different runs are refused.
+
+Examples:
+  $ glassbox merge runs/ig --out runs/ig-summary
+`;
+
 /** Builds the commander program. `run` receives each command's name and options. */
 export function buildProgram(streams: ProgramStreams, run: (command: string, options: Record<string, unknown>) => Promise<void>): Command {
   const program = new Command();
@@ -236,6 +257,39 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .addHelpText('after', BENCH_AFTER)
     .action((options: Record<string, unknown>) => run('bench', options));
 
+  program
+    .command('explain-dataset')
+    .description('explain every image of a data slice (or one shard of it) with one method; writes an Arrow IPC file and a JSON manifest per shard')
+    .requiredOption('--model <model>', `classifier (pretrained digits-cnn) or a path to a classifier's model.json`)
+    .requiredOption('--data <spec>', 'digits:<train|test> (the whole split) or digits:<train|test>:<start>-<end> (inclusive)')
+    .requiredOption('--method <name>', 'integrated-gradients (ig), saliency, input-x-gradient or occlusion')
+    .requiredOption('--out <dir>', 'the run folder (shared by all shards)')
+    .option('--shard <i/n>', 'this process explains shard i of n (0-based, whole chunks of the slice; default 0/1)')
+    .option('--steps <n>', 'integrated-gradients steps (default 50)', integer(1, 100_000))
+    .option('--window <n>', 'occlusion window side in pixels (default 4)', integer(1))
+    .option('--stride <n>', 'occlusion stride in pixels (default window / 2)', integer(1))
+    .option('--chunk-size <n>', 'images per explainer call, and the grid shards are cut on (default 16)', integer(1, 100_000))
+    .option('--deletion-intervals <n>', 'points of the per-image deletion curve (default 10)', integer(1, 10_000))
+    .option('--surrogate-rows <n>', 'rows of the slice the global surrogate is fitted on, by shard 0 (default 200)', integer(2))
+    .option('--keep-attributions', 'also store each image\'s attribution in the Arrow file')
+    .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)
+    .addOption(backendOption())
+    .option('--json', 'print a JSON summary on stdout (no progress bar)')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', EXPLAIN_DATASET_AFTER)
+    .action((options: Record<string, unknown>) => run('explain-dataset', options));
+
+  program
+    .command('merge')
+    .description('merge the shards of an explain-dataset run into summary.json and pictures')
+    .argument('<dir>', 'the run folder written by explain-dataset')
+    .requiredOption('--out <dir>', 'the summary folder (written atomically)')
+    .option('--allow-missing', 'summarize even when shards of the run are missing')
+    .option('--scale <n>', 'enlargement of the PNGs (8: 28x28 -> 224x224)', integer(1, 64), 8)
+    .option('--json', 'print a JSON summary on stdout')
+    .addHelpText('after', MERGE_AFTER)
+    .action((dir: string, options: Record<string, unknown>) => run('merge', { ...options, dir }));
+
   return program;
 }
 
@@ -271,6 +325,18 @@ export async function main(args: readonly string[], streams: ProgramStreams = { 
         const { runTrain, formatTrain } = await import('./commands/train.js');
         const s = await runTrain(options as never, io);
         print(s, formatTrain(s));
+        break;
+      }
+      case 'explain-dataset': {
+        const { runExplainDataset, formatExplainDataset } = await import('./commands/explain-dataset.js');
+        const s = await runExplainDataset(options as never, io);
+        print(s, formatExplainDataset(s));
+        break;
+      }
+      case 'merge': {
+        const { runMerge, formatMerge } = await import('./commands/merge.js');
+        const s = await runMerge(options.dir as string, options as never, io);
+        print(s, formatMerge(s));
         break;
       }
       case 'bench': {

@@ -52,3 +52,11 @@ export type {
   ReportResult,
   RenderReportOptions,
 } from './types.js';
+// Data-set runs: explainDataset (exact sums, shards), summarizeDataset (merge), Arrow IPC files of the partials.
+export { explainDataset, shardRows, checkShard } from './dataset/explain-dataset.js';
+export type { DatasetExplainer, DatasetInput, DatasetPartial, DatasetRow, ExplainDatasetOptions, ShardSpec, SurrogateSummary } from './dataset/explain-dataset.js';
+export { summarizeDataset, mergePartials } from './dataset/summarize.js';
+export type { DatasetSummary, MeanWithInterval } from './dataset/summarize.js';
+export { ExactSums, exactToNumber } from './dataset/exact-sum.js';
+export type { ExactFormat } from './dataset/exact-sum.js';
+export { partialToArrow, partialFromArrow, PARTIAL_METADATA_KEY } from './dataset/arrow.js';

@@ -1,0 +1,266 @@
+/**
+ * `glassbox explain-dataset`: one shard of a data-set run (@glassbox/report's explainDataset) written as an
+ * Arrow IPC file plus a JSON manifest, atomically (temporary names renamed at the end: the manifest last, so a
+ * shard without its manifest, or whose file does not match it, is a partial write that `merge` ignores).
+ *
+ *   <out>/shard-0003-of-0016.arrow   one row per example (index, label, predicted, class, target, score,
+ *                                    deletion_auc[, attribution]); exact per-feature sums in the schema metadata
+ *   <out>/shard-0003-of-0016.json    the manifest: run (model, method, options, seed, data slice, chunk size,
+ *                                    shard count, backend), shard index and rows, file size and sha256,
+ *                                    package versions, timing
+ *
+ * The shard takes whole chunks of the slice (see explainDataset), so the merged summary is the same, bit for
+ * bit, for any shard count. A shard whose manifest and file are already there, for the same run, is not
+ * recomputed (a no-op, said on stdout).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { usageError } from '../errors.js';
+import { loadModel } from '../models.js';
+import { resolveMethod } from '../methods.js';
+import { setupBackend, since, type CliIo } from '../runtime.js';
+
+export interface ExplainDatasetCommandOptions {
+  model: string;
+  data: string;
+  method: string;
+  out: string;
+  shard?: string;
+  steps?: number;
+  window?: number;
+  stride?: number;
+  seed?: number;
+  chunkSize?: number;
+  deletionIntervals?: number;
+  surrogateRows?: number;
+  keepAttributions?: boolean;
+  backend?: string;
+}
+
+export interface DataSlice {
+  dataset: 'digits';
+  split: 'train' | 'test';
+  /** First row, inclusive. */
+  start: number;
+  /** Last row, inclusive (null: to the end of the split). */
+  end: number | null;
+}
+
+/** Parses --data: digits:<train|test>[:<start>-<end> | :<index>] (inclusive). */
+export function parseDataSpec(text: string): DataSlice {
+  const m = /^digits:(train|test)(?::(\d+)(?:-(\d+))?)?$/.exec((text ?? '').trim());
+  if (!m) throw usageError(`--data must be digits:<train|test> or digits:<train|test>:<start>-<end> (inclusive), got '${text}'`);
+  const start = m[2] === undefined ? 0 : Number(m[2]);
+  const end = m[2] === undefined ? null : m[3] === undefined ? start : Number(m[3]);
+  if (end !== null && end < start) throw usageError(`--data ${text}: the range end ${end} is before its start ${start}`);
+  return { dataset: 'digits', split: m[1] as 'train' | 'test', start, end };
+}
+
+/** Parses --shard i/n (0 <= i < n; the index is 0-based, as Kubernetes' JOB_COMPLETION_INDEX). */
+export function parseShard(text: string | undefined): { index: number; count: number } {
+  if (text === undefined) return { index: 0, count: 1 };
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw usageError(`--shard must be <index>/<count> with 0 <= index < count (e.g. 3/16), got '${text}'`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1) throw usageError(`--shard ${text}: the count must be at least 1`);
+  if (index >= count) throw usageError(`--shard ${text}: the index must be below the count (indices are 0-based: 0/${count} .. ${count - 1}/${count})`);
+  return { index, count };
+}
+
+/** The explainers explain-dataset runs, with the options each reads. */
+const DATASET_METHODS = ['integrated-gradients', 'saliency', 'input-x-gradient', 'occlusion'] as const;
+type DatasetMethod = (typeof DATASET_METHODS)[number];
+
+export function shardName(index: number, count: number): string {
+  const w = Math.max(4, String(count).length);
+  return `shard-${String(index).padStart(w, '0')}-of-${String(count).padStart(w, '0')}`;
+}
+
+const PACKAGES = ['@glassbox/report', '@glassbox/explainers-gradient', '@glassbox/explainers-perturbation', '@glassbox/metrics', '@glassbox/models-classifier', '@glassbox/datasets', '@glassbox/tensors-ops', 'apache-arrow'];
+
+/** The versions of the packages a shard's numbers come from. */
+export function packageVersions(): Record<string, string> {
+  const req = createRequire(import.meta.url);
+  const out: Record<string, string> = {};
+  for (const p of PACKAGES) {
+    try {
+      out[p] = (req(`${p}/package.json`) as { version: string }).version;
+    } catch {
+      try {
+        // apache-arrow is a dependency of report, resolved from there.
+        const reportReq = createRequire(req.resolve('@glassbox/report'));
+        out[p] = (reportReq(`${p}/package.json`) as { version: string }).version;
+      } catch {
+        out[p] = 'unknown';
+      }
+    }
+  }
+  return out;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Writes bytes under a temporary name in the same folder, then renames (atomic on one file system). */
+export async function writeFileAtomically(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(16).slice(2, 10)}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export interface ShardManifest {
+  format: 'glassbox-dataset-shard/1';
+  run: Record<string, unknown>;
+  shard: { index: number; count: number; rows: [number, number]; examples: number };
+  file: string;
+  bytes: number;
+  sha256: string;
+  versions: Record<string, string>;
+  timing: { seconds: number; finishedAt: string };
+}
+
+export interface ExplainDatasetSummary {
+  command: 'explain-dataset';
+  out: string;
+  shard: string;
+  rows: [number, number];
+  examples: number;
+  skipped: boolean;
+  files: string[];
+  seconds: number;
+}
+
+export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: CliIo): Promise<ExplainDatasetSummary> {
+  const t0 = performance.now();
+  const slice = parseDataSpec(o.data);
+  const shard = parseShard(o.shard);
+  const entry = resolveMethod(o.method);
+  if (!(DATASET_METHODS as readonly string[]).includes(entry.name)) {
+    throw usageError(`explain-dataset runs ${DATASET_METHODS.join(', ')}; got '${o.method}' (${entry.name})`);
+  }
+  const method = entry.name as DatasetMethod;
+  const explainerOptions: Record<string, unknown> = {};
+  if (method === 'integrated-gradients') explainerOptions.steps = o.steps ?? 50;
+  if (method === 'occlusion') {
+    const w = o.window ?? 4;
+    const s = o.stride ?? Math.max(1, Math.floor(w / 2));
+    explainerOptions.window = [w, w, 1];
+    explainerOptions.strides = [s, s, 1];
+  }
+  const chunkSize = o.chunkSize ?? 16;
+  const seed = o.seed ?? 0;
+  const out = resolve(o.out);
+  const name = shardName(shard.index, shard.count);
+
+  const { loadDigitsArrays } = await import('@glassbox/datasets');
+  const digits = await loadDigitsArrays({ split: slice.split });
+  const total = digits.shape[0];
+  const end = slice.end ?? total - 1;
+  if (slice.start >= total || end >= total) {
+    throw usageError(`--data ${o.data}: digits:${slice.split} has ${total} images (indices 0-${total - 1}); the range ends at ${Math.max(slice.start, end)}`);
+  }
+  const backend = await setupBackend(o.backend, io);
+  const run = {
+    model: o.model,
+    method,
+    options: explainerOptions,
+    seed,
+    data: { dataset: slice.dataset, split: slice.split, start: slice.start, end },
+    chunkSize,
+    shardCount: shard.count,
+    target: 'class',
+    classBy: 'label',
+    deletion: { intervals: o.deletionIntervals ?? 10 },
+    surrogate: { rows: o.surrogateRows ?? 200, cell: 4 },
+    keepAttributions: o.keepAttributions === true,
+    backend: backend.backend,
+  };
+
+  // A finished shard of the same run is not recomputed.
+  const manifestPath = join(out, `${name}.json`);
+  const arrowPath = join(out, `${name}.arrow`);
+  try {
+    const old = JSON.parse(await readFile(manifestPath, 'utf8')) as ShardManifest;
+    const bytes = await readFile(arrowPath);
+    if (JSON.stringify(old.run) === JSON.stringify(run) && old.sha256 === sha256(bytes)) {
+      return { command: 'explain-dataset', out, shard: `${shard.index}/${shard.count}`, rows: old.shard.rows, examples: old.shard.examples, skipped: true, files: [`${name}.arrow`, `${name}.json`], seconds: since(t0) / 1000 };
+    }
+    if (JSON.stringify(old.run) !== JSON.stringify(run)) {
+      const field = Object.keys(run).find((k) => JSON.stringify((old.run as Record<string, unknown>)[k]) !== JSON.stringify((run as Record<string, unknown>)[k]));
+      throw usageError(`--out ${o.out} already holds ${name} of another run (run.${field} differs: ${JSON.stringify((old.run as Record<string, unknown>)[field ?? ''])} there, ${JSON.stringify((run as Record<string, unknown>)[field ?? ''])} here); choose another folder`);
+    }
+    // Same run, but the file does not match its manifest: recompute.
+  } catch (e) {
+    if ((e as { exitCode?: number }).exitCode !== undefined) throw e;
+  }
+
+  const model = await loadModel(o.model);
+  try {
+    if (model.kind !== 'classifier') throw usageError(`explain-dataset explains classifiers (the logit of each image's label); --model ${o.model} is a ${model.kind}`);
+    const report = await import('@glassbox/report');
+    const gradient = await import('@glassbox/explainers-gradient');
+    const perturbation = await import('@glassbox/explainers-perturbation');
+    const explainer = {
+      'integrated-gradients': gradient.integratedGradients,
+      saliency: gradient.saliency,
+      'input-x-gradient': gradient.inputXGradient,
+      occlusion: perturbation.occlusion,
+    }[method];
+    const F = digits.shape[1] * digits.shape[2] * digits.shape[3];
+    const data = {
+      images: digits.images.subarray(slice.start * F, (end + 1) * F),
+      shape: [end - slice.start + 1, digits.shape[1], digits.shape[2], digits.shape[3]],
+      labels: digits.labels.subarray(slice.start, end + 1),
+    };
+    io.progress.start(`${name} ${method}`, 1);
+    let partial;
+    try {
+      partial = await report.explainDataset(model.model, data, explainer, {
+        explainerOptions,
+        chunkSize,
+        shard,
+        indexOffset: slice.start,
+        seed,
+        deletion: run.deletion,
+        surrogate: run.surrogate,
+        keepAttributions: run.keepAttributions,
+        onProgress: (d, t) => io.progress.update(d, t),
+      });
+    } finally {
+      io.progress.stop();
+    }
+    const bytes = report.partialToArrow(partial, { run, shard });
+    const seconds = since(t0) / 1000;
+    const manifest: ShardManifest = {
+      format: 'glassbox-dataset-shard/1',
+      run,
+      shard: { index: shard.index, count: shard.count, rows: partial.range, examples: partial.count },
+      file: `${name}.arrow`,
+      bytes: bytes.length,
+      sha256: sha256(bytes),
+      versions: packageVersions(),
+      timing: { seconds, finishedAt: new Date().toISOString() },
+    };
+    await mkdir(out, { recursive: true });
+    await writeFileAtomically(arrowPath, bytes);
+    await writeFileAtomically(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    return { command: 'explain-dataset', out, shard: `${shard.index}/${shard.count}`, rows: partial.range, examples: partial.count, skipped: false, files: [`${name}.arrow`, `${name}.json`], seconds };
+  } finally {
+    model.dispose();
+  }
+}
+
+export function formatExplainDataset(s: ExplainDatasetSummary): string {
+  if (s.skipped) return `shard ${s.shard} already complete in ${s.out} (rows ${s.rows[0]}-${s.rows[1] - 1}, ${s.examples} examples): nothing to do\n`;
+  const rows = s.examples === 0 ? 'its share of whole chunks is empty' : `rows ${s.rows[0]}-${s.rows[1] - 1}`;
+  return `shard ${s.shard}: explained ${s.examples} examples (${rows}) in ${s.seconds.toFixed(1)} s -> ${s.files.map((f) => join(s.out, f)).join(', ')}\n`;
+}
