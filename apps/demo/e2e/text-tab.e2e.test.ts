@@ -137,6 +137,7 @@ describe('demo Text tab (vite preview build, Debian chromium)', () => {
     const labels = await buttons.allTextContents();
     expect(labels.slice(0, 3)).toEqual(['[START]', 'm', 'a']);
     expect(labels.length).toBe(expected.ids.length);
+    expect(labels.filter((l) => !l.startsWith('[')).join('')).toBe(expected.text);
     const generated = page.locator('#gpt-text button.generated');
     const count = await generated.count();
     expect(count).toBe(expected.ids.length - 3);
