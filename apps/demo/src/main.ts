@@ -12,6 +12,8 @@ import { setStatus } from './page/status.js';
 import { explainsOf, inputChanged, methodChanged, modelChanged, showInputKind, showOutput } from './page/controls.js';
 import { cancelRun, markCancelledByUser, runExplain, runLatent, runReport, scheduleExplain } from './page/runs.js';
 import { showResult } from './page/results.js';
+import { $ } from './page/elements.js';
+import { startText } from './page/text.js';
 
 hooks.inputChanged = inputChanged;
 
@@ -165,5 +167,19 @@ el.output.addEventListener('pointerup', (e) => {
   if (state.info !== null && (el.objective.value || state.info.objective) !== 'region') void runLatent();
   else scheduleExplain();
 });
+
+// The page's two tabs: the digit models (above) and the text models (page/text.ts). ?tab=text opens the second.
+const pageTabs = $('page-tabs');
+function showTab(tab: 'images' | 'text'): void {
+  for (const b of pageTabs.querySelectorAll<HTMLButtonElement>('button')) b.setAttribute('aria-selected', String(b.dataset['tab'] === tab));
+  $('images-main').hidden = tab !== 'images';
+  $('text-main').hidden = tab !== 'text';
+  if (tab === 'text') void startText();
+}
+pageTabs.addEventListener('click', (e) => {
+  const b = (e.target as HTMLElement).closest('button');
+  if (b !== null) showTab(b.dataset['tab'] === 'text' ? 'text' : 'images');
+});
+if (params.get('tab') === 'text') showTab('text');
 
 void start().catch((e: unknown) => showFatal((e as Error).message));

@@ -1,6 +1,7 @@
 // Messages between the page (main.ts) and the worker (worker.ts). Only plain data and typed arrays cross: the
 // worker owns TensorFlow.js, the models and the data; the page only draws.
 import type { InputKind, MethodView, ModelId, ModelKind, OptionValues } from './methods.js';
+import type { TextReply, TextRequest } from './text/protocol.js';
 
 export const SIZE = 28;
 export const PIXELS = SIZE * SIZE;
@@ -167,7 +168,9 @@ export type Request =
   | { type: 'latent'; id: number; model: ModelId; input: InputSpec; region: Region; steps: number; dims: number }
   /** Runs @glassbox/report's suite for the model on the input (and a few test digits) and renders one HTML page. */
   | { type: 'report'; id: number; model: ModelId; input: InputSpec }
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** The Text tab's requests (src/text/protocol.ts). */
+  | TextRequest;
 
 export type Reply =
   /** The backend, the gallery, and the methods of the registry the page offers (plain data, see methodViews). */
@@ -179,7 +182,8 @@ export type Reply =
   | { type: 'explained'; id: number; result: ExplainData }
   | { type: 'latent'; id: number; latent: LatentData }
   | { type: 'report'; id: number; html: string }
-  | { type: 'error'; id: number; code?: string; message: string };
+  | { type: 'error'; id: number; code?: string; message: string }
+  | TextReply;
 
 export function regionMask(r: Region): Float32Array {
   const m = new Float32Array(PIXELS);

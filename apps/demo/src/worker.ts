@@ -9,6 +9,7 @@ import { getModel, prepare } from './worker/models.js';
 import { explain } from './worker/explain.js';
 import { latentPanel } from './worker/latent.js';
 import { report } from './worker/report.js';
+import { gptExplain, gptGenerate, spamExplain } from './worker/text.js';
 
 const running = new Map<number, AbortController>();
 
@@ -68,6 +69,22 @@ async function handle(req: Exclude<Request, { type: 'cancel' }>): Promise<void> 
       case 'report': {
         const html = await report(req.id, req.model, req.input, controller.signal);
         post({ type: 'report', id, html });
+        break;
+      }
+      case 'gpt-generate': {
+        const generation = await gptGenerate(req.prompt, req.seed, req.temperature);
+        post({ type: 'gpt-generated', id, generation });
+        break;
+      }
+      case 'gpt-explain': {
+        const progress = new Progress(id, 1);
+        const result = await gptExplain(req.ids, req.promptLength, req.method, progress.begin('generated characters'), controller.signal);
+        post({ type: 'gpt-explained', id, result }, [result.matrix.buffer, result.attention.buffer, result.rollout.buffer]);
+        break;
+      }
+      case 'spam-explain': {
+        const result = await spamExplain(req.text, req.method, req.target, new Progress(id, 2), controller.signal);
+        post({ type: 'spam-explained', id, result }, [result.scores.buffer]);
         break;
       }
     }

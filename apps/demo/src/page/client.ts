@@ -7,10 +7,16 @@ export const worker = new Worker(new URL('../worker.ts', import.meta.url), { typ
 export let nextId = 1;
 export const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error & { code?: string }) => void; onProgress?: (r: Extract<Reply, { type: 'progress' }>) => void }>();
 let onReady: ((r: Extract<Reply, { type: 'ready' }>) => void) | null = null;
+let markReady: () => void = () => undefined;
+/** Resolves once the worker has set up its backend (the Text tab waits for it before its first request). */
+export const backendReady = new Promise<void>((resolve) => {
+  markReady = resolve;
+});
 
 worker.onmessage = (event: MessageEvent<Reply>): void => {
   const r = event.data;
   if (r.type === 'ready') {
+    markReady();
     onReady?.(r);
     return;
   }
