@@ -51,11 +51,11 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** The values of what fn returns (a tensor or an attribution), read and freed, checking nothing else is left. */
-async function clean(fn: () => Tensor | Tensor[] | Promise<{ attributions: Tensor; delta?: Tensor }>): Promise<Float32Array[]> {
+async function clean(fn: () => Tensor | Tensor[] | Promise<Tensor | { attributions: Tensor; delta?: Tensor }>): Promise<Float32Array[]> {
   return expectNoLeaks(async () => {
     const r = await fn();
     if (Array.isArray(r)) return r.map(take);
-    if ('attributions' in r) {
+    if (!(r instanceof tf.Tensor) && 'attributions' in r) {
       r.delta?.dispose();
       return [take(r.attributions)];
     }
