@@ -7,6 +7,7 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { importConverter } from './optional.js';
 import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
 import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
+import { checkLayer, checkRows, checkValue, owned as ownedResult } from './layer-access.js';
 
 /** Options of fromGraphModel and loadGraphModel. */
 export interface GraphModelOptions {
@@ -35,6 +36,17 @@ interface GraphNode {
   name: string;
   op: string;
   inputNames: string[];
+  attrParams?: Record<string, { value?: unknown }>;
+}
+
+/** Nodes that hold no computation of x: weights, constants and the input placeholders. */
+const NOT_LAYERS = new Set(['Const', 'Placeholder', 'PlaceholderWithDefault', 'NoOp']);
+
+/** Runs a graph model synchronously on a feed; the execute of a graph with control flow throws (use predict's error). */
+function executeOne(model: GraphModel, feed: Record<string, Tensor>, output: string): Tensor {
+  const y = model.execute(feed, output);
+  if (Array.isArray(y)) throw new GlassboxError('INVALID_ARGUMENT', `the graph returned ${y.length} tensors for '${output}'`);
+  return y as Tensor;
 }
 
 function isGraphModel(m: unknown): m is GraphModel {
@@ -84,18 +96,39 @@ function wrap(model: GraphModel, options: GraphModelOptions, where: string, owne
     logits = 'input';
   }
   const inputShape = (model.inputs[0]!.shape ?? []).map((d) => (d < 0 ? null : d));
+  const inputName = model.inputs[0]!.name;
+  const layerNames = nodes === null ? [] : Object.values(nodes).filter((n) => !NOT_LAYERS.has(n.op)).map((n) => n.name);
   let disposed = false;
+  const check = (self: TfjsModel, x: unknown, layer: unknown, what: string): string => {
+    if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${what}: the model was disposed`);
+    checkRows(x, what);
+    if (inputShape.length > 0) checkInputShape(x, inputShape, what);
+    return checkLayer(self, layer, what);
+  };
   return {
     kind: 'graph',
     inputShape,
     outputShape,
     layers: nodes === null ? [] : Object.keys(nodes),
+    layerNames,
     logits,
     inner: model,
     predict(x: Tensor): Tensor {
       if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
       if (inputShape.length > 0) checkInputShape(x, inputShape, 'predict');
       return tf.tidy(() => checkOutput(model.execute(x, output), x.shape[0]!, 'predict'));
+    },
+    layerOutput(x: Tensor, layer: string): Tensor {
+      const name = check(this, x, layer, 'layerOutput');
+      return tf.tidy(() => ownedResult(executeOne(model, { [inputName]: x }, name), [x]));
+    },
+    // tfjs-converter's executor takes any node of the graph in the feed: the node is then a dead end of the
+    // execution subgraph (its inputs are not run), and every other node still runs from the input x.
+    forwardWithLayer(x: Tensor, layer: string, value: Tensor): Tensor {
+      const what = 'forwardWithLayer';
+      const name = check(this, x, layer, what);
+      checkValue(value, x.shape[0]!, null, `the output of node '${name}'`, what);
+      return tf.tidy(() => ownedResult(checkOutput(executeOne(model, { [inputName]: x, [name]: value }, output), x.shape[0]!, what), [x, value]));
     },
     dispose(): void {
       if (disposed) return;

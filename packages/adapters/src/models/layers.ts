@@ -7,6 +7,7 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { importLayers } from './optional.js';
 import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
 import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
+import { checkLayer, checkRows, checkValue, owned as ownedResult } from './layer-access.js';
 
 /** Options of fromLayersModel and loadLayersModel. */
 export interface LayersModelOptions {
@@ -66,6 +67,112 @@ function withoutSoftmax(tfl: typeof import('@tensorflow/tfjs-layers'), model: La
   );
 }
 
+/** The parts of tfjs-layers' graph (engine/topology Node, Container) that the walk below reads. */
+interface GraphNodeLike {
+  outboundLayer: {
+    name: string;
+    getClassName(): string;
+    call(inputs: Tensor | Tensor[], kwargs: Record<string, unknown>): Tensor | Tensor[];
+  };
+  inputTensors: Array<{ id: number }>;
+  outputTensors: Array<{ id: number; shape: Array<number | null> }>;
+  callArgs?: Record<string, unknown> | null;
+}
+interface ContainerLike {
+  nodesByDepth: Record<string, GraphNodeLike[]>;
+  inputs: Array<{ id: number }>;
+  outputs: Array<{ id: number }>;
+  built?: boolean;
+  build?(shape: unknown): void;
+  getClassName(): string;
+}
+
+/** One layer as the walk finds it: its node, or why layer methods cannot use it. */
+interface LayerSite {
+  node: GraphNodeLike | null;
+  /** Why the layer cannot be read or replaced (shared, several outputs), or null. */
+  refusal: string | null;
+}
+
+/**
+ * The model's graph as tfjs-layers builds it: a functional model's own nodes, a Sequential's inner functional
+ * model. Nodes in topological order (deepest first, as tfjs-layers' own runInternalGraph runs them).
+ */
+function graphOf(model: LayersModel): { nodes: GraphNodeLike[]; inputs: Array<{ id: number }>; output: { id: number } } {
+  let g = model as unknown as ContainerLike & { model?: ContainerLike };
+  if (g.getClassName() === 'Sequential') {
+    // A Sequential makes its inner functional model on its first call (what its own call does).
+    if (g.model == null && g.inputs.length > 0) g.build!(undefined);
+    if (g.model == null) throw new GlassboxError('INVALID_ARGUMENT', 'fromLayersModel: the Sequential model has no input yet (give its first layer an inputShape)');
+    g = g.model;
+  }
+  const depths = Object.keys(g.nodesByDepth)
+    .map((d) => Number(d))
+    .sort((a, b) => b - a);
+  const nodes = depths.flatMap((d) => g.nodesByDepth[String(d)]!);
+  return { nodes, inputs: g.inputs, output: g.outputs[0]! };
+}
+
+/**
+ * Runs a tfjs-layers graph node by node on concrete tensors (what LayersModel.apply does, in inference mode), with
+ * one layer's output or input replaced. Returns the model's output, or with `stop` the named layer's output or
+ * input. Differentiable with respect to x and the replacement (tf.grad works through it).
+ */
+function runGraph(
+  graph: ReturnType<typeof graphOf>,
+  x: Tensor,
+  layer: string | null,
+  side: 'output' | 'input',
+  value: Tensor | null,
+  stop: boolean,
+): Tensor {
+  const computed = new Map<number, Tensor>();
+  for (const i of graph.inputs) computed.set(i.id, x);
+  for (const node of graph.nodes) {
+    const l = node.outboundLayer;
+    if (l.getClassName() === 'InputLayer') continue;
+    const at = layer !== null && l.name === layer;
+    let inputs = node.inputTensors.map((t) => computed.get(t.id));
+    if (inputs.some((t) => t === undefined)) continue;
+    if (at && side === 'input') {
+      if (stop) return inputs[0]!;
+      if (value !== null) inputs = [value];
+    }
+    let outputs: Tensor[];
+    if (at && side === 'output' && value !== null && !stop) {
+      outputs = [value];
+    } else {
+      const kwargs: Record<string, unknown> = { ...(node.callArgs ?? {}), training: false };
+      delete kwargs.mask;
+      const y = l.call(inputs.length === 1 ? inputs[0]! : (inputs as Tensor[]), kwargs);
+      outputs = Array.isArray(y) ? y : [y];
+    }
+    if (at && side === 'output' && stop) return outputs[0]!;
+    node.outputTensors.forEach((t, i) => computed.set(t.id, outputs[i]!));
+  }
+  const y = computed.get(graph.output.id);
+  if (y === undefined) throw new GlassboxError('INVALID_ARGUMENT', `fromLayersModel: the model's output could not be computed from its input by walking its layers`);
+  return y;
+}
+
+/** Where each layer of the graph sits (one node, one output tensor), or why the layer methods refuse it. */
+function layerSites(graph: ReturnType<typeof graphOf>): Map<string, LayerSite> {
+  const sites = new Map<string, LayerSite>();
+  for (const node of graph.nodes) {
+    const l = node.outboundLayer;
+    if (l.getClassName() === 'InputLayer') continue;
+    const seen = sites.get(l.name);
+    if (seen !== undefined) {
+      sites.set(l.name, { node: null, refusal: `layer '${l.name}' is called more than once in the model (a shared layer), so its output is not one tensor` });
+    } else if (node.outputTensors.length !== 1) {
+      sites.set(l.name, { node: null, refusal: `layer '${l.name}' has ${node.outputTensors.length} outputs; the layer methods read one tensor` });
+    } else {
+      sites.set(l.name, { node, refusal: null });
+    }
+  }
+  return sites;
+}
+
 function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel, options: LayersModelOptions, where: string, owned: boolean): TfjsModel {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model must have one input and one output, got ${model.inputs.length} inputs and ${model.outputs.length} outputs; wrap it in a function that feeds and picks them`);
@@ -74,18 +181,68 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
   checkDeclaredOutput(outputShape, where, JSON.stringify(model.outputs[0]!.name));
   const { model: run, made } = options.logits === true ? withoutSoftmax(tfl, model, where) : { model, made: null };
   const inputShape = model.inputs[0]!.shape.slice();
+  const graph = graphOf(run);
+  const sites = layerSites(graph);
+  const layerNames = [...sites.keys()];
   let disposed = false;
+  const alive = (what: string): void => {
+    if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${what}: the model was disposed`);
+  };
+  const site = (self: TfjsModel, layer: unknown, what: string): { name: string; node: GraphNodeLike } => {
+    const name = checkLayer(self, layer, what);
+    const s = sites.get(name)!;
+    if (s.node === null) throw new GlassboxError('INVALID_ARGUMENT', `${what}: ${s.refusal}`);
+    return { name, node: s.node };
+  };
+  const checkX = (x: unknown, what: string): Tensor => {
+    checkRows(x, what);
+    return checkInputShape(x, inputShape, what);
+  };
   return {
     kind: 'layers',
     inputShape,
     outputShape,
     layers: model.layers.map((l) => l.name),
+    layerNames,
     logits: options.logits === true ? 'input' : null,
     inner: model,
     predict(x: Tensor): Tensor {
-      if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
+      alive('predict');
       checkInputShape(x, inputShape, 'predict');
       return tf.tidy(() => checkOutput(run.apply(x, { training: false }), x.shape[0]!, 'predict'));
+    },
+    layerOutput(x: Tensor, layer: string): Tensor {
+      const what = 'layerOutput';
+      alive(what);
+      checkX(x, what);
+      const { name } = site(this, layer, what);
+      return tf.tidy(() => ownedResult(runGraph(graph, x, name, 'output', null, true), [x]));
+    },
+    forwardWithLayer(x: Tensor, layer: string, value: Tensor): Tensor {
+      const what = 'forwardWithLayer';
+      alive(what);
+      checkX(x, what);
+      const { name, node } = site(this, layer, what);
+      checkValue(value, x.shape[0]!, node.outputTensors[0]!.shape, `the output of layer '${name}'`, what);
+      return tf.tidy(() => ownedResult(checkOutput(runGraph(graph, x, name, 'output', value, false), x.shape[0]!, what), [x, value]));
+    },
+    layerInput(x: Tensor, layer: string): Tensor {
+      const what = 'layerInput';
+      alive(what);
+      checkX(x, what);
+      const { name, node } = site(this, layer, what);
+      if (node.inputTensors.length !== 1) throw new GlassboxError('INVALID_ARGUMENT', `${what}: layer '${name}' reads ${node.inputTensors.length} tensors; the input side needs a layer with one input`);
+      return tf.tidy(() => ownedResult(runGraph(graph, x, name, 'input', null, true), [x]));
+    },
+    forwardWithLayerInput(x: Tensor, layer: string, value: Tensor): Tensor {
+      const what = 'forwardWithLayerInput';
+      alive(what);
+      checkX(x, what);
+      const { name, node } = site(this, layer, what);
+      if (node.inputTensors.length !== 1) throw new GlassboxError('INVALID_ARGUMENT', `${what}: layer '${name}' reads ${node.inputTensors.length} tensors; the input side needs a layer with one input`);
+      const declared = (node.inputTensors[0] as unknown as { shape?: Array<number | null> }).shape ?? null;
+      checkValue(value, x.shape[0]!, declared, `the input of layer '${name}'`, what);
+      return tf.tidy(() => ownedResult(checkOutput(runGraph(graph, x, name, 'input', value, false), x.shape[0]!, what), [x, value]));
     },
     dispose(): void {
       if (disposed) return;

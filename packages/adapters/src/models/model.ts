@@ -2,7 +2,7 @@
  * What every loader returns: a Glassbox model, the one shape in which a user's model (tfjs layers, tfjs graph,
  * ONNX) reaches the explainers. Images are NHWC float32 whatever the file's layout; the output is [N, K] (or [N]).
  */
-import { GlassboxError, formatShape, isTensor, tf, type Tensor } from '@glassbox/tensors-ops';
+import { GlassboxError, formatShape, isTensor, tf, type LayerModel, type Tensor } from '@glassbox/tensors-ops';
 
 /** The format a model came in. */
 export type ModelKind = 'layers' | 'graph' | 'onnx';
@@ -24,9 +24,28 @@ interface ModelBase {
   dispose(): void | Promise<void>;
 }
 
-/** A TensorFlow.js model: synchronous and differentiable, every explainer takes it. */
-export interface TfjsModel extends ModelBase {
+/**
+ * A TensorFlow.js model: synchronous and differentiable, every explainer takes it. It is also a tensors-ops
+ * `LayerModel`, so the layer methods (gradCam, guidedGradCam, layerIntegratedGradients, layerConductance,
+ * layerActivation) take it with `options.layer` naming a layer (layers models) or a node (graph models): the model
+ * runs from x with only that layer's output replaced, so residual graphs (Add layers, skip connections) work
+ * without splitting the model by hand.
+ */
+export interface TfjsModel extends ModelBase, LayerModel {
   kind: 'layers' | 'graph';
+  /**
+   * The names `options.layer` takes: the layers of a layers model that run once and give one tensor (input layers
+   * left out), or the operation nodes of a graph model (its weights and input placeholders left out).
+   */
+  readonly layerNames: readonly string[];
+  /** a_L(x), the output of layer (node) `layer` on rows x; differentiable, the caller owns it. */
+  layerOutput(x: Tensor, layer: string): Tensor;
+  /**
+   * The model's output on rows x with the output of `layer` replaced by `value` (the shape of layerOutput(x,
+   * layer)); every other layer runs from x as usual, skip connections included. Differentiable with respect to x
+   * and value; the caller owns the result.
+   */
+  forwardWithLayer(x: Tensor, layer: string, value: Tensor): Tensor;
   /** The tfjs-layers LayersModel or tfjs-converter GraphModel underneath (for layer methods). */
   inner: unknown;
   /** [N, ...inputShape] -> [N, K]; the caller owns the result. */
