@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, fillCoalition, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 
 /** Most feature groups exactShapley enumerates (2^16 = 65536 model rows per row of x). */
@@ -132,6 +132,7 @@ declareMethod(exactShapley, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: true,
   signed: true,
   baseline: 'point',

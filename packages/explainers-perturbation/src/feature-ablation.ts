@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, prepare, rowGroups, rowLayout } from './internal/prepare.js';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 
 export interface FeatureAblationOptions extends ExplainOptions, PoolOption {
@@ -102,6 +102,7 @@ declareMethod(featureAblation, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: true,
   signed: true,
   baseline: 'point',

@@ -18,7 +18,7 @@ import {
   checkOptionKeys,
 } from '@glassbox/tensors-ops';
 import { attributionTensor, fillCoalition, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 import {
   allCoalitionSteps,
@@ -207,6 +207,7 @@ declareMethod(kernelShap, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: false,
   signed: true,
   baseline: 'point',

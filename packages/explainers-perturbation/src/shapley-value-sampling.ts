@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, fillCoalition, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 
 export interface ShapleyValueSamplingOptions extends ExplainOptions, PoolOption {
@@ -152,6 +152,7 @@ declareMethod(shapleyValueSampling, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: false,
   signed: true,
   baseline: 'point',
