@@ -8,7 +8,7 @@
  * target column the command chose. Model-specific methods need more: deep-lift a network it can run layer
  * by layer, grad-cam and guided-grad-cam a classifier that splits at its last convolution.
  */
-import type { Attribution, ForwardFn, IntegrationMethod, NoiseVariant, Predictable, Tensor } from '@glassbox/tensors-ops';
+import type { Attribution, ForwardFn, IntegrationMethod, NoiseVariant, Predictable, Tensor, TokenModel } from '@glassbox/tensors-ops';
 import type { CamModel, LayeredModel } from '@glassbox/explainers-gradient';
 import { optionDefault } from '@glassbox/tensors-ops';
 import type { MethodInfo } from '@glassbox/tensors-ops';
@@ -416,12 +416,21 @@ const OUTPUTS: Readonly<Record<MethodInfo['output'], MethodOutput | undefined>> 
 };
 
 /**
- * Whether the CLI offers a method of the registry: one that explains each input (not a batch as a whole) of a
- * kind the CLI reads (images, rows, latent codes: not yet token ids, so not the attention methods, which only
- * explain token models).
+ * Whether the CLI offers a method of the registry with an image runner: one that explains each input (not a
+ * batch as a whole) of a kind the CLI reads as images, rows or latent codes. Such a method also explains the
+ * text models when its metadata names them (through `runTokenMethod`); the methods of token ids only are
+ * `cliTakesTokensOnly`.
  */
 export function cliTakes(info: MethodInfo): boolean {
   return !info.batch && OUTPUTS[info.output] !== undefined && info.inputs.some((k) => k !== 'tokens');
+}
+
+/**
+ * Whether the CLI offers a registry method that explains only token ids (the attention methods) for the text
+ * models: it runs through `runTokenMethod`, so it needs no image runner.
+ */
+export function cliTakesTokensOnly(info: MethodInfo): boolean {
+  return !info.batch && !info.wrapper && info.output === 'attribution' && info.inputs.every((k) => k === 'tokens') && info.modelKinds.some((k) => k === 'gpt' || k === 'text-classifier');
 }
 
 /** The registry's methods the CLI offers but has no runner for (a test keeps this empty). */
@@ -429,23 +438,42 @@ export function methodsWithoutRunner(): string[] {
   return methodRegistry.all.filter((m) => cliTakes(m.info) && RUNNERS[m.info.name] === undefined).map((m) => m.info.name);
 }
 
-/** The methods `--method` knows: the registry's methods that explain each input, each with its CLI runner. */
-export const METHODS: readonly MethodEntry[] = methodRegistry.all
-  .filter((m) => cliTakes(m.info) && RUNNERS[m.info.name] !== undefined)
-  .map((m) => {
-    const runner = RUNNERS[m.info.name]!;
-    return {
-      name: m.id,
-      aliases: m.info.aliases,
-      fn: m.info.name,
-      pkg: m.info.family === 'gradient' ? '@glassbox/explainers-gradient' : '@glassbox/explainers-perturbation',
-      kinds: KINDS.filter((k) => m.info.modelKinds.includes(k) && KIND_ADAPTERS[k].subjects.includes(m.info.subject)),
-      signed: m.info.signed,
-      output: OUTPUTS[m.info.output]!,
-      summary: m.info.summary,
-      ...runner,
-    };
-  });
+/** What a text kind takes of a method: a method of token ids (a wrapper such as noise-tunnel only through its image runner). */
+function textKindTakes(k: ModelKind, info: MethodInfo): boolean {
+  return !KIND_ADAPTERS[k].inputs.includes('text') || (info.inputs.includes('tokens') && !info.wrapper);
+}
+
+function entryOf(m: (typeof methodRegistry.all)[number], runner: Pick<MethodEntry, 'knobs' | 'run'>): MethodEntry {
+  return {
+    name: m.id,
+    aliases: m.info.aliases,
+    fn: m.info.name,
+    pkg: m.info.family === 'gradient' ? '@glassbox/explainers-gradient' : '@glassbox/explainers-perturbation',
+    kinds: KINDS.filter((k) => m.info.modelKinds.includes(k) && KIND_ADAPTERS[k].subjects.includes(m.info.subject) && textKindTakes(k, m.info)),
+    signed: m.info.signed,
+    output: OUTPUTS[m.info.output]!,
+    summary: m.info.summary,
+    ...runner,
+  };
+}
+
+/** The methods `--method` knows with an image runner: the registry's methods that explain each input. */
+export const METHODS: readonly MethodEntry[] = methodRegistry.all.filter((m) => cliTakes(m.info) && RUNNERS[m.info.name] !== undefined).map((m) => entryOf(m, RUNNERS[m.info.name]!));
+
+/** The methods of token ids only (attention-rollout, gradient-weighted-attention): text models only. */
+export const TOKEN_ONLY_METHODS: readonly MethodEntry[] = methodRegistry.all
+  .filter((m) => cliTakesTokensOnly(m.info))
+  .map((m) =>
+    entryOf(m, {
+      knobs: [],
+      run: async (subject) => {
+        throw usageError(`${m.id} explains a text model's attention maps; this ${subject.kind} has none`);
+      },
+    }),
+  );
+
+/** Every method `--method` knows. */
+const ALL_METHODS: readonly MethodEntry[] = [...METHODS, ...TOKEN_ONLY_METHODS];
 
 /** The registry's default of a method's option. */
 function defaultOf<T extends number | string>(method: string, key: string): T {
@@ -461,7 +489,7 @@ export { toKebabCase };
 
 /** All names --method accepts: `name (aliases)` per method, for help and errors. */
 export function methodList(): string {
-  return METHODS.map((m) => m.name).join(', ');
+  return ALL_METHODS.map((m) => m.name).join(', ');
 }
 
 /**
@@ -470,20 +498,20 @@ export function methodList(): string {
  */
 export function resolveMethod(name: string): MethodEntry {
   const key = toKebabCase(name ?? '');
-  const found = METHODS.find((m) => m.name === key || m.aliases.includes(key) || toKebabCase(m.fn) === key);
+  const found = ALL_METHODS.find((m) => m.name === key || m.aliases.includes(key) || toKebabCase(m.fn) === key);
   if (found === undefined) throw usageError(`unknown method '${name}': expected one of ${methodList()} (aliases: ${aliasList()})`);
   return found;
 }
 
 function aliasList(): string {
-  return METHODS.filter((m) => m.aliases.length > 0)
+  return ALL_METHODS.filter((m) => m.aliases.length > 0)
     .map((m) => `${m.aliases[0]} = ${m.name}`)
     .join(', ');
 }
 
 /** The methods that apply to a kind. */
 export function methodsFor(kind: ModelKind): MethodEntry[] {
-  return METHODS.filter((m) => m.kinds.includes(kind));
+  return ALL_METHODS.filter((m) => m.kinds.includes(kind));
 }
 
 /**
@@ -494,4 +522,55 @@ export function checkMethodApplies(method: MethodEntry, kind: ModelKind): void {
   if (!method.kinds.includes(kind)) {
     throw usageError(`method ${method.name} does not apply to ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} model; use one of ${methodsFor(kind).map((m) => m.name).join(', ')}`);
   }
+}
+
+/** What `runTokenMethod` reads of the command line. */
+export interface TokenMethodSettings {
+  target?: number;
+  steps?: number;
+  samples?: number;
+  /** Occlusion: tokens per window (default 1). */
+  window?: number;
+  seed: number;
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The options a method is called with on token ids, from the command line: `steps` and `samples` where the
+ * method has them (defaults: the method's own), occlusion's window of `--window` tokens (default 1), and the
+ * seed where the method draws at random. `record` is what attribution.json records (the call without the
+ * progress callback and batch size).
+ */
+export function tokenMethodOptions(m: MethodEntry, s: TokenMethodSettings): { call: Record<string, unknown>; record: Record<string, unknown> } {
+  const info = methodRegistry.get(m.fn).info;
+  const keys = info.optionKeys;
+  const record: Record<string, unknown> = {};
+  if (keys.includes('steps')) record.steps = s.steps ?? optionDefault<number>(info, 'steps');
+  if (keys.includes('samples') && s.samples !== undefined) record.samples = s.samples;
+  if (m.fn === 'occlusion') record.window = [s.window ?? 1];
+  if (keys.includes('seed')) record.seed = s.seed;
+  const call: Record<string, unknown> = { ...record };
+  if (keys.includes('target') && s.target !== undefined) call.target = s.target;
+  if (s.batchSize !== undefined && keys.includes('batchSize')) call.batchSize = s.batchSize;
+  if (s.onProgress !== undefined && keys.includes('onProgress')) call.onProgress = s.onProgress;
+  return { call, record };
+}
+
+/** The explainer function of a method (imported from its package). */
+export async function explainerOf(m: MethodEntry): Promise<(model: TokenModel, ids: Tensor, options: Record<string, unknown>) => Promise<Attribution>> {
+  const mod = (m.pkg === '@glassbox/explainers-gradient' ? await gradient() : await perturbation()) as unknown as Record<string, unknown>;
+  return mod[m.fn] as (model: TokenModel, ids: Tensor, options: Record<string, unknown>) => Promise<Attribution>;
+}
+
+/** Whether a method takes a target (the attention methods explain a position, not an output). */
+export function takesTarget(m: MethodEntry): boolean {
+  return methodRegistry.get(m.fn).info.optionKeys.includes('target');
+}
+
+/** Runs a method on a token model and ids [1, T]; returns its attribution and the recorded options. */
+export async function runTokenMethod(m: MethodEntry, model: TokenModel, ids: Tensor, s: TokenMethodSettings): Promise<MethodResult> {
+  const fn = await explainerOf(m);
+  const { call, record } = tokenMethodOptions(m, s);
+  return { attribution: await fn(model, ids, call), options: record };
 }

@@ -8,6 +8,8 @@
  *   vae         @glassbox/models-ae-vae      loadPretrained('digits-vae')
  *   gan         @glassbox/models-gan         loadPretrained('digits-gan')
  *   cyclegan    @glassbox/models-gan         loadPretrained('digits-cyclegan')
+ *   names-gpt   @glassbox/models-transformer loadPretrained('names-gpt')     (kind gpt; input: a text)
+ *   spam-encoder @glassbox/models-transformer loadPretrained('spam-encoder') (kind text-classifier; input: a text)
  *   <path>      a model.json (or the folder holding it); its modelTopology.format says which kind it is
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -15,16 +17,17 @@ import { join } from 'node:path';
 import type { Classifier } from '@glassbox/models-classifier';
 import type { Autoencoder, VAE } from '@glassbox/models-ae-vae';
 import type { CycleGAN, GAN } from '@glassbox/models-gan';
+import type { GPT, TextClassifier } from '@glassbox/models-transformer';
 import { KIND_ADAPTERS } from '@glassbox/report';
 import type { KindAdapter } from '@glassbox/report';
 import { failure, glassboxCode, usageError } from './errors.js';
 
 /** The kinds of model the CLI explains (the kinds of @glassbox/report). */
-export type ModelKind = 'classifier' | 'ae' | 'vae' | 'gan' | 'cyclegan';
-export const MODEL_KINDS: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'];
+export type ModelKind = 'classifier' | 'ae' | 'vae' | 'gan' | 'cyclegan' | 'gpt' | 'text-classifier';
+export const MODEL_KINDS: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan', 'gpt', 'text-classifier'];
 
 /** A pretrained model name of the CLI. */
-export type ModelName = 'classifier' | 'ae' | 'conv-ae' | 'vae' | 'gan' | 'cyclegan';
+export type ModelName = 'classifier' | 'ae' | 'conv-ae' | 'vae' | 'gan' | 'cyclegan' | 'names-gpt' | 'spam-encoder';
 
 interface PretrainedInfo {
   kind: ModelKind;
@@ -41,7 +44,14 @@ export const PRETRAINED: Readonly<Record<ModelName, PretrainedInfo>> = {
   vae: { kind: 'vae', pkg: '@glassbox/models-ae-vae', pretrained: 'digits-vae', description: 'MLP VAE 784-400-20' },
   gan: { kind: 'gan', pkg: '@glassbox/models-gan', pretrained: 'digits-gan', description: 'conditional DCGAN: generator input = 100 latent dimensions + a 10-class one-hot -> 28x28 digits; discriminator: 10 logits, one per class' },
   cyclegan: { kind: 'cyclegan', pkg: '@glassbox/models-gan', pretrained: 'digits-cyclegan', description: 'CycleGAN thin digits (A) <-> thick digits (B)' },
+  'names-gpt': { kind: 'gpt', pkg: '@glassbox/models-transformer', pretrained: 'names-gpt', description: 'character GPT over first names (a-z and -): explains the next character after a text' },
+  'spam-encoder': { kind: 'text-classifier', pkg: '@glassbox/models-transformer', pretrained: 'spam-encoder', description: 'Transformer e-mail classifier (logits of ham, spam) over word pieces' },
 };
+
+/** True for the kinds whose input is a text (read as token ids). */
+export function isTextModelKind(kind: ModelKind): kind is 'gpt' | 'text-classifier' {
+  return kind === 'gpt' || kind === 'text-classifier';
+}
 export const MODEL_NAMES = Object.keys(PRETRAINED) as ModelName[];
 
 /** The model.json formats of the models packages and the kind each one holds. */
@@ -70,12 +80,16 @@ export type LoadedModel = Common &
     | { kind: 'vae'; model: VAE }
     | { kind: 'gan'; model: GAN }
     | { kind: 'cyclegan'; model: CycleGAN }
+    | { kind: 'gpt'; model: GPT }
+    | { kind: 'text-classifier'; model: TextClassifier }
   );
 
 export type ModelSpec = { type: 'name'; text: string; name: ModelName } | { type: 'path'; text: string; path: string };
 
 function knownList(): string {
-  return `${MODEL_NAMES.join(', ')} or a path to a model.json saved by 'glassbox train'`;
+  const images = MODEL_NAMES.filter((n) => !isTextModelKind(PRETRAINED[n].kind));
+  const texts = MODEL_NAMES.filter((n) => isTextModelKind(PRETRAINED[n].kind));
+  return `${images.join(', ')} or a path to a model.json saved by 'glassbox train'; or a text model: ${texts.join(', ')}`;
 }
 
 /**
@@ -154,6 +168,11 @@ export async function loadModel(text: string): Promise<LoadedModel> {
           const ae = await loadPretrained(info.pretrained === 'digits-conv-ae' ? 'digits-conv-ae' : 'digits-ae');
           return wrap('ae', ae, spec.text, source, info.pretrained) as LoadedModel;
         }
+        case '@glassbox/models-transformer': {
+          const { loadPretrained } = await import('@glassbox/models-transformer');
+          if (info.kind === 'gpt') return wrap('gpt', await loadPretrained('names-gpt'), spec.text, source, info.pretrained) as LoadedModel;
+          return wrap('text-classifier', await loadPretrained('spam-encoder'), spec.text, source, info.pretrained) as LoadedModel;
+        }
         default: {
           const { loadPretrained } = await import('@glassbox/models-gan');
           if (info.kind === 'gan') return wrap('gan', await loadPretrained('digits-gan'), spec.text, source, info.pretrained) as LoadedModel;
@@ -205,6 +224,7 @@ export function inputShapeOf(m: LoadedModel): number[] {
  * @throws CliError (exit 2) for models whose inputs are not grey images.
  */
 export function imageGeometry(m: LoadedModel): { height: number; width: number; rowShape: number[] } {
+  if (isTextModelKind(m.kind)) throw usageError(`the model ${m.spec} is ${m.kind === 'gpt' ? 'a GPT' : 'a text classifier'}: its input is a text (text:"..." or file:path), not an image`);
   const rowShape = inputShapeOf(m);
   if (rowShape.length === 3 && rowShape[2] === 1) return { height: rowShape[0]!, width: rowShape[1]!, rowShape };
   if (rowShape.length === 2) return { height: rowShape[0]!, width: rowShape[1]!, rowShape };

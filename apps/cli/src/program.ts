@@ -5,9 +5,9 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, glassboxCode, oneLine } from './errors.js';
-import { DEFAULT_SLIC_SEGMENTS, METHODS, NOISE, RULES, type MethodKnob } from './methods.js';
+import { DEFAULT_SLIC_SEGMENTS, METHODS, NOISE, RULES, TOKEN_ONLY_METHODS, type MethodKnob } from './methods.js';
 import { KIND_ADAPTERS, type AnyKindAdapter } from '@glassbox/report';
-import { MODEL_NAMES, PRETRAINED } from './models.js';
+import { MODEL_KINDS, MODEL_NAMES, PRETRAINED } from './models.js';
 import { createProgress } from './progress.js';
 import { BACKENDS, type CliIo } from './runtime.js';
 
@@ -57,9 +57,10 @@ const backendOption = () =>
   new Option('--backend <name>', 'TensorFlow.js backend (default: $GLASSBOX_BACKEND, else wasm with SIMD)').choices(BACKENDS as string[]);
 
 function methodHelp(): string {
-  const width = Math.max(...METHODS.map((m) => m.name.length));
-  return METHODS.map((m) => {
-    const kinds = m.kinds.length === 5 ? 'all kinds' : m.kinds.join(', ');
+  const all = [...METHODS, ...TOKEN_ONLY_METHODS];
+  const width = Math.max(...all.map((m) => m.name.length));
+  return all.map((m) => {
+    const kinds = m.kinds.length === MODEL_KINDS.length ? 'all kinds' : m.kinds.join(', ');
     const aliases = m.aliases.length > 0 ? ` (also: ${m.aliases.join(', ')})` : '';
     const knobs = m.knobs.length > 0 ? `; reads ${m.knobs.map((k: MethodKnob) => `--${k}`).join(' ')}` : '';
     return `  ${m.name.padEnd(width)}  ${m.summary}; ${kinds}${aliases}${knobs}`;
@@ -110,6 +111,9 @@ Examples:
   $ glassbox explain --model classifier --method lime --segments slic:30 --input digits:test:3 --out out/lime
   $ glassbox explain --model vae --method latent-traversal --dims 0-5 --input digits:test:3 --out out/trav
   $ glassbox explain --model runs/cnn/model.json --method kernel-shap --input digits:test:0 --samples 512 --out out/ks
+  $ glassbox explain --model names-gpt --method integrated-gradients --input text:mar --out out/mar
+  $ glassbox explain --model names-gpt --method ig --input text:mar --generate 4 --seed 1 --out out/gen
+  $ glassbox explain --model spam-encoder --method occlusion --input file:email.txt --out out/email
 `;
 
 const REPORT_AFTER = `
@@ -189,9 +193,9 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .description('explain one input of a model with one method; writes attribution.json, heatmap.png, overlay.png')
     .requiredOption('--model <model>', `${MODEL_NAMES.join('|')} or a path to model.json`)
     .requiredOption('--method <name>', 'explainer (kebab-case of the function, or an alias such as ig)')
-    .requiredOption('--input <spec>', 'digits:<train|test>:<index> | path.png | path.json | random:<seed> (gan, latent methods)')
+    .requiredOption('--input <spec>', 'digits:<train|test>:<index> | path.png | path.json | random:<seed> (gan, latent methods) | text:"..." | file:<path> (names-gpt, spam-encoder)')
     .requiredOption('--out <dir>', 'output folder (written atomically)')
-    .option('--target <n>', 'output to explain: class (classifier), latent dimension (ae, vae), discriminator column (gan)', integer(0))
+    .option('--target <n>', 'output to explain: class (classifier, spam-encoder), latent dimension (ae, vae), discriminator column (gan), next-token id (names-gpt)', integer(0))
     .option('--class <n>', 'gan: the class a conditional GAN generates (default 0) and, by default, the explained discriminator column', integer(0))
     .option('--objective <name>', `what the pixel methods explain: ${objectiveHelp()}`)
     .option('--baseline <value>', 'reference input: a pixel value (0 black, the default; 1 white) or an image (digits:test:N, .png, .json); latent-attribution: a latent value')
@@ -208,6 +212,7 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--cells <n>', 'grid patches per side for feature-ablation, shapley, kernel-shap, lime with --segments grid (default 7; exact-shapley 3)', integer(1))
     .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
     .option('--scale <n>', 'enlargement of the PNGs (8: 28x28 -> 224x224)', integer(1, 64), 8)
+    .option('--generate <n>', 'names-gpt: continue the text by n sampled tokens (--seed) and explain each one (writes generation.png/.svg)', integer(1, 1000))
     .addOption(backendOption())
     .option('--json', 'print a JSON summary on stdout (no progress bar)')
     .option('--no-progress', 'no progress bar')
@@ -219,7 +224,7 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .description("run @glassbox/report's suite for the model's kind; writes report.html (self-contained) and report.json")
     .requiredOption('--model <model>', `${MODEL_NAMES.join('|')} or a path to model.json`)
     .requiredOption('--out <dir>', 'output folder (written atomically)')
-    .option('--inputs <spec>', 'the images: digits:<split>:<a-b> | path.png | path.json', 'digits:test:0-7')
+    .option('--inputs <spec>', 'the images: digits:<split>:<a-b> | path.png | path.json (default digits:test:0-7); text models: spam:test:<a-b> (held-out e-mails, default spam:test:0-2), text:"..." or file:<path> (names-gpt default: text:mar)')
     .option('--methods <list>', "comma-separated methods of the kind's suite (default: all that apply)")
     .option('--target <n>', 'classifier: the class to explain (default: each predicted class); ae/vae: the latent dimension', integer(0))
     .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)

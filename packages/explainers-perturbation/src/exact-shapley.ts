@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { fillCoalition, GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 import { FEATURE_GROUP_KEYS, type FeatureGroupOptions } from './internal/group-options.js';
 
@@ -127,6 +127,7 @@ declareMethod(exactShapley, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: true,
   signed: true,
   baseline: 'point',

@@ -16,7 +16,7 @@ import {
   checkOptionKeys,
 } from '@glassbox/tensors-ops';
 import { attributionTensor, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 import { FEATURE_GROUP_KEYS, type FeatureGroupOptions } from './internal/group-options.js';
 import {
@@ -198,6 +198,7 @@ declareMethod(kernelShap, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: false,
   signed: true,
   baseline: 'point',

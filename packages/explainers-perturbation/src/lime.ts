@@ -23,7 +23,7 @@ import {
 import { attributionTensor, rowGroups, indexGroups, intOption, numberOption, prepare, spreadGroups, type FeatureGroups } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { weightedRidge } from './internal/linalg.js';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { SLIC_OPTION_KEYS, slic, type SlicOptions } from './slic.js';
 import { GRID_SEGMENTS_OPTION_KEYS, gridSegments, segmentsToFeatureMask, type GridSegmentsOptions } from './grid-segments.js';
 
@@ -251,6 +251,7 @@ declareMethod(lime, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: false,
   signed: true,
   baseline: 'point',

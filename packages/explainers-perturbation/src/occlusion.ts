@@ -1,6 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { GlassboxError, EXPLAINS_ANY_MODEL, declareMethod, fillAblated, describe, formatShape, EXPLAIN_KEYS, optionKeys, type Attribution, type ExplainOptions, type PoolOption, type Predictable, type TokenModel, type RowRecipe, checkOptionKeys, explainerRun } from '@glassbox/tensors-ops';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { attributionTensor, prepare, probeRowShape, zeroPadding } from './internal/prepare.js';
 import { scorePlan } from './internal/evaluate.js';
 import { incrementalOcclusionScores, planIncremental, type OcclusionWindows } from './internal/incremental-occlusion.js';
@@ -238,6 +238,7 @@ declareMethod(occlusion, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: true,
   signed: true,
   baseline: 'point',

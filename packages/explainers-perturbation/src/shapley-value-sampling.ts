@@ -1,7 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { fillCoalition, assertPlanSize, createPace, createRng, EXPLAINS_ANY_MODEL, declareMethod, optionKeys, type Attribution, type Predictable, type TokenModel, checkOptionKeys } from '@glassbox/tensors-ops';
 import { attributionTensor, intOption, prepare, rowGroups, rowLayout, spreadGroups } from './internal/prepare.js';
-import { TOKEN_INPUTS } from './internal/tokens.js';
+import { TOKEN_INPUTS, TOKEN_MODEL_KINDS } from './internal/tokens.js';
 import { scorePlan } from './internal/evaluate.js';
 import { FEATURE_GROUP_KEYS, type FeatureGroupOptions } from './internal/group-options.js';
 
@@ -146,6 +146,7 @@ declareMethod(shapleyValueSampling, {
   family: 'perturbation',
   ...EXPLAINS_ANY_MODEL,
   inputs: TOKEN_INPUTS,
+  modelKinds: TOKEN_MODEL_KINDS,
   rowwise: false,
   signed: true,
   baseline: 'point',

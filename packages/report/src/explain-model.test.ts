@@ -22,12 +22,12 @@ describeBackends('explainModel: argument checks', () => {
   });
 
   it('refuses an unknown kind or a model that is not an object', async () => {
-    await expectGlassboxError(() => explainModel({ kind: 'transformer' } as unknown as ReportModel, x), 'INVALID_ARGUMENT', /model\.kind must be one of 'classifier', 'ae', 'vae', 'gan', 'cyclegan', got "transformer"/);
+    await expectGlassboxError(() => explainModel({ kind: 'transformer' } as unknown as ReportModel, x), 'INVALID_ARGUMENT', /model\.kind must be one of 'classifier', 'ae', 'vae', 'gan', 'cyclegan', 'gpt', 'text-classifier', got "transformer"/);
     await expectGlassboxError(() => explainModel(null as unknown as ReportModel, x), 'INVALID_ARGUMENT', /model must be an object/);
     await expectGlassboxError(() => explainModel({} as unknown as ReportModel, x), 'INVALID_ARGUMENT', /model\.kind/);
     await expectGlassboxError(() => explainModel({ kind: 'classifier' } as unknown as ReportModel, x), 'INVALID_ARGUMENT', /predict/);
     await expectGlassboxError(() => explainModel({ kind: 'gan', generator: 3, discriminator: m.gan.discriminator, latentDim: 2 } as unknown as ReportModel, x), 'INVALID_ARGUMENT', /model\.generator/);
-    expect(MODEL_KINDS).toEqual(['classifier', 'ae', 'vae', 'gan', 'cyclegan']);
+    expect(MODEL_KINDS).toEqual(['classifier', 'ae', 'vae', 'gan', 'cyclegan', 'gpt', 'text-classifier']);
   });
 
   it('refuses data that is not a float32 image batch', async () => {

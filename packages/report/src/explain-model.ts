@@ -28,6 +28,13 @@ import { kindAdapter } from './kinds/index.js';
  *  - gan: discriminatorSaliency (real and generated images), latentAttribution of the generated images.
  *  - cyclegan: regionSaliency, regionIntegratedGradients (input pixels of each region of the translation),
  *    discriminatorSaliency (with discriminatorB).
+ *  - text-classifier (data: texts): integratedGradients (through the embeddings), occlusion (one token at a
+ *    time), kernelShap and lime (tokens as features), attentionRollout; per-token scores of each text, and
+ *    compareExplainers' deletion / insertion (mask token) and sparseness ranking. Defaults: igSteps 16,
+ *    kernelShapSamples 64 (KernelSHAP's and LIME's samples); texts cut to TEXT_REPORT_MAX_TOKENS tokens.
+ *  - gpt (data: prompts): a continuation of GPT_REPORT_TOKENS tokens per prompt (seeded), explained token by
+ *    token with integrated gradients (explainGeneration: the [generated, context] matrix with each step's
+ *    probability and entropy), and its last token also by attentionRollout.
  *
  * References: Simonyan et al. 2013 (arXiv:1312.6034); Sundararajan et al. 2017 (arXiv:1703.01365); Smilkov
  * et al. 2017 (arXiv:1706.03825); Zeiler & Fergus 2014 (arXiv:1311.2901); Lundberg & Lee 2017
@@ -54,9 +61,12 @@ export async function explainModel(model: ReportModel, data: ReportData, options
   const where = 'explainModel';
   const args = resolveArguments(model, data, options, (kind) => kindAdapter(kind).reportMethods, where);
   const adapter = kindAdapter(args.kind);
-  const settings = resolveSettings(args.settings, args.data.shape.slice(1), where);
   const scope = new TensorScope();
+  // The text kinds' ids are made from the texts by resolveArguments: the scope owns them.
+  if (args.text !== null) scope.keep(args.data);
   try {
+    // Texts have no image geometry; their suites read igSteps and kernelShapSamples (also LIME's samples), smaller by default.
+    const settings = args.text !== null ? resolveSettings({ igSteps: 16, kernelShapSamples: 64, ...args.settings }, [1, 1], where) : resolveSettings(args.settings, args.data.shape.slice(1), where);
     const ctx = makeContext(model as object, args, settings, scope, adapter.reportMethods, where);
     return await adapter.suite(ctx);
   } finally {

@@ -5,7 +5,9 @@ export { renderReport } from './render/render-report.js';
 export { REPORT_METHODS, METHOD_LABELS } from './methods.js';
 export { METHODS, methodRegistry, toKebabCase } from './registry.js';
 export type { RegistryEntry } from './registry.js';
-export { MODEL_KINDS } from './types.js';
+export { MODEL_KINDS, TEXT_MODEL_KINDS } from './types.js';
+export { TEXT_REPORT_MAX_TOKENS } from './internal/validate.js';
+export { GPT_REPORT_TOKENS } from './suites/text.js';
 // The adapters are data (an object per kind); a caller holding a model of a kind known only at run time reads
 // `KIND_ADAPTERS[kind] as AnyKindAdapter`.
 export { KIND_ADAPTERS } from './kinds/index.js';
@@ -22,6 +24,7 @@ export type {
   PrepareOptions,
   SplitNet,
   TargetReason,
+  TextModelParts,
 } from './kinds/index.js';
 export type {
   ModelKind,
@@ -51,6 +54,13 @@ export type {
   CycleGanReport,
   ReportResult,
   RenderReportOptions,
+  TextModelKind,
+  GptReportModel,
+  TextClassifierReportModel,
+  TokenExplanation,
+  TextClassifierReport,
+  GenerationResult,
+  GptReport,
 } from './types.js';
 // Data-set runs: explainDataset (exact sums, shards), summarizeDataset (merge), Arrow IPC files of the partials.
 export { explainDataset, shardRows, checkShard } from './dataset/explain-dataset.js';

@@ -1,9 +1,16 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { optionKeys, type Predictable } from '@glassbox/tensors-ops';
+import { optionKeys, type Predictable, type TokenModel } from '@glassbox/tensors-ops';
 
 /** The kinds of model `explainModel` knows a suite for. */
-export type ModelKind = 'classifier' | 'ae' | 'vae' | 'gan' | 'cyclegan';
-export const MODEL_KINDS: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'];
+export type ModelKind = 'classifier' | 'ae' | 'vae' | 'gan' | 'cyclegan' | 'gpt' | 'text-classifier';
+export const MODEL_KINDS: readonly ModelKind[] = ['classifier', 'ae', 'vae', 'gan', 'cyclegan', 'gpt', 'text-classifier'];
+/** The kinds whose inputs are texts, read as token ids by a TokenModel (tensors-ops). */
+export type TextModelKind = 'gpt' | 'text-classifier';
+export const TEXT_MODEL_KINDS: readonly TextModelKind[] = ['gpt', 'text-classifier'];
+/** True for a kind whose inputs are texts. */
+export function isTextKind(kind: unknown): kind is TextModelKind {
+  return kind === 'gpt' || kind === 'text-classifier';
+}
 
 /**
  * A part of a model the report runs: a function `(x) => Tensor` or an object with `predict(x)` (a tfjs
@@ -90,11 +97,44 @@ export interface CycleGanModel {
   modelName?: string;
 }
 
-/** Any model `explainModel` accepts (a discriminated union on `kind`). */
-export type ReportModel = ClassifierModel | AutoencoderModel | GanModel | CycleGanModel;
+/** What the text kinds share: the token model and its tokenizer. */
+interface TextModelBase {
+  /** The TokenModel (tensors-ops: embed, forwardFromEmbeddings, vocabSize, maskId, padId, attention). */
+  model: TokenModel;
+  /** A text -> its ids and token strings (the model's own tokenizer; it refuses what the model cannot read). */
+  encode(text: string): { ids: Int32Array; tokens: string[] };
+  /** Shown in the report (`meta.modelName`). */
+  modelName?: string;
+}
 
-/** The data to explain: an image tensor [N, ...] (float32), or `{ x, y? }` as @glassbox/datasets returns. */
-export type ReportData = Tensor | { x: Tensor; y?: ArrayLike<number> };
+/**
+ * A causal language model (@glassbox/models-transformer's GPT fits through the 'gpt' kind adapter's
+ * `reportModel`): the report generates a continuation of each text (the prompt) and explains it token by
+ * token (explainGeneration), and the last generated token by attention rollout.
+ */
+export interface GptReportModel extends TextModelBase {
+  kind: 'gpt';
+  /** The continuation of a prompt: [START], the prompt's ids, the sampled ids (and [END] when it ended). */
+  generate(prompt: string, options: { maxTokens: number; seed: number }): { ids: Int32Array };
+  /** The string of each token id (the vocabulary), to label tokens. */
+  vocabulary: readonly string[];
+}
+
+/** A text classifier (@glassbox/models-transformer's TextClassifier fits through the 'text-classifier' adapter). */
+export interface TextClassifierReportModel extends TextModelBase {
+  kind: 'text-classifier';
+  /** One name per class (e.g. ham, spam). */
+  labels: readonly string[];
+}
+
+/** Any model `explainModel` accepts (a discriminated union on `kind`). */
+export type ReportModel = ClassifierModel | AutoencoderModel | GanModel | CycleGanModel | GptReportModel | TextClassifierReportModel;
+
+/**
+ * The data to explain: an image tensor [N, ...] (float32), or `{ x, y? }` as @glassbox/datasets returns; for
+ * the text kinds, texts (a string array, or `{ texts, y? }`): a classifier's e-mails, a GPT's prompts.
+ */
+export type ReportData = Tensor | { x: Tensor; y?: ArrayLike<number> } | readonly string[] | { texts: readonly string[]; y?: ArrayLike<number> };
 
 /**
  * The knobs of the suites (each has a default sized for a report on a few 28x28 images in seconds).
@@ -389,8 +429,59 @@ export interface CycleGanReport {
   discriminatorB: { scores: number[]; saliency: ArrayData } | null;
 }
 
+/** One token explanation of one method (text kinds). */
+export interface TokenExplanation {
+  /** The method's name in the kind's `reportMethods`. */
+  method: string;
+  label: string;
+  /** Whether the scores have a meaningful sign. */
+  signed: boolean;
+  /** Per explained text, one score per token (its own length, no padding). */
+  scores: number[][];
+}
+
+export interface TextClassifierReport {
+  kind: 'text-classifier';
+  meta: ReportMeta;
+  /** The explained texts and their tokens ([CLS] first; long texts are cut to `TEXT_REPORT_MAX_TOKENS`). */
+  texts: string[];
+  tokens: string[][];
+  classNames: string[];
+  predictions: { logits: number[][]; probabilities: number[][]; predicted: number[]; target: number[]; labels: number[] | null };
+  explanations: TokenExplanation[];
+  /**
+   * compareExplainers over the explained texts (deletion and insertion with the mask token, sparseness over
+   * the real tokens; best first), or null when fewer than two methods ran.
+   */
+  ranking: { columns: { metric: string; direction: string }[]; rows: { method: string; means: Record<string, number>; meanRank: number; rank: number }[] } | null;
+}
+
+/** One generated continuation, explained (gpt). */
+export interface GenerationResult {
+  prompt: string;
+  /** [START], the prompt's tokens, the generated ones (and [END]). */
+  tokens: string[];
+  /** explainGeneration's matrix [G, T - 1] (row-major; NaN, as null in JSON, after each row's token), its shape, positions, probabilities, entropies and targets. */
+  matrix: number[];
+  shape: [number, number];
+  positions: number[];
+  targets: number[];
+  probabilities: number[];
+  entropies: number[];
+  /** Token explanations of the last generated token over the tokens before it (one per method). */
+  last: TokenExplanation[];
+}
+
+export interface GptReport {
+  kind: 'gpt';
+  meta: ReportMeta;
+  /** The generated token count and the seed of the draws. */
+  generation: { maxTokens: number; seed: number };
+  generations: GenerationResult[];
+}
+
 /** What `explainModel` returns, by kind. */
-export type ReportResult = ClassifierReport | AutoencoderReport | GanReport | CycleGanReport;
+export type ReportResult = ClassifierReport | AutoencoderReport | GanReport | CycleGanReport | GptReport | TextClassifierReport;
 
 /** Options of `renderReport`. */
 export interface RenderReportOptions {

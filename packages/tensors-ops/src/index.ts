@@ -11,7 +11,7 @@ export { createRng, randomNormal, randomUniform } from './rng.js';
 export type { Rng } from './rng.js';
 export { INTEGRATION_METHODS, NOISE_VARIANTS, EXPLAIN_OPTION_KEYS, EXPLAIN_KEYS, EXPLAIN_KEYS_WITHOUT_BASELINE, explainKeysWithout } from './contract/types.js';
 export type { ForwardFn, Predictable, ExplainOptions, Attribution, Explainer, IntegrationMethod, NoiseVariant } from './contract/types.js';
-export { MODEL_KIND_NAMES, EXPLAINS_ANY_MODEL, EXPLAINS_LATENT_CODES, declareMethod, methodInfoOf, optionDefault } from './contract/method-info.js';
+export { MODEL_KIND_NAMES, IMAGE_MODEL_KIND_NAMES, TEXT_MODEL_KIND_NAMES, ANY_MODEL_KIND_NAMES, EXPLAINS_ANY_MODEL, EXPLAINS_LATENT_CODES, declareMethod, methodInfoOf, optionDefault } from './contract/method-info.js';
 export type { MethodInfo, MethodInfoInput, MethodOptionInfo, MethodInputKind, MethodModelKind, MethodSubject, MethodOutput } from './contract/method-info.js';
 export { asForward, modelForwards } from './contract/as-forward.js';
 export type { ModelForwards } from './contract/as-forward.js';

@@ -40,7 +40,8 @@ import {
   type Segments,
   type Subject,
 } from '../methods.js';
-import { imageGeometry, loadModel, parseModelSpec, type LoadedModel } from '../models.js';
+import { PRETRAINED, imageGeometry, isTextModelKind, loadModel, parseModelSpec, type LoadedModel, type ModelName } from '../models.js';
+import { TEXT_FILES, isTextSpec, parseTextSpec, runExplainText, type ExplainSummary } from './explain-text.js';
 import { checkOutDir, writeAtomically, writeJson, writePng } from '../output.js';
 import { setupBackend, since, type CliIo } from '../runtime.js';
 
@@ -74,25 +75,26 @@ export interface ExplainCommandOptions {
   dims?: string;
   /** Enlargement of the PNGs (nearest neighbour), default 8: 28x28 -> 224x224. */
   scale?: number;
+  /** GPT: continue the text by this many sampled tokens (--seed) and explain each of them. */
+  generate?: number;
   backend?: string;
 }
 
 /** The files explain writes (an existing --out holding only these is replaced). */
-export const EXPLAIN_FILES = ['attribution.json', 'heatmap.png', 'overlay.png', 'input.png', 'translation.png', 'reconstruction.png', 'latent.svg', 'jacobian.png', 'traversal.png'] as const;
+export const EXPLAIN_FILES = [
+  'attribution.json',
+  'heatmap.png',
+  'overlay.png',
+  'input.png',
+  'translation.png',
+  'reconstruction.png',
+  'latent.svg',
+  'jacobian.png',
+  'traversal.png',
+  ...TEXT_FILES,
+] as const;
 
-export interface ExplainSummary {
-  command: 'explain';
-  out: string;
-  files: string[];
-  model: { spec: string; kind: string; source: string };
-  method: string;
-  input: string;
-  target: number | null;
-  explains: string;
-  shape: number[];
-  backend: string;
-  timing: { explainMs: number; totalMs: number };
-}
+export type { ExplainSummary };
 
 /** What the subject-building step hands back besides the subject. */
 interface Prepared {
@@ -272,6 +274,10 @@ const OBJECTIVES: Readonly<Record<KindObjective, (s: Scored) => Promise<Objectiv
       prediction: { discriminatorLogits: scores.map((v) => round(v)), latent: s.latent, class: s.cls },
       extra: {},
     };
+  },
+  // A GPT's next token: the text path (explain-text.ts) words it; an image kind never has this objective.
+  async ['next-token']() {
+    throw failure('the next-token objective is explained by the text path of explain');
   },
   async region(s) {
     const score = s.scores[0]!;
@@ -501,6 +507,26 @@ function perPixel(values: Float32Array, h: number, w: number): Float32Array {
 export async function runExplain(o: ExplainCommandOptions, io: CliIo): Promise<ExplainSummary> {
   const t0 = performance.now();
   const method = resolveMethod(o.method);
+  // The text models (names-gpt, spam-encoder) read a text: text:"..." or file:path.
+  const named = Object.hasOwn(PRETRAINED, (o.model ?? '').trim()) ? PRETRAINED[(o.model ?? '').trim() as ModelName] : undefined;
+  if ((named !== undefined && isTextModelKind(named.kind)) || isTextSpec(o.input)) {
+    if (named === undefined || !isTextModelKind(named.kind)) {
+      await parseModelSpec(o.model);
+      const texts = Object.entries(PRETRAINED).filter(([, i]) => isTextModelKind(i.kind)).map(([n]) => n);
+      throw usageError(`--input '${o.input}' is a text; ${o.model} takes images (text models: ${texts.join(', ')})`);
+    }
+    if (o.generate !== undefined && (!Number.isInteger(o.generate) || o.generate < 1)) throw usageError(`--generate must be an integer >= 1, got ${o.generate}`);
+    parseTextSpec(o.input);
+    await checkOutDir(o.out, EXPLAIN_FILES);
+    const backend = await setupBackend(o.backend, io);
+    const loaded = await loadModel(o.model);
+    try {
+      return await runExplainText(o, io, loaded, method, backend.backend, t0, EXPLAIN_FILES);
+    } finally {
+      loaded.dispose();
+    }
+  }
+  if (o.generate !== undefined) throw usageError(`--generate applies to a GPT (names-gpt), not to ${o.model}`);
   const spec = parseInputSpec(o.input);
   await parseModelSpec(o.model);
   const scale = o.scale ?? 8;

@@ -48,9 +48,15 @@ export interface TrainSummary {
   timing: { trainMs: number; totalMs: number };
 }
 
-function checkName(name: string): ModelName {
-  if (!(MODEL_NAMES as string[]).includes(name)) throw usageError(`unknown model '${name}' to train: expected one of ${MODEL_NAMES.join(', ')}`);
-  return name as ModelName;
+/** The models train knows (the text models are trained by @glassbox/models-transformer's scripts). */
+const TRAINABLE = MODEL_NAMES.filter((n) => n !== 'names-gpt' && n !== 'spam-encoder') as Exclude<ModelName, 'names-gpt' | 'spam-encoder'>[];
+
+function checkName(name: string): Exclude<ModelName, 'names-gpt' | 'spam-encoder'> {
+  if (name === 'names-gpt' || name === 'spam-encoder') {
+    throw usageError(`'${name}' is not trained by the CLI: it is trained by @glassbox/models-transformer's scripts (expected one of ${TRAINABLE.join(', ')})`);
+  }
+  if (!(TRAINABLE as string[]).includes(name)) throw usageError(`unknown model '${name}' to train: expected one of ${TRAINABLE.join(', ')}`);
+  return name as Exclude<ModelName, 'names-gpt' | 'spam-encoder'>;
 }
 
 function round(v: number): number {
@@ -156,7 +162,7 @@ interface TrainContext {
 }
 
 /** Builds and trains the model; the caller keeps x and disposes the result. */
-async function trainModel(name: ModelName, x: Tensor, y: Int32Array, c: TrainContext): Promise<Trained> {
+async function trainModel(name: Exclude<ModelName, 'names-gpt' | 'spam-encoder'>, x: Tensor, y: Int32Array, c: TrainContext): Promise<Trained> {
   const { epochs, seed, rows, bs, lr, settings, onStep, fmt } = c;
   switch (name) {
     case 'classifier': {

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { assertNumber, assertOneOf, booleanOption, checkOptionKeys, checkTokenIds, declareMethod, forEachBatch, optionKeys, tf } from '@glassbox/tensors-ops';
+import { TEXT_MODEL_KIND_NAMES, assertNumber, assertOneOf, booleanOption, checkOptionKeys, checkTokenIds, declareMethod, forEachBatch, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, TokenModel } from '@glassbox/tensors-ops';
 import { HEAD_FUSIONS, checkAttentionModel, defaultPosition, fuseHeads, layerProduct, readAttention, resolvePosition, rowAt, type HeadFusion } from './common.js';
 
@@ -141,7 +141,7 @@ declareMethod(attentionRollout, {
   paper: 'S. Abnar, W. Zuidema, 2020, arXiv:2005.00928',
   family: 'gradient',
   inputs: ['tokens'],
-  modelKinds: [],
+  modelKinds: TEXT_MODEL_KIND_NAMES,
   subject: 'attention',
   output: 'attribution',
   rowwise: true,

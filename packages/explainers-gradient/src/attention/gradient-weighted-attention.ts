@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { TargetResolver, booleanOption, checkOptionKeys, checkTokenIds, declareMethod, forEachBatch, optionKeys, targetGradient, tf } from '@glassbox/tensors-ops';
+import { TEXT_MODEL_KIND_NAMES, TargetResolver, booleanOption, checkOptionKeys, checkTokenIds, declareMethod, forEachBatch, optionKeys, targetGradient, tf } from '@glassbox/tensors-ops';
 import type { TokenModel } from '@glassbox/tensors-ops';
 import { checkAttentionModel, defaultPosition, layerProduct, readAttention, resolvePosition, rowAt } from './common.js';
 import type { AttentionAttribution } from './attention-rollout.js';
@@ -163,7 +163,7 @@ declareMethod(gradientWeightedAttention, {
   paper: 'H. Chefer, S. Gur, L. Wolf, 2021, arXiv:2103.15679',
   family: 'gradient',
   inputs: ['tokens'],
-  modelKinds: [],
+  modelKinds: TEXT_MODEL_KIND_NAMES,
   subject: 'attention',
   output: 'attribution',
   rowwise: true,

@@ -14,6 +14,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
+  ANY_MODEL_KIND_NAMES,
   EXPLAINS_ANY_MODEL,
   GlassboxError,
   assertFinite,
@@ -59,6 +60,7 @@ export const TOKEN_REDUCTION_INFO: MethodOptionInfo = Object.freeze({
 export const EXPLAINS_ANY_MODEL_AND_TOKENS = Object.freeze({
   ...EXPLAINS_ANY_MODEL,
   inputs: Object.freeze(['image', 'tabular', 'tokens'] as const),
+  modelKinds: ANY_MODEL_KIND_NAMES,
 });
 
 /** How the model and its input are called in the messages of the embedding-space run. */

@@ -12,15 +12,18 @@ import {
   formatShape,
   isGlassboxError,
   isTensor,
+  tf,
   type ForwardFn,
 } from '@glassbox/tensors-ops';
-import { EXPLAIN_MODEL_OPTION_KEYS, MODEL_KINDS, type ExplainModelOptions, type ModelKind, type ReportData, type SuiteSettings } from '../types.js';
+import { EXPLAIN_MODEL_OPTION_KEYS, MODEL_KINDS, isTextKind, type ExplainModelOptions, type ModelKind, type ReportData, type SuiteSettings } from '../types.js';
 
 /** The checked arguments of explainModel. */
 export interface Resolved {
   kind: ModelKind;
-  /** All rows of the data (not owned). */
+  /** All rows of the data (not owned; for the text kinds: the padded token ids [N, T], made here, see `text`). */
   data: Tensor;
+  /** Text kinds: the texts, their tokens and lengths (`data` is then made here and the caller disposes it). */
+  text: { texts: string[]; tokens: string[][]; ids: Int32Array[] } | null;
   /** True labels when the data had y. */
   labels: number[] | null;
   samples: number;
@@ -133,6 +136,63 @@ function checkData(data: unknown, where: string): { x: Tensor; labels: number[] 
   return { x, labels };
 }
 
+/** The most tokens of a text a report explains (longer texts are cut): keeps a text report small and fast. */
+export const TEXT_REPORT_MAX_TOKENS = 32;
+
+/** Checks integer labels y, one per row. */
+function checkLabels(y: unknown, n: number, what: string, where: string): number[] | null {
+  if (y === undefined || y === null) return null;
+  const arr = y as ArrayLike<unknown>;
+  if (typeof arr !== 'object' || typeof arr.length !== 'number') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: data.y must be an array of integer labels, got ${describe(y)}`);
+  }
+  if (arr.length !== n) throw new GlassboxError('SHAPE_MISMATCH', `${where}: data.y has ${arr.length} labels, expected one per ${what} (${n})`);
+  const labels: number[] = [];
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: data.y must hold integer labels >= 0, got ${describe(v)} at index ${i}`);
+    }
+    labels.push(v);
+  }
+  return labels;
+}
+
+/**
+ * Checks the texts of a text kind (a string array or { texts, y? }) and encodes them with model.encode (cut to
+ * TEXT_REPORT_MAX_TOKENS tokens), padded at the end with the model's padId (else 0) into int32 ids [N, T].
+ */
+function checkTextData(model: object, data: unknown, where: string): { x: Tensor; labels: number[] | null; text: NonNullable<Resolved['text']> } {
+  let texts: unknown = data;
+  let y: unknown = undefined;
+  if (!Array.isArray(data) && data != null && typeof data === 'object' && 'texts' in data) {
+    texts = (data as { texts: unknown }).texts;
+    y = (data as { y?: unknown }).y;
+  }
+  if (!Array.isArray(texts) || texts.length === 0) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: data must be a non-empty array of texts (or { texts, y? }) for a text model, got ${describe(data)}`);
+  }
+  const encode = (model as { encode?: unknown }).encode;
+  if (typeof encode !== 'function') throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.encode must be a function (text) => { ids, tokens }, got ${describe(encode)}`);
+  const tm = (model as { model?: { padId?: number } }).model;
+  if (tm == null || typeof tm !== 'object') throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.model must be a TokenModel, got ${describe(tm)}`);
+  const ids: Int32Array[] = [];
+  const tokens: string[][] = [];
+  texts.forEach((t, i) => {
+    if (typeof t !== 'string') throw new GlassboxError('INVALID_ARGUMENT', `${where}: data texts[${i}] must be a string, got ${describe(t)}`);
+    const r = (encode as (text: string) => { ids: Int32Array; tokens: string[] }).call(model, t);
+    const n = Math.min(r.ids.length, TEXT_REPORT_MAX_TOKENS);
+    ids.push(r.ids.slice(0, n));
+    tokens.push(r.tokens.slice(0, n));
+  });
+  const labels = checkLabels(y, texts.length, 'text', where);
+  const t = Math.max(...ids.map((r) => r.length));
+  const pad = typeof tm.padId === 'number' ? tm.padId : 0;
+  const flat = new Int32Array(ids.length * t).fill(pad);
+  ids.forEach((r, i) => flat.set(r, i * t));
+  return { x: tf.tensor2d(flat, [ids.length, t], 'int32'), labels, text: { texts: texts.slice() as string[], tokens, ids } };
+}
+
 function checkMethods(methods: unknown, kind: ModelKind, known: readonly string[], where: string): string[] | null {
   if (methods === undefined) return null;
   const list = known.map((m) => `'${m}'`).join(', ');
@@ -176,8 +236,11 @@ function checkSettings(settings: unknown, where: string): Partial<SuiteSettings>
 
 function checkTarget(target: unknown, kind: ModelKind, samples: number, where: string): number | number[] | undefined {
   if (target === undefined) return undefined;
-  if (kind !== 'classifier' && kind !== 'ae' && kind !== 'vae') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.target is used for classifiers (a class) and autoencoders (latent dimensions), not for a ${kind}; got ${describe(target)}`);
+  if (kind !== 'classifier' && kind !== 'ae' && kind !== 'vae' && kind !== 'text-classifier') {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: options.target is used for classifiers (a class) and autoencoders (latent dimensions), not for a ${kind}${kind === 'gpt' ? ' (each generated token is explained)' : ''}; got ${describe(target)}`,
+    );
   }
   const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
   if (isInt(target)) return target as number;
@@ -185,7 +248,7 @@ function checkTarget(target: unknown, kind: ModelKind, samples: number, where: s
     target.forEach((t, i) => {
       if (!isInt(t)) throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.target[${i}] must be an integer, got ${describe(t)}`);
     });
-    if (kind === 'classifier' && target.length !== samples) {
+    if ((kind === 'classifier' || kind === 'text-classifier') && target.length !== samples) {
       throw new GlassboxError('SHAPE_MISMATCH', `${where}: options.target has ${target.length} entries, expected one per explained input (samples = ${samples})`);
     }
     return target.slice() as number[];
@@ -205,7 +268,24 @@ export function resolveArguments(
   where: string,
 ): Resolved {
   const kind = checkModel(model, where);
-  const { x, labels } = checkData(data, where);
+  const { x, labels, text } = isTextKind(kind) ? checkTextData(model as object, data, where) : { ...checkData(data, where), text: null };
+  try {
+    return resolveRest(kind, x, labels, text, options, reportMethodsOf, where);
+  } catch (e) {
+    if (text !== null) x.dispose();
+    throw e;
+  }
+}
+
+function resolveRest(
+  kind: ModelKind,
+  x: Tensor,
+  labels: number[] | null,
+  text: Resolved['text'],
+  options: ExplainModelOptions | undefined,
+  reportMethodsOf: (kind: ModelKind) => readonly string[],
+  where: string,
+): Resolved {
   const opts = checkOptionKeys<ExplainModelOptions>(options, EXPLAIN_MODEL_OPTION_KEYS, where);
   const { batchSize, seed } = checkCommonOptions(opts, where);
   const n = x.shape[0]!;
@@ -220,6 +300,7 @@ export function resolveArguments(
   return {
     kind,
     data: x,
+    text,
     labels,
     samples,
     seed,

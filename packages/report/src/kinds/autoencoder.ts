@@ -1,7 +1,7 @@
 import { outputRegion, tf } from '@glassbox/tensors-ops';
 import type { Tensor } from '@glassbox/tensors-ops';
 import { autoencoderSuite } from '../suites/autoencoder.js';
-import { argmax, codeLabels, prepared, refuseObjective, spatialLayers } from './common.js';
+import { argmax, codeLabels, prepared, refuseInput, refuseObjective, spatialLayers } from './common.js';
 import { regionMaskOf } from './mask.js';
 import type { KindAdapter, KindInput, KindObjective } from './types.js';
 
@@ -53,6 +53,7 @@ function latentKind<K extends 'ae' | 'vae'>(kind: K, label: string, encoded: str
     outputLabel: (_m, objective, k) => (objective === 'code' ? `${kind === 'vae' ? 'mean (mu) of ' : ''}latent dimension ${k}` : 'mean of the region'),
     codeLabels: (m, length) => codeLabels(m.latentDim, length),
     prepare(m, input) {
+      if (input.type === 'text' || input.type === 'tokens') throw refuseInput(adapter.label, INPUTS, input);
       return prepared((own) => {
         if (input.type === 'image') {
           // The code of the image (a VAE's mean).

@@ -2,18 +2,19 @@
 import { GlassboxError, describe, tf } from '@glassbox/tensors-ops';
 import type { Tensor } from '@glassbox/tensors-ops';
 import type { ModelKind } from '../types.js';
-import type { KindInput, KindInputValue, KindObjective, PreparedInput, SplitNet, TargetReason } from './types.js';
+import type { KindInput, KindInputValue, KindObjective, PreparedInput, SplitNet, TargetReason, TextModelParts } from './types.js';
 
 /** 'a classifier', 'an autoencoder', 'a VAE' (by the first letter of the word). */
 export function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 
-const INPUT_WORDS: Readonly<Record<KindInput, string>> = { image: 'an image', latent: 'a latent code' };
+const INPUT_WORDS: Readonly<Record<KindInput, string>> = { image: 'an image', latent: 'a latent code', text: 'a text' };
+const GIVEN_WORDS: Readonly<Record<KindInputValue['type'], string>> = { image: 'an image', latent: 'a latent code', sample: 'a latent code', text: 'a text', tokens: 'token ids' };
 
 /** INVALID_ARGUMENT for an input the kind does not take ('the classifier takes an image'). */
 export function refuseInput(label: string, inputs: readonly KindInput[], input: KindInputValue): GlassboxError {
-  return new GlassboxError('INVALID_ARGUMENT', `the ${label} takes ${inputs.map((i) => INPUT_WORDS[i]).join(' or ')}, got ${input.type === 'image' ? 'an image' : 'a latent code'}`);
+  return new GlassboxError('INVALID_ARGUMENT', `the ${label} takes ${inputs.map((i) => INPUT_WORDS[i]).join(' or ')}, got ${GIVEN_WORDS[input.type] ?? describe(input)}`);
 }
 
 /** INVALID_ARGUMENT for an objective the kind does not have. */
@@ -74,4 +75,25 @@ export function prepared(build: (own: <T extends Tensor>(t: T) => T) => Omit<Pre
 /** 'z0' .. 'z{dim-1}', then 'class 0', 'class 1', ... */
 export function codeLabels(dim: number, length: number): string[] {
   return Array.from({ length }, (_, i) => (i < dim ? `z${i}` : `class ${i - dim}`));
+}
+
+/**
+ * A text kind's `prepare`: a text is encoded by the model's tokenizer into ids [1, T] (made here), token ids
+ * [1, T] are taken as they are (the caller keeps them); the token strings come with them.
+ */
+export function prepareText(m: TextModelParts, label: string, inputs: readonly KindInput[], input: KindInputValue): PreparedInput {
+  if (input.type === 'text') {
+    const { ids, tokens } = m.encode(input.text);
+    return prepared((own) => ({ x: own(tf.tensor2d(ids, [1, ids.length], 'int32')), tokens }));
+  }
+  if (input.type === 'tokens') {
+    const ids = input.ids;
+    if (ids.rank !== 2 || ids.shape[0] !== 1 || ids.dtype !== 'int32') {
+      throw new GlassboxError('INVALID_ARGUMENT', `the ${label} takes token ids as int32 [1, T], got ${ids.dtype} [${ids.shape.join(', ')}]`);
+    }
+    const vocab = m.tokenizer.tokens;
+    const tokens = Array.from(ids.dataSync(), (id) => vocab[id] ?? `#${id}`);
+    return { x: ids, tokens, dispose: () => undefined };
+  }
+  throw refuseInput(label, inputs, input);
 }

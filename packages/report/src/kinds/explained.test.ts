@@ -76,7 +76,7 @@ describeBackends('kind adapters: objectives, targets, hooks and inputs', () => {
     expect(kindAdapter('vae').codeWords!.sample(5)).toBe('a code drawn by VAE.sampleLatent from seed 5');
     expect(kindAdapter('gan').codeWords!.encoded).toBeUndefined();
     expect(MODEL_KINDS.filter((k) => kindAdapter(k).classInput)).toEqual(['gan']);
-    expect(MODEL_KINDS.map((k) => kindAdapter(k).criticLabel)).toEqual([undefined, undefined, undefined, 'D logit', 'D_B']);
+    expect(MODEL_KINDS.map((k) => kindAdapter(k).criticLabel)).toEqual([undefined, undefined, undefined, 'D logit', 'D_B', undefined, undefined]);
     expect(withArticle('autoencoder')).toBe('an autoencoder');
     expect(withArticle('GAN')).toBe('a GAN');
   });

@@ -1,7 +1,7 @@
 import { GlassboxError, describe, tf } from '@glassbox/tensors-ops';
 import type { Tensor } from '@glassbox/tensors-ops';
 import { ganSuite } from '../suites/gan.js';
-import { argmax, codeLabels, prepared, refuseObjective, spatialLayers, targetOf, toRange } from './common.js';
+import { argmax, codeLabels, prepared, refuseInput, refuseObjective, spatialLayers, targetOf, toRange } from './common.js';
 import type { KindAdapter, KindInput, KindObjective, KindParts } from './types.js';
 
 const INPUTS: readonly KindInput[] = Object.freeze(['latent', 'image'] as const);
@@ -75,6 +75,7 @@ export const ganKind: KindAdapter<'gan'> = {
   codeLabels: (m, length) => codeLabels(m.latentDim, length),
   prepare(m, input, options = {}) {
     if (input.type === 'image') return { x: input.x, dispose: () => undefined };
+    if (input.type === 'text' || input.type === 'tokens') throw refuseInput('GAN', INPUTS, input);
     const cls = classOf(m, input.class);
     const inCode = options.classInCode === true || cls === null;
     return prepared((own) => {

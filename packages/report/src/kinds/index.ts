@@ -4,6 +4,8 @@ import { aeKind, vaeKind } from './autoencoder.js';
 import { classifierKind } from './classifier.js';
 import { cycleganKind } from './cyclegan.js';
 import { ganKind } from './gan.js';
+import { gptKind } from './gpt.js';
+import { textClassifierKind } from './text-classifier.js';
 import type { AnyKindAdapter, KindAdapter } from './types.js';
 
 export type {
@@ -19,6 +21,7 @@ export type {
   PrepareOptions,
   SplitNet,
   TargetReason,
+  TextModelParts,
 } from './types.js';
 export { withArticle } from './common.js';
 
@@ -29,6 +32,8 @@ export const KIND_ADAPTERS: { readonly [K in ModelKind]: KindAdapter<K> } = Obje
   vae: vaeKind,
   gan: ganKind,
   cyclegan: cycleganKind,
+  gpt: gptKind,
+  'text-classifier': textClassifierKind,
 });
 
 /**

@@ -11,25 +11,28 @@
  *     model and its layers);
  *  3. `defaultTarget(...)` on f(x): the output explained when the user names none, and `outputLabel` to name it.
  */
-import type { MethodSubject, Predictable, Tensor } from '@glassbox/tensors-ops';
+import type { MethodSubject, Predictable, Tensor, TokenModel } from '@glassbox/tensors-ops';
 import type { CamModel, LayeredModel } from '@glassbox/explainers-gradient';
 import type { ModelKind, ReportModel, ReportResult } from '../types.js';
 import type { SuiteContext } from '../internal/context.js';
 
 /**
- * What an explanation of the kind can start from: an image, or a latent code given to a decoder or generator.
- * (Token inputs will add their own entry; callers read the list instead of assuming images.)
+ * What an explanation of the kind can start from: an image, a latent code given to a decoder or generator, or
+ * a text (the text kinds: read as token ids by the model's tokenizer). Callers read the list instead of
+ * assuming images.
  */
-export type KindInput = 'image' | 'latent';
+export type KindInput = 'image' | 'latent' | 'text';
 
 /**
  * What the pixel methods explain about an input (the explained function f):
  *  - 'logits': a classifier's logit of one class (the target);
  *  - 'code': one latent dimension of an encoder (for a VAE the mean mu of q(z|x)) (the target);
  *  - 'region': the mean of a region of the model's image output (a reconstruction, a translation): one number;
- *  - 'discriminator': a GAN discriminator's logit (of one class, for a conditional one).
+ *  - 'discriminator': a GAN discriminator's logit (of one class, for a conditional one);
+ *  - 'next-token': a causal language model's logit of one next token after the text (the target).
+ * (A text classifier's objective is 'logits', of its classes.)
  */
-export type KindObjective = 'logits' | 'code' | 'region' | 'discriminator';
+export type KindObjective = 'logits' | 'code' | 'region' | 'discriminator' | 'next-token';
 
 /** An input as the caller has it: an image row, a latent code, or a seed to draw a code from the model's prior. */
 export type KindInputValue =
@@ -38,7 +41,11 @@ export type KindInputValue =
   /** A latent code [1, D] without a conditional GAN's one-hot (the caller keeps it); `class` for a conditional GAN (default 0). */
   | { type: 'latent'; z: Tensor; class?: number | null }
   /** A code drawn from the model's prior with `seed` (the model's own sampleLatent); `class` as for 'latent'. */
-  | { type: 'sample'; seed: number; class?: number | null };
+  | { type: 'sample'; seed: number; class?: number | null }
+  /** A text, encoded by the model's own tokenizer (the text kinds). */
+  | { type: 'text'; text: string }
+  /** Token ids [1, T] already encoded (a GPT's prompt and generated tokens; the caller keeps them). */
+  | { type: 'tokens'; ids: Tensor };
 
 export interface PrepareOptions {
   /**
@@ -62,6 +69,8 @@ export interface PreparedInput {
     /** A conditional GAN's class (null otherwise). */
     class: number | null;
   };
+  /** Text kinds: the string of each token of x (x holds int32 ids [1, T]). */
+  tokens?: string[];
   /** Disposes the tensors `prepare` made (never the caller's). */
   dispose(): void;
 }
@@ -80,6 +89,12 @@ export interface ExplainedFunction {
   defaultCamLayer?: string;
   /** The network whose weights a parameter-randomization sanity check may reset (f is then a function of it). */
   randomizable?: unknown;
+  /**
+   * Text kinds: the TokenModel every token method takes as its model (gradient methods explain it through its
+   * embeddings, perturbation methods on its ids, attention methods on its attention maps); `f` is then its
+   * ids -> scores function (a GPT's next-token logits).
+   */
+  tokenModel?: TokenModel;
 }
 
 /** Why a default target was chosen (callers word it). */
@@ -95,7 +110,9 @@ export type TargetReason =
   /** The input's label. */
   | 'label'
   /** The highest score, no class or label known. */
-  | 'highest';
+  | 'highest'
+  /** The token a GPT generated at that step (given by the caller). */
+  | 'generated';
 
 /** The members of a model that `score`, `rowShape` and `decoder` read, by kind (the models packages' classes have them). */
 export interface KindModels {
@@ -104,7 +121,27 @@ export interface KindModels {
   vae: KindModels['ae'];
   gan: { generator(z: Tensor): Tensor; discriminator(x: Tensor): Tensor; readonly imageShape: readonly number[]; readonly numClasses: number };
   cyclegan: { translateAB(x: Tensor): Tensor; readonly imageShape: readonly number[] };
+  gpt: TextModelParts & {
+    /** Next-token logits [N, V] of ids [N, T]. */
+    nextToken(ids: Tensor): Tensor;
+    generate(prompt: string, options: { maxTokens?: number; seed?: number }): { text: string; ids: Int32Array };
+  };
+  'text-classifier': TextModelParts & {
+    /** Class logits [N, K] of ids [N, T]. */
+    predict(ids: Tensor): Tensor;
+    readonly labels: readonly string[];
+  };
 }
+
+/** What the text kinds read of a model (@glassbox/models-transformer's GPT and TextClassifier have it). */
+export type TextModelParts = TokenModel & {
+  /** A text -> its ids and token strings; refuses what the model cannot read. */
+  encode(text: string): { ids: Int32Array; tokens: string[] };
+  /** The most tokens a row may have. */
+  readonly context: number;
+  /** The vocabulary: the string of each token id. */
+  readonly tokenizer: { readonly tokens: readonly string[] };
+};
 
 /** A network with named layers that splits at one (tensors-ops' Sequential). */
 export interface SplitNet {
@@ -141,6 +178,8 @@ export interface KindParts {
     readonly networks: { readonly generatorAB: SplitNet };
     readonly config: { readonly outputActivation: string };
   };
+  gpt: KindModels['gpt'];
+  'text-classifier': KindModels['text-classifier'];
 }
 
 export interface KindAdapter<K extends ModelKind = ModelKind> {
@@ -193,6 +232,11 @@ export interface KindAdapter<K extends ModelKind = ModelKind> {
    * Undefined when the objective is one number (no target).
    */
   defaultTarget(model: KindParts[K], objective: KindObjective, scores: ArrayLike<number>, known?: { class?: number | null; label?: number | null }): { target: number; reason: TargetReason } | undefined;
+  /**
+   * The names of the explained function's outputs when the kind has fixed ones: a text classifier's labels
+   * (ham, spam), a GPT's vocabulary (one string per token id); undefined for the other kinds.
+   */
+  outputNames?(model: KindParts[K]): readonly string[];
   /** The name of output `k` of the explained function ('class 3', 'latent dimension 3', 'real/fake logit', ...). */
   outputLabel(model: KindParts[K], objective: KindObjective, k: number, count: number): string;
   /** The names of a code's entries: 'z0' .. 'z{D-1}', then 'class 0', 'class 1', ... for a conditional GAN's one-hot. */

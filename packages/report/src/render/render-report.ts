@@ -15,6 +15,7 @@ import {
   type ReportResult,
 } from '../types.js';
 import { CSS, escapeHtml, figure, fmt, inlineSvg, mean, num, numOrNaN, percent, section, table } from './html.js';
+import { renderGpt, renderTextClassifier } from './text.js';
 import { PictureCounter, displayRange, img, mapOver, maskOver, pixelImage, rowOf } from './pictures.js';
 
 const labelOf = (m: string) => METHOD_LABELS[m] ?? m;
@@ -318,7 +319,13 @@ function checkResult(result: unknown, where: string): ReportResult {
   if (typeof r.kind !== 'string' || !(MODEL_KINDS as readonly string[]).includes(r.kind)) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: result.kind must be one of ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')}, got ${describe(r.kind)}`);
   }
-  if (r.meta == null || typeof r.meta !== 'object' || r.inputs == null || !Array.isArray(r.inputs.shape) || !Array.isArray(r.inputs.data)) {
+  if (r.kind === 'gpt' || r.kind === 'text-classifier') {
+    const ok = r.meta != null && typeof r.meta === 'object' && (r.kind === 'gpt' ? Array.isArray((r as { generations?: unknown }).generations) : Array.isArray((r as { texts?: unknown }).texts));
+    if (!ok) throw new GlassboxError('INVALID_ARGUMENT', `${where}: result must have meta and ${r.kind === 'gpt' ? 'generations' : 'texts'} as explainModel returns them`);
+    return r as ReportResult;
+  }
+  const ri = r as Partial<ClassifierReport>;
+  if (ri.meta == null || typeof ri.meta !== 'object' || ri.inputs == null || !Array.isArray(ri.inputs.shape) || !Array.isArray(ri.inputs.data)) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: result must have meta and inputs { shape, data } as explainModel returns them`);
   }
   return r as ReportResult;
@@ -364,6 +371,12 @@ export function renderReport(result: ReportResult, options: RenderReportOptions 
       break;
     case 'cyclegan':
       body = renderCycleGan(r, pics);
+      break;
+    case 'text-classifier':
+      body = renderTextClassifier(r);
+      break;
+    case 'gpt':
+      body = renderGpt(r);
       break;
   }
   const m = r.meta;

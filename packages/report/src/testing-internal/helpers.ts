@@ -17,6 +17,8 @@ export const FAST: Partial<SuiteSettings> = {
 
 /** The number of pictures renderReport must inline for a result (one <img> each), counted from the data. */
 export function expectedPictures(r: ReportResult): number {
+  // The text kinds draw no <img>: token heatmaps are inline HTML, the generation matrix inline SVG.
+  if (r.kind === 'gpt' || r.kind === 'text-classifier') return 0;
   const s = r.inputs.shape[0]!;
   switch (r.kind) {
     case 'classifier':

@@ -9,8 +9,17 @@ import { GlassboxError, describe } from '../errors.js';
 import { declareOptionKeys } from './option-keys.js';
 
 /** The model kinds Glassbox knows (the kind adapters of @glassbox/report handle each once). */
-export const MODEL_KIND_NAMES = ['classifier', 'ae', 'vae', 'gan', 'cyclegan'] as const;
+export const MODEL_KIND_NAMES = ['classifier', 'ae', 'vae', 'gan', 'cyclegan', 'gpt', 'text-classifier'] as const;
 export type MethodModelKind = (typeof MODEL_KIND_NAMES)[number];
+/** The kinds whose inputs are images or latent codes (every kind but the text models). */
+export const IMAGE_MODEL_KIND_NAMES = Object.freeze(['classifier', 'ae', 'vae', 'gan', 'cyclegan'] as const);
+/**
+ * The kinds whose inputs are token ids (TokenModels): 'gpt' (a causal language model, explained at its next
+ * token) and 'text-classifier'. Only methods that take 'tokens' inputs apply to them.
+ */
+export const TEXT_MODEL_KIND_NAMES = Object.freeze(['gpt', 'text-classifier'] as const);
+/** Every kind: the methods that explain image rows and token ids alike (see EXPLAINS_ANY_MODEL_AND_TOKENS). */
+export const ANY_MODEL_KIND_NAMES = Object.freeze([...IMAGE_MODEL_KIND_NAMES, ...TEXT_MODEL_KIND_NAMES] as const);
 
 /**
  * What the explained x is: 'image' (NHWC rows), 'tabular' (rows of features), 'latent' (latent codes [N, D]
@@ -107,7 +116,7 @@ export type MethodInfoInput = Omit<MethodInfo, 'aliases' | 'batch' | 'gradientLi
 /** The usual case, to spread into a method's info: explains image or tabular rows through any model's function. */
 export const EXPLAINS_ANY_MODEL = Object.freeze({
   inputs: Object.freeze(['image', 'tabular'] as const),
-  modelKinds: MODEL_KIND_NAMES,
+  modelKinds: IMAGE_MODEL_KIND_NAMES,
   subject: 'function' as const,
   output: 'attribution' as const,
 });
