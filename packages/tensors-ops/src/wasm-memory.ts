@@ -25,7 +25,7 @@
  *     ({@link recreateWasmBackend}) and the error is 'BACKEND_UNAVAILABLE' (tensors made before, the model's
  *     weights included, lived on the dead backend and must be made again).
  */
-import { conv2d, engine, findBackend, matMul, ones, registerBackend, removeBackend, setBackend, tensor2d, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
+import { conv2d, engine, matMul, ones, registerBackend, removeBackend, setBackend, tensor2d, type Tensor, type Tensor4D } from '@tensorflow/tfjs-core';
 import { GlassboxError, isGlassboxError } from './errors.js';
 
 /** Largest WASM heap: 65535 pages of 64 KiB (just under 4 GiB). */
@@ -90,9 +90,15 @@ export function guardWasmHeap(backend: unknown): boolean {
   return true;
 }
 
-/** Guards the 'wasm' backend when it has started (without starting it). */
+/**
+ * Guards the 'wasm' backend when it has started, without starting it: reads the engine's registry of started
+ * backends. (tfjs-core's `findBackend('wasm')` would start a WASM backend that is not in the registry, i.e. one
+ * that never started or failed to: that leaves the engine waiting for the new start, and every tensor operation
+ * meanwhile throws "Backend 'cpu' has not yet been initialized", even though cpu is active and ready.)
+ */
 export function guardStartedWasmBackend(): boolean {
-  const backend = findBackend('wasm');
+  const registry = (engine() as unknown as { registry?: Record<string, unknown> }).registry;
+  const backend = registry?.['wasm'];
   return backend == null ? false : guardWasmHeap(backend);
 }
 

@@ -34,12 +34,24 @@ interface ProfileState {
 const remembered = new WeakMap<object, Map<string, number | null>>();
 
 /**
+ * Whether the engine can run an operation now without starting or waiting for a backend: one is active and no
+ * backend's asynchronous start is pending (during one, tfjs-core throws "Backend '...' has not yet been initialized"
+ * on every operation). Reads the engine's fields; never starts anything.
+ */
+function backendReady(): boolean {
+  const e = tf.engine() as unknown as { pendingBackendInit?: unknown; backendInstance?: unknown };
+  return e.pendingBackendInit == null && e.backendInstance != null;
+}
+
+/**
  * Peak bytes of tensors that one call of `forward` on `row` (a tensor [1, ...]) holds above what was held before:
  * for 'gradients', the model's forward and backward pass (the gradient of the sum of its outputs); for 'forward',
  * the forward pass. Null when it cannot be measured (the model fails on the row, returns something that is not a
- * tensor, or the engine has no kernel profile). Synchronous; leaks nothing; never throws.
+ * tensor, the engine has no kernel profile, or no backend is ready: one is still starting). Synchronous; leaks
+ * nothing; never throws.
  */
 export function measureRowBytes(forward: ForwardFn, row: Tensor, kind: PassKind = 'gradients'): number | null {
+  if (!backendReady()) return null;
   const state = (tf.engine() as unknown as { state?: ProfileState }).state;
   if (state == null || typeof state.numBytes !== 'number' || state.activeProfile == null || !Array.isArray(state.activeProfile.kernels)) return null;
   const profile = state.activeProfile;
@@ -97,6 +109,8 @@ export function rememberedRowBytes(key: unknown, forward: ForwardFn, x: Tensor, 
   const known = cacheable ? remembered.get(key as object) : undefined;
   if (known?.has(id)) return known.get(id)!;
   let bytes: number | null = null;
+  // Not ready (a backend is starting): nothing is measured, and nothing is remembered, so a later call measures.
+  if (!backendReady()) return null;
   if ((x.shape[0] ?? 0) > 0 && !x.isDisposed) {
     const row = tf.slice(x, 0, 1);
     try {
