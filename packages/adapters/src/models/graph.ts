@@ -5,6 +5,7 @@
 import { GlassboxError, checkOptionKeys, describe, optionKeys, tf, type Tensor } from '@glassbox/tensors-ops';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { importConverter } from './optional.js';
+import { graphPoolSpec } from '../pool/spec.js';
 import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
 import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
 
@@ -96,6 +97,10 @@ function wrap(model: GraphModel, options: GraphModelOptions, where: string, owne
       if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
       if (inputShape.length > 0) checkInputShape(x, inputShape, 'predict');
       return tf.tidy(() => checkOutput(model.execute(x, output), x.shape[0]!, 'predict'));
+    },
+    toPooledModel() {
+      if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
+      return graphPoolSpec(model, options, where);
     },
     dispose(): void {
       if (disposed) return;

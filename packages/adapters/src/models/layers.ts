@@ -6,6 +6,7 @@ import { GlassboxError, checkOptionKeys, describe, optionKeys, tf, type Tensor }
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { importLayers } from './optional.js';
 import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
+import { layersPoolSpec } from '../pool/spec.js';
 import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
 
 /** Options of fromLayersModel and loadLayersModel. */
@@ -86,6 +87,10 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
       if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
       checkInputShape(x, inputShape, 'predict');
       return tf.tidy(() => checkOutput(run.apply(x, { training: false }), x.shape[0]!, 'predict'));
+    },
+    toPooledModel() {
+      if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
+      return layersPoolSpec(model, options, where);
     },
     dispose(): void {
       if (disposed) return;
