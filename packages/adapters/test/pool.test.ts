@@ -91,11 +91,11 @@ describeBackends('adapters models in a worker pool', (backend) => {
       // Serialized once (its own topology, e.g. its layer names): sent to each worker once for the two calls.
       expect(r.sent).toEqual([pool.size, 0]);
       // New weights (setWeights) make a new description, sent again.
-      const before = m.toPooledModel();
+      const before = m.toPooledModel!();
       const doubled = inner.getWeights().map((w) => tf.mul(w, 2));
       inner.setWeights(doubled);
       tf.dispose(doubled);
-      expect(m.toPooledModel()).not.toBe(before);
+      expect(m.toPooledModel!()).not.toBe(before);
       m.dispose();
     } finally {
       inner.dispose();

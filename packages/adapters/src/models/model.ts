@@ -25,7 +25,7 @@ interface ModelBase {
    * The model as a tensors-ops pool spec: its files (model.json + weights, or the ONNX bytes) and the builder module
    * `@glassbox/adapters/pool-builder` that loads them in each worker; explainers call it for `options.pool`.
    */
-  toPooledModel(): PooledModelSpec;
+  toPooledModel?(): PooledModelSpec;
   /** Frees what the loader made (the model's weights for load*, the logits variant for from*); idempotent. */
   dispose(): void | Promise<void>;
 }
