@@ -5,6 +5,7 @@
 import { GlassboxError, checkOptionKeys, describe, optionKeys, tf, type Tensor } from '@glassbox/tensors-ops';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { importConverter } from './optional.js';
+import { graphPoolSpec } from '../pool/spec.js';
 import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
 import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
 import { checkLayer, checkRows, checkValue, owned as ownedResult } from './layer-access.js';
@@ -129,6 +130,10 @@ function wrap(model: GraphModel, options: GraphModelOptions, where: string, owne
       const name = check(this, x, layer, what);
       checkValue(value, x.shape[0]!, null, `the output of node '${name}'`, what);
       return tf.tidy(() => ownedResult(checkOutput(executeOne(model, { [inputName]: x, [name]: value }, output), x.shape[0]!, what), [x, value]));
+    },
+    toPooledModel() {
+      if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
+      return graphPoolSpec(model, options, where);
     },
     dispose(): void {
       if (disposed) return;

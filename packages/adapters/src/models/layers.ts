@@ -6,6 +6,7 @@ import { GlassboxError, checkOptionKeys, describe, optionKeys, tf, type Tensor }
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { importLayers } from './optional.js';
 import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
+import { layersPoolSpec } from '../pool/spec.js';
 import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
 import { checkLayer, checkRows, checkValue, owned as ownedResult } from './layer-access.js';
 
@@ -243,6 +244,10 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
       const declared = (node.inputTensors[0] as unknown as { shape?: Array<number | null> }).shape ?? null;
       checkValue(value, x.shape[0]!, declared, `the input of layer '${name}'`, what);
       return tf.tidy(() => ownedResult(checkOutput(runGraph(graph, x, name, 'input', value, false), x.shape[0]!, what), [x, value]));
+    },
+    toPooledModel() {
+      if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
+      return layersPoolSpec(model, options, where);
     },
     dispose(): void {
       if (disposed) return;

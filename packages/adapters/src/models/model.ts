@@ -3,6 +3,7 @@
  * ONNX) reaches the explainers. Images are NHWC float32 whatever the file's layout; the output is [N, K] (or [N]).
  */
 import { GlassboxError, formatShape, isTensor, tf, type LayerModel, type Tensor } from '@glassbox/tensors-ops';
+import type { PooledModelSpec } from '@glassbox/tensors-ops';
 
 /** The format a model came in. */
 export type ModelKind = 'layers' | 'graph' | 'onnx';
@@ -20,6 +21,11 @@ interface ModelBase {
   layers: string[];
   /** Whether a final softmax was removed (options.logits) and how: 'input' (its input taken) or 'log'. */
   logits: 'input' | 'log' | null;
+  /**
+   * The model as a tensors-ops pool spec: its files (model.json + weights, or the ONNX bytes) and the builder module
+   * `@glassbox/adapters/pool-builder` that loads them in each worker; explainers call it for `options.pool`.
+   */
+  toPooledModel?(): PooledModelSpec;
   /** Frees what the loader made (the model's weights for load*, the logits variant for from*); idempotent. */
   dispose(): void | Promise<void>;
 }

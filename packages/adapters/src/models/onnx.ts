@@ -4,6 +4,7 @@
  */
 import { GlassboxError, assertOneOf, checkOptionKeys, describe, optionKeys, tf, type Tensor } from '@glassbox/tensors-ops';
 import { importOrt } from './optional.js';
+import { onnxPoolSpec } from '../pool/spec.js';
 import { readSourceBytes } from '../images/source.js';
 import { addGraphOutput, readOnnxGraph, type OnnxGraph } from './onnx-proto.js';
 import { checkDeclaredOutput, checkInputShape, checkOutput, formatOpenShape, type OnnxModel } from './model.js';
@@ -71,6 +72,7 @@ export async function loadOnnx(source: string | URL | Uint8Array | ArrayBuffer |
   const opts = checkOptionKeys<OnnxOptions>(options, ONNX_OPTION_KEYS, where);
   if (opts.layout !== undefined) assertOneOf(opts.layout, LAYOUTS, 'options.layout', where);
   let bytes = await readBytes(source, where);
+  const fileBytes = bytes;
   let graph: OnnxGraph;
   try {
     graph = readOnnxGraph(bytes);
@@ -165,6 +167,10 @@ export async function loadOnnx(source: string | URL | Uint8Array | ArrayBuffer |
       const next = queue.then(() => run(x));
       queue = next.catch(() => undefined);
       return next;
+    },
+    toPooledModel() {
+      if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
+      return onnxPoolSpec(fileBytes, opts);
     },
     async dispose(): Promise<void> {
       if (disposed) return;

@@ -6,6 +6,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
 import type { Predictable } from '../contract/types.js';
+import { asAsyncForward, asyncModelError, isAsyncModel } from '../contract/async-model.js';
 import { Sequential, sequentialOf, type SequentialJSON } from '../nn/sequential.js';
 import { ResidualModel } from '../nn/residual-model.js';
 import { embeddingPointsForward, tokenModelForward, type TokenModel } from '../contract/token-model.js';
@@ -46,12 +47,15 @@ function hashParts(parts: Array<string | ArrayBufferView>): string {
     h1 = Math.imul(h1 ^ v, 0x01000193) >>> 0;
     h2 = Math.imul(h2 ^ ((v << 7) | (v >>> 25)), 0x5bd1e995) >>> 0;
   };
-  for (const p of parts) {
+  for (let p of parts) {
     if (typeof p === 'string') {
       mix(p.length);
       for (let i = 0; i < p.length; i++) mix(p.charCodeAt(i));
     } else {
       mix(p.byteLength);
+      // Whole 32-bit words, then the bytes left; a view that starts off a word boundary (a Uint8Array may start at
+      // any byte) is copied first, so that the hash depends on the content only.
+      if (p.byteOffset % 4 !== 0) p = new Uint8Array(p.buffer, p.byteOffset, p.byteLength).slice();
       const whole = p.byteLength >> 2;
       const words = new Uint32Array(p.buffer, p.byteOffset, whole);
       for (let i = 0; i < whole; i++) mix(words[i]!);
@@ -86,6 +90,45 @@ function weightsToData(weights: Record<string, Tensor> | WeightData[] | undefine
   });
 }
 
+/**
+ * Appends a module spec's args to the parts of its content hash: binary data (typed arrays, ArrayBuffers, e.g. the
+ * bytes of a model's files) is hashed as bytes, everything else by its JSON-like form; throws on a cycle.
+ */
+function argParts(v: unknown, parts: Array<string | ArrayBufferView>, seen: Set<object>): void {
+  if (v === null || typeof v !== 'object') {
+    parts.push(typeof v === 'string' ? `s${v.length}:${v}` : `${typeof v}:${String(v)}`);
+    return;
+  }
+  if (ArrayBuffer.isView(v)) {
+    parts.push(`view:${v.constructor.name}`, v);
+    return;
+  }
+  if (v instanceof ArrayBuffer) {
+    parts.push('buffer', new Uint8Array(v));
+    return;
+  }
+  if (seen.has(v)) throw new Error('cycle');
+  seen.add(v);
+  if (Array.isArray(v)) {
+    parts.push(`[${v.length}`);
+    for (const e of v) argParts(e, parts, seen);
+  } else if (v instanceof Map) {
+    parts.push(`map${v.size}`);
+    for (const [k, e] of v) {
+      argParts(k, parts, seen);
+      argParts(e, parts, seen);
+    }
+  } else {
+    const keys = Object.keys(v);
+    parts.push(`{${keys.length}`);
+    for (const k of keys) {
+      parts.push(`k${k.length}:${k}`);
+      argParts((v as Record<string, unknown>)[k], parts, seen);
+    }
+  }
+  seen.delete(v);
+}
+
 function keyOf(spec: PooledModelSpec): string {
   const parts: Array<string | ArrayBufferView> = [];
   if (spec.kind === 'sequential') {
@@ -95,14 +138,13 @@ function keyOf(spec: PooledModelSpec): string {
   } else if (spec.kind === 'tokens') {
     parts.push('tokens', JSON.stringify(spec.json), spec.split, spec.input, String(spec.padId), String(spec.maskChannel === true));
   } else {
-    let args: string;
+    parts.push('module', spec.module, spec.export);
     try {
-      args = JSON.stringify(spec.args) ?? 'undefined';
+      argParts(spec.args, parts, new Set());
     } catch {
-      // Not JSON (e.g. typed arrays inside cycles): no caching across calls.
-      args = `uncacheable:${Math.random()}:${Date.now()}`;
+      // Cycles or values that cannot be cloned: no caching across calls.
+      parts.push(`uncacheable:${Math.random()}:${Date.now()}`);
     }
-    parts.push('module', spec.module, spec.export, args);
   }
   for (const w of spec.weights ?? []) parts.push(w.name, w.shape.join(','), w.data);
   return hashParts(parts);
@@ -286,6 +328,11 @@ export function describePoolModel(f: Predictable, where = 'describePoolModel'): 
 /** A model rebuilt in a worker. */
 export interface BuiltModel {
   forward: (x: Tensor) => Tensor;
+  /**
+   * Present for an asynchronous model (a builder that returned one, see isAsyncModel): the call the worker awaits
+   * for the jobs that only call the model ('forward'); `forward` then refuses (gradients need a synchronous model).
+   */
+  forwardAsync?: (x: Tensor) => Promise<Tensor>;
   dispose(): void;
 }
 
@@ -364,6 +411,16 @@ export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promi
       if (typeof d === 'function') (d as () => void).call(built);
       tf.dispose(weights);
     };
+    if (isAsyncModel(built)) {
+      const call = asAsyncForward(built as Predictable, where, `builder '${spec.export}' model`);
+      return {
+        forward: () => {
+          throw asyncModelError(where, 'the pooled model');
+        },
+        forwardAsync: call,
+        dispose: disposeAll,
+      };
+    }
     if (typeof built === 'function') return { forward: built as (x: Tensor) => Tensor, dispose: disposeAll };
     if (built != null && typeof (built as { predict?: unknown }).predict === 'function') {
       const m = built as { predict(x: Tensor): Tensor };

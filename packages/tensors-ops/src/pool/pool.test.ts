@@ -217,6 +217,37 @@ describe('createPool', () => {
     tf.dispose([x, want]);
   });
 
+  it('awaits an asynchronous model (a predict answering with a Promise) in forward jobs, and refuses it for gradients', async () => {
+    const data = createRng(16).uniformArray(10 * 6);
+    const got = new Float32Array(10 * 3);
+    const d = linearFixture({ async: true }, w);
+    await pool.run({ ...rowsJob(d, data, 4, 'forward'), onBatch: (s, _e, r) => got.set(r.values, s * 3) });
+    const x = tf.tensor2d(data, [10, 6]);
+    const want = tf.matMul(x, w);
+    expect(Array.from(got)).toEqual(Array.from(want.dataSync()));
+    tf.dispose([x, want]);
+    await expectGlassboxError(() => pool.run({ ...rowsJob(d, data, 4, 'gradients'), onBatch: () => undefined }), 'INVALID_ARGUMENT', /asynchronous model.*occlusion/);
+    // Nothing left in the workers but the model's weight.
+    expect(await pool.workerTensors()).toEqual(new Array(pool.size).fill(1));
+  });
+
+  it('sends a module model once per worker, however many jobs use it; binary args are part of its content key', async () => {
+    const bytes = new Uint8Array(1001).map((_, i) => (i * 7) & 255);
+    const d = linearFixture({ tag: 'sent-once', bytes: bytes.subarray(1) }, w);
+    // The same content described again (another spec object, unaligned bytes copied) has the same key ...
+    expect(linearFixture({ tag: 'sent-once', bytes: bytes.slice(1) }, w).key).toBe(d.key);
+    // ... and one byte more or less changes it.
+    const other = bytes.slice(1);
+    other[500] = (other[500]! + 1) & 255;
+    expect(linearFixture({ tag: 'sent-once', bytes: other }, w).key).not.toBe(d.key);
+    const data = createRng(17).uniformArray(8 * 6);
+    const before = pool.stats().modelsSent;
+    await pool.run({ ...rowsJob(d, data, 2, 'forward'), onBatch: () => undefined });
+    expect(pool.stats().modelsSent - before).toBe(pool.size);
+    await pool.run({ ...rowsJob(d, data, 2, 'gradients'), onBatch: () => undefined });
+    expect(pool.stats().modelsSent - before).toBe(pool.size);
+  });
+
   it('rejects with the error the model raised in the worker (same code and message)', async () => {
     const data = createRng(6).uniformArray(4 * 6);
     const d = linearFixture({}, w);

@@ -43,6 +43,11 @@ export interface PoolStats {
   batchesPerWorker: number[];
   /** Workers started in all (more than `workers` after a restart). */
   started: number;
+  /**
+   * Times a model's spec (its weights, or its files) was sent to a worker since the pool started: once per worker
+   * and model, again only after the worker held another model, was restarted, or a job failed.
+   */
+  modelsSent: number;
 }
 
 /**
@@ -92,7 +97,7 @@ export class Pool {
   }
 
   stats(): PoolStats {
-    return { workers: this.size, jobs: this.scheduler.jobsRun, batchesPerWorker: this.scheduler.batchCounts.slice(), started: this.threads.started };
+    return { workers: this.size, jobs: this.scheduler.jobsRun, batchesPerWorker: this.scheduler.batchCounts.slice(), started: this.threads.started, modelsSent: this.scheduler.modelsSent };
   }
 
   /** Emits a warning once per distinct message (explainers use it to say why they ran on the main thread). */

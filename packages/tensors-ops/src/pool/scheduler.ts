@@ -67,6 +67,8 @@ function reconstruct(e: SerializedError, where: string, worker: number): Error {
 export class Scheduler {
   /** Jobs that sent batches to the workers. */
   jobsRun = 0;
+  /** Job messages that carried the model's spec (a worker that did not hold the model yet, and rebuilt it). */
+  modelsSent = 0;
   /** Batches computed by each worker slot since the pool started. */
   readonly batchCounts: number[];
   private queue: Promise<unknown> = Promise.resolve();
@@ -288,7 +290,10 @@ export class Scheduler {
             inputs: job.inputs,
             where,
           };
-          if (slot.modelKey !== job.model.key) msg.model = job.model.spec;
+          if (slot.modelKey !== job.model.key) {
+            msg.model = job.model.spec;
+            this.modelsSent++;
+          }
           slot.modelKey = job.model.key;
           slot.thread.post(msg);
         }

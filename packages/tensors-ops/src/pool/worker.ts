@@ -28,6 +28,8 @@ interface Job {
   targets: TargetResolver;
   recipe: PreparedRecipe;
   forward: (x: Tensor) => Tensor;
+  /** The awaited call of an asynchronous model (for 'forward' jobs), see BuiltModel.forwardAsync. */
+  forwardAsync: ((x: Tensor) => Promise<Tensor>) | undefined;
 }
 
 let port: Port;
@@ -55,9 +57,29 @@ function ownCopy(values: ArrayLike<number>): Float32Array {
   return values instanceof Float32Array ? values.slice() : Float32Array.from(values);
 }
 
-function runBatch(job: Job, index: number, start: number, end: number): void {
+/** A batch of an asynchronous model: the rows are built, the model's answer awaited, then checked as usual. */
+async function forwardAsync(job: Job, call: (x: Tensor) => Promise<Tensor>, start: number, end: number): Promise<Tensor> {
+  const rows = tf.tidy(() => job.recipe.build(start, end));
+  let y: Tensor;
+  try {
+    y = await call(rows);
+  } finally {
+    rows.dispose();
+  }
+  try {
+    checkModelOutput(y, end - start, job.where);
+  } catch (e) {
+    y.dispose();
+    throw e;
+  }
+  return y;
+}
+
+async function runBatch(job: Job, index: number, start: number, end: number): Promise<void> {
   let out: Tensor;
-  if (job.op === 'forward') {
+  if (job.op === 'forward' && job.forwardAsync !== undefined) {
+    out = await forwardAsync(job, job.forwardAsync, start, end);
+  } else if (job.op === 'forward') {
     out = tf.tidy(() => {
       const y = job.forward(job.recipe.build(start, end));
       checkModelOutput(y, end - start, job.where);
@@ -98,6 +120,7 @@ async function startJob(msg: JobMessage): Promise<void> {
     targets,
     recipe,
     forward: model.built.forward,
+    forwardAsync: model.built.forwardAsync,
   });
 }
 
@@ -151,7 +174,7 @@ async function handle(msg: ToWorker): Promise<void> {
         return;
       }
       try {
-        runBatch(job, msg.index, msg.start, msg.end);
+        await runBatch(job, msg.index, msg.start, msg.end);
       } catch (e) {
         port.post({ type: 'error', jobId: msg.jobId, index: msg.index, error: serialize(e) });
       }
