@@ -48,6 +48,7 @@ const MAIN: Record<string, Case[]> = {
   activation: [{ label: 'activation', typo: 'alpah', meant: 'alpha', run: (o) => main.activation(x4, 'leakyRelu', o) }],
   resolveActivation: [{ label: 'resolveActivation', typo: 'alpah', meant: 'alpha', run: (o) => main.resolveActivation('elu', 'fn', 'here', o) }],
   conv2d: [{ label: 'conv2d', typo: 'stride', meant: 'strides', run: (o) => main.conv2d(x4, kernel, null, o) }],
+  depthwiseConv2d: [{ label: 'depthwiseConv2d', typo: 'dilation', meant: 'dilations', run: (o) => main.depthwiseConv2d(x4, kernel, null, o) }],
   conv2dTranspose: [{ label: 'conv2dTranspose', typo: 'paddng', meant: 'padding', run: (o) => main.conv2dTranspose(x4, tkernel, null, o) }],
   maxPool: [{ label: 'maxPool', typo: 'poolsize', meant: 'poolSize', run: (o) => main.maxPool(x4, o) }],
   avgPool: [{ label: 'avgPool', typo: 'pool_size', meant: 'poolSize', run: (o) => main.avgPool(x4, o) }],
@@ -103,7 +104,7 @@ const MAIN: Record<string, Case[]> = {
 /** Exports of the main entry that take no options object of their own. */
 const MAIN_WITHOUT_OPTIONS = new Set([
   'GlassboxError', 'abortError', 'asForward', 'asAsyncForward', 'asyncModelError', 'isAsyncModel', 'modelForwards', 'assertFinite', 'assertFloatTensor', 'assertNumber', 'assertOneOf', 'backendInfo',
-  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareMethod', 'declareOptionKeys', 'dense',
+  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareMethod', 'declareOptionKeys', 'dense', 'globalAvgPool',
   'describe', 'describePoolModel', 'dropout', 'dropoutMask', 'ensureOverrides', 'estimateRowBytes', 'flatten', 'formatShape', 'glorotNormal',
   'glorotUniform', 'heNormal', 'heUniform', 'initialize', 'initializerValues', 'isBroadcastable', 'isGlassboxError', 'isOutOfMemoryError', 'isPool',
   'isTensor', 'measureRowBytes', 'methodInfoOf', 'onesInitializer', 'outOfMemoryError', 'optionDefault', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',

@@ -104,5 +104,5 @@ it('resolveActivation fills in defaults and lists every name', () => {
   expect(resolveActivation('leakyRelu', 'a', 't')).toEqual({ fn: 'leakyRelu', alpha: 0.2 });
   expect(resolveActivation('elu', 'a', 't')).toEqual({ fn: 'elu', alpha: 1 });
   expect(resolveActivation({ fn: 'relu' }, 'a', 't')).toEqual({ fn: 'relu' });
-  expect(ACTIVATION_NAMES).toHaveLength(9);
+  expect(ACTIVATION_NAMES).toHaveLength(10);
 });

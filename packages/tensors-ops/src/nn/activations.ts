@@ -10,6 +10,7 @@ export type { ActivationConfig, ActivationName, ActivationRef } from './layer-ty
 export const ACTIVATION_NAMES: readonly ActivationName[] = [
   'linear',
   'relu',
+  'relu6',
   'leakyRelu',
   'sigmoid',
   'tanh',
@@ -92,6 +93,8 @@ export function applyActivation(x: Tensor, config: ActivationConfig): Tensor {
       return x;
     case 'relu':
       return tf.relu(x);
+    case 'relu6':
+      return tf.relu6(x);
     case 'leakyRelu':
       return tf.leakyRelu(x, config.alpha ?? LEAKY_RELU_ALPHA);
     case 'sigmoid':
@@ -130,6 +133,8 @@ export function applyActivation(x: Tensor, config: ActivationConfig): Tensor {
  * Formulas:
  * - linear(x) = x
  * - relu(x) = max(x, 0)  (Nair & Hinton 2010)
+ * - relu6(x) = min(max(x, 0), 6)  (Krizhevsky 2010; MobileNetV2, Sandler et al. 2018, arXiv:1801.04381): a relu
+ *   that saturates at 6, gradient 1 on (0, 6] and 0 elsewhere (tfjs-core's convention at the kinks)
  * - leakyRelu(x) = x for x >= 0, alpha * x for x < 0  (Maas, Hannun & Ng 2013; alpha default 0.2)
  * - sigmoid(x) = 1 / (1 + exp(-x)),  tanh(x)
  * - softplus(x) = log(1 + exp(x))  (Dugas et al. 2001)

@@ -4,7 +4,7 @@
  * runs. See `withNonlinearityRule`.
  *
  * How it holds everywhere:
- * - the gradients of tfjs-core's elementwise activation kernels (Relu, LeakyRelu, Sigmoid, Tanh, Softplus,
+ * - the gradients of tfjs-core's elementwise activation kernels (Relu, Relu6, LeakyRelu, Sigmoid, Tanh, Softplus,
  *   Elu) are swapped, for the duration of the scope only, for gradients that ask the active rule first and fall
  *   back to tfjs-core's own gradient (so a rule that declines gives exactly the ordinary numbers);
  * - the fused conv/dense + bias + relu kernels of the nn blocks (./fused.ts) run their relu as a separate op
@@ -21,7 +21,7 @@ import type { ActivationConfig } from './layer-types.js';
 /** What a rule sees for one nonlinearity y = act(z) of the model, in the backward pass. */
 export interface NonlinearityGradient {
   /**
-   * The nonlinearity, named as the nn blocks name it: `{ fn: 'relu' }`, `{ fn: 'leakyRelu', alpha }`,
+   * The nonlinearity, named as the nn blocks name it: `{ fn: 'relu' }`, `{ fn: 'relu6' }`, `{ fn: 'leakyRelu', alpha }`,
    * `{ fn: 'sigmoid' }`, `{ fn: 'tanh' }`, `{ fn: 'softplus' }` or `{ fn: 'elu', alpha }`.
    */
   readonly activation: Readonly<ActivationConfig>;
@@ -47,6 +47,7 @@ export type NonlinearityRule = (g: NonlinearityGradient) => Tensor | null;
 /** The nn activation each covered tfjs-core kernel computes. */
 const KERNEL_ACTIVATIONS: Record<string, (attrs: NamedAttrMap) => ActivationConfig> = {
   Relu: () => ({ fn: 'relu' }),
+  Relu6: () => ({ fn: 'relu6' }),
   LeakyRelu: (attrs) => ({ fn: 'leakyRelu', alpha: (attrs as { alpha?: number }).alpha ?? 0.2 }),
   Sigmoid: () => ({ fn: 'sigmoid' }),
   Tanh: () => ({ fn: 'tanh' }),
@@ -62,6 +63,8 @@ function kernelValue(kernelName: string, z: Tensor, act: ActivationConfig): Tens
   switch (kernelName) {
     case 'Relu':
       return tf.relu(z);
+    case 'Relu6':
+      return tf.relu6(z);
     case 'LeakyRelu':
       return tf.leakyRelu(z, act.alpha ?? 0.2);
     case 'Sigmoid':
@@ -189,7 +192,7 @@ function restore(s: RuleState): void {
  *   ordinary:  dL/dz = dL/dy * act'(z)
  *   rule:      dL/dz = rule({ activation, z, dy, y, derivative, ordinary })   (null: the ordinary gradient)
  *
- * Covered: Relu, LeakyRelu, Sigmoid, Tanh, Softplus and Elu kernels, and the nn activations made of them (elu
+ * Covered: Relu, Relu6, LeakyRelu, Sigmoid, Tanh, Softplus and Elu kernels, and the nn activations made of them (elu
  * with alpha != 1 is one nonlinearity). Other ops (softmax, max pooling, exp, ...) keep their gradients.
  * While a rule is active the fused layers run their relu as a separate op (a little slower); outside every
  * scope nothing changes. Scopes nest (the innermost rule applies) and are synchronous: the forward pass and

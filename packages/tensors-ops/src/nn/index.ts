@@ -23,7 +23,9 @@ export { conv2dTranspose } from './conv2d-transpose.js';
 export type { Conv2DTransposeOptions } from './conv2d-transpose.js';
 export { batchNorm, batchNormMoments, updateMovingAverage, BATCH_NORM_MOMENTUM, BATCH_NORM_EPSILON } from './batch-norm.js';
 export type { BatchNormParams, BatchNormOptions } from './batch-norm.js';
-export { maxPool, avgPool } from './pooling.js';
+export { maxPool, avgPool, globalAvgPool } from './pooling.js';
+export { depthwiseConv2d } from './depthwise-conv2d.js';
+export type { DepthwiseConv2DOptions } from './depthwise-conv2d.js';
 export type { Pool2DOptions } from './pooling.js';
 export { flatten, reshapeRows } from './reshape.js';
 export { dropout, dropoutMask } from './dropout.js';
@@ -35,6 +37,8 @@ export type {
   DenseLayerSpec,
   Conv2DLayerSpec,
   Conv2DTransposeLayerSpec,
+  DepthwiseConv2DLayerSpec,
+  GlobalAvgPoolLayerSpec,
   BatchNormLayerSpec,
   ActivationLayerSpec,
   FlattenLayerSpec,

@@ -10,6 +10,7 @@ import { INITIALIZER_NAMES, type InitializerName } from './initializers.js';
 import { resolveConv2DOptions, type Conv2DConfig } from './conv2d.js';
 import { resolveConv2DTransposeOptions, type Conv2DTransposeConfig } from './conv2d-transpose.js';
 import { resolvePool2DOptions, type Pool2DConfig } from './pooling.js';
+import { resolveDepthMultiplier } from './depthwise-conv2d.js';
 import { resolveRowShape } from './reshape.js';
 import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM } from './batch-norm.js';
 import {
@@ -50,6 +51,32 @@ export interface Conv2DLayerSpec extends Named {
   filters: number;
   /** Integer >= 1 or [rows, cols]. */
   kernelSize: number | [number, number];
+  /** Default 1. */
+  strides?: number | [number, number];
+  /** Default 'valid'. */
+  padding?: Padding;
+  /** Default 1. */
+  dilations?: number | [number, number];
+  /** Default 'linear'. */
+  activation?: ActivationRef;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorotUniform'. */
+  kernelInitializer?: InitializerName;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerName;
+}
+
+/**
+ * Depthwise 2-D convolution, NHWC: each input channel convolved with its own `depthMultiplier` filters;
+ * kernel [kh, kw, inChannels, depthMultiplier], output channels inChannels * depthMultiplier.
+ */
+export interface DepthwiseConv2DLayerSpec extends Named {
+  type: 'depthwiseConv2d';
+  /** Integer >= 1 or [rows, cols]. */
+  kernelSize: number | [number, number];
+  /** Filters per input channel, integer >= 1; default 1. */
+  depthMultiplier?: number;
   /** Default 1. */
   strides?: number | [number, number];
   /** Default 'valid'. */
@@ -126,6 +153,11 @@ export interface Pool2DLayerSpec extends Named {
   padding?: Padding;
 }
 
+/** Global average pooling, NHWC: [H, W, C] -> [C], the mean of each channel. */
+export interface GlobalAvgPoolLayerSpec extends Named {
+  type: 'globalAvgPool';
+}
+
 /** Inverted dropout in training mode, identity in inference mode. */
 export interface DropoutLayerSpec extends Named {
   type: 'dropout';
@@ -138,11 +170,13 @@ export type LayerSpec =
   | DenseLayerSpec
   | Conv2DLayerSpec
   | Conv2DTransposeLayerSpec
+  | DepthwiseConv2DLayerSpec
   | BatchNormLayerSpec
   | ActivationLayerSpec
   | FlattenLayerSpec
   | ReshapeLayerSpec
   | Pool2DLayerSpec
+  | GlobalAvgPoolLayerSpec
   | DropoutLayerSpec;
 
 export type LayerType = LayerSpec['type'];
@@ -158,6 +192,8 @@ export const LAYER_TYPES: readonly LayerType[] = [
   'maxPool',
   'avgPool',
   'dropout',
+  'depthwiseConv2d',
+  'globalAvgPool',
 ];
 
 const ALLOWED_KEYS: Record<LayerType, readonly string[]> = {
@@ -171,6 +207,8 @@ const ALLOWED_KEYS: Record<LayerType, readonly string[]> = {
   maxPool: ['type', 'name', 'poolSize', 'strides', 'padding'],
   avgPool: ['type', 'name', 'poolSize', 'strides', 'padding'],
   dropout: ['type', 'name', 'rate'],
+  depthwiseConv2d: ['type', 'name', 'kernelSize', 'depthMultiplier', 'strides', 'padding', 'dilations', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer'],
+  globalAvgPool: ['type', 'name'],
 };
 
 /** Which parameter of a layer. */
@@ -190,6 +228,8 @@ export type LayerOp =
   | { kind: 'dense'; useBias: boolean }
   | { kind: 'conv2d'; useBias: boolean; config: Conv2DConfig }
   | { kind: 'conv2dTranspose'; useBias: boolean; config: Conv2DTransposeConfig }
+  | { kind: 'depthwiseConv2d'; useBias: boolean; config: Conv2DConfig }
+  | { kind: 'globalAvgPool' }
   | { kind: 'batchNorm'; momentum: number; epsilon: number }
   | { kind: 'activation' }
   | { kind: 'flatten' }
@@ -402,6 +442,63 @@ export function planLayer(spec: unknown, index: number, inputShape: readonly num
         op: { kind: 'conv2dTranspose', useBias, config },
       };
     }
+    case 'depthwiseConv2d': {
+      requireRank(inShape, 3, t, where, '([H, W, C] images)');
+      const kernelSize = toPair(s.kernelSize, 'kernelSize', where);
+      const depthMultiplier = resolveDepthMultiplier(s.depthMultiplier, where);
+      const config = resolveConv2DOptions(
+        { strides: s.strides, padding: s.padding, dilations: s.dilations, activation: s.activation },
+        where,
+        '',
+      );
+      checkWindowFits(inShape.slice(0, 2), kernelSize, config.dilations, config.padding, 'kernel', where);
+      const useBias = checkBoolean(s.useBias, true, 'useBias', where);
+      const kernelInitializer = checkInitializer(s.kernelInitializer, 'glorotUniform', 'kernelInitializer', where);
+      const biasInitializer = checkInitializer(s.biasInitializer, 'zeros', 'biasInitializer', where);
+      const outChannels = inShape[2]! * depthMultiplier;
+      const params = [param('kernel', [kernelSize[0], kernelSize[1], inShape[2]!, depthMultiplier], kernelInitializer)];
+      if (useBias) params.push(param('bias', [outChannels], biasInitializer));
+      return {
+        index,
+        name,
+        type: t,
+        spec: {
+          type: t,
+          name,
+          kernelSize,
+          depthMultiplier,
+          strides: config.strides,
+          padding: config.padding,
+          dilations: config.dilations,
+          activation: activationRef(config.activation),
+          useBias,
+          kernelInitializer,
+          biasInitializer,
+        },
+        inputShape: inShape,
+        outputShape: [
+          convOutputLength(inShape[0]!, kernelSize[0], config.strides[0], config.dilations[0], config.padding),
+          convOutputLength(inShape[1]!, kernelSize[1], config.strides[1], config.dilations[1], config.padding),
+          outChannels,
+        ],
+        activation: config.activation,
+        params,
+        op: { kind: 'depthwiseConv2d', useBias, config },
+      };
+    }
+    case 'globalAvgPool':
+      requireRank(inShape, 3, t, where, '([H, W, C] images)');
+      return {
+        index,
+        name,
+        type: t,
+        spec: { type: t, name },
+        inputShape: inShape,
+        outputShape: [inShape[2]!],
+        activation: null,
+        params: [],
+        op: { kind: 'globalAvgPool' },
+      };
     case 'batchNorm': {
       const momentum = assertNumber(s.momentum ?? BATCH_NORM_MOMENTUM, 'momentum', where, { min: 0, max: 1 });
       const epsilon = assertNumber(s.epsilon ?? BATCH_NORM_EPSILON, 'epsilon', where, { gt: 0 });

@@ -5,7 +5,7 @@
 import type { Padding } from './common.js';
 
 /** The elementwise (and row-wise, for softmax) nonlinearities of the nn blocks. */
-export type ActivationName = 'linear' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'softmax' | 'logSoftmax';
+export type ActivationName = 'linear' | 'relu' | 'relu6' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'softmax' | 'logSoftmax';
 
 /** An activation with its parameter, as stored in a layer spec (JSON-serialisable). */
 export interface ActivationConfig {

@@ -96,3 +96,31 @@ export function maxPool(x: Tensor, options: Pool2DOptions = {}): Tensor {
 export function avgPool(x: Tensor, options: Pool2DOptions = {}): Tensor {
   return pool('avg', x, options);
 }
+
+/** Global average pooling without checks: [N, H, W, C] -> [N, C]. */
+export function globalAvgPoolImpl(x: Tensor): Tensor {
+  return tf.mean(x, [1, 2]);
+}
+
+/**
+ * Global average pooling (NHWC): the mean of each channel over all positions, [N, H, W, C] -> [N, C]. The
+ * usual last step of a convolutional network before its classifier (MobileNet, ResNet), so that the head
+ * does not depend on where in the image a feature was found.
+ *
+ * Formula: y[n, c] = (1 / (H W)) sum_{i, j} x[n, i, j, c].
+ *
+ * Paper: Lin, Chen & Yan 2013, "Network In Network", arXiv:1312.4400.
+ *
+ * @param x float32 [N, H, W, C].
+ * @returns float32 [N, C] that the caller owns.
+ * @throws GlassboxError INVALID_ARGUMENT (not float32) or SHAPE_MISMATCH (not rank 4).
+ *
+ * @example
+ * ```ts
+ * const features = globalAvgPool(h); // [8, 7, 7, 1280] -> [8, 1280]
+ * ```
+ */
+export function globalAvgPool(x: Tensor): Tensor {
+  assertFloatOfRank(x, 'x', 'globalAvgPool', 4, ' ([N, H, W, C], NHWC)');
+  return tf.tidy(() => globalAvgPoolImpl(x));
+}

@@ -14,7 +14,8 @@ import { applyActivation } from './activations.js';
 import { conv2dLinear } from './conv2d.js';
 import { conv2dTransposeLinear } from './conv2d-transpose.js';
 import { batchNormMomentsImpl, batchNormWith, updateMovingAverageImpl } from './batch-norm.js';
-import { poolImpl } from './pooling.js';
+import { globalAvgPoolImpl, poolImpl } from './pooling.js';
+import { depthwiseConv2dLinear } from './depthwise-conv2d.js';
 import { dropoutImpl } from './dropout.js';
 import { checkSeed, formatShape, hashString } from './common.js';
 import { attentionBias, checkIds, checkPaddingMask, linearLastAxis } from './block-common.js';
@@ -829,6 +830,12 @@ export class ResidualModel extends VariableModel implements LayerModel {
       case 'conv2dTranspose':
         z = conv2dTransposeLinear(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias), op.config);
         break;
+      case 'depthwiseConv2d':
+        z = depthwiseConv2dLinear(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias), op.config);
+        break;
+      case 'globalAvgPool':
+        z = globalAvgPoolImpl(x);
+        break;
       case 'batchNorm': {
         const [gamma, beta, movingMean, movingVariance] = ['gamma', 'beta', 'movingMean', 'movingVariance'].map((k) => this.v(path, k));
         if (!ctx.training) {
@@ -951,7 +958,9 @@ export function planResidualModel(modelJSON: unknown, where = 'planResidualModel
  * - `{ type: 'sequencePool', mode: 'first' | 'last' | 'mean' }` [T, D] -> [D] ('last' and 'mean' skip padding);
  * - `{ type: 'residual', body: [...blocks] }` y = x + body(x) (the body must keep the row shape);
  * - every `Sequential` layer spec: 'dense' (on the last axis), 'activation', 'dropout' (any rows),
- *   'conv2d', 'conv2dTranspose', 'batchNorm', 'flatten', 'reshape', 'maxPool', 'avgPool' (rows of fixed size).
+ *   'conv2d', 'conv2dTranspose', 'depthwiseConv2d', 'batchNorm', 'flatten', 'reshape', 'maxPool', 'avgPool',
+ *   'globalAvgPool' (rows of fixed size). A MobileNetV2 is conv2d / batchNorm / activation 'relu6' blocks,
+ *   depthwiseConv2d, residual blocks around its inverted bottlenecks, then globalAvgPool and dense.
  *
  * Paper: He, Zhang, Ren & Sun 2015, "Deep Residual Learning for Image Recognition", arXiv:1512.03385
  * (residual connections); Vaswani et al. 2017, arXiv:1706.03762 (Transformer); the blocks cite theirs.

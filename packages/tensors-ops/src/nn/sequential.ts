@@ -9,7 +9,8 @@ import { denseLinear } from './dense.js';
 import { conv2dLinear } from './conv2d.js';
 import { conv2dTransposeLinear } from './conv2d-transpose.js';
 import { batchNormMomentsImpl, batchNormWith, updateMovingAverageImpl } from './batch-norm.js';
-import { poolImpl } from './pooling.js';
+import { globalAvgPoolImpl, poolImpl } from './pooling.js';
+import { depthwiseConv2dLinear } from './depthwise-conv2d.js';
 import { dropoutImpl } from './dropout.js';
 import { checkRows, checkSeed } from './common.js';
 import { planLayers, type LayerPlan, type LayerSpec, type LayerType, type ParamKey } from './layer-spec.js';
@@ -376,6 +377,10 @@ export class Sequential extends VariableModel implements LayerModel {
         return conv2dLinear(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), op.config);
       case 'conv2dTranspose':
         return conv2dTransposeLinear(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), op.config);
+      case 'depthwiseConv2d':
+        return depthwiseConv2dLinear(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), op.config);
+      case 'globalAvgPool':
+        return globalAvgPoolImpl(x);
       case 'batchNorm': {
         const gamma = this.v(plan, 'gamma');
         const beta = this.v(plan, 'beta');
@@ -453,6 +458,9 @@ export class Sequential extends VariableModel implements LayerModel {
  *   movingVariance (not trainable), each [C];
  * - `{ type: 'activation', fn, alpha? }`, `{ type: 'flatten' }`, `{ type: 'reshape', shape }`,
  *   `{ type: 'maxPool' | 'avgPool', poolSize? = 2, strides? = poolSize, padding? = 'valid' }`, `{ type: 'dropout', rate }`.
+ * - `{ type: 'depthwiseConv2d', kernelSize, depthMultiplier? = 1, strides? = 1, padding? = 'valid', dilations? = 1,
+ *   activation?, useBias?, ...Initializer? }` (kernel [kh, kw, C, depthMultiplier]), `{ type: 'globalAvgPool' }`
+ *   ([H, W, C] -> [C]).
  *
  * Paper: the blocks cite theirs (see `dense`, `conv2d`, `conv2dTranspose`, `batchNorm`, `dropout`, the
  * initializers); the layer-wise view serves DeepLIFT (Shrikumar et al. 2017, arXiv:1704.02685) and Grad-CAM

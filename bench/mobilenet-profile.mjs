@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Where the time of a MobileNetV2 gradient goes, kernel by kernel (not part of `pnpm bench`; a starting point
+// for kernel work): runs the ResidualModel of ./mobilenet-v2.mjs on the WASM backend under tf.profile, for a
+// forward of ROWS rows and for the gradient of one logit per row with respect to the input (what saliency and
+// integrated gradients do per batch), and prints the kernels' summed times, grouped by kernel name and by
+// input shape for the largest groups. BENCH_PROFILE_ROWS (default 8: the issue's IG batch), BENCH_PROFILE_SIZE
+// (default 224), BENCH_PROFILE_JSON=path writes the numbers as JSON.
+import { writeFileSync } from 'node:fs';
+import * as ops from '../packages/tensors-ops/dist/index.js';
+import { mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
+
+const { createRng, initBackend, residualModel, tf } = ops;
+const ROWS = Number(process.env.BENCH_PROFILE_ROWS ?? 8);
+const SIZE = Number(process.env.BENCH_PROFILE_SIZE ?? 224);
+await initBackend({ backend: 'wasm', fallback: false });
+const spec = mobileNetV2Spec({ size: SIZE, classes: 5 });
+const model = residualModel(spec.blocks, spec.inputShape, { seed: 42 });
+randomizeMobileNetV2(ops, model, 43);
+const x = tf.tensor4d(createRng(7).uniformArray(ROWS * SIZE * SIZE * 3, -1, 1), [ROWS, SIZE, SIZE, 3]);
+const pick = tf.tidy(() => tf.oneHot(tf.fill([ROWS], 1, 'int32'), 5));
+const jobs = {
+  forward: () => model.predict(x),
+  gradient: () => tf.grad((t) => tf.sum(tf.mul(model.apply(t), pick)))(x),
+};
+
+async function profileOf(fn) {
+  // Warm-up (XNNPACK operators, memory growth), then a profiled run and a timed run without the profiler.
+  tf.dispose(fn());
+  const info = await tf.profile(() => {
+    const y = fn();
+    y.dataSync();
+    return y;
+  });
+  const t0 = performance.now();
+  const y = fn();
+  await y.data();
+  const wallMs = performance.now() - t0;
+  y.dispose();
+  const byName = new Map();
+  const byShape = new Map();
+  let total = 0;
+  for (const k of info.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    total += ms;
+    const a = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    a.ms += ms;
+    a.calls++;
+    byName.set(k.name, a);
+    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+    const b = byShape.get(key) ?? { ms: 0, calls: 0 };
+    b.ms += ms;
+    b.calls++;
+    byShape.set(key, b);
+  }
+  const sorted = (m) => [...m.entries()].sort((p, q) => q[1].ms - p[1].ms).map(([k, v]) => ({ kernel: k, ms: Math.round(v.ms * 10) / 10, calls: v.calls, share: Math.round((v.ms / total) * 1000) / 10 }));
+  return { wallMs: Math.round(wallMs), kernelsMs: Math.round(total), kernels: info.kernels.length, byName: sorted(byName), topShapes: sorted(byShape).slice(0, 15) };
+}
+
+const out = { rows: ROWS, size: SIZE, flopsPerRow: spec.flops };
+for (const [name, fn] of Object.entries(jobs)) {
+  out[name] = await profileOf(fn);
+  const p = out[name];
+  console.log(`\n${name}, ${ROWS} rows of ${SIZE}x${SIZE}x3: ${p.wallMs} ms wall unprofiled, ${p.kernelsMs} ms in ${p.kernels} kernels (profiled)`);
+  for (const r of p.byName) console.log(`  ${r.kernel.padEnd(36)} ${String(r.ms).padStart(9)} ms ${String(r.share).padStart(5)}%  ${r.calls} calls`);
+  console.log('  largest by input shape:');
+  for (const r of p.topShapes.slice(0, 8)) console.log(`    ${String(r.ms).padStart(8)} ms ${String(r.share).padStart(5)}%  ${r.calls}x ${r.kernel}`);
+}
+if (process.env.BENCH_PROFILE_JSON) writeFileSync(process.env.BENCH_PROFILE_JSON, JSON.stringify(out, null, 2) + '\n');
+tf.dispose([x, pick]);
+model.dispose();
