@@ -110,6 +110,8 @@ Examples:
   $ glassbox explain --model classifier --method lime --segments slic:30 --input digits:test:3 --out out/lime
   $ glassbox explain --model vae --method latent-traversal --dims 0-5 --input digits:test:3 --out out/trav
   $ glassbox explain --model runs/cnn/model.json --method kernel-shap --input digits:test:0 --samples 512 --out out/ks
+  $ glassbox explain --model mobilenet/model.json --input photo.jpg --preprocess -1-1 --labels labels.txt --method ig --out out/photo
+  $ glassbox explain --model resnet18.onnx --layout NCHW --input photo.jpg --preprocess imagenet --crop center --method occlusion --window 32 --out out/onnx
 `;
 
 const REPORT_AFTER = `
@@ -187,6 +189,11 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--cells <n>', 'grid patches per side for feature-ablation, shapley, kernel-shap, lime with --segments grid (default 7; exact-shapley 3)', integer(1))
     .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
     .option('--scale <n>', 'enlargement of the PNGs (8: 28x28 -> 224x224)', integer(1, 64), 8)
+    .option('--preprocess <preset>', 'your own model: normalisation of the photo: 0-1 (default), -1-1, imagenet, caffe-bgr')
+    .option('--crop <mode>', 'your own model: none (resize the whole photo, default) or center (resize and cut the middle)')
+    .option('--layout <layout>', 'your own ONNX model: layout of its image input, NCHW (PyTorch) or NHWC')
+    .option('--logits', 'your own model: explain the logits (remove a final softmax)')
+    .option('--labels <file>', 'your own model: class names, one per line (as many as the outputs)')
     .addOption(backendOption())
     .option('--json', 'print a JSON summary on stdout (no progress bar)')
     .option('--no-progress', 'no progress bar')
@@ -204,6 +211,12 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)
     .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
     .option('--title <text>', 'page title')
+    .option('--input <photos>', 'your own model (model.json or .onnx): the photos, PNG or JPEG, comma-separated')
+    .option('--preprocess <preset>', 'your own model: normalisation of the photo: 0-1 (default), -1-1, imagenet, caffe-bgr')
+    .option('--crop <mode>', 'your own model: none (resize the whole photo, default) or center (resize and cut the middle)')
+    .option('--layout <layout>', 'your own ONNX model: layout of its image input, NCHW (PyTorch) or NHWC')
+    .option('--logits', 'your own model: explain the logits (remove a final softmax)')
+    .option('--labels <file>', 'your own model: class names, one per line (as many as the outputs)')
     .addOption(backendOption())
     .option('--json', 'print a JSON summary on stdout (no progress bar)')
     .option('--no-progress', 'no progress bar')

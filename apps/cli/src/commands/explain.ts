@@ -43,6 +43,7 @@ import {
 import { imageGeometry, loadModel, parseModelSpec, type LoadedModel } from '../models.js';
 import { checkOutDir, writeAtomically, writeJson, writePng } from '../output.js';
 import { setupBackend, since, type CliIo } from '../runtime.js';
+import { userModelFile } from '../user-model.js';
 
 export interface ExplainCommandOptions {
   model: string;
@@ -75,6 +76,12 @@ export interface ExplainCommandOptions {
   /** Enlargement of the PNGs (nearest neighbour), default 8: 28x28 -> 224x224. */
   scale?: number;
   backend?: string;
+  /** A user's model (a TensorFlow.js model.json or an .onnx): see ../user-model.ts. */
+  preprocess?: string;
+  crop?: string;
+  layout?: string;
+  logits?: boolean;
+  labels?: string;
 }
 
 /** The files explain writes (an existing --out holding only these is replaced). */
@@ -501,6 +508,8 @@ function perPixel(values: Float32Array, h: number, w: number): Float32Array {
 export async function runExplain(o: ExplainCommandOptions, io: CliIo): Promise<ExplainSummary> {
   const t0 = performance.now();
   const method = resolveMethod(o.method);
+  const user = await userModelFile(o.model);
+  if (user !== null) return (await import('./explain-user.js')).runUserExplain(user, o, io);
   const spec = parseInputSpec(o.input);
   await parseModelSpec(o.model);
   const scale = o.scale ?? 8;
