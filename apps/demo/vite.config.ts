@@ -41,6 +41,7 @@ const glassbox = [
   '@glassbox/models-classifier',
   '@glassbox/models-ae-vae',
   '@glassbox/models-gan',
+  '@glassbox/adapters',
 ];
 
 /**

@@ -12,8 +12,10 @@ import { setStatus } from './page/status.js';
 import { explainsOf, inputChanged, methodChanged, modelChanged, showInputKind, showOutput } from './page/controls.js';
 import { cancelRun, markCancelledByUser, runExplain, runLatent, runReport, scheduleExplain } from './page/runs.js';
 import { showResult } from './page/results.js';
+import { startByom } from './byom/page.js';
 
 hooks.inputChanged = inputChanged;
+startByom(params.get('backend') === 'cpu' ? 'cpu' : 'wasm');
 
 // Content-Security-Policy violations are logged as errors (the end-to-end test fails on any).
 document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));
