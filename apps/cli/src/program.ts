@@ -10,6 +10,7 @@ import { KIND_ADAPTERS, type AnyKindAdapter } from '@glassbox/report';
 import { MODEL_NAMES, PRETRAINED } from './models.js';
 import { createProgress } from './progress.js';
 import { BACKENDS, type CliIo } from './runtime.js';
+import { userModelFile } from './user-model.js';
 
 
 /** The objectives of each kind with more than one, for --objective's help ('ae, vae: code (default) | region'). */
@@ -270,13 +271,16 @@ export async function main(args: readonly string[], streams: ProgramStreams = { 
     switch (command) {
       case 'explain': {
         const { runExplain, formatExplain } = await import('./commands/explain.js');
-        const s = await runExplain(options as never, io);
+        // A user's own model (a TensorFlow.js model.json or an .onnx) has its own path: see user-model.ts.
+        const user = await userModelFile(String(options.model ?? ''));
+        const s = user !== null ? await (await import('./commands/explain-user.js')).runUserExplain(user, options as never, io) : await runExplain(options as never, io);
         print(s, formatExplain(s));
         break;
       }
       case 'report': {
         const { runReport, formatReport } = await import('./commands/report.js');
-        const s = await runReport(options as never, io);
+        const user = await userModelFile(String(options.model ?? ''));
+        const s = user !== null ? await (await import('./commands/report-user.js')).runUserReport(user, options as never, io) : await runReport(options as never, io);
         print(s, formatReport(s));
         break;
       }

@@ -43,7 +43,6 @@ import {
 import { imageGeometry, loadModel, parseModelSpec, type LoadedModel } from '../models.js';
 import { checkOutDir, writeAtomically, writeJson, writePng } from '../output.js';
 import { setupBackend, since, type CliIo } from '../runtime.js';
-import { userModelFile } from '../user-model.js';
 
 export interface ExplainCommandOptions {
   model: string;
@@ -508,8 +507,6 @@ function perPixel(values: Float32Array, h: number, w: number): Float32Array {
 export async function runExplain(o: ExplainCommandOptions, io: CliIo): Promise<ExplainSummary> {
   const t0 = performance.now();
   const method = resolveMethod(o.method);
-  const user = await userModelFile(o.model);
-  if (user !== null) return (await import('./explain-user.js')).runUserExplain(user, o, io);
   const spec = parseInputSpec(o.input);
   await parseModelSpec(o.model);
   const scale = o.scale ?? 8;

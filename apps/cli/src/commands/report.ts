@@ -10,7 +10,6 @@ import { toKebabCase } from '../methods.js';
 import { imageGeometry, loadModel, parseModelSpec, type LoadedModel } from '../models.js';
 import { checkOutDir, writeAtomically, writeJson } from '../output.js';
 import { setupBackend, since, type CliIo } from '../runtime.js';
-import { userModelFile } from '../user-model.js';
 import { writeFile } from 'node:fs/promises';
 
 export interface ReportCommandOptions {
@@ -79,8 +78,6 @@ export function reportTitle(loaded: Pick<LoadedModel, 'kind' | 'name'>): string 
 }
 
 export async function runReport(o: ReportCommandOptions, io: CliIo): Promise<ReportSummary> {
-  const user = await userModelFile(o.model);
-  if (user !== null) return (await import('./report-user.js')).runUserReport(user, o, io);
   const t0 = performance.now();
   const inputsText = o.inputs ?? DEFAULT_REPORT_INPUTS;
   const spec = parseInputSpec(inputsText);
