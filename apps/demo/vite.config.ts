@@ -42,6 +42,7 @@ const glassbox = [
   '@glassbox/models-ae-vae',
   '@glassbox/models-gan',
   '@glassbox/models-transformer',
+  '@glassbox/adapters',
 ];
 
 /**

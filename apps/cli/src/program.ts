@@ -10,6 +10,7 @@ import { KIND_ADAPTERS, type AnyKindAdapter } from '@glassbox/report';
 import { MODEL_KINDS, MODEL_NAMES, PRETRAINED } from './models.js';
 import { createProgress } from './progress.js';
 import { BACKENDS, type CliIo } from './runtime.js';
+import { userModelFile } from './user-model.js';
 
 
 /** The objectives of each kind with more than one, for --objective's help ('ae, vae: code (default) | region'). */
@@ -114,6 +115,8 @@ Examples:
   $ glassbox explain --model names-gpt --method integrated-gradients --input text:mar --out out/mar
   $ glassbox explain --model names-gpt --method ig --input text:mar --generate 4 --seed 1 --out out/gen
   $ glassbox explain --model spam-encoder --method occlusion --input file:email.txt --out out/email
+  $ glassbox explain --model mobilenet/model.json --input photo.jpg --preprocess -1-1 --labels labels.txt --method ig --out out/photo
+  $ glassbox explain --model resnet18.onnx --layout NCHW --input photo.jpg --preprocess imagenet --crop center --method occlusion --window 32 --out out/onnx
 `;
 
 const REPORT_AFTER = `
@@ -213,6 +216,11 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
     .option('--scale <n>', 'enlargement of the PNGs (8: 28x28 -> 224x224)', integer(1, 64), 8)
     .option('--generate <n>', 'names-gpt: continue the text by n sampled tokens (--seed) and explain each one (writes generation.png/.svg)', integer(1, 1000))
+    .option('--preprocess <preset>', 'your own model: normalisation of the photo: 0-1 (default), -1-1, imagenet, caffe-bgr')
+    .option('--crop <mode>', 'your own model: none (resize the whole photo, default) or center (resize and cut the middle)')
+    .option('--layout <layout>', 'your own ONNX model: layout of its image input, NCHW (PyTorch) or NHWC')
+    .option('--logits', 'your own model: explain the logits (remove a final softmax)')
+    .option('--labels <file>', 'your own model: class names, one per line (as many as the outputs)')
     .addOption(backendOption())
     .option('--json', 'print a JSON summary on stdout (no progress bar)')
     .option('--no-progress', 'no progress bar')
@@ -230,6 +238,12 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)
     .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
     .option('--title <text>', 'page title')
+    .option('--input <photos>', 'your own model (model.json or .onnx): the photos, PNG or JPEG, comma-separated')
+    .option('--preprocess <preset>', 'your own model: normalisation of the photo: 0-1 (default), -1-1, imagenet, caffe-bgr')
+    .option('--crop <mode>', 'your own model: none (resize the whole photo, default) or center (resize and cut the middle)')
+    .option('--layout <layout>', 'your own ONNX model: layout of its image input, NCHW (PyTorch) or NHWC')
+    .option('--logits', 'your own model: explain the logits (remove a final softmax)')
+    .option('--labels <file>', 'your own model: class names, one per line (as many as the outputs)')
     .addOption(backendOption())
     .option('--json', 'print a JSON summary on stdout (no progress bar)')
     .option('--no-progress', 'no progress bar')
@@ -316,13 +330,16 @@ export async function main(args: readonly string[], streams: ProgramStreams = { 
     switch (command) {
       case 'explain': {
         const { runExplain, formatExplain } = await import('./commands/explain.js');
-        const s = await runExplain(options as never, io);
+        // A user's own model (a TensorFlow.js model.json or an .onnx) has its own path: see user-model.ts.
+        const user = await userModelFile(String(options.model ?? ''));
+        const s = user !== null ? await (await import('./commands/explain-user.js')).runUserExplain(user, options as never, io) : await runExplain(options as never, io);
         print(s, formatExplain(s));
         break;
       }
       case 'report': {
         const { runReport, formatReport } = await import('./commands/report.js');
-        const s = await runReport(options as never, io);
+        const user = await userModelFile(String(options.model ?? ''));
+        const s = user !== null ? await (await import('./commands/report-user.js')).runUserReport(user, options as never, io) : await runReport(options as never, io);
         print(s, formatReport(s));
         break;
       }

@@ -14,8 +14,10 @@ import { cancelRun, markCancelledByUser, runExplain, runLatent, runReport, sched
 import { showResult } from './page/results.js';
 import { $ } from './page/elements.js';
 import { startText } from './page/text.js';
+import { startByom } from './byom/page.js';
 
 hooks.inputChanged = inputChanged;
+startByom(params.get('backend') === 'cpu' ? 'cpu' : 'wasm');
 
 // Content-Security-Policy violations are logged as errors (the end-to-end test fails on any).
 document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));

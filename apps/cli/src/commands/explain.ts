@@ -78,6 +78,12 @@ export interface ExplainCommandOptions {
   /** GPT: continue the text by this many sampled tokens (--seed) and explain each of them. */
   generate?: number;
   backend?: string;
+  /** A user's model (a TensorFlow.js model.json or an .onnx): see ../user-model.ts. */
+  preprocess?: string;
+  crop?: string;
+  layout?: string;
+  logits?: boolean;
+  labels?: string;
 }
 
 /** The files explain writes (an existing --out holding only these is replaced). */

@@ -1,0 +1,183 @@
+/**
+ * `glassbox explain` for a user's own model (see ../user-model.ts): a TensorFlow.js layers / graph model.json or
+ * an .onnx file, explained on a PNG or JPEG photo. Writes attribution.json (the attribution on the model's input
+ * grid, the scores with the label names), heatmap.png and overlay.png on the ORIGINAL photo's grid (the
+ * attribution mapped back through the crop and resize with the adapters' toOriginal), and input.png (the photo).
+ */
+import type { GlassboxModel } from '@glassbox/adapters';
+import { tf, type Tensor } from '@glassbox/tensors-ops';
+import { fromPixels, heatmap, overlay, type RGBAImage } from '@glassbox/viz';
+import { failure, usageError } from '../errors.js';
+import { KNOBS, resolveMethod, type MethodResult, type MethodSettings } from '../methods.js';
+import { writeAtomically, writeJson, writePng, checkOutDir } from '../output.js';
+import { setupBackend, since, type CliIo } from '../runtime.js';
+import {
+  argmax,
+  checkUserMethod,
+  checkUserOptions,
+  disposeUserModel,
+  loadUserImage,
+  loadUserModel,
+  modelImageSize,
+  readLabels,
+  scoresOf,
+  softmax,
+  userSubject,
+  type UserImage,
+  type UserModelFile,
+} from '../user-model.js';
+import { EXPLAIN_FILES, parseSegments, type ExplainCommandOptions, type ExplainSummary } from './explain.js';
+
+function round(v: number, digits = 6): number {
+  return Number(v.toPrecision(digits));
+}
+
+/** Options of explain that do not apply to a user's model. */
+const NOT_FOR_USER = ['class', 'objective', 'dims'] as const;
+
+/** Runs explain on a user's model; returns the summary (printed by the program). */
+export async function runUserExplain(file: UserModelFile, o: ExplainCommandOptions, io: CliIo): Promise<ExplainSummary> {
+  const t0 = performance.now();
+  const method = resolveMethod(o.method);
+  checkUserMethod(method, file.format);
+  const opts = checkUserOptions(o, file);
+  for (const k of NOT_FOR_USER) if (o[k] !== undefined) throw usageError(`--${k} does not apply to your own model (an image classifier)`);
+  if (o.baseline !== undefined && !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(o.baseline.trim())) {
+    throw usageError(`--baseline for your own model must be a number (in the model's input units, after --preprocess), got '${o.baseline}'`);
+  }
+  const segments = o.segments === undefined ? undefined : parseSegments(o.segments);
+  for (const k of KNOBS) if (o[k] !== undefined && !method.knobs.includes(k)) io.err(`glassbox explain: warning: --${k} does not apply to ${method.name}; ignored\n`);
+  await checkOutDir(o.out, EXPLAIN_FILES);
+
+  const backend = await setupBackend(o.backend, io);
+  let model: GlassboxModel | null = null;
+  let image: UserImage | null = null;
+  let attributions: Tensor | null = null;
+  let delta: Tensor | null = null;
+  let onPhoto: Tensor | null = null;
+  try {
+    model = await loadUserModel(file, { ...(opts.layout !== undefined ? { layout: opts.layout } : {}), logits: o.logits === true });
+    const size = modelImageSize(model);
+    image = await loadUserImage(o.input, size, opts);
+    const scores = await scoresOf(model, image.x);
+    const labels = o.labels !== undefined ? await readLabels(o.labels, scores.length) : null;
+    const predicted = argmax(scores);
+    if (o.target !== undefined && (!Number.isInteger(o.target) || o.target < 0 || o.target >= scores.length)) {
+      throw usageError(`--target ${o.target} is out of range: the model has ${scores.length} outputs (0..${scores.length - 1})`);
+    }
+    const target = o.target ?? predicted;
+    const name = (k: number) => (labels !== null ? `class ${k} (${labels[k]})` : `class ${k}`);
+    const explains = `score of ${name(target)}${target === predicted ? ' (the predicted class)' : ` (predicted: ${name(predicted)})`}${model.logits !== null ? ', the logit (final softmax removed)' : ''}`;
+    const subject = await userSubject(model, image.x);
+    const baseline: MethodSettings['baseline'] | undefined = o.baseline !== undefined && method.knobs.includes('baseline') ? { value: Number(o.baseline), label: Number(o.baseline) } : undefined;
+    const seed = o.seed ?? 0;
+    io.progress.start(method.name, 1);
+    const t1 = performance.now();
+    let result: MethodResult;
+    try {
+      result = await method.run(subject, image.x, {
+        target,
+        ...(o.steps !== undefined ? { steps: o.steps } : {}),
+        ...(o.samples !== undefined ? { samples: o.samples } : {}),
+        ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+        ...(o.window !== undefined ? { window: o.window } : {}),
+        ...(o.stride !== undefined ? { stride: o.stride } : {}),
+        ...(o.cells !== undefined ? { cells: o.cells } : {}),
+        ...(baseline !== undefined ? { baseline } : {}),
+        ...(o.rule !== undefined ? { rule: o.rule } : {}),
+        ...(o.noise !== undefined ? { noise: o.noise } : {}),
+        ...(o.stdev !== undefined ? { stdev: o.stdev } : {}),
+        ...(segments !== undefined ? { segments } : {}),
+        seed,
+        onProgress: (done, total) => io.progress.update(done, total),
+      });
+    } finally {
+      io.progress.stop();
+    }
+    const explainMs = since(t1);
+    attributions = result.attribution.attributions;
+    delta = result.attribution.delta ?? null;
+    const values = Float32Array.from(await attributions.data());
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) throw failure(`${method.name} returned a non-finite attribution (${values[i]}) at flat index ${i}; the model's gradients or outputs are not finite`);
+    }
+    const deltaValues = delta === null ? null : Array.from(await delta.data()).map((v) => round(v));
+
+    // The attribution on the original photo's grid (zero outside a centre crop), drawn over the photo.
+    const { toOriginal } = await import('@glassbox/adapters');
+    onPhoto = toOriginal(attributions, image.info);
+    const original = image.info.original;
+    const [H, W] = [original.height, original.width];
+    const big = Float32Array.from(await onPhoto.data());
+    const mode = method.signed ? 'signed' : 'abs';
+    const { image: heat, scale: heatScale } = heatmap(big, [H, W, 3], { mode });
+    const { image: faded } = heatmap(big, [H, W, 3], { mode, opacity: 'magnitude' });
+    const photo = fromPixels(original.data, [H, W, 3], { maxValue: 255 });
+    const pictures: Record<string, RGBAImage> = { 'input.png': photo, 'heatmap.png': heat, 'overlay.png': overlay(photo, faded, { alpha: 0.8 }) };
+
+    let sum = 0;
+    for (const v of values) sum += v;
+    const shape = attributions.shape.slice();
+    const probabilities = model.logits !== null || scores.some((v) => v < 0) || Math.abs(scores.reduce((a, b) => a + b, 0) - 1) > 1e-3 ? softmax(scores) : scores;
+    const modelRecord = { spec: o.model, kind: 'user', format: file.format, source: file.path, ...(model.kind === 'onnx' ? { layout: model.layout } : {}), logits: model.logits };
+    const document = {
+      format: 'glassbox-attribution',
+      version: 1,
+      method: method.name,
+      function: method.fn,
+      package: method.pkg,
+      resultMethod: result.attribution.method,
+      space: 'input',
+      model: modelRecord,
+      input: {
+        path: o.input,
+        width: W,
+        height: H,
+        size: image.info.size,
+        crop: image.info.crop,
+        cropMode: opts.crop,
+        preprocess: opts.preprocess,
+      },
+      labels,
+      target,
+      targetLabel: labels?.[target] ?? null,
+      explains,
+      prediction: {
+        scores: scores.map((v) => round(v)),
+        probabilities: probabilities.map((v) => round(v)),
+        predicted,
+        predictedLabel: labels?.[predicted] ?? null,
+      },
+      options: { ...result.options, seed, ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}) },
+      ...(result.extra ?? {}),
+      shape,
+      values: Array.from(values),
+      sum: round(sum),
+      delta: deltaValues,
+      heatmap: { mode, min: heatScale.min, max: heatScale.max, colormap: heatScale.colormap, grid: 'original', width: W, height: H },
+      backend: backend.backend,
+      timing: { explainMs, totalMs: since(t0) },
+      createdAt: new Date().toISOString(),
+    };
+    const written = await writeAtomically(o.out, EXPLAIN_FILES, async (tmp) => {
+      await writeJson(`${tmp}/attribution.json`, document);
+      for (const [n, img] of Object.entries(pictures)) await writePng(`${tmp}/${n}`, img);
+    });
+    return {
+      command: 'explain',
+      out: written.dir,
+      files: written.files,
+      model: { spec: o.model, kind: `user ${file.format}`, source: file.path },
+      method: method.name,
+      input: o.input,
+      target,
+      explains,
+      shape,
+      backend: backend.backend,
+      timing: { explainMs, totalMs: since(t0) },
+    };
+  } finally {
+    tf.dispose([attributions, delta, onPhoto, image?.x].filter((t): t is Tensor => t != null));
+    await disposeUserModel(model);
+  }
+}
