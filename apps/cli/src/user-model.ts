@@ -13,7 +13,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GlassboxModel, ImageInfo, PreprocessPreset } from '@glassbox/adapters';
-import { tf, type Tensor } from '@glassbox/tensors-ops';
+import { softmaxRow, tf, type Tensor } from '@glassbox/tensors-ops';
 import { methodRegistry } from '@glassbox/report';
 import { CliError, EXIT_USAGE, glassboxCode, oneLine, usageError } from './errors.js';
 import type { MethodEntry, Subject } from './methods.js';
@@ -232,13 +232,8 @@ export async function scoresOf(model: GlassboxModel, x: Tensor): Promise<number[
   }
 }
 
-/** Softmax of a row. */
-export function softmax(row: readonly number[]): number[] {
-  const m = Math.max(...row);
-  const e = row.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
+/** Softmax of a row (tensors-ops' softmaxRow). */
+export const softmax = softmaxRow;
 
 /** Index of the largest value (the first one on ties). */
 export function argmax(row: readonly number[]): number {

@@ -9,6 +9,7 @@ export type { BatchFailure } from './wasm-memory.js';
 export type { BackendName, BackendOptions, BackendInfo } from './backend.js';
 export { createRng, randomNormal, randomUniform } from './rng.js';
 export type { Rng } from './rng.js';
+export { softmaxRow } from './contract/softmax-row.js';
 export { INTEGRATION_METHODS, NOISE_VARIANTS, EXPLAIN_OPTION_KEYS, EXPLAIN_KEYS, EXPLAIN_KEYS_WITHOUT_BASELINE, explainKeysWithout } from './contract/types.js';
 export type { ForwardFn, Predictable, ExplainOptions, Attribution, Explainer, IntegrationMethod, NoiseVariant } from './contract/types.js';
 export { MODEL_KIND_NAMES, IMAGE_MODEL_KIND_NAMES, TEXT_MODEL_KIND_NAMES, ANY_MODEL_KIND_NAMES, EXPLAINS_ANY_MODEL, EXPLAINS_LATENT_CODES, declareMethod, methodInfoOf, optionDefault } from './contract/method-info.js';

@@ -104,7 +104,7 @@ const MAIN: Record<string, Case[]> = {
 /** Exports of the main entry that take no options object of their own. */
 const MAIN_WITHOUT_OPTIONS = new Set([
   'GlassboxError', 'abortError', 'asForward', 'asAsyncForward', 'asyncModelError', 'isAsyncModel', 'modelForwards', 'assertFinite', 'assertFloatTensor', 'assertNumber', 'assertOneOf', 'backendInfo',
-  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareMethod', 'declareOptionKeys', 'dense', 'globalAvgPool',
+  'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareMethod', 'declareOptionKeys', 'dense', 'globalAvgPool', 'softmaxRow',
   'describe', 'describePoolModel', 'dropout', 'dropoutMask', 'ensureOverrides', 'estimateRowBytes', 'flatten', 'formatShape', 'glorotNormal',
   'glorotUniform', 'heNormal', 'heUniform', 'initialize', 'initializerValues', 'isBroadcastable', 'isGlassboxError', 'isOutOfMemoryError', 'isPool',
   'isTensor', 'measureRowBytes', 'methodInfoOf', 'onesInitializer', 'outOfMemoryError', 'optionDefault', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',

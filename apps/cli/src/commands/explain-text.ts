@@ -9,7 +9,7 @@
  * (default: the most likely next token), a text classifier's class logit (default: the predicted class).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { tf, type Tensor } from '@glassbox/tensors-ops';
+import { softmaxRow, tf, type Tensor } from '@glassbox/tensors-ops';
 import { KIND_ADAPTERS } from '@glassbox/report';
 import type { AnyKindAdapter, PreparedInput } from '@glassbox/report';
 import { generationMatrix, toPNG, tokenHeatmap } from '@glassbox/viz';
@@ -113,13 +113,6 @@ function outsideVocabulary(text: string, vocabulary: readonly string[]): string[
 
 function round(v: number, digits = 6): number {
   return Number(v.toPrecision(digits));
-}
-
-function softmax(v: number[]): number[] {
-  const max = Math.max(...v);
-  const e = v.map((x) => Math.exp(x - max));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / s);
 }
 
 /** A token as pictures show it. */
@@ -233,7 +226,7 @@ export async function runExplainText(o: TextExplainOptions, io: CliIo, loaded: L
         );
       }
       if (takesTarget(method)) target = o.target ?? byDefault.target;
-      const probabilities = softmax(logits);
+      const probabilities = softmaxRow(logits);
       const outputLabel = (k: number) => adapter.outputLabel(m, adapter.objectives[0]!, k, logits.length);
       explains =
         target === null

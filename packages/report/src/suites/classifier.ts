@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, describe, formatShape, mapBatches, resolveTargets, tf, type ForwardFn } from '@glassbox/tensors-ops';
+import { GlassboxError, describe, formatShape, mapBatches, resolveTargets, softmaxRow, tf, type ForwardFn } from '@glassbox/tensors-ops';
 import { gradCam, integratedGradients, noiseTunnel, saliency } from '@glassbox/explainers-gradient';
 import { kernelShap, occlusion } from '@glassbox/explainers-perturbation';
 import {
@@ -60,13 +60,6 @@ function gradCamLayer(model: Record<string, unknown>, where: string): { layer: s
     }
   }
   return { layer: null, reason: "the model names no gradCamLayer and lists no 'conv2d' layer to default to" };
-}
-
-function softmax(row: number[]): number[] {
-  const m = Math.max(...row);
-  const e = row.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
 }
 
 function curveSummary(r: CurveResult): CurveSummary {
@@ -304,7 +297,7 @@ export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierRepo
     classNames: names ? names.slice() : Array.from({ length: k }, (_, i) => String(i)),
     predictions: {
       logits,
-      probabilities: logits.map(softmax),
+      probabilities: logits.map((row) => softmaxRow(row)),
       predicted,
       target: targets,
       labels: ctx.args.labels ? ctx.args.labels.slice(0, s) : null,
