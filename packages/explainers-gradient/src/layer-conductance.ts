@@ -19,7 +19,7 @@ import {
 import type { Attribution, ExplainOptions, IntegrationMethod } from '@glassbox/tensors-ops';
 import { ATTRIBUTION_HINT, columnOf, gatherRows, rowsOf } from './internal/engine.js';
 import { integrationRulePaced } from './internal/integration.js';
-import { LayerShape, layerGradients, layerValues } from './internal/layer-run.js';
+import { LayerShape, layerBatchRule, layerGradients, layerValues } from './internal/layer-run.js';
 import type { LayerRun } from './internal/layer-run.js';
 import { resolveLayer } from './internal/layers.js';
 import type { CamModel } from './internal/layers.js';
@@ -83,7 +83,8 @@ export const LAYER_CONDUCTANCE_OPTION_KEYS = optionKeys<LayerConductanceOptions>
  *  - `baseline`: number or tensor broadcastable to x; default 0.
  *  - `steps`: default 50 (the model runs at steps + 1 points per row). `method`: default 'gausslegendre'.
  *  - `attributeToLayerInput`: default false.
- *  - `batchSize`: most model rows per call (default 64); results do not depend on it.
+ *  - `batchSize`: most model rows per call; by default the most rows (<= 64) whose measured memory (one row of
+ *    the layer path, forward and gradient, probed once per model and layer) fits 1 GiB, as integratedGradients'; results do not depend on it.
  *  - `onProgress(done, total)` in model rows (2N for F(x), F(b), then N * (steps + 1)); `signal`.
  * @returns attributions [N, ...layerShape] and delta [N] (owned by the caller).
  *
@@ -96,7 +97,8 @@ export async function layerConductance(model: CamModel, x: Tensor, options: Laye
   const where = 'layerConductance';
   options = checkOptionKeys<LayerConductanceOptions>(options, LAYER_CONDUCTANCE_OPTION_KEYS, where);
   const toInput = booleanOption(options.attributeToLayerInput, 'options.attributeToLayerInput', where, false);
-  const access = resolveLayer(model, options.layer, where, toInput ? 'input' : 'output');
+  const side = toInput ? 'input' : 'output';
+  const access = resolveLayer(model, options.layer, where, side);
   checkInput(x, where);
   const { batchSize } = checkCommonOptions(options, where);
   const steps = options.steps === undefined ? 50 : assertNumber(options.steps, 'options.steps', where, { integer: true, min: 1 });
@@ -106,8 +108,9 @@ export async function layerConductance(model: CamModel, x: Tensor, options: Laye
   const targets = new TargetResolver(options.target, n, where);
   const { alphas } = await integrationRulePaced(method, points, where, createPace(options.signal, where));
   const baseline = resolveBaseline(options.baseline, x, where);
+  const batchFor = layerBatchRule(model, access, side, x, batchSize, options.batchSize !== undefined, options.signal);
   try {
-    const run: LayerRun = { access, targets, progress: new Progress(2 * n + n * points, options.onProgress), batchSize, signal: options.signal, where };
+    const run: LayerRun = { access, targets, progress: new Progress(2 * n + n * points, options.onProgress), batchFor, signal: options.signal, where };
     const shape = new LayerShape();
     // F(x) for virtual rows 0..n-1 and F(b) for n..2n-1 (the path's points need not include the ends).
     const ends = await layerValues(

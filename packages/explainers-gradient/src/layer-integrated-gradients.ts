@@ -19,7 +19,7 @@ import {
 import type { Attribution, ExplainOptions, IntegrationMethod } from '@glassbox/tensors-ops';
 import { ATTRIBUTION_HINT, columnOf, gatherRows, rowsOf } from './internal/engine.js';
 import { integrationRulePaced } from './internal/integration.js';
-import { LayerShape, layerGradients, layerValues } from './internal/layer-run.js';
+import { LayerShape, layerBatchRule, layerGradients, layerValues } from './internal/layer-run.js';
 import type { LayerRun } from './internal/layer-run.js';
 import { resolveLayer } from './internal/layers.js';
 import type { CamModel } from './internal/layers.js';
@@ -80,7 +80,8 @@ export const LAYER_INTEGRATED_GRADIENTS_OPTION_KEYS = optionKeys<LayerIntegrated
  *  - `baseline`: the baseline input b, a number or a tensor broadcastable to x; default 0.
  *  - `steps`: default 50. `method`: default 'gausslegendre'.
  *  - `attributeToLayerInput`: default false (see LayerModel.layerInput).
- *  - `batchSize`: most model rows per call (default 64); 2N rows for the ends, then N * steps path points.
+ *  - `batchSize`: most model rows per call; by default the most rows (<= 64) whose measured memory (one row of
+ *    the layer path, forward and gradient, probed once per model and layer) fits 1 GiB, as integratedGradients'; 2N rows for the ends, then N * steps path points.
  *    Results do not depend on it.
  *  - `onProgress(done, total)` in model rows; `signal`.
  * @returns attributions [N, ...layerShape] and delta [N] (owned by the caller).
@@ -94,7 +95,8 @@ export async function layerIntegratedGradients(model: CamModel, x: Tensor, optio
   const where = 'layerIntegratedGradients';
   options = checkOptionKeys<LayerIntegratedGradientsOptions>(options, LAYER_INTEGRATED_GRADIENTS_OPTION_KEYS, where);
   const toInput = booleanOption(options.attributeToLayerInput, 'options.attributeToLayerInput', where, false);
-  const access = resolveLayer(model, options.layer, where, toInput ? 'input' : 'output');
+  const side = toInput ? 'input' : 'output';
+  const access = resolveLayer(model, options.layer, where, side);
   checkInput(x, where);
   const { batchSize } = checkCommonOptions(options, where);
   const steps = options.steps === undefined ? 50 : assertNumber(options.steps, 'options.steps', where, { integer: true, min: 1 });
@@ -103,8 +105,9 @@ export async function layerIntegratedGradients(model: CamModel, x: Tensor, optio
   const targets = new TargetResolver(options.target, n, where);
   const rule = await integrationRulePaced(method, steps, where, createPace(options.signal, where));
   const baseline = resolveBaseline(options.baseline, x, where);
+  const batchFor = layerBatchRule(model, access, side, x, batchSize, options.batchSize !== undefined, options.signal);
   try {
-    const run: LayerRun = { access, targets, progress: new Progress(2 * n + n * steps, options.onProgress), batchSize, signal: options.signal, where };
+    const run: LayerRun = { access, targets, progress: new Progress(2 * n + n * steps, options.onProgress), batchFor, signal: options.signal, where };
     const shape = new LayerShape();
     // a(x), F(x) for virtual rows 0..n-1; a(b), F(b) for n..2n-1.
     const ends = await layerValues(

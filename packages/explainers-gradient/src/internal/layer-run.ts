@@ -10,25 +10,89 @@ import {
   assertFiniteRows,
   assertFiniteScores,
   assertFloatTensor,
+  batchRule,
   checkModelOutput,
   forEachBatch,
   formatShape,
+  measureRowBytes,
+  safeGrad,
   selectTarget,
   targetGradient,
   tf,
 } from '@glassbox/tensors-ops';
-import type { FiniteOutputInfo, Progress, TargetResolver } from '@glassbox/tensors-ops';
+import type { FiniteOutputInfo, PassKind, Progress, TargetResolver } from '@glassbox/tensors-ops';
 import { GRADIENT_HINT } from './engine.js';
-import type { LayerAccess } from './layers.js';
+import type { LayerAccess, LayerSide } from './layers.js';
 
 /** What every loop of one call shares. */
 export interface LayerRun {
   access: LayerAccess;
   targets: TargetResolver;
   progress: Progress;
-  batchSize: number;
+  /**
+   * Model rows per call for a loop over `rows` rows of the given pass ('forward': a(x) and F(x); 'gradients':
+   * the gradient with respect to the layer's value): see layerBatchRule.
+   */
+  batchFor: (rows: number, kind: PassKind) => number;
   signal: AbortSignal | undefined;
   where: string;
+}
+
+const remembered = new WeakMap<object, Map<string, number | null>>();
+
+/**
+ * The bytes of tensors one row of x costs a batch of the layer path, measured once (tensors-ops' measureRowBytes
+ * on the first row of x, with the kernel profile on): 'forward' runs a(x) then forward(x, a(x)); 'gradients' runs
+ * a(x) and the gradient of the sum of forward(x, v) with respect to v at v = a(x), as a batch of layerGradients
+ * does. Remembered per model, layer, side, row shape, dtype and backend; null when it cannot be measured.
+ */
+export function layerRowBytes(model: unknown, access: LayerAccess, side: LayerSide, x: Tensor, kind: PassKind): number | null {
+  const id = `${tf.getBackend()}|${side}|${access.layer ?? ''}|${x.shape.slice(1).join('x')}|${x.dtype}|${kind}`;
+  const cacheable = model !== null && (typeof model === 'object' || typeof model === 'function');
+  const known = cacheable ? remembered.get(model as object) : undefined;
+  if (known?.has(id)) return known.get(id)!;
+  let bytes: number | null = null;
+  if ((x.shape[0] ?? 0) > 0 && !x.isDisposed) {
+    const row = tf.slice(x, 0, 1);
+    try {
+      // Both probes are run as a 'forward' pass of a function that does the whole batch body itself.
+      const probe =
+        kind === 'forward'
+          ? (r: Tensor): Tensor => access.forward(r, access.output(r))
+          : (r: Tensor): Tensor => safeGrad((v) => tf.sum(access.forward(r, v)), access.output(r), 'layerRowBytes');
+      bytes = measureRowBytes(probe, row, 'forward');
+    } finally {
+      row.dispose();
+    }
+  }
+  if (cacheable) {
+    const map = known ?? new Map<string, number | null>();
+    map.set(id, bytes);
+    if (known === undefined) remembered.set(model as object, map);
+  }
+  return bytes;
+}
+
+/**
+ * The batch size rule of a layer method, the same as the other explainers' (tensors-ops' batchRule): options.batchSize
+ * when given; else autoBatchSize (<= 64 rows) with the measured bytes of one row of the layer path (layerRowBytes)
+ * kept within MEASURED_BATCH_MEMORY_BUDGET; 64 rows when the row cannot be measured. Nothing is measured before a
+ * loop asks, nor when the call is already aborted.
+ */
+export function layerBatchRule(
+  model: unknown,
+  access: LayerAccess,
+  side: LayerSide,
+  x: Tensor,
+  batchSize: number,
+  batchSizeGiven: boolean,
+  signal: AbortSignal | undefined,
+): (rows: number, kind: PassKind) => number {
+  const rule = batchRule(
+    { batchSize, batchSizeGiven, rowBytes: null, measureRowBytes: (kind: PassKind) => layerRowBytes(model, access, side, x, kind) },
+    signal,
+  );
+  return (rows, kind) => rule(rows, false, kind);
 }
 
 /** The shape of one row of the layer's value, fixed by the first batch and checked on every later one. */
@@ -100,7 +164,7 @@ export async function layerValues(
       }
       run.progress.add(rows);
     },
-    { batchSize: run.batchSize, signal: run.signal, where },
+    { batchSize: run.batchFor(total, 'forward'), signal: run.signal, where },
   );
   return { values, scores };
 }
@@ -150,6 +214,6 @@ export async function layerGradients(
       }
       run.progress.add(rows);
     },
-    { batchSize: run.batchSize, signal: run.signal, where },
+    { batchSize: run.batchFor(total, 'gradients'), signal: run.signal, where },
   );
 }
