@@ -15,6 +15,7 @@ import { showResult } from './page/results.js';
 import { $ } from './page/elements.js';
 import { startText } from './page/text.js';
 import { startByom } from './byom/page.js';
+import { startDatasetView } from './page/dataset.js';
 
 hooks.inputChanged = inputChanged;
 startByom(params.get('backend') === 'cpu' ? 'cpu' : 'wasm');
@@ -183,5 +184,6 @@ pageTabs.addEventListener('click', (e) => {
   if (b !== null) showTab(b.dataset['tab'] === 'text' ? 'text' : 'images');
 });
 if (params.get('tab') === 'text') showTab('text');
+startDatasetView(params.get('dataset') === 'open');
 
 void start().catch((e: unknown) => showFatal((e as Error).message));

@@ -2,6 +2,8 @@
 // returns plain data; renderReport turns it into one self-contained HTML page.
 export { explainModel } from './explain-model.js';
 export { renderReport } from './render/render-report.js';
+export { renderDatasetSummary } from './render/dataset-summary.js';
+export type { DatasetSummaryView, DatasetRankingRow } from './render/dataset-summary.js';
 export { REPORT_METHODS, METHOD_LABELS } from './methods.js';
 export { METHODS, methodRegistry, toKebabCase } from './registry.js';
 export type { RegistryEntry } from './registry.js';
