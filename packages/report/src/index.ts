@@ -65,7 +65,7 @@ export type {
   GptReport,
 } from './types.js';
 // Data-set runs: explainDataset (exact sums, shards), summarizeDataset (merge), Arrow IPC files of the partials.
-export { explainDataset, shardRows, checkShard } from './dataset/explain-dataset.js';
+export { explainDataset, shardRows, checkShard, EXPLAIN_DATASET_OPTION_KEYS } from './dataset/explain-dataset.js';
 export type { DatasetExplainer, DatasetInput, DatasetPartial, DatasetRow, ExplainDatasetOptions, ShardSpec, SurrogateSummary } from './dataset/explain-dataset.js';
 export { summarizeDataset, mergePartials } from './dataset/summarize.js';
 export type { DatasetSummary, MeanWithInterval } from './dataset/summarize.js';

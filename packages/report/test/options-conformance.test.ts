@@ -11,9 +11,16 @@ import { images, tinyModels, type TinyModels } from '../src/testing-internal/mod
 import { FAST } from '../src/testing-internal/helpers.js';
 
 /** Exports that take an options object. */
-const WITH_OPTIONS = ['explainModel', 'renderReport'];
-/** Exports that take no options object: the method registry's name helper. */
-const WITHOUT_OPTIONS = ['toKebabCase'];
+const WITH_OPTIONS = ['explainModel', 'renderReport', 'explainDataset'];
+/**
+ * Exports that take no options object: the method registry's name helper; the data-set run's shard planning,
+ * exact sums, merge and Arrow conversion (positional data only); the whole-test-set renderer (one summary).
+ */
+const WITHOUT_OPTIONS = [
+  'toKebabCase',
+  'shardRows', 'checkShard', 'ExactSums', 'exactToNumber', 'mergePartials', 'summarizeDataset', 'partialToArrow', 'partialFromArrow',
+  'renderDatasetSummary',
+];
 
 it('every exported function is classified', () => {
   const functions = Object.entries(pkg).filter(([, v]) => typeof v === 'function').map(([k]) => k);
@@ -37,6 +44,13 @@ describeBackends('options checked by name', () => {
     const model = { kind: 'classifier' as const, predict: (t: Tensor) => (calls++, m.linear.predict(t)) };
     await expectOptionTypoRefused((o) => pkg.explainModel(model, x, o), 'sampels', 'samples');
     await expectOptionTypoRefused((o) => pkg.explainModel(model, x, o), 'batchsize', 'batchSize');
+    expect(calls).toBe(0);
+  });
+
+  it("explainDataset refuses 'chunksize' and suggests 'chunkSize', before calling the model", async () => {
+    let calls = 0;
+    const f = (t: Tensor) => (calls++, m.linear.predict(t));
+    await expectOptionTypoRefused((o) => pkg.explainDataset(f, { images: new Float32Array(0), shape: [0] } as never, (() => Promise.reject(new Error('not called'))) as never, o), 'chunksize', 'chunkSize');
     expect(calls).toBe(0);
   });
 

@@ -16,7 +16,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { loadModel } from '../models.js';
 import { resolveMethod } from '../methods.js';
@@ -86,19 +87,46 @@ export function packageVersions(): Record<string, string> {
   const req = createRequire(import.meta.url);
   const out: Record<string, string> = {};
   for (const p of PACKAGES) {
-    try {
-      out[p] = (req(`${p}/package.json`) as { version: string }).version;
-    } catch {
-      try {
-        // apache-arrow is a dependency of report, resolved from there.
-        const reportReq = createRequire(req.resolve('@glassbox/report'));
-        out[p] = (reportReq(`${p}/package.json`) as { version: string }).version;
-      } catch {
-        out[p] = 'unknown';
-      }
-    }
+    // apache-arrow is a dependency of report, resolved from there.
+    out[p] = versionOf(req, p) ?? versionOf(reportRequire(req), p) ?? 'unknown';
   }
   return out;
+}
+
+function reportRequire(req: NodeRequire): NodeRequire | null {
+  try {
+    return createRequire(req.resolve('@glassbox/report'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The version of an installed package. Its package.json is read directly when the package exports it; otherwise
+ * (apache-arrow's `exports` leave it out) from the folders above its resolved entry point.
+ */
+function versionOf(req: NodeRequire | null, name: string): string | null {
+  if (req === null) return null;
+  try {
+    return (req(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    // not exported: walk up from the entry point
+  }
+  try {
+    let dir = dirname(req.resolve(name));
+    for (;;) {
+      const file = join(dir, 'package.json');
+      if (existsSync(file)) {
+        const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === name && typeof pkg.version === 'string') return pkg.version;
+      }
+      const up = dirname(dir);
+      if (up === dir) return null;
+      dir = up;
+    }
+  } catch {
+    return null;
+  }
 }
 
 export function sha256(bytes: Uint8Array): string {

@@ -179,7 +179,7 @@ describeBackends('explainDataset', () => {
       await expectGlassboxError(() => explainDataset(linear, dataset(4), inputXGradient, { shard: { index: 5, count: 4 } }), 'INVALID_ARGUMENT', /options\.shard.*0 <= index < count.*"index":5/);
       await expectGlassboxError(() => explainDataset(linear, dataset(4), inputXGradient, { shard: { index: 0, count: 0 } }), 'INVALID_ARGUMENT', /options\.shard/);
       await expectGlassboxError(() => explainDataset(linear, { ...dataset(4), shape: [5, H, W, 1] }, inputXGradient), 'SHAPE_MISMATCH', /data\.images has 64 values/);
-      await expectGlassboxError(() => explainDataset(linear, dataset(4), inputXGradient, { chunkSzie: 3 } as never), 'INVALID_ARGUMENT', /unknown option 'chunkSzie'/);
+      await expectGlassboxError(() => explainDataset(linear, dataset(4), inputXGradient, { chunkSzie: 3 } as never), 'INVALID_ARGUMENT', /chunkSzie.*chunkSize/);
       await expectGlassboxError(() => explainDataset(linear, dataset(4), inputXGradient, { target: 7, surrogate: false }), 'TARGET_OUT_OF_RANGE', /column 7/);
       await expectGlassboxError(() => explainDataset(linear, dataset(4), inputXGradient, { explainerOptions: { target: 1 } }), 'INVALID_ARGUMENT', /explainerOptions\.target/);
     });

@@ -20,6 +20,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
+  checkOptionKeys,
   GlassboxError,
   throwIfAborted,
   tf,
@@ -130,7 +131,8 @@ export interface DatasetPartial {
   range: [number, number];
 }
 
-const OPTION_KEYS = new Set([
+/** The option keys of explainDataset (an unknown key is refused naming the closest one). */
+export const EXPLAIN_DATASET_OPTION_KEYS: readonly string[] = Object.freeze([
   'explainerOptions', 'target', 'chunkSize', 'shard', 'indexOffset', 'seed', 'deletion', 'surrogate', 'keepAttributions', 'onProgress', 'signal', 'pool',
 ]);
 
@@ -192,8 +194,7 @@ function cellMask(rowShape: number[], cell: number): Int32Array | undefined {
  */
 export async function explainDataset(model: Predictable, data: DatasetInput, explainer: DatasetExplainer, options: ExplainDatasetOptions = {}): Promise<DatasetPartial> {
   const where = 'explainDataset';
-  if (options == null || typeof options !== 'object') throw new GlassboxError('INVALID_ARGUMENT', `${where}: options must be an object, got ${String(options)}`);
-  for (const k of Object.keys(options)) if (!OPTION_KEYS.has(k)) throw new GlassboxError('INVALID_ARGUMENT', `${where}: unknown option '${k}' (known: ${[...OPTION_KEYS].join(', ')})`);
+  options = checkOptionKeys<ExplainDatasetOptions>(options, EXPLAIN_DATASET_OPTION_KEYS, where);
   if (typeof model !== 'function' && (model == null || typeof (model as { predict?: unknown }).predict !== 'function')) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: model must be a function (x) => Tensor or an object with predict(x), got ${typeof model}`);
   }
