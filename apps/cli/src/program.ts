@@ -279,7 +279,7 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
   program
     .command('explain-dataset')
     .description('explain every image of a data slice (or one shard of it) with one method; writes an Arrow IPC file and a JSON manifest per shard')
-    .requiredOption('--model <model>', `classifier (pretrained digits-cnn) or a path to a classifier's model.json`)
+    .requiredOption('--model <model>', `classifier (pretrained digits-cnn) or a path to a classifier's model.json (pixels); ae, conv-ae or vae (latent dimensions: the reconstruction sum explained in the code; occlusion does not apply)`)
     .requiredOption('--data <spec>', 'digits:<train|test> (the whole split) or digits:<train|test>:<start>-<end> (inclusive)')
     .requiredOption('--method <name>', 'integrated-gradients (ig), saliency, input-x-gradient or occlusion')
     .requiredOption('--out <dir>', 'the run folder (shared by all shards)')

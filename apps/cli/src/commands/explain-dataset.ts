@@ -12,14 +12,21 @@
  * The shard takes whole chunks of the slice (see explainDataset), so the merged summary is the same, bit for
  * bit, for any shard count. A shard whose manifest and file are already there, for the same run, is not
  * recomputed (a no-op, said on stdout).
+ *
+ * Classifiers are explained in their pixels (the logit of each image's label). The pretrained autoencoders and
+ * VAEs (ae, conv-ae, vae) are explained in their latent code: each row is the code z of a test image (a VAE's
+ * mean mu, by the encoder on the run's chunk grid) and the explained score is the sum of its reconstruction,
+ * S(z) = sum_p decoder(z)_p, so the features are latent dimensions (per class by the digit label) and e.g.
+ * integrated gradients satisfy sum_j a_j = S(z) - S(0). Occlusion (image windows) does not apply: exit 2.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { tf, type Predictable, type Tensor } from '@glassbox/tensors-ops';
 import { usageError } from '../errors.js';
-import { loadModel } from '../models.js';
+import { loadModel, PRETRAINED } from '../models.js';
 import { resolveMethod } from '../methods.js';
 import { setupBackend, since, type CliIo } from '../runtime.js';
 
@@ -74,6 +81,8 @@ export function parseShard(text: string | undefined): { index: number; count: nu
 /** The explainers explain-dataset runs, with the options each reads. */
 const DATASET_METHODS = ['integrated-gradients', 'saliency', 'input-x-gradient', 'occlusion'] as const;
 type DatasetMethod = (typeof DATASET_METHODS)[number];
+/** The explainers that apply to a latent code (occlusion's image windows do not). */
+const LATENT_METHODS = ['integrated-gradients', 'saliency', 'input-x-gradient'] as const;
 
 export function shardName(index: number, count: number): string {
   const w = Math.max(4, String(count).length);
@@ -176,6 +185,13 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
     throw usageError(`explain-dataset runs ${DATASET_METHODS.join(', ')}; got '${o.method}' (${entry.name})`);
   }
   const method = entry.name as DatasetMethod;
+  // The kind decides what the features are; autoencoders and VAEs are explained in their latent code.
+  // (The pretrained models by name; a model.json path is read as a classifier, and refused below if it is not one.)
+  const kind = (PRETRAINED as Record<string, { kind: string } | undefined>)[o.model]?.kind;
+  const latent = kind === 'ae' || kind === 'vae';
+  if (latent && !(LATENT_METHODS as readonly string[]).includes(method)) {
+    throw usageError(`explain-dataset explains an ${kind === 'vae' ? 'VAE' : 'autoencoder'}'s reconstruction in its latent code with ${LATENT_METHODS.join(', ')}; '${o.method}' (${method}) does not apply to a code of ${kind} latent dimensions (its windows are image patches)`);
+  }
   const explainerOptions: Record<string, unknown> = {};
   if (method === 'integrated-gradients') explainerOptions.steps = o.steps ?? 50;
   if (method === 'occlusion') {
@@ -205,8 +221,10 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
     data: { dataset: slice.dataset, split: slice.split, start: slice.start, end },
     chunkSize,
     shardCount: shard.count,
-    target: 'class',
+    target: latent ? 0 : 'class',
     classBy: 'label',
+    // Only for latent runs, so that the run record (and the no-op check) of classifier runs is unchanged.
+    ...(latent ? { features: 'latent', objective: 'reconstruction-sum' } : {}),
     deletion: { intervals: o.deletionIntervals ?? 10 },
     surrogate: { rows: o.surrogateRows ?? 200, cell: 4 },
     keepAttributions: o.keepAttributions === true,
@@ -233,7 +251,9 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
 
   const model = await loadModel(o.model);
   try {
-    if (model.kind !== 'classifier') throw usageError(`explain-dataset explains classifiers (the logit of each image's label); --model ${o.model} is a ${model.kind}`);
+    if (model.kind !== 'classifier' && !((model.kind === 'ae' || model.kind === 'vae') && latent)) {
+      throw usageError(`explain-dataset explains classifiers (the logit of each image's label) and the pretrained autoencoders/VAEs ae, conv-ae, vae (their reconstruction in the latent code); --model ${o.model} is a ${model.kind}`);
+    }
     const report = await import('@glassbox/report');
     const gradient = await import('@glassbox/explainers-gradient');
     const perturbation = await import('@glassbox/explainers-perturbation');
@@ -244,16 +264,27 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
       occlusion: perturbation.occlusion,
     }[method];
     const F = digits.shape[1] * digits.shape[2] * digits.shape[3];
-    const data = {
+    const images = {
       images: digits.images.subarray(slice.start * F, (end + 1) * F),
       shape: [end - slice.start + 1, digits.shape[1], digits.shape[2], digits.shape[3]],
       labels: digits.labels.subarray(slice.start, end + 1),
     };
+    let data = images;
+    let explained: Predictable;
+    if (model.kind === 'ae' || model.kind === 'vae') {
+      // Features = latent dimensions: each row is the image's code, explained through sum(decoder(code)).
+      const m = model.model;
+      data = await latentCodes((x) => m.encoder(x), images, chunkSize);
+      explained = reconstructionSum((z) => m.decoder(z));
+    } else {
+      explained = (model as { model: Predictable }).model;
+    }
     io.progress.start(`${name} ${method}`, 1);
     let partial;
     try {
-      partial = await report.explainDataset(model.model, data, explainer, {
+      partial = await report.explainDataset(explained, data, explainer, {
         explainerOptions,
+        ...(latent ? { target: 0 } : {}),
         chunkSize,
         shard,
         indexOffset: slice.start,
@@ -285,6 +316,48 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The codes of the images (a VAE's mean mu): [N, latentDim] row-major, with the images' labels. The encoder runs
+ * on the chunks of the run's grid (rows [k*chunkSize, (k+1)*chunkSize) of the slice) over the whole slice, so a
+ * row's code is the same whatever the shard that explains it.
+ */
+export async function latentCodes(
+  encode: (x: Tensor) => Tensor,
+  d: { images: Float32Array; shape: number[]; labels: Int32Array },
+  chunkSize: number,
+): Promise<{ images: Float32Array; shape: number[]; labels: Int32Array }> {
+  const n = d.shape[0]!;
+  const rowShape = d.shape.slice(1);
+  const F = rowShape.reduce((a, b) => a * b, 1);
+  const parts: Float32Array[] = [];
+  let dim = 0;
+  for (let c0 = 0; c0 < n; c0 += chunkSize) {
+    const c1 = Math.min(n, c0 + chunkSize);
+    const z = tf.tidy(() => encode(tf.tensor(d.images.subarray(c0 * F, c1 * F), [c1 - c0, ...rowShape], 'float32')));
+    try {
+      dim = z.shape[1]!;
+      parts.push((await z.data()) as Float32Array);
+    } finally {
+      z.dispose();
+    }
+  }
+  const codes = new Float32Array(n * dim);
+  let at = 0;
+  for (const p of parts) {
+    codes.set(p, at);
+    at += p.length;
+  }
+  return { images: codes, shape: [n, dim], labels: d.labels };
+}
+
+/** The explained score of a latent run: z -> [N, 1], the sum over the image of the decoded reconstruction, sum_p decoder(z)_p. */
+export function reconstructionSum(decode: (z: Tensor) => Tensor): (z: Tensor) => Tensor {
+  return (z) => {
+    const y = decode(z);
+    return tf.sum(tf.reshape(y, [y.shape[0]!, -1]), 1, true);
+  };
 }
 
 export function formatExplainDataset(s: ExplainDatasetSummary): string {

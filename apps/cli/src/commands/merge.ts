@@ -12,6 +12,9 @@
  * rowShape, classBy, run, shards, ignored, versions } (per-feature arrays flattened row-major), and
  * class-<c>.png (mean attribution per class, signed colours, one scale for all classes), mean-abs.png,
  * top-features.svg (the 20 pixels of largest mean |attribution|, with their mean signed attribution).
+ * A latent run (an autoencoder/VAE explained in its code: rows of one dimension) gets bar charts instead:
+ * latent-importance.svg (mean |attribution| per latent dimension, largest first), latent-mean.svg (mean signed
+ * attribution per dimension) and latent-class-<c>.svg (per class).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -117,7 +120,8 @@ export async function runMerge(dir: string, o: MergeCommandOptions, io: CliIo): 
     meanAbsAttribution: summary.meanAbsAttribution,
     perClass: summary.perClass,
     metrics: summary.metrics,
-    accuracy: summary.accuracy,
+    // A latent run explains one score (no classes predicted): no accuracy.
+    accuracy: summary.rowShape.length === 1 ? null : summary.accuracy,
     surrogate: summary.surrogate,
     ranges: summary.ranges,
     // The run without its shard count, so that any split of one run gives the same summary apart from `shards` and `timing`.
@@ -129,6 +133,24 @@ export async function runMerge(dir: string, o: MergeCommandOptions, io: CliIo): 
   };
 
   const viz = await import('@glassbox/viz');
+  if (summary.rowShape.length === 1) {
+    // A latent run (features = latent dimensions of an autoencoder/VAE code): bar charts instead of heatmaps.
+    const dims = summary.rowShape[0]!;
+    const labels = Array.from({ length: dims }, (_, j) => `z${j}`);
+    const what = `${run.method} of the reconstruction sum in the code, over ${summary.count} digits`;
+    const classes = Object.keys(summary.perClass);
+    const own = ['summary.json', 'latent-importance.svg', 'latent-mean.svg', ...classes.map((c) => `latent-class-${c}.svg`)];
+    const { dir: outDir, files } = await writeAtomically(o.out, own, async (tmp) => {
+      const { writeFile } = await import('node:fs/promises');
+      await writeJson(join(tmp, 'summary.json'), json);
+      await writeFile(join(tmp, 'latent-importance.svg'), viz.barChart(summary.meanAbsAttribution, { labels, sort: 'magnitude', title: `${what}: latent-dimension importance (mean |attribution|)`, xLabel: 'mean |attribution|' }));
+      await writeFile(join(tmp, 'latent-mean.svg'), viz.barChart(summary.meanAttribution, { labels, sort: 'none', title: `${what}: mean signed attribution per latent dimension`, xLabel: 'mean attribution' }));
+      for (const c of classes) {
+        await writeFile(join(tmp, `latent-class-${c}.svg`), viz.barChart(summary.perClass[c]!.meanAttribution, { labels, sort: 'none', title: `${what}: class ${c} (${summary.perClass[c]!.count} digits), mean attribution per latent dimension`, xLabel: 'mean attribution' }));
+      }
+    });
+    return { command: 'merge', out: outDir, model: run.model, method: run.method, count: summary.count, shards: shards.length, ignored, files, seconds: since(t0) / 1000 };
+  }
   const [h, w] = summary.rowShape as [number, number];
   const scale = o.scale ?? 8;
   const classes = Object.keys(summary.perClass);
