@@ -33,7 +33,7 @@ export { Progress } from './contract/progress.js';
 export { safeGrad, safeGradWithValue, targetGradient } from './contract/safe-grad.js';
 export type { TargetGradientInfo } from './contract/safe-grad.js';
 export { prepareExplainer, explainerRun, batchRule } from './contract/prepare-explainer.js';
-export { measureRowBytes, MEASURED_BATCH_MEMORY_BUDGET } from './contract/row-memory.js';
+export { measureRowBytes, rememberedRowBytes, MEASURED_BATCH_MEMORY_BUDGET } from './contract/row-memory.js';
 export type { PassKind } from './contract/row-memory.js';
 export type { PreparedExplainer, ExplainerRun, ExplainerNames, ExplainerAccepts } from './contract/prepare-explainer.js';
 export { scoreRows, checkOutputWidth, poolFor, runPooled } from './contract/score-rows.js';

@@ -107,7 +107,7 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   'batchNormMoments', 'checkInput', 'checkModelOutput', 'closestName', 'computeFans', 'createRng', 'declareMethod', 'declareOptionKeys', 'dense', 'globalAvgPool', 'softmaxRow',
   'describe', 'describePoolModel', 'dropout', 'dropoutMask', 'ensureOverrides', 'estimateRowBytes', 'flatten', 'formatShape', 'glorotNormal',
   'glorotUniform', 'heNormal', 'heUniform', 'initialize', 'initializerValues', 'isBroadcastable', 'isGlassboxError', 'isOutOfMemoryError', 'isPool',
-  'isTensor', 'measureRowBytes', 'methodInfoOf', 'onesInitializer', 'outOfMemoryError', 'optionDefault', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
+  'isTensor', 'measureRowBytes', 'rememberedRowBytes', 'methodInfoOf', 'onesInitializer', 'outOfMemoryError', 'optionDefault', 'optionKeys', 'optionKeysOf', 'outputRegion', 'poolable', 'reshapeRows', 'resolveBaseline',
   'resolveFeatureMask', 'resolvePool', 'resolveTargets', 'selectTarget', 'sequentialOf', 'throwIfAborted', 'updateMovingAverage',
   'yieldToEventLoop', 'zerosInitializer',
   // The option checkers themselves: checkOptionKeys and forwardOptions refuse unknown keys (tested in

@@ -14,7 +14,7 @@ import {
   checkModelOutput,
   forEachBatch,
   formatShape,
-  measureRowBytes,
+  rememberedRowBytes,
   safeGrad,
   selectTarget,
   targetGradient,
@@ -38,39 +38,33 @@ export interface LayerRun {
   where: string;
 }
 
-const remembered = new WeakMap<object, Map<string, number | null>>();
+/** One stable key object per model, side, layer and pass, for tensors-ops' per-model memory of measured rows. */
+const probeKeys = new WeakMap<object, Map<string, object>>();
+
+function probeKey(model: unknown, side: LayerSide, layer: string | undefined, kind: PassKind): object | null {
+  if (model === null || (typeof model !== 'object' && typeof model !== 'function')) return null;
+  const id = `${side}|${layer ?? ''}|${kind}`;
+  let keys = probeKeys.get(model as object);
+  if (keys === undefined) probeKeys.set(model as object, (keys = new Map()));
+  let key = keys.get(id);
+  if (key === undefined) keys.set(id, (key = {}));
+  return key;
+}
 
 /**
- * The bytes of tensors one row of x costs a batch of the layer path, measured once (tensors-ops' measureRowBytes
- * on the first row of x, with the kernel profile on): 'forward' runs a(x) then forward(x, a(x)); 'gradients' runs
- * a(x) and the gradient of the sum of forward(x, v) with respect to v at v = a(x), as a batch of layerGradients
- * does. Remembered per model, layer, side, row shape, dtype and backend; null when it cannot be measured.
+ * The bytes of tensors one row of x costs a batch of the layer path, measured once (tensors-ops'
+ * rememberedRowBytes on the first row of x, with the kernel profile on): 'forward' runs a(x) then forward(x, a(x));
+ * 'gradients' runs a(x) and the gradient of the sum of forward(x, v) with respect to v at v = a(x), as a batch of
+ * layerGradients does. Remembered per model, layer, side, row shape, dtype and backend; null when it cannot be
+ * measured.
  */
 export function layerRowBytes(model: unknown, access: LayerAccess, side: LayerSide, x: Tensor, kind: PassKind): number | null {
-  const id = `${tf.getBackend()}|${side}|${access.layer ?? ''}|${x.shape.slice(1).join('x')}|${x.dtype}|${kind}`;
-  const cacheable = model !== null && (typeof model === 'object' || typeof model === 'function');
-  const known = cacheable ? remembered.get(model as object) : undefined;
-  if (known?.has(id)) return known.get(id)!;
-  let bytes: number | null = null;
-  if ((x.shape[0] ?? 0) > 0 && !x.isDisposed) {
-    const row = tf.slice(x, 0, 1);
-    try {
-      // Both probes are run as a 'forward' pass of a function that does the whole batch body itself.
-      const probe =
-        kind === 'forward'
-          ? (r: Tensor): Tensor => access.forward(r, access.output(r))
-          : (r: Tensor): Tensor => safeGrad((v) => tf.sum(access.forward(r, v)), access.output(r), 'layerRowBytes');
-      bytes = measureRowBytes(probe, row, 'forward');
-    } finally {
-      row.dispose();
-    }
-  }
-  if (cacheable) {
-    const map = known ?? new Map<string, number | null>();
-    map.set(id, bytes);
-    if (known === undefined) remembered.set(model as object, map);
-  }
-  return bytes;
+  // Both probes are run as a 'forward' pass of a function that does the whole batch body itself.
+  const probe =
+    kind === 'forward'
+      ? (r: Tensor): Tensor => access.forward(r, access.output(r))
+      : (r: Tensor): Tensor => safeGrad((v) => tf.sum(access.forward(r, v)), access.output(r), 'layerRowBytes');
+  return rememberedRowBytes(probeKey(model, side, access.layer, kind), probe, x, 'forward');
 }
 
 /**
