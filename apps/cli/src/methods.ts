@@ -438,9 +438,12 @@ export function methodsWithoutRunner(): string[] {
   return methodRegistry.all.filter((m) => cliTakes(m.info) && RUNNERS[m.info.name] === undefined).map((m) => m.info.name);
 }
 
-/** What a text kind takes of a method: a method of token ids (a wrapper such as noise-tunnel only through its image runner). */
+/**
+ * What a text kind takes of a method: a method of token ids, and of the wrappers noise-tunnel (which
+ * `runTokenMethod` runs around saliency, as the CLI does for images).
+ */
 function textKindTakes(k: ModelKind, info: MethodInfo): boolean {
-  return !KIND_ADAPTERS[k].inputs.includes('text') || (info.inputs.includes('tokens') && !info.wrapper);
+  return !KIND_ADAPTERS[k].inputs.includes('text') || (info.inputs.includes('tokens') && (!info.wrapper || info.name === 'noiseTunnel'));
 }
 
 function entryOf(m: (typeof methodRegistry.all)[number], runner: Pick<MethodEntry, 'knobs' | 'run'>): MethodEntry {
@@ -531,6 +534,10 @@ export interface TokenMethodSettings {
   samples?: number;
   /** Occlusion: tokens per window (default 1). */
   window?: number;
+  /** Noise-tunnel and gradient-shap: standard deviation of the noise, in the units of the embeddings. */
+  stdev?: number;
+  /** Noise-tunnel: the reduction over the noisy copies. */
+  noise?: NoiseVariant;
   seed: number;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
@@ -538,17 +545,25 @@ export interface TokenMethodSettings {
 
 /**
  * The options a method is called with on token ids, from the command line: `steps` and `samples` where the
- * method has them (defaults: the method's own), occlusion's window of `--window` tokens (default 1), and the
- * seed where the method draws at random. `record` is what attribution.json records (the call without the
+ * method has them (defaults: the method's own), occlusion's window of `--window` tokens (default 1), `stdev`
+ * (in embedding units) and noise-tunnel's `variant` (`--noise`) where given (noise-tunnel always records its
+ * samples, stdev and variant: defaults 10, 0.15, smoothgrad), and the seed where the method draws at random. `record` is what attribution.json records (the call without the
  * progress callback and batch size).
  */
 export function tokenMethodOptions(m: MethodEntry, s: TokenMethodSettings): { call: Record<string, unknown>; record: Record<string, unknown> } {
   const info = methodRegistry.get(m.fn).info;
-  const keys = info.optionKeys;
+  // The noise tunnel passes the target and batch size on to the saliency it wraps.
+  const keys = m.fn === 'noiseTunnel' ? [...info.optionKeys, ...methodRegistry.get('saliency').info.optionKeys] : info.optionKeys;
   const record: Record<string, unknown> = {};
   if (keys.includes('steps')) record.steps = s.steps ?? optionDefault<number>(info, 'steps');
   if (keys.includes('samples') && s.samples !== undefined) record.samples = s.samples;
   if (m.fn === 'occlusion') record.window = [s.window ?? 1];
+  if (m.fn === 'noiseTunnel') {
+    record.explainer = 'saliency';
+    record.samples = s.samples ?? optionDefault<number>(info, 'samples');
+    record.stdev = s.stdev ?? optionDefault<number>(info, 'stdev');
+    record.variant = s.noise ?? optionDefault<NoiseVariant>(info, 'variant');
+  } else if (keys.includes('stdev') && s.stdev !== undefined) record.stdev = s.stdev;
   if (keys.includes('seed')) record.seed = s.seed;
   const call: Record<string, unknown> = { ...record };
   if (keys.includes('target') && s.target !== undefined) call.target = s.target;
@@ -565,12 +580,29 @@ export async function explainerOf(m: MethodEntry): Promise<(model: TokenModel, i
 
 /** Whether a method takes a target (the attention methods explain a position, not an output). */
 export function takesTarget(m: MethodEntry): boolean {
-  return methodRegistry.get(m.fn).info.optionKeys.includes('target');
+  return m.fn === 'noiseTunnel' || methodRegistry.get(m.fn).info.optionKeys.includes('target');
 }
+
+/** Most tokens exact-shapley explains from the CLI (its 2^T model rows): the explainer's own limit. */
+export const MAX_TEXT_EXACT_SHAPLEY = 16;
 
 /** Runs a method on a token model and ids [1, T]; returns its attribution and the recorded options. */
 export async function runTokenMethod(m: MethodEntry, model: TokenModel, ids: Tensor, s: TokenMethodSettings): Promise<MethodResult> {
-  const fn = await explainerOf(m);
   const { call, record } = tokenMethodOptions(m, s);
+  if (m.fn === 'noiseTunnel') {
+    // SmoothGrad on the embeddings: saliency over noisy copies (the wrapper takes the noise settings, the
+    // wrapped call the target, seed and batch size).
+    const { noiseTunnel, saliency } = await gradient();
+    const { explainer: _explainer, samples, stdev, variant, ...rest } = call;
+    const smooth = noiseTunnel(saliency, { samples: samples as number, stdev: stdev as number, variant: variant as NoiseVariant, seed: s.seed });
+    return { attribution: await smooth(model, ids, rest), options: record };
+  }
+  if (m.fn === 'exactShapley') {
+    const t = ids.shape[1] ?? 0;
+    if (t > MAX_TEXT_EXACT_SHAPLEY) {
+      throw usageError(`exact-shapley enumerates all 2^T coalitions of the tokens, so it takes at most ${MAX_TEXT_EXACT_SHAPLEY} tokens; this text has ${t}: use shapley-value-sampling, kernel-shap or feature-ablation instead (or a shorter text)`);
+    }
+  }
+  const fn = await explainerOf(m);
   return { attribution: await fn(model, ids, call), options: record };
 }

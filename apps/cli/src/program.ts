@@ -204,7 +204,7 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--baseline <value>', 'reference input: a pixel value (0 black, the default; 1 white) or an image (digits:test:N, .png, .json); latent-attribution: a latent value')
     .addOption(new Option('--rule <name>', 'integration rule of integrated-gradients and latent-attribution (default gausslegendre)').choices(RULES as readonly string[] as string[]))
     .addOption(new Option('--noise <type>', 'noise-tunnel reduction: smoothgrad (mean, default), smoothgrad_sq (mean of squares), vargrad (variance)').choices(NOISE as readonly string[] as string[]))
-    .option('--stdev <x>', 'noise standard deviation in pixel units (noise-tunnel 0.15, gradient-shap 0.1)', nonNegativeNumber)
+    .option('--stdev <x>', 'noise standard deviation in pixel units, embedding units for text models (noise-tunnel 0.15, gradient-shap 0.1; text: gradient-shap 0)', nonNegativeNumber)
     .option('--segments <kind>', `features of the patch methods: grid (--cells per side, default) or slic[:N] (about N superpixels, default ${DEFAULT_SLIC_SEGMENTS})`)
     .option('--dims <list>', 'latent dimensions to draw (latent-traversal, latent-jacobian), e.g. 0-9 or 1,5,9 (default: up to the first 16)')
     .option('--steps <n>', 'integration steps (integrated-gradients, latent-attribution; default 50)', integer(1, 100_000))

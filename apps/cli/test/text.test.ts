@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf, type Attribution, type Tensor } from '@glassbox/tensors-ops';
-import { attentionRollout, explainGeneration, integratedGradients } from '@glassbox/explainers-gradient';
+import { attentionRollout, explainGeneration, integratedGradients, noiseTunnel, saliency } from '@glassbox/explainers-gradient';
 import { kernelShap, occlusion } from '@glassbox/explainers-perturbation';
 import { loadPretrained, type GPT, type TextClassifier } from '@glassbox/models-transformer';
 
@@ -125,6 +125,36 @@ describe('glassbox explain and report on the text models', () => {
     expect(readFileSync(join(work, 'gpt-ig', 'tokens.svg'), 'utf8')).toContain('<svg');
   }, 120_000);
 
+  it('names-gpt: noise-tunnel, input-x-gradient, gradient-shap, feature-ablation, shapley-value-sampling and exact-shapley of "mar" give one finite score per token; noise-tunnel equals noiseTunnel(saliency) called directly', async () => {
+    const methods = ['noise-tunnel', 'input-x-gradient', 'gradient-shap', 'feature-ablation', 'shapley-value-sampling', 'exact-shapley'];
+    const runs: Run[] = [];
+    for (let k = 0; k < methods.length; k += 3) {
+      runs.push(
+        ...(await Promise.all(
+          methods.slice(k, k + 3).map((m) => glassbox(['explain', '--model', 'names-gpt', '--input', 'text:mar', '--method', m, '--samples', '4', '--out', `gpt-all-${m}`, '--backend', 'wasm', '--no-progress', ...(m === 'noise-tunnel' ? ['--stdev', '0.05', '--noise', 'vargrad'] : [])])),
+        )),
+      );
+    }
+    expect(runs.map((r) => [r.code, r.stderr])).toEqual(methods.map(() => [0, '']));
+    for (const m of methods) {
+      const a = read(`gpt-all-${m}`);
+      expect(a.tokens).toEqual(['[START]', 'm', 'a', 'r']);
+      expect(a.scores.length).toBe(4);
+      for (const v of a.scores) expect(Number.isFinite(v)).toBe(true);
+    }
+    const nt = read('gpt-all-noise-tunnel');
+    expect(nt.options).toMatchObject({ explainer: 'saliency', samples: 4, stdev: 0.05, variant: 'vargrad', seed: 0 });
+    const { ids } = gpt.encode('mar');
+    const x = tf.tensor2d(ids, [1, ids.length], 'int32');
+    try {
+      expect(nt.target).not.toBeNull();
+      const direct = noiseTunnel(saliency, { samples: 4, stdev: 0.05, variant: 'vargrad', seed: 0 });
+      expectSame(nt.scores, await scoresOf(await direct(gpt, x, { target: nt.target!, seed: 0 })));
+    } finally {
+      x.dispose();
+    }
+  }, 180_000);
+
   it('spam-encoder: IG and KernelSHAP of an e-mail file explain the predicted class with the explainers\' numbers', async () => {
     const [a, b] = await Promise.all([
       glassbox(['explain', '--model', 'spam-encoder', '--input', 'file:email.txt', '--method', 'ig', '--steps', '8', '--out', 'spam-ig', '--backend', 'wasm', '--no-progress']),
@@ -197,6 +227,8 @@ describe('glassbox explain and report on the text models', () => {
     [['--model', 'names-gpt', '--input', 'text:mar', '--method', 'ig', '--target', '31'], /--target 31 is out of range: the GPT's vocabulary has 31 tokens/],
     [['--model', 'names-gpt', '--input', 'digits:test:0', '--method', 'ig'], /text:"\.\.\."/],
     [['--model', 'spam-encoder', '--input', 'text:hi', '--method', 'ig', '--generate', '2'], /--generate applies to a GPT/],
+    [['--model', 'spam-encoder', '--input', 'file:email.txt', '--method', 'exact-shapley'], /exact-shapley .* at most 16 tokens; this text has \d+: use shapley-value-sampling/],
+    [['--model', 'names-gpt', '--input', 'text:mar', '--method', 'ig', '--stdev', '0.1'], /--stdev does not apply to integrated-gradients/],
   ])('refuses bad input with exit code 2 and writes nothing: %j', async (args, message) => {
     const r = await glassbox(['explain', ...args, '--out', 'bad', '--backend', 'wasm', '--no-progress']);
     expect(r.code).toBe(2);

@@ -102,7 +102,7 @@ beforeAll(async () => {
     const text = m.text();
     if (/Content Security Policy|CSP violation/i.test(text)) problems.push(`CSP: ${text}`);
     // The errors the tab is asked to show are also logged by the worker: they are expected.
-    else if (m.type() === 'error' && !/Failed to load resource|not in the vocabulary|at least one word|must be a non-empty|must not be empty/.test(text)) problems.push(`console error: ${text}`);
+    else if (m.type() === 'error' && !/Failed to load resource|not in the vocabulary|at least one word|must be a non-empty|must not be empty|at most 16 tokens/.test(text)) problems.push(`console error: ${text}`);
   });
   await page.goto(`${origin}/?tab=text`);
 });
@@ -176,6 +176,15 @@ describe('demo Text tab (vite preview build, Debian chromium)', () => {
     await waitForText(before, 'explain');
     expect(await page.locator('#gpt-heatmap g.token').count()).toBe(4);
     expect(await page.locator('#gpt-heatmap').innerHTML()).not.toBe(ig);
+    // Every other method of the select re-explains it too: a heatmap of the 4 tokens before that character.
+    const methods = await page.locator('#text-method option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(methods.length).toBeGreaterThanOrEqual(13);
+    for (const m of methods.filter((v) => v !== 'kernelShap' && v !== 'integratedGradients')) {
+      before = await runs();
+      await page.selectOption('#text-method', m);
+      await waitForText(before, 'explain');
+      expect([m, await page.locator('#gpt-heatmap g.token').count()]).toEqual([m, 4]);
+    }
     before = await runs();
     await page.selectOption('#text-method', 'integratedGradients');
     await waitForText(before, 'explain');
@@ -228,6 +237,14 @@ describe('demo Text tab (vite preview build, Debian chromium)', () => {
     const pSpam2 = tf.tidy(() => tf.softmax(clf.predict(tf.tensor2d(p2.ids, [1, p2.ids.length], 'int32'))).dataSync()[1]!);
     expect(Math.abs(Number(await page.locator('#spam-p').getAttribute('data-value')) - pSpam2)).toBeLessThan(1e-4);
     expect(await page.locator('#spam-heatmap g.token').count()).toBe(p2.tokens.length);
+
+    // Exact Shapley refuses an e-mail of more than 16 tokens, and the page says which methods to use.
+    expect(p2.tokens.length).toBeGreaterThan(16);
+    before = await runs();
+    await page.selectOption('#text-method', 'exactShapley');
+    await page.click('#spam-classify');
+    await waitForText(before, 'spam', 'error');
+    expect(await page.locator('#text-status').textContent()).toMatch(/at most 16 tokens.*Shapley value sampling/);
 
     before = await runs();
     await page.selectOption('#text-method', 'integratedGradients');

@@ -9,7 +9,7 @@
  * (default: the most likely next token), a text classifier's class logit (default: the predicted class).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { softmaxRow, tf, type Tensor } from '@glassbox/tensors-ops';
+import { softmaxRow, tf, type NoiseVariant, type Tensor } from '@glassbox/tensors-ops';
 import { KIND_ADAPTERS } from '@glassbox/report';
 import type { AnyKindAdapter, PreparedInput } from '@glassbox/report';
 import { generationMatrix, toPNG, tokenHeatmap } from '@glassbox/viz';
@@ -130,8 +130,11 @@ export async function runExplainText(o: TextExplainOptions, io: CliIo, loaded: L
     throw usageError(`${loaded.spec} is ${loaded.kind === 'gpt' ? 'a GPT' : 'a text classifier'}: --input must be text:"..." (the text) or file:<path> (a text file), got '${o.input}'`);
   }
   for (const flag of ['class', 'objective', 'baseline', 'rule', 'noise', 'stdev', 'segments', 'dims', 'cells', 'stride'] as const) {
-    if (o[flag] !== undefined) throw usageError(`--${flag} does not apply to a text model (${loaded.spec})`);
+    // --stdev (embedding units) and --noise apply to the methods whose knobs they are (noise-tunnel, gradient-shap).
+    if ((flag === 'stdev' || flag === 'noise') && method.knobs.includes(flag)) continue;
+    if (o[flag] !== undefined) throw usageError(`--${flag} does not apply to ${(flag === 'stdev' || flag === 'noise') ? method.name : 'a text model'} (${loaded.spec})`);
   }
+  if (o.stdev !== undefined && !(typeof o.stdev === 'number' && Number.isFinite(o.stdev) && o.stdev >= 0)) throw usageError(`--stdev must be a number >= 0 (in the units of the embeddings), got ${String(o.stdev)}`);
   const generate = o.generate;
   if (generate !== undefined) {
     if (loaded.kind !== 'gpt') throw usageError(`--generate applies to a GPT (names-gpt); ${loaded.spec} is a text classifier`);
@@ -139,6 +142,7 @@ export async function runExplainText(o: TextExplainOptions, io: CliIo, loaded: L
       throw usageError(`--generate explains each generated token's logit; ${method.name} explains attention, not a logit: use one of ${methodsFor('gpt').filter(takesTarget).map((e) => e.name).join(', ')}`);
     }
     if (o.target !== undefined) throw usageError(`--target does not apply with --generate: each generated token is explained`);
+    if (method.fn === 'noiseTunnel' || method.fn === 'exactShapley') throw usageError(`--generate does not take ${method.name} yet: use integrated-gradients, saliency or occlusion`);
   }
   if (o.target !== undefined && !takesTarget(method)) throw usageError(`--target does not apply to ${method.name}: it explains the attention flowing into the explained position, not an output`);
   const spec = parseTextSpec(o.input);
@@ -246,6 +250,8 @@ export async function runExplainText(o: TextExplainOptions, io: CliIo, loaded: L
           ...(o.steps !== undefined ? { steps: o.steps } : {}),
           ...(o.samples !== undefined ? { samples: o.samples } : {}),
           ...(o.window !== undefined ? { window: o.window } : {}),
+          ...(o.stdev !== undefined ? { stdev: o.stdev as number } : {}),
+          ...(o.noise !== undefined ? { noise: o.noise as NoiseVariant } : {}),
           ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
           onProgress: (d, t) => io.progress.update(d, t),
         });

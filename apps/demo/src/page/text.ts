@@ -49,7 +49,13 @@ const SAMPLES: SpamSample[] = (samplesFile as { emails: SpamSample[] }).emails;
 const NOTES: Readonly<Record<TextMethod, string>> = {
   integratedGradients: 'Gradients along the path from the [PAD] embedding to each token embedding, summed over the embedding (Captum’s LayerIntegratedGradients at the embeddings).',
   saliency: '|∂ score / ∂ embedding| summed over the embedding dimensions (unsigned).',
+  inputXGradient: 'Embedding × ∂ score / ∂ embedding, summed over the embedding dimensions (signed).',
+  noiseTunnel: 'SmoothGrad: saliency averaged over 8 copies of the embeddings with Gaussian noise (σ = 0.1 in embedding units).',
+  gradientShap: 'Expected gradients: input × gradient at 8 random points between the [PAD] embedding and the (noisy, σ = 0.1) embeddings.',
   occlusion: 'The score drop when one token at a time is replaced by [PAD].',
+  featureAblation: 'The score change when each token on its own is replaced by [PAD].',
+  shapleyValueSampling: 'Shapley values estimated from 8 random orders of adding the tokens (absent tokens become [PAD]).',
+  exactShapley: 'Exact Shapley values over all 2^T coalitions of the tokens (absent tokens become [PAD]); at most 16 tokens, so not for most e-mails.',
   kernelShap: 'Shapley values of the tokens estimated from 256 random coalitions (absent tokens become [PAD]).',
   lime: 'A weighted linear surrogate over 256 random subsets of the tokens (absent tokens become [PAD]).',
   attentionRollout: 'Attention (heads averaged, residual mixed in) multiplied through the layers: where information can flow; it ignores the target.',

@@ -4,13 +4,22 @@
 export const TEXT_METHODS = [
   { id: 'integratedGradients', label: 'Integrated gradients (32 steps)' },
   { id: 'saliency', label: 'Saliency (gradient · embedding sum)' },
+  { id: 'inputXGradient', label: 'Input × gradient' },
+  { id: 'noiseTunnel', label: 'SmoothGrad (noise tunnel of saliency, 8 samples)' },
+  { id: 'gradientShap', label: 'GradientSHAP (8 samples)' },
   { id: 'occlusion', label: 'Occlusion (one token at a time)' },
+  { id: 'featureAblation', label: 'Feature ablation (one token at a time)' },
+  { id: 'shapleyValueSampling', label: 'Shapley value sampling (8 permutations)' },
+  { id: 'exactShapley', label: 'Exact Shapley (at most 16 tokens)' },
   { id: 'kernelShap', label: 'KernelSHAP (256 coalitions)' },
   { id: 'lime', label: 'LIME (256 samples)' },
   { id: 'attentionRollout', label: 'Attention rollout' },
   { id: 'gradientWeightedAttention', label: 'Gradient-weighted attention' },
 ] as const;
 export type TextMethod = (typeof TEXT_METHODS)[number]['id'];
+
+/** Most tokens the Text tab's exact Shapley explains (2^T coalitions; the explainer's own limit). */
+export const EXACT_SHAPLEY_MAX_TOKENS = 16;
 
 export function isTextMethod(m: unknown): m is TextMethod {
   return TEXT_METHODS.some((x) => x.id === m);

@@ -4,11 +4,11 @@ import { GlassboxError, tf } from '@glassbox/tensors-ops';
 import type { Attribution, Tensor, TokenModel } from '@glassbox/tensors-ops';
 import { loadPretrained } from '@glassbox/models-transformer';
 import type { GPT, TextClassifier } from '@glassbox/models-transformer';
-import { attentionMaps, attentionRollout, explainGeneration, gradientWeightedAttention, integratedGradients, saliency } from '@glassbox/explainers-gradient';
+import { attentionMaps, attentionRollout, explainGeneration, gradientShap, gradientWeightedAttention, inputXGradient, integratedGradients, noiseTunnel, saliency } from '@glassbox/explainers-gradient';
 import type { GenerationExplainer } from '@glassbox/explainers-gradient';
-import { kernelShap, lime, occlusion } from '@glassbox/explainers-perturbation';
+import { exactShapley, featureAblation, kernelShap, lime, occlusion, shapleyValueSampling } from '@glassbox/explainers-perturbation';
 import { deletionCurve } from '@glassbox/metrics';
-import { isTextMethod } from '../text/protocol.js';
+import { EXACT_SHAPLEY_MAX_TOKENS, isTextMethod } from '../text/protocol.js';
 import type { GenerateData, GptExplainData, SpamExplainData, TextMethod } from '../text/protocol.js';
 
 let gptPromise: Promise<GPT> | null = null;
@@ -38,7 +38,14 @@ export function getSpamClassifier(): Promise<TextClassifier> {
 const TOKEN_EXPLAINERS: Readonly<Record<TextMethod, GenerationExplainer>> = {
   integratedGradients: (m, ids, o) => integratedGradients(m as never, ids, { ...o, steps: 32 }),
   saliency: (m, ids, o) => saliency(m as never, ids, o),
+  inputXGradient: (m, ids, o) => inputXGradient(m as never, ids, o),
+  // SmoothGrad on the embeddings: the noise's stdev is in embedding units (the embeddings are of order 1).
+  noiseTunnel: (m, ids, o) => noiseTunnel(saliency, { samples: 8, stdev: 0.1, seed: 0 })(m as never, ids, o),
+  gradientShap: (m, ids, o) => gradientShap(m as never, ids, { ...o, samples: 8, stdev: 0.1, seed: 0 }),
   occlusion: (m, ids, o) => occlusion(m as never, ids, { ...o, window: [1] }),
+  featureAblation: (m, ids, o) => featureAblation(m as never, ids, o),
+  shapleyValueSampling: (m, ids, o) => shapleyValueSampling(m as never, ids, { ...o, samples: 8, seed: 0 }),
+  exactShapley: (m, ids, o) => exactShapley(m as never, ids, o),
   kernelShap: (m, ids, o) => kernelShap(m as never, ids, { ...o, samples: 256, seed: 0 }),
   lime: (m, ids, o) => lime(m as never, ids, { ...o, samples: 256, seed: 0 }),
   attentionRollout: (m, ids, o: { target?: number; signal?: AbortSignal } = {}) => {
@@ -51,6 +58,16 @@ const TOKEN_EXPLAINERS: Readonly<Record<TextMethod, GenerationExplainer>> = {
 function explainerOf(method: unknown): GenerationExplainer {
   if (!isTextMethod(method)) throw new GlassboxError('INVALID_ARGUMENT', `text: method must be one of ${Object.keys(TOKEN_EXPLAINERS).join(', ')}, got ${String(method)}`);
   return TOKEN_EXPLAINERS[method];
+}
+
+/** Refuses exact Shapley on more than 16 tokens with a message the status line shows (2^T model rows). */
+function checkExactShapley(method: TextMethod, tokens: number, what: string): void {
+  if (method === 'exactShapley' && tokens > EXACT_SHAPLEY_MAX_TOKENS) {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `exact Shapley enumerates all 2^T coalitions, so it takes at most ${EXACT_SHAPLEY_MAX_TOKENS} tokens; ${what} has ${tokens}: choose Shapley value sampling, KernelSHAP or feature ablation`,
+    );
+  }
 }
 
 function disposeAttribution(r: Attribution | undefined): void {
@@ -93,6 +110,8 @@ export async function gptExplain(
   const started = performance.now();
   const gpt = await getGpt();
   const explainer = explainerOf(method);
+  // The last generated token is explained over every token before it.
+  checkExactShapley(method, idList.length - 1, 'the longest prefix');
   const ids = tf.tensor2d(Int32Array.from(idList), [1, idList.length], 'int32');
   let maps: Tensor | undefined;
   let roll: (Attribution & { rollout?: Tensor }) | undefined;
@@ -137,6 +156,7 @@ export async function spamExplain(
   const clf = await getSpamClassifier();
   const explainer = explainerOf(method);
   const { ids: idArray, tokens } = clf.encode(text);
+  checkExactShapley(method, tokens.length, 'this e-mail');
   const ids = tf.tensor2d(idArray, [1, idArray.length], 'int32');
   let r: Attribution | undefined;
   try {
