@@ -19,9 +19,8 @@
 //
 // Runs the BUILT packages (pnpm build first; `pnpm bench` does). Writes bench/results/mobilenet.json and the
 // table between <!-- mobilenet:start --> and <!-- mobilenet:end --> in the root README.md.
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
@@ -30,6 +29,7 @@ import { createPool } from '../packages/tensors-ops/dist/pool/index.js';
 import { integratedGradients, saliency } from '../packages/explainers-gradient/dist/index.js';
 import { gridSegments, kernelShap, occlusion, segmentsToFeatureMask } from '../packages/explainers-perturbation/dist/index.js';
 import { copyWeightsToLayers, mobileNetV2Layers, mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
+import { measure, median, round, taskIds } from './timing.mjs';
 
 const { createRng, initBackend, residualModel, tf } = ops;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,53 +109,6 @@ const PYTORCH = { forward: 150, forwardBackward: 30, saliency: 100, integratedGr
 const ISSUE_GLASSBOX = { wasmMain: { forward: 470, forwardBackward: 550, saliency: 2500, integratedGradients: 51800, occlusion: 38000 }, pool2: { integratedGradients: 34400, occlusion: 20000 } };
 
 // ---- measuring (as bench/perf.bench.mjs) ----
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const round = (v, d = 1) => (v == null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 20);
-sampler.unref();
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // keep the Linux default
-}
-const hasProc = (() => {
-  try {
-    readFileSync(`/proc/self/task/${process.pid}/stat`);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const taskIds = () => (hasProc ? readdirSync('/proc/self/task') : []);
-function threadCpuMs(tid) {
-  try {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return 0;
-  }
-}
-async function measure(fn, tids = []) {
-  peakRss = process.memoryUsage().rss;
-  const t0s = tids.map(threadCpuMs);
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  const threads = tids.map((t, i) => threadCpuMs(t) - t0s[i]);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  return { wall, cpu: (c.user + c.system) / 1000, threads, rss: peakRss, result };
-}
 async function matMulGflops() {
   const a = tf.tensor2d(createRng(1).uniformArray(512 * 1024), [512, 1024]);
   const b = tf.tensor2d(createRng(2).uniformArray(1024 * 512), [1024, 512]);

@@ -16,8 +16,7 @@
 //
 // Runs the BUILT packages (pnpm build first; `pnpm bench` does). Writes bench/results/perf.json and the table
 // between <!-- perf:start --> and <!-- perf:end --> in the root README.md.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +25,7 @@ import { createRng, initBackend, sequential, tf } from '../packages/tensors-ops/
 import { createPool } from '../packages/tensors-ops/dist/pool/index.js';
 import { integratedGradients, saliency } from '../packages/explainers-gradient/dist/index.js';
 import { gridSegments, kernelShap, occlusion } from '../packages/explainers-perturbation/dist/index.js';
+import { measure, median, round, taskIds } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, 'results', 'perf.json');
@@ -91,59 +91,6 @@ const METHODS = {
 const PYTORCH = { saliency: 10, integratedGradients: 800, occlusion: 700, occlusionFull: 700, kernelShap: null };
 
 // ---- measuring ----
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const round = (v, d = 1) => (v == null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 20);
-sampler.unref();
-
-// Per-thread CPU time from /proc (Linux): the machine shares CPU per session (sched_autogroup), so under load
-// the pool's threads split one share and wall times cannot show the parallel speed-up; the busiest thread's
-// CPU time is what the wall time would be on an otherwise idle machine (the merge on the main thread overlaps).
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // keep the Linux default
-}
-const hasProc = (() => {
-  try {
-    readFileSync(`/proc/self/task/${process.pid}/stat`);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const taskIds = () => (hasProc ? readdirSync('/proc/self/task') : []);
-function threadCpuMs(tid) {
-  try {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks; // utime + stime (fields 14 and 15)
-  } catch {
-    return 0;
-  }
-}
-
-/** Wall ms, process CPU ms (all threads), per-thread CPU ms of `tids`, peak RSS during fn, and fn's result. */
-async function measure(fn, tids = []) {
-  peakRss = process.memoryUsage().rss;
-  const t0s = tids.map(threadCpuMs);
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  const threads = tids.map((t, i) => threadCpuMs(t) - t0s[i]);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  return { wall, cpu: (c.user + c.system) / 1000, threads, rss: peakRss, result };
-}
 
 /** Plain matMul 512x1024 @ 1024x512 on the active backend: the machine's reach for this backend, one thread. */
 async function matMulGflops() {

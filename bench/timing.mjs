@@ -1,4 +1,5 @@
-// Timing helpers shared by the benchmark scripts (packages/*/bench/*.bench.mjs): the median of a list of times,
+// Timing helpers shared by the benchmark scripts (bench/*.bench.mjs and packages/*/bench/*.bench.mjs): the median
+// of a list of times, rounding, per-thread CPU time, peak RSS, a measure() of all of them,
 // and a clock for a training loop's onBatch callback that keeps the time of every batch. Repository tooling, not
 // part of any package.
 
@@ -26,4 +27,63 @@ export function batchClock() {
     },
     elapsed: () => performance.now() - start,
   };
+}
+
+/** v rounded to d decimals; null for a missing or non-finite value (JSON has no NaN). */
+export function round(v, d = 1) {
+  return v == null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d;
+}
+
+// Per-thread CPU time from /proc (Linux): the machine shares CPU per session (sched_autogroup), so under load a
+// pool's threads split one share and wall times cannot show the parallel speed-up; the busiest thread's CPU time
+// is what the wall time would be on an otherwise idle machine.
+let clockTicks = 100;
+try {
+  const { execFileSync } = await import('node:child_process');
+  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+} catch {
+  // keep the Linux default
+}
+const { readdirSync, readFileSync } = await import('node:fs');
+const hasProc = (() => {
+  try {
+    readFileSync(`/proc/self/task/${process.pid}/stat`);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** The ids of this process's threads (none without /proc). */
+export const taskIds = () => (hasProc ? readdirSync('/proc/self/task') : []);
+
+/** CPU milliseconds (user + system) a thread of this process has used; 0 when it cannot be read. */
+export function threadCpuMs(tid) {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return 0;
+  }
+}
+
+// The process's peak resident memory, sampled every 20 ms while a script runs (reset by `measure`).
+let peakRss = 0;
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20).unref();
+
+/** Wall ms, process CPU ms (all threads), per-thread CPU ms of `tids`, peak RSS during fn, and fn's result. */
+export async function measure(fn, tids = []) {
+  peakRss = process.memoryUsage().rss;
+  const t0s = tids.map(threadCpuMs);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await fn();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  const threads = tids.map((t, i) => threadCpuMs(t) - t0s[i]);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return { wall, cpu: (c.user + c.system) / 1000, threads, rss: peakRss, result };
 }

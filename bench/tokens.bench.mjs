@@ -19,8 +19,7 @@
 // Runs the BUILT packages (pnpm build first; `pnpm bench` does). Writes bench/results/tokens.json and the table
 // between <!-- tokens-bench:start --> and <!-- tokens-bench:end --> in packages/models-transformer/README.md.
 // There is no independent baseline in this run (Captum cannot run here), and none is quoted.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -30,7 +29,7 @@ import { integratedGradients } from '../packages/explainers-gradient/dist/index.
 import { kernelShap } from '../packages/explainers-perturbation/dist/index.js';
 import { loadPretrained } from '../packages/models-transformer/dist/index.js';
 import { loadNames, loadSpam } from '../packages/datasets/dist/index.js';
-import { median } from './timing.mjs';
+import { measure, median, round, taskIds } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, 'results', 'tokens.json');
@@ -46,44 +45,6 @@ const CPU_REPEATS = Number(process.env.BENCH_CPU_REPEATS ?? 1);
 const CPU_INPUTS = { names: Number(process.env.BENCH_CPU_NAMES ?? 4), mails: Number(process.env.BENCH_CPU_MAILS ?? 1) };
 const started = performance.now();
 const log = (...a) => console.log(`[${((performance.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const round = (v, d = 1) => (v == null || !Number.isFinite(v) ? null : Math.round(v * 10 ** d) / 10 ** d);
-
-// ---- per-thread CPU time (Linux /proc), as in bench/perf.bench.mjs ----
-let clockTicks = 100;
-try {
-  clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-} catch {
-  // keep the Linux default
-}
-const hasProc = (() => {
-  try {
-    readFileSync(`/proc/self/task/${process.pid}/stat`);
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const taskIds = () => (hasProc ? readdirSync('/proc/self/task') : []);
-function threadCpuMs(tid) {
-  try {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return 0;
-  }
-}
-
-/** Wall ms, process CPU ms, the CPU ms of each of `tids`, and fn's result. */
-async function measure(fn, tids) {
-  const t0s = tids.map(threadCpuMs);
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await fn();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1000, threads: tids.map((t, i) => threadCpuMs(t) - t0s[i]), result };
-}
 
 // ---- the inputs ----
 async function nameInputs(gpt) {
