@@ -1,27 +1,9 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import {
-  INTEGRATION_METHODS,
-  Progress,
-  TargetResolver,
-  assertFiniteRows,
-  assertNumber,
-  assertOneOf,
-  booleanOption,
-  checkCommonOptions,
-  checkInput,
-  checkOptionKeys,
-  createPace,
-  declareMethod,
-  optionKeys,
-  resolveBaseline,
-  tf,
-} from '@glassbox/tensors-ops';
+import { INTEGRATION_METHODS, checkOptionKeys, declareMethod, optionKeys, tf } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, IntegrationMethod } from '@glassbox/tensors-ops';
-import { ATTRIBUTION_HINT, columnOf, gatherRows, rowsOf } from './internal/engine.js';
-import { integrationRulePaced } from './internal/integration.js';
-import { LayerShape, layerBatchRule, layerGradients, layerValues } from './internal/layer-run.js';
-import type { LayerRun } from './internal/layer-run.js';
-import { resolveLayer } from './internal/layers.js';
+import { columnOf, gatherRows } from './internal/engine.js';
+import { layerGradients } from './internal/layer-run.js';
+import { finishLayerPath, layerPathEnds, startLayerPath } from './internal/layer-path.js';
 import type { CamModel } from './internal/layers.js';
 
 export interface LayerConductanceOptions extends Omit<ExplainOptions, 'seed'> {
@@ -96,36 +78,13 @@ export const LAYER_CONDUCTANCE_OPTION_KEYS = optionKeys<LayerConductanceOptions>
 export async function layerConductance(model: CamModel, x: Tensor, options: LayerConductanceOptions = {}): Promise<Attribution> {
   const where = 'layerConductance';
   options = checkOptionKeys<LayerConductanceOptions>(options, LAYER_CONDUCTANCE_OPTION_KEYS, where);
-  const toInput = booleanOption(options.attributeToLayerInput, 'options.attributeToLayerInput', where, false);
-  const side = toInput ? 'input' : 'output';
-  const access = resolveLayer(model, options.layer, where, side);
-  checkInput(x, where);
-  const { batchSize } = checkCommonOptions(options, where);
-  const steps = options.steps === undefined ? 50 : assertNumber(options.steps, 'options.steps', where, { integer: true, min: 1 });
-  const method = options.method === undefined ? 'gausslegendre' : assertOneOf(options.method, INTEGRATION_METHODS, 'options.method', where);
-  const n = x.shape[0]!;
-  const points = steps + 1;
-  const targets = new TargetResolver(options.target, n, where);
-  const { alphas } = await integrationRulePaced(method, points, where, createPace(options.signal, where));
-  const baseline = resolveBaseline(options.baseline, x, where);
-  const batchFor = layerBatchRule(model, access, side, x, batchSize, options.batchSize !== undefined, options.signal);
+  const path = await startLayerPath(model, x, options, where, (steps) => steps + 1);
+  const { n, run, shape, baseline } = path;
+  const points = path.steps + 1;
+  const alphas = path.rule.alphas;
   try {
-    const run: LayerRun = { access, targets, progress: new Progress(2 * n + n * points, options.onProgress), batchFor, signal: options.signal, where };
-    const shape = new LayerShape();
-    // F(x) for virtual rows 0..n-1 and F(b) for n..2n-1 (the path's points need not include the ends).
-    const ends = await layerValues(
-      run,
-      shape,
-      2 * n,
-      (start, end) => {
-        const parts: Tensor[] = [];
-        if (start < n) parts.push(rowsOf(x, start, Math.min(end, n)));
-        if (end > n) parts.push(rowsOf(baseline, Math.max(start, n) - n, end - n));
-        return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
-      },
-      (j) => (j < n ? j : j - n),
-      false,
-    );
+    // F(x) and F(b) (the path's points need not include the ends).
+    const ends = await layerPathEnds(path, x, false);
     const size = shape.size;
     const acc = new Float64Array(n * size);
     // The previous point of the row being walked: its layer value and gradient (points come in order).
@@ -160,18 +119,7 @@ export async function layerConductance(model: CamModel, x: Tensor, options: Laye
         }
       },
     );
-    const attr = new Float32Array(n * size);
-    const delta = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let e = i * size; e < (i + 1) * size; e++) {
-        attr[e] = acc[e]!;
-        sum += acc[e]!;
-      }
-      delta[i] = sum - (ends.scores[i]! - ends.scores[n + i]!);
-    }
-    assertFiniteRows(attr, where, 'the attributions', { rowSize: size, hint: ATTRIBUTION_HINT });
-    return { attributions: tf.tensor(attr, [n, ...shape.row!], 'float32'), delta: tf.tensor1d(delta, 'float32'), method: where };
+    return finishLayerPath(path, ends.scores, (e) => acc[e]!);
   } finally {
     baseline.dispose();
   }
