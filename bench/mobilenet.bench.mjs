@@ -29,7 +29,7 @@ import { createPool } from '../packages/tensors-ops/dist/pool/index.js';
 import { integratedGradients, saliency } from '../packages/explainers-gradient/dist/index.js';
 import { gridSegments, kernelShap, occlusion, segmentsToFeatureMask } from '../packages/explainers-perturbation/dist/index.js';
 import { copyWeightsToLayers, mobileNetV2Layers, mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
-import { measure, median, round, taskIds } from './timing.mjs';
+import { matMulGflops, measure, median, round, taskIds } from './timing.mjs';
 
 const { createRng, initBackend, residualModel, tf } = ops;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -107,27 +107,6 @@ const ROWS = {
 const PYTORCH = { forward: 150, forwardBackward: 30, saliency: 100, integratedGradients: 3700, occlusion: 24800, kernelShap: null };
 // Also quoted: the issue's Glassbox numbers for a Keras MobileNetV2 through tfjs-layers (ms).
 const ISSUE_GLASSBOX = { wasmMain: { forward: 470, forwardBackward: 550, saliency: 2500, integratedGradients: 51800, occlusion: 38000 }, pool2: { integratedGradients: 34400, occlusion: 20000 } };
-
-// ---- measuring (as bench/perf.bench.mjs) ----
-async function matMulGflops() {
-  const a = tf.tensor2d(createRng(1).uniformArray(512 * 1024), [512, 1024]);
-  const b = tf.tensor2d(createRng(2).uniformArray(1024 * 512), [1024, 512]);
-  const flops = 2 * 512 * 1024 * 512;
-  const once = async () => {
-    const y = tf.matMul(a, b);
-    await y.data();
-    y.dispose();
-  };
-  for (let i = 0; i < 3; i++) await once();
-  const walls = [];
-  const reps = 20;
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < reps; i++) walls.push((await measure(once)).wall);
-  const c = process.cpuUsage(c0);
-  const cpuMs = (c.user + c.system) / 1000 / reps;
-  tf.dispose([a, b]);
-  return { wallMs: round(median(walls), 3), cpuMs: round(cpuMs, 3), gflops: round(flops / median(walls) / 1e6, 2), gflopsCpuTime: round(flops / cpuMs / 1e6, 2) };
-}
 
 // ---- the models ----
 /** A forward / gradient wrapper around a model (ResidualModel or tfjs-layers), with the shared inputs. */
@@ -280,7 +259,7 @@ try {
   const mask = segmentsToFeatureMask(gridSegments([SIZE, SIZE, 3], { cells: CELLS }), [SIZE, SIZE, 3]);
   log(`MobileNetV2 ${SIZE}x${SIZE}: ${result.parameters} parameters, ${round(F / 1e9, 3)} GFLOP per forward; targets ${target.join(', ')}; logits |layers - residual| ${result.logitsMaxAbsDiffLayersVsResidual}`);
 
-  result.matMul.wasm = await matMulGflops();
+  result.matMul.wasm = await matMulGflops(tf, createRng);
   log('wasm matMul', result.matMul.wasm);
   const sLayers = subject(layers, (t) => layers.apply(t, { training: false }), x, target, mask);
   const sResidual = subject(model, (t) => model.apply(t), x, target, mask);
@@ -302,7 +281,7 @@ try {
   const measured = await runRows(configs);
   for (const c of configs) result.configs[c.key] = { backend: 'wasm', threads: c.threads, pool: c.pool === null ? null : c.threads, model: c.subject === sLayers ? 'tfjs-layers' : 'ResidualModel', rows: measured[c.key] };
   if (workersAll === 1) result.configs.residualPoolAll = result.configs.residualPool1;
-  const again = await matMulGflops();
+  const again = await matMulGflops(tf, createRng);
   result.matMul.wasmRuns = [result.matMul.wasm, again];
   if (again.gflopsCpuTime > result.matMul.wasm.gflopsCpuTime) result.matMul.wasm = again;
   log('wasm matMul again', again);

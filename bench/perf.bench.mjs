@@ -25,7 +25,7 @@ import { createRng, initBackend, sequential, tf } from '../packages/tensors-ops/
 import { createPool } from '../packages/tensors-ops/dist/pool/index.js';
 import { integratedGradients, saliency } from '../packages/explainers-gradient/dist/index.js';
 import { gridSegments, kernelShap, occlusion } from '../packages/explainers-perturbation/dist/index.js';
-import { measure, median, round, taskIds } from './timing.mjs';
+import { matMulGflops, measure, median, round, taskIds } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, 'results', 'perf.json');
@@ -91,28 +91,6 @@ const METHODS = {
 const PYTORCH = { saliency: 10, integratedGradients: 800, occlusion: 700, occlusionFull: 700, kernelShap: null };
 
 // ---- measuring ----
-
-/** Plain matMul 512x1024 @ 1024x512 on the active backend: the machine's reach for this backend, one thread. */
-async function matMulGflops() {
-  const a = tf.tensor2d(createRng(1).uniformArray(512 * 1024), [512, 1024]);
-  const b = tf.tensor2d(createRng(2).uniformArray(1024 * 512), [1024, 512]);
-  const flops = 2 * 512 * 1024 * 512;
-  const once = async () => {
-    const y = tf.matMul(a, b);
-    await y.data();
-    y.dispose();
-  };
-  for (let i = 0; i < 3; i++) await once();
-  // Per-call wall times (median); CPU time over all calls at once (process.cpuUsage is too coarse for one call).
-  const walls = [];
-  const reps = tf.getBackend() === 'cpu' ? 2 : 20;
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < reps; i++) walls.push((await measure(once)).wall);
-  const c = process.cpuUsage(c0);
-  const cpuMs = (c.user + c.system) / 1000 / reps;
-  tf.dispose([a, b]);
-  return { wallMs: round(median(walls), 3), cpuMs: round(cpuMs, 3), gflops: round(flops / median(walls) / 1e6, 2), gflopsCpuTime: round(flops / cpuMs / 1e6, 2) };
-}
 
 function buildModel() {
   return sequential(LAYERS, [28, 28, 1], { seed: 42 });
@@ -245,7 +223,7 @@ const workersAll = process.env.GLASSBOX_WORKERS ? Number(process.env.GLASSBOX_WO
 try {
   await initBackend({ backend: 'wasm', fallback: false });
   const model = buildModel();
-  result.matMul.wasm = await matMulGflops();
+  result.matMul.wasm = await matMulGflops(tf, createRng);
   log('wasm matMul', result.matMul.wasm);
   const configs = [{ key: 'wasmMain', pool: null, threads: 1 }];
   const pools = [];
@@ -269,7 +247,7 @@ try {
     for (const pool of pools) await pool.close();
   }
   // The machine is shared: measure the matMul reach again after the explainers and keep the better of the two.
-  const again = await matMulGflops();
+  const again = await matMulGflops(tf, createRng);
   result.matMul.wasmRuns = [result.matMul.wasm, again];
   if (again.gflopsCpuTime > result.matMul.wasm.gflopsCpuTime) result.matMul.wasm = again;
   log('wasm matMul again', again);
@@ -281,7 +259,7 @@ try {
 try {
   await initBackend({ backend: 'cpu' });
   const model = buildModel();
-  result.matMul.cpu = await matMulGflops();
+  result.matMul.cpu = await matMulGflops(tf, createRng);
   log('cpu matMul', result.matMul.cpu);
   const measured = await runInterleaved([{ key: 'cpuMain', pool: null, threads: 1 }], { n: CPU_INPUTS, repeats: CPU_REPEATS, warmup: false, mask, model });
   result.configs.cpuMain = { backend: 'cpu', threads: 1, pool: null, measuredInputs: CPU_INPUTS, methods: measured.cpuMain };

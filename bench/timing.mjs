@@ -87,3 +87,27 @@ export async function measure(fn, tids = []) {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   return { wall, cpu: (c.user + c.system) / 1000, threads, rss: peakRss, result };
 }
+
+/**
+ * The machine's reach for one backend on one thread: a plain matMul 512x1024 @ 1024x512 (after 3 warm-up calls),
+ * per-call wall time (median of `reps`) and CPU time (process.cpuUsage over all calls: too coarse for one call),
+ * and the GFLOP/s from each. `tf` and `createRng` come from the caller's tensors-ops (this file imports no package).
+ */
+export async function matMulGflops(tf, createRng, reps = tf.getBackend() === 'cpu' ? 2 : 20) {
+  const a = tf.tensor2d(createRng(1).uniformArray(512 * 1024), [512, 1024]);
+  const b = tf.tensor2d(createRng(2).uniformArray(1024 * 512), [1024, 512]);
+  const flops = 2 * 512 * 1024 * 512;
+  const once = async () => {
+    const y = tf.matMul(a, b);
+    await y.data();
+    y.dispose();
+  };
+  for (let i = 0; i < 3; i++) await once();
+  const walls = [];
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < reps; i++) walls.push((await measure(once)).wall);
+  const c = process.cpuUsage(c0);
+  const cpuMs = (c.user + c.system) / 1000 / reps;
+  tf.dispose([a, b]);
+  return { wallMs: round(median(walls), 3), cpuMs: round(cpuMs, 3), gflops: round(flops / median(walls) / 1e6, 2), gflopsCpuTime: round(flops / cpuMs / 1e6, 2) };
+}
