@@ -11,8 +11,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, tf, type Tensor } from '@glassbox/tensors-ops';
 import { createPool, type Pool } from '@glassbox/tensors-ops/pool';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
-import { gradCam, integratedGradients } from '@glassbox/explainers-gradient';
-import { fromLayersModel, type LayersTfjsModel } from '../src/index.js';
+import { deepLift, gradCam, guidedBackprop, integratedGradients } from '@glassbox/explainers-gradient';
+import { fromLayersModel, loadLayersModel, type LayersTfjsModel } from '../src/index.js';
 
 type ST = tfl.SymbolicTensor;
 
@@ -72,13 +72,13 @@ function mobileNetLike(): tfl.LayersModel {
 }
 
 /** A Sequential CNN: conv relu, max pool, conv relu6, flatten, dropout, dense relu, dense. */
-function sequentialCnn(): tfl.Sequential {
+function sequentialCnn(act2: 'relu' | 'relu6' = 'relu6'): tfl.Sequential {
   const s = seeds(50);
   return tfl.sequential({
     layers: [
       tfl.layers.conv2d({ name: 'conv1', inputShape: [12, 12, 2], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: s.kernel(), biasInitializer: s.bias() }),
       tfl.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }),
-      tfl.layers.conv2d({ name: 'conv2', filters: 6, kernelSize: 3, padding: 'same', activation: 'relu6', kernelInitializer: s.kernel(), biasInitializer: s.bias() }),
+      tfl.layers.conv2d({ name: 'conv2', filters: 6, kernelSize: 3, padding: 'same', activation: act2, kernelInitializer: s.kernel(), biasInitializer: s.bias() }),
       tfl.layers.averagePooling2d({ name: 'pool2', poolSize: 2, padding: 'same' }),
       tfl.layers.flatten({ name: 'flat' }),
       tfl.layers.dropout({ name: 'drop', rate: 0.5 }),
@@ -230,6 +230,95 @@ describeBackends('tfjs-layers models on the fast path (tensors-ops ResidualModel
         f.dispose();
       });
       s.dispose();
+    } finally {
+      xs.dispose();
+      seq.dispose();
+    }
+  });
+
+  it('ResNet-style identity blocks, nested and followed by a ReLU, take the fast path with the same numbers', async () => {
+    const k = seeds(70);
+    const c = (name: string, activation?: 'relu') => tfl.layers.conv2d({ name, filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: k.kernel(), biasInitializer: k.bias(), ...(activation ? { activation } : {}) });
+    const ap = (layer: { apply(x: ST | ST[]): unknown }, x: ST | ST[]) => layer.apply(x) as ST;
+    const input = tfl.input({ shape: [8, 8, 2] });
+    const t = ap(c('stem', 'relu'), input);
+    // outer: t -> a -> inner(add(a, conv(a))) -> bn -> add(t, .)
+    const a = ap(c('a', 'relu'), t);
+    const inner = ap(tfl.layers.add({ name: 'inner_add' }), [a, ap(k.bn('inner_bn'), ap(c('inner_conv'), a))]);
+    const outer = ap(tfl.layers.add({ name: 'outer_add' }), [ap(k.bn('outer_bn'), ap(c('b'), inner)), t]);
+    const y = ap(tfl.layers.dense({ name: 'out', units: 3, kernelInitializer: k.kernel() }), ap(tfl.layers.globalAveragePooling2d({ name: 'gap' }), ap(tfl.layers.reLU({ name: 'outer_relu' }), outer)));
+    const m = tfl.model({ inputs: input, outputs: y });
+    const xs = tf.tensor4d(createRng(21).normalArray(2 * 8 * 8 * 2), [2, 8, 8, 2]);
+    try {
+      const s = await fromLayersModel(m, { fastPath: false });
+      tf.tidy(() => s.predict(xs));
+      await expectNoLeaks(async () => {
+        const f = await fromLayersModel(m);
+        expect(f.path).toBe('tensors-ops');
+        expect(f.layerNames).toEqual(s.layerNames);
+        expect(relGap(take(f.predict(xs)), take(s.predict(xs)))).toBeLessThan(1e-5);
+        expect(relGap(inputGradient(f, xs, 1), inputGradient(s, xs, 1))).toBeLessThan(1e-5);
+        for (const layer of f.layerNames) expect(relGap(take(f.layerOutput(xs, layer)), take(s.layerOutput(xs, layer))), layer).toBeLessThan(1e-5);
+        const v = tf.tidy(() => tf.mul(f.layerOutput(xs, 'inner_conv'), 2));
+        expect(relGap(take(f.forwardWithLayer(xs, 'inner_conv', v)), take(s.forwardWithLayer(xs, 'inner_conv', v)))).toBeLessThan(1e-5);
+        v.dispose();
+        f.dispose();
+      });
+      s.dispose();
+    } finally {
+      xs.dispose();
+      m.dispose();
+    }
+  });
+
+  it('rule-based gradients (guided backprop, DeepLIFT) give the same attributions on both paths (Sequential CNN with ReLUs)', async () => {
+    // ReLU only: tfjs-layers computes relu6 as min(6, relu(z)), whose inner relu guided backprop guides, while
+    // tensors-ops runs relu6 as one nonlinearity that keeps its plain gradient (as Captum's ReLU6); see the README.
+    const seq = sequentialCnn('relu');
+    const xs = tf.tensor4d(createRng(12).normalArray(2 * 12 * 12 * 2), [2, 12, 12, 2]);
+    try {
+      const f = await fromLayersModel(seq);
+      const s = await fromLayersModel(seq, { fastPath: false });
+      expect(f.path).toBe('tensors-ops');
+      for (const method of [guidedBackprop, deepLift]) {
+        const a = await expectNoLeaks(async () => {
+          const r = await method(f, xs, { target: 1 });
+          r.delta?.dispose();
+          return take(r.attributions);
+        });
+        const r = await method(s, xs, { target: 1 });
+        r.delta?.dispose();
+        expect(relGap(a, take(r.attributions)), method.name).toBeLessThan(1e-5);
+      }
+      f.dispose();
+      s.dispose();
+    } finally {
+      xs.dispose();
+      seq.dispose();
+    }
+  });
+
+  it('loadLayersModel (files saved by tfjs-layers) takes the fast path too, with the numbers of the model saved', async () => {
+    const seq = sequentialCnn();
+    const xs = tf.tensor4d(createRng(13).normalArray(2 * 12 * 12 * 2), [2, 12, 12, 2]);
+    try {
+      const files = new Map<string, Uint8Array>();
+      await seq.save(
+        tf.io.withSaveHandler(async (a) => {
+          const { weightData, ...rest } = a;
+          const data = new Uint8Array(weightData as ArrayBuffer);
+          files.set('model.json', new TextEncoder().encode(JSON.stringify({ modelTopology: rest.modelTopology, format: 'layers-model', weightsManifest: [{ paths: ['w.bin'], weights: rest.weightSpecs }] })));
+          files.set('w.bin', data);
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      const want = take(tf.tidy(() => seq.predict(xs) as Tensor));
+      await expectNoLeaks(async () => {
+        const m = await loadLayersModel(files);
+        expect(m.path).toBe('tensors-ops');
+        expect(relGap(take(m.predict(xs)), want)).toBeLessThan(1e-5);
+        m.dispose();
+      });
     } finally {
       xs.dispose();
       seq.dispose();

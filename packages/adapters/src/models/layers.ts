@@ -334,12 +334,14 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
 }
 
 /**
- * A tfjs-layers model (LayersModel or Sequential, one input and one output) as a Glassbox model: `predict` runs the
- * layers directly (`model.apply(x)`, differentiable, no internal batching), the output must be [N, K] or [N].
- * The model stays yours: `dispose()` frees only what this function made (the logits layer).
+ * A tfjs-layers model (LayersModel or Sequential, one input and one output) as a Glassbox model: `predict` is
+ * differentiable, with no internal batching; the output must be [N, K] or [N]. When every layer is one tensors-ops
+ * understands (see `LayersModelOptions.fastPath`), the model runs as a tensors-ops ResidualModel with a copy of its
+ * weights (fused kernels; pooled as data); otherwise `model.apply(x)` runs it. `path` says which.
+ * The model stays yours: `dispose()` frees only what this function made (the logits layer, the ResidualModel).
  *
  * @param model a tfjs-layers LayersModel.
- * @param options `logits` (default false): see LayersModelOptions.
+ * @param options `logits` (default false), `fastPath` (default true): see LayersModelOptions.
  * @throws GlassboxError INVALID_ARGUMENT (not a layers model, several inputs/outputs, logits without a final
  *   softmax), SHAPE_MISMATCH (an output that is not [N, K] or [N]), BACKEND_UNAVAILABLE (tfjs-layers missing).
  *
@@ -365,7 +367,7 @@ export async function fromLayersModel(model: LayersModelLike, options: LayersMod
  *
  * @param source the model.json's path (Node) or URL, with its weight files beside it; or the files themselves: a
  *   map of file name -> bytes (Uint8Array, ArrayBuffer, Blob) or an array of File objects (a browser's drop).
- * @param options `logits` (default false): see LayersModelOptions.
+ * @param options `logits` (default false), `fastPath` (default true): see LayersModelOptions.
  * @throws GlassboxError INVALID_ARGUMENT (source, a graph model, logits without a softmax), BAD_WEIGHTS (not a
  *   model.json, missing or short weight files, a topology tfjs-layers cannot build), SHAPE_MISMATCH (output not
  *   [N, K] or [N]), BACKEND_UNAVAILABLE (tfjs-layers missing).
