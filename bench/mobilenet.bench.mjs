@@ -5,8 +5,9 @@
 //   forward of 8 images (no gradient), forward + backward to the input per image, saliency, integrated gradients
 //   (32 steps, 8 rows per batch), occlusion (window 32x32x3, stride 16), KernelSHAP (an 8x8 grid of 28x28
 //   patches, 256 coalitions),
-// on: the tfjs-layers model on the WASM main thread, the same model as a tensors-ops ResidualModel on the WASM
-// main thread, and the ResidualModel with a pool of 1 and of all cores (GLASSBOX_WORKERS or the core count).
+// on: the tfjs-layers model wrapped by @glassbox/adapters' fromLayersModel with its default path (which translates
+// a model of understood layers into a tensors-ops ResidualModel: `layersPath` in the JSON says which ran) on the
+// WASM main thread, the same model built directly as a tensors-ops ResidualModel on the WASM main thread, and the ResidualModel with a pool of 1 and of all cores (GLASSBOX_WORKERS or the core count).
 // For each: median wall time and process CPU time (all threads) over the repeats after a warm-up, the CPU time
 // of the busiest computing thread (an idle-machine estimate), GFLOP/s (analytic FLOPs, 2 per multiply-add, the
 // backward pass to the input counted like the forward pass) against the plain matMul GFLOP/s of the same run,
@@ -28,6 +29,7 @@ import * as ops from '../packages/tensors-ops/dist/index.js';
 import { createPool } from '../packages/tensors-ops/dist/pool/index.js';
 import { integratedGradients, saliency } from '../packages/explainers-gradient/dist/index.js';
 import { gridSegments, kernelShap, occlusion, segmentsToFeatureMask } from '../packages/explainers-perturbation/dist/index.js';
+import { fromLayersModel } from '../packages/adapters/dist/index.js';
 import { copyWeightsToLayers, mobileNetV2Layers, mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
 import { matMulGflops, measure, median, round, taskIds } from './timing.mjs';
 
@@ -225,7 +227,7 @@ const result = {
     'busiestThreadCpuMs: CPU time of the busiest computing thread (/proc/self/task): an estimate of the wall time on an otherwise idle machine.',
     'GFLOP/s = analytic FLOPs / time (2 per multiply-add of the convolutions, depthwise convolutions and classifier; the backward pass to the input counted like the forward pass; batch norm, activations, adds and pooling not counted).',
     'peakFraction*: GFLOP/s over this run\'s plain matMul GFLOP/s (by CPU time) times the threads used.',
-    'Forward and forward+backward rows run on the main thread only (the pool runs explainers). The tfjs-layers model has no pooled form (a layers model travels to the pool as data only once issue item 3 lands).',
+    'Forward and forward+backward rows run on the main thread only (the pool runs explainers). The "layers" rows run the tfjs-layers model through fromLayersModel (@glassbox/adapters) with its default path: layersPath says whether that was the tensors-ops translation or tfjs-layers itself.',
     `Targets: the argmax of the ResidualModel's output for each image. Occlusion and KernelSHAP use batchSize 8 (the issue's MobileNetV2 runs used 8-row batches); integrated gradients 8 rows per batch as in the issue.`,
     'PyTorch 1.13 + Captum (2 threads) times are quoted from the performance issue (round 2), measured on this machine, not by this script.',
   ],
@@ -241,6 +243,7 @@ const pools = [];
 const subjects = [];
 let model = null;
 let layers = null;
+let wrapped = null;
 let x = null;
 try {
   await initBackend({ backend: 'wasm', fallback: false });
@@ -261,7 +264,10 @@ try {
 
   result.matMul.wasm = await matMulGflops(tf, createRng);
   log('wasm matMul', result.matMul.wasm);
-  const sLayers = subject(layers, (t) => layers.apply(t, { training: false }), x, target, mask);
+  wrapped = await fromLayersModel(layers);
+  result.layersPath = wrapped.path;
+  log(`fromLayersModel path: ${wrapped.path}${wrapped.fallbackReason ? ` (${wrapped.fallbackReason})` : ''}`);
+  const sLayers = subject(wrapped, (t) => wrapped.predict(t), x, target, mask);
   const sResidual = subject(model, (t) => model.apply(t), x, target, mask);
   subjects.push(sLayers, sResidual);
   const configs = [
@@ -293,6 +299,7 @@ try {
   for (const s of subjects) s.dispose();
   tf.dispose(x ?? []);
   model?.dispose();
+  wrapped?.dispose();
   layers?.dispose();
 }
 
@@ -325,7 +332,7 @@ lines.push(
     `${round(F / 1e9, 2)} GFLOP per ${SIZE}x${SIZE}x3 image, random weights, inference mode), ${N} images, target = argmax; ` +
     `medians of ${REPEATS} runs (integrated gradients, occlusion, KernelSHAP: ${LONG_REPEATS}) after a warm-up. "x PyTorch" divides the idle estimate by the quoted PyTorch time.`,
   '',
-  `| ${N} images, target = argmax | PyTorch + Captum, 2 threads (quoted) | tfjs-layers, wasm main thread: wall (idle est.) | ResidualModel, wasm main thread | ResidualModel, pool of 1 | ResidualModel, pool of ${w} | x PyTorch: layers main / residual main / pool of ${w} | GFLOP/s pool of ${w} (idle est.), % of matMul x ${w} |`,
+  `| ${N} images, target = argmax | PyTorch + Captum, 2 threads (quoted) | tfjs-layers model via fromLayersModel (${result.layersPath ?? '?'} path), wasm main thread: wall (idle est.) | ResidualModel, wasm main thread | ResidualModel, pool of 1 | ResidualModel, pool of ${w} | x PyTorch: layers main / residual main / pool of ${w} | GFLOP/s pool of ${w} (idle est.), % of matMul x ${w} |`,
   '|---|---|---|---|---|---|---|---|',
 );
 for (const [key, row] of Object.entries(ROWS)) {

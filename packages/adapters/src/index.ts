@@ -51,6 +51,7 @@ export type {
   GraphModelOptions,
   LayersModelLike,
   LayersModelOptions,
+  LayersTfjsModel,
   ModelKind,
   ModelSource,
   OnnxModel,

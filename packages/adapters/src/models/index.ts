@@ -1,5 +1,5 @@
 export { fromLayersModel, loadLayersModel, LAYERS_MODEL_OPTION_KEYS } from './layers.js';
-export type { LayersModelLike, LayersModelOptions } from './layers.js';
+export type { LayersModelLike, LayersModelOptions, LayersTfjsModel } from './layers.js';
 export { fromGraphModel, loadGraphModel, GRAPH_MODEL_OPTION_KEYS } from './graph.js';
 export type { GraphModelLike, GraphModelOptions } from './graph.js';
 export { loadOnnx, ONNX_OPTION_KEYS } from './onnx.js';

@@ -9,6 +9,7 @@ import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
 import { layersPoolSpec } from '../pool/spec.js';
 import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
 import { checkLayer, checkRows, checkValue, owned as ownedResult } from './layer-access.js';
+import { FastLayers, translateLayersGraph } from './layers-fast.js';
 
 /** Options of fromLayersModel and loadLayersModel. */
 export interface LayersModelOptions {
@@ -19,9 +20,41 @@ export interface LayersModelOptions {
    * Default false.
    */
   logits?: boolean;
+  /**
+   * Run the model on tensors-ops' own kernels when every layer is one it understands (Conv2D, DepthwiseConv2D,
+   * BatchNormalization, ReLU / ReLU6, LeakyReLU, Activation, Softmax, Dense, Max / Average pooling,
+   * GlobalAveragePooling2D, Flatten, Reshape, Dropout, a ZeroPadding2D that is 'same' padding of the next
+   * convolution, Add joining a chain with an identity skip): the topology becomes a tensors-ops ResidualModel
+   * with the same weights, faster (fused convolutions, WASM depthwise and batch-norm gradients) and sent to a
+   * worker pool as data. Other models run on tfjs-layers whatever this says; `path` tells which ran.
+   * `false` always runs tfjs-layers. Default true.
+   */
+  fastPath?: boolean;
 }
 
-export const LAYERS_MODEL_OPTION_KEYS = optionKeys<LayersModelOptions>({ logits: true });
+export const LAYERS_MODEL_OPTION_KEYS = optionKeys<LayersModelOptions>({ logits: true, fastPath: true });
+
+function checkLayersOptions(options: LayersModelOptions, where: string): LayersModelOptions {
+  const opts = checkOptionKeys<LayersModelOptions>(options, LAYERS_MODEL_OPTION_KEYS, where);
+  for (const key of ['logits', 'fastPath'] as const) {
+    if (opts[key] !== undefined && typeof opts[key] !== 'boolean') {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.${key} must be a boolean, got ${describe(opts[key])}`);
+    }
+  }
+  return opts;
+}
+
+/** A layers model as the loaders return it: a TfjsModel that says which path runs it. */
+export interface LayersTfjsModel extends TfjsModel {
+  kind: 'layers';
+  /**
+   * What runs the model: 'tensors-ops' (the fast path: the layers translated into a ResidualModel with the same
+   * weights and layer names) or 'tfjs-layers' (`model.apply` and a walk of its graph).
+   */
+  readonly path: 'tensors-ops' | 'tfjs-layers';
+  /** Why the fast path was not taken ('fastPath: false', or the first layer or connection it does not understand); null on the fast path. */
+  readonly fallbackReason: string | null;
+}
 
 /** What fromLayersModel needs of a tfjs-layers model (a LayersModel or Sequential). */
 export interface LayersModelLike {
@@ -174,7 +207,7 @@ function layerSites(graph: ReturnType<typeof graphOf>): Map<string, LayerSite> {
   return sites;
 }
 
-function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel, options: LayersModelOptions, where: string, owned: boolean): TfjsModel {
+function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel, options: LayersModelOptions, where: string, owned: boolean): LayersTfjsModel {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model must have one input and one output, got ${model.inputs.length} inputs and ${model.outputs.length} outputs; wrap it in a function that feeds and picks them`);
   }
@@ -185,6 +218,28 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
   const graph = graphOf(run);
   const sites = layerSites(graph);
   const layerNames = [...sites.keys()];
+  let fast: FastLayers | null = null;
+  let fallbackReason: string | null = null;
+  if (options.fastPath === false) {
+    fallbackReason = 'options.fastPath is false';
+  } else {
+    const t = translateLayersGraph(graph as unknown as Parameters<typeof translateLayersGraph>[0]);
+    if ('reason' in t) {
+      fallbackReason = t.reason;
+    } else {
+      try {
+        fast = new FastLayers(t);
+      } catch (e) {
+        // Weights the ResidualModel refuses (e.g. non-finite ones) still run on tfjs-layers, as before.
+        fallbackReason = `its tensors-ops translation could not take the weights (${(e as Error)?.message ?? e})`;
+      }
+    }
+  }
+  /** The ResidualModel with the layers model's current weights, or null on the tfjs-layers path. */
+  const fastModel = (): FastLayers | null => {
+    fast?.sync();
+    return fast;
+  };
   let disposed = false;
   const alive = (what: string): void => {
     if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${what}: the model was disposed`);
@@ -201,6 +256,8 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
   };
   return {
     kind: 'layers',
+    path: fast === null ? 'tfjs-layers' : 'tensors-ops',
+    fallbackReason,
     inputShape,
     outputShape,
     layers: model.layers.map((l) => l.name),
@@ -210,6 +267,8 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
     predict(x: Tensor): Tensor {
       alive('predict');
       checkInputShape(x, inputShape, 'predict');
+      const f = fastModel();
+      if (f !== null) return tf.tidy(() => checkOutput(f.model.predict(x), x.shape[0]!, 'predict'));
       return tf.tidy(() => checkOutput(run.apply(x, { training: false }), x.shape[0]!, 'predict'));
     },
     layerOutput(x: Tensor, layer: string): Tensor {
@@ -217,6 +276,9 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
       alive(what);
       checkX(x, what);
       const { name } = site(this, layer, what);
+      const f = fastModel();
+      const path = f?.outputPaths.get(name) ?? null;
+      if (f !== null && path !== null) return tf.tidy(() => ownedResult(f.model.layerOutput(x, path), [x]));
       return tf.tidy(() => ownedResult(runGraph(graph, x, name, 'output', null, true), [x]));
     },
     forwardWithLayer(x: Tensor, layer: string, value: Tensor): Tensor {
@@ -225,6 +287,9 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
       checkX(x, what);
       const { name, node } = site(this, layer, what);
       checkValue(value, x.shape[0]!, node.outputTensors[0]!.shape, `the output of layer '${name}'`, what);
+      const f = fastModel();
+      const path = f?.outputPaths.get(name) ?? null;
+      if (f !== null && path !== null) return tf.tidy(() => ownedResult(checkOutput(f.model.forwardWithLayer(x, path, value), x.shape[0]!, what), [x, value]));
       return tf.tidy(() => ownedResult(checkOutput(runGraph(graph, x, name, 'output', value, false), x.shape[0]!, what), [x, value]));
     },
     layerInput(x: Tensor, layer: string): Tensor {
@@ -233,6 +298,9 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
       checkX(x, what);
       const { name, node } = site(this, layer, what);
       if (node.inputTensors.length !== 1) throw new GlassboxError('INVALID_ARGUMENT', `${what}: layer '${name}' reads ${node.inputTensors.length} tensors; the input side needs a layer with one input`);
+      const f = fastModel();
+      const path = f?.inputPaths.get(name) ?? null;
+      if (f !== null && path !== null) return tf.tidy(() => ownedResult(f.model.layerInput(x, path), [x]));
       return tf.tidy(() => ownedResult(runGraph(graph, x, name, 'input', null, true), [x]));
     },
     forwardWithLayerInput(x: Tensor, layer: string, value: Tensor): Tensor {
@@ -243,15 +311,22 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
       if (node.inputTensors.length !== 1) throw new GlassboxError('INVALID_ARGUMENT', `${what}: layer '${name}' reads ${node.inputTensors.length} tensors; the input side needs a layer with one input`);
       const declared = (node.inputTensors[0] as unknown as { shape?: Array<number | null> }).shape ?? null;
       checkValue(value, x.shape[0]!, declared, `the input of layer '${name}'`, what);
+      const f = fastModel();
+      const path = f?.inputPaths.get(name) ?? null;
+      if (f !== null && path !== null) return tf.tidy(() => ownedResult(checkOutput(f.model.forwardWithLayerInput(x, path, value), x.shape[0]!, what), [x, value]));
       return tf.tidy(() => ownedResult(checkOutput(runGraph(graph, x, name, 'input', value, false), x.shape[0]!, what), [x, value]));
     },
     toPooledModel() {
       if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
+      // The fast path sends the ResidualModel as data (its JSON and weights); the workers need no builder module.
+      const f = fastModel();
+      if (f !== null) return f.model.toPooledModel();
       return layersPoolSpec(model, options, where);
     },
     dispose(): void {
       if (disposed) return;
       disposed = true;
+      fast?.dispose();
       made?.dispose();
       if (owned) model.dispose();
     },
@@ -259,12 +334,14 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
 }
 
 /**
- * A tfjs-layers model (LayersModel or Sequential, one input and one output) as a Glassbox model: `predict` runs the
- * layers directly (`model.apply(x)`, differentiable, no internal batching), the output must be [N, K] or [N].
- * The model stays yours: `dispose()` frees only what this function made (the logits layer).
+ * A tfjs-layers model (LayersModel or Sequential, one input and one output) as a Glassbox model: `predict` is
+ * differentiable, with no internal batching; the output must be [N, K] or [N]. When every layer is one tensors-ops
+ * understands (see `LayersModelOptions.fastPath`), the model runs as a tensors-ops ResidualModel with a copy of its
+ * weights (fused kernels; pooled as data); otherwise `model.apply(x)` runs it. `path` says which.
+ * The model stays yours: `dispose()` frees only what this function made (the logits layer, the ResidualModel).
  *
  * @param model a tfjs-layers LayersModel.
- * @param options `logits` (default false): see LayersModelOptions.
+ * @param options `logits` (default false), `fastPath` (default true): see LayersModelOptions.
  * @throws GlassboxError INVALID_ARGUMENT (not a layers model, several inputs/outputs, logits without a final
  *   softmax), SHAPE_MISMATCH (an output that is not [N, K] or [N]), BACKEND_UNAVAILABLE (tfjs-layers missing).
  *
@@ -275,9 +352,9 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
  * const r = await saliency(model, x, { target: 3 });
  * ```
  */
-export async function fromLayersModel(model: LayersModelLike, options: LayersModelOptions = {}): Promise<TfjsModel> {
+export async function fromLayersModel(model: LayersModelLike, options: LayersModelOptions = {}): Promise<LayersTfjsModel> {
   const where = 'fromLayersModel';
-  const opts = checkOptionKeys<LayersModelOptions>(options, LAYERS_MODEL_OPTION_KEYS, where);
+  const opts = checkLayersOptions(options, where);
   if (!isLayersModel(model)) throw new GlassboxError('INVALID_ARGUMENT', `${where}: model must be a tfjs-layers LayersModel (with apply, layers, inputs, outputs), got ${describe(model)}`);
   const tfl = await importLayers(where);
   return wrap(tfl, model, opts, where, false);
@@ -290,7 +367,7 @@ export async function fromLayersModel(model: LayersModelLike, options: LayersMod
  *
  * @param source the model.json's path (Node) or URL, with its weight files beside it; or the files themselves: a
  *   map of file name -> bytes (Uint8Array, ArrayBuffer, Blob) or an array of File objects (a browser's drop).
- * @param options `logits` (default false): see LayersModelOptions.
+ * @param options `logits` (default false), `fastPath` (default true): see LayersModelOptions.
  * @throws GlassboxError INVALID_ARGUMENT (source, a graph model, logits without a softmax), BAD_WEIGHTS (not a
  *   model.json, missing or short weight files, a topology tfjs-layers cannot build), SHAPE_MISMATCH (output not
  *   [N, K] or [N]), BACKEND_UNAVAILABLE (tfjs-layers missing).
@@ -302,9 +379,9 @@ export async function fromLayersModel(model: LayersModelLike, options: LayersMod
  * model.dispose();
  * ```
  */
-export async function loadLayersModel(source: ModelSource, options: LayersModelOptions = {}): Promise<TfjsModel> {
+export async function loadLayersModel(source: ModelSource, options: LayersModelOptions = {}): Promise<LayersTfjsModel> {
   const where = 'loadLayersModel';
-  const opts = checkOptionKeys<LayersModelOptions>(options, LAYERS_MODEL_OPTION_KEYS, where);
+  const opts = checkLayersOptions(options, where);
   const files = await readModelFiles(source, 'layers', where);
   const tfl = await importLayers(where);
   let model: LayersModel;

@@ -22,11 +22,12 @@ interface ModelBase {
   /** Whether a final softmax was removed (options.logits) and how: 'input' (its input taken) or 'log'. */
   logits: 'input' | 'log' | null;
   /**
-   * The model as a tensors-ops pool spec: its files (model.json + weights, or the ONNX bytes) and the builder module
-   * `@glassbox/adapters/pool-builder` that loads them in each worker; explainers call it for `options.pool`.
+   * The model as a tensors-ops pool spec: a layers model on the fast path sends its tensors-ops ResidualModel (JSON
+   * and weights); other models send their files (model.json + weights, or the ONNX bytes) and the builder module
+   * `@glassbox/adapters/pool-builder` that loads them in each worker. Explainers call it for `options.pool`.
    */
   toPooledModel?(): PooledModelSpec;
-  /** Frees what the loader made (the model's weights for load*, the logits variant for from*); idempotent. */
+  /** Frees what the loader made (the model's weights for load*, the logits variant and the fast path's copy for from*); idempotent. */
   dispose(): void | Promise<void>;
 }
 

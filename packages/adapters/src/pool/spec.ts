@@ -14,7 +14,7 @@ import { GlassboxError, type PooledModelSpec, type Tensor } from '@glassbox/tens
 
 /** The files of a model as the builder receives them, with the loader's options. */
 export type PoolBuilderArgs =
-  | { kind: 'layers'; files: Record<string, Uint8Array>; options: { logits?: boolean } }
+  | { kind: 'layers'; files: Record<string, Uint8Array>; options: { logits?: boolean; fastPath?: boolean } }
   | { kind: 'graph'; files: Record<string, Uint8Array>; options: { output?: string; logits?: boolean } }
   | { kind: 'onnx'; bytes: Uint8Array; options: { layout?: 'NCHW' | 'NHWC'; logits?: boolean } };
 
@@ -88,7 +88,9 @@ export function layersPoolSpec(inner: unknown, options: { logits?: boolean }, wh
     parts.push(t.dataSync() as Float32Array | Int32Array);
   });
   const files = modelFiles({ format: 'layers-model', modelTopology: topology }, specs, concat(parts));
-  const spec = moduleSpec({ kind: 'layers', files, options: options.logits === true ? { logits: true } : {} });
+  // Only a model on the tfjs-layers path is sent as files (the fast path sends its ResidualModel): the workers
+  // run it on tfjs-layers too, so that they compute exactly what the main thread does.
+  const spec = moduleSpec({ kind: 'layers', files, options: options.logits === true ? { logits: true, fastPath: false } : { fastPath: false } });
   layersSpecs.set(model, { ids, spec });
   return spec;
 }
