@@ -72,6 +72,7 @@ export * from './io/index.js';
 export { isPool } from './pool/is-pool.js';
 export { POOLED_MODEL, describePoolModel, poolable, poolableTokenForward } from './pool/model.js';
 export type { ModuleModelSpec, PoolModel } from './pool/model.js';
+export type { PoolBuilder } from './pool/builders.js';
 export { resolvePool, autoBatchSize, estimateRowBytes, DEFAULT_BATCH_MEMORY_BUDGET } from './pool/execution.js';
 export type { PoolOption, PoolExecution } from './pool/execution.js';
 export type { Pool, PoolOptions, PoolJob, PoolStats } from './pool/pool.js';

@@ -1,7 +1,8 @@
 /**
  * Adapters' models in a worker pool (internal): a model loaded by this package crosses to the pool's workers as its
  * files (model.json + one weight file, or the ONNX bytes), and each worker loads them again with this package's own
- * loaders through the builder module `@glassbox/adapters/pool-builder` (builder.ts). The spec is a tensors-ops
+ * loaders through the builder module `@glassbox/adapters/pool-builder` (builder.ts), registered by name in workers
+ * started from `@glassbox/adapters/pool-worker` (worker.ts, for bundled browser apps). The spec is a tensors-ops
  * `module` spec, so the pool's ordinary mechanism applies: the files are content-hashed once per model, sent to a
  * worker only when it does not hold that model yet, and the worker keeps the model built between calls.
  *
@@ -27,8 +28,15 @@ function builderUrl(): string {
   return /\.ts$/.test(here) ? new URL('../../dist/pool/builder.js', here).href : new URL('./builder.js', here).href;
 }
 
+/** The name under which `@glassbox/adapters/pool-worker` registers the builder in a pool worker. */
+export const POOL_BUILDER_NAME = '@glassbox/adapters';
+
+/**
+ * A worker started from `@glassbox/adapters/pool-worker` (bundled browser apps) holds the builder by name and
+ * imports nothing; any other worker (Node's default ones) imports the builder module by URL.
+ */
 function moduleSpec(args: PoolBuilderArgs): PooledModelSpec {
-  return { kind: 'module', module: builderUrl(), export: 'build', args };
+  return { kind: 'module', builder: POOL_BUILDER_NAME, module: builderUrl(), export: 'build', args };
 }
 
 const encoder = new TextEncoder();

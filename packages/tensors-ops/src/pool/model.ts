@@ -11,16 +11,23 @@ import { Sequential, sequentialOf, type SequentialJSON } from '../nn/sequential.
 import { ResidualModel } from '../nn/residual-model.js';
 import { embeddingPointsForward, tokenModelForward, type TokenModel } from '../contract/token-model.js';
 import type { PooledModelSpec, WeightData } from './types.js';
+import { registeredPoolBuilder, registeredPoolBuilders } from './builders.js';
 
 /** The property under which a Predictable carries its pooled description (see `poolable`). */
 export const POOLED_MODEL: unique symbol = Symbol.for('glassbox.pooledModel');
 
 /** A module builder description, for `poolable`. */
 export interface ModuleModelSpec {
-  /** A specifier the worker can import: a package name or an absolute file:/https: URL. */
-  module: string;
-  /** The builder's export name; called as `await builder(args, { tf, weights, ops })`, returns a Predictable. */
-  export: string;
+  /**
+   * The name of a builder registered in the worker (`registerPoolBuilder` in a worker entry the pool was started
+   * from, see `createPool({ worker })`); used instead of importing `module` when the worker holds it. Required
+   * unless `module` is given.
+   */
+  builder?: string;
+  /** A specifier the worker can import: a package name or an absolute file:/https: URL. Required unless `builder` is given. */
+  module?: string;
+  /** The export name of `module`'s builder (required with `module`); called as `await builder(args, { tf, weights, ops })`, returns a Predictable. */
+  export?: string;
   /** Structured-clone data for the builder. */
   args?: unknown;
   /** Weights (tensors by name, or plain data) handed to the builder as tensors. */
@@ -138,7 +145,7 @@ function keyOf(spec: PooledModelSpec): string {
   } else if (spec.kind === 'tokens') {
     parts.push('tokens', JSON.stringify(spec.json), spec.split, spec.input, String(spec.padId), String(spec.maskChannel === true));
   } else {
-    parts.push('module', spec.module, spec.export);
+    parts.push('module', `b:${spec.builder ?? ''}`, `m:${spec.module ?? ''}`, `e:${spec.export ?? ''}`);
     try {
       argParts(spec.args, parts, new Set());
     } catch {
@@ -156,6 +163,11 @@ function keyOf(spec: PooledModelSpec): string {
  * `spec.export` as `await builder(spec.args, { tf, weights, ops })`. Use it for models that are not tensors-ops
  * `Sequential`s (those are poolable as they are). The builder must compute the same function as `f`.
  *
+ * `spec.builder` names a builder registered in the worker instead (`registerPoolBuilder(name, build)` in a worker
+ * entry that imports `@glassbox/tensors-ops/pool-worker`, the pool started with `createPool({ worker })`): a
+ * worker that holds it calls it and imports nothing; one that does not imports `spec.module` when given. Bundled
+ * browser apps need the registered form, since their workers cannot import unbundled modules at run time.
+ *
  * @example
  * ```ts
  * // my-model.mjs:  export function build(args, { tf, weights }) { return (x) => tf.matMul(x, weights.w); }
@@ -171,14 +183,28 @@ export function poolable<T extends Predictable>(f: T, spec: ModuleModelSpec): T 
   if (spec == null || typeof spec !== 'object') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec must be { module, export, args?, weights? }, got ${describe(spec)}`);
   }
-  if (typeof spec.module !== 'string' || spec.module.length === 0) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec.module must be a module specifier or URL string, got ${describe(spec.module)}`);
+  if (spec.builder !== undefined && (typeof spec.builder !== 'string' || spec.builder.length === 0)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec.builder must be the name of a registered builder (a non-empty string), got ${describe(spec.builder)}`);
   }
-  if (typeof spec.export !== 'string' || spec.export.length === 0) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec.export must be the builder's export name, got ${describe(spec.export)}`);
+  if (spec.builder === undefined && spec.module === undefined) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec must name a registered builder (spec.builder) or a module to import (spec.module), got neither`);
+  }
+  if (spec.module !== undefined || spec.export !== undefined) {
+    if (typeof spec.module !== 'string' || spec.module.length === 0) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec.module must be a module specifier or URL string, got ${describe(spec.module)}`);
+    }
+    if (typeof spec.export !== 'string' || spec.export.length === 0) {
+      throw new GlassboxError('INVALID_ARGUMENT', `${where}: spec.export must be the builder's export name, got ${describe(spec.export)}`);
+    }
   }
   const weights = weightsToData(spec.weights, where);
-  const described: PooledModelSpec = { kind: 'module', module: spec.module, export: spec.export, args: spec.args, weights };
+  const described: PooledModelSpec = {
+    kind: 'module',
+    ...(spec.builder === undefined ? {} : { builder: spec.builder }),
+    ...(spec.module === undefined ? {} : { module: spec.module, export: spec.export! }),
+    args: spec.args,
+    weights,
+  };
   if (typeof f === 'function') {
     const fn = f as (x: Tensor) => Tensor;
     const wrapped = ((x: Tensor) => fn(x)) as unknown as T;
@@ -387,21 +413,16 @@ export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promi
     return { forward, dispose: () => network.dispose() };
   }
   if (spec.kind === 'module') {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(/* @vite-ignore */ spec.module)) as Record<string, unknown>;
-    } catch (e) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: cannot import model module ${describe(spec.module)} (${(e as Error)?.message ?? e})`, { cause: e });
-    }
-    const builder = mod[spec.export];
-    if (typeof builder !== 'function') {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: module ${describe(spec.module)} has no function export '${spec.export}', got ${describe(builder)}`);
-    }
+    const builder = await moduleBuilder(spec, where);
+    const registered = spec.builder !== undefined && registeredPoolBuilder(spec.builder) !== undefined;
+    // How the messages below name the builder.
+    const short = registered ? `'${spec.builder}'` : `'${spec.export}'`;
+    const long = registered ? `'${spec.builder}' (registered)` : `'${spec.export}' of ${describe(spec.module)}`;
     const weights: Record<string, Tensor> = {};
     for (const w of spec.weights ?? []) weights[w.name] = tf.tensor(w.data, w.shape, 'float32');
     let built: unknown;
     try {
-      built = await (builder as (args: unknown, ctx: unknown) => unknown)(spec.args, { tf, weights, ops });
+      built = await builder(spec.args, { tf, weights, ops });
     } catch (e) {
       tf.dispose(weights);
       throw e;
@@ -412,7 +433,7 @@ export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promi
       tf.dispose(weights);
     };
     if (isAsyncModel(built)) {
-      const call = asAsyncForward(built as Predictable, where, `builder '${spec.export}' model`);
+      const call = asAsyncForward(built as Predictable, where, `builder ${short} model`);
       return {
         forward: () => {
           throw asyncModelError(where, 'the pooled model');
@@ -427,9 +448,39 @@ export async function buildPoolModel(spec: PooledModelSpec, ops: unknown): Promi
       return { forward: (x) => m.predict(x), dispose: disposeAll };
     }
     disposeAll();
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: builder '${spec.export}' of ${describe(spec.module)} must return a function or an object with predict(x), got ${describe(built)}`);
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: builder ${long} must return a function or an object with predict(x), got ${describe(built)}`);
   }
   throw new GlassboxError('INVALID_ARGUMENT', `${where}: unknown pooled model kind ${describe((spec as { kind?: unknown }).kind)}`);
+}
+
+/**
+ * The builder of a `module` spec: the one registered in this worker under `spec.builder` when there is one, else
+ * the export `spec.export` of `spec.module`, imported.
+ */
+async function moduleBuilder(spec: Extract<PooledModelSpec, { kind: 'module' }>, where: string): Promise<(args: unknown, ctx: unknown) => unknown> {
+  if (spec.builder !== undefined) {
+    const registered = registeredPoolBuilder(spec.builder);
+    if (registered !== undefined) return registered as (args: unknown, ctx: unknown) => unknown;
+  }
+  // How to give a worker the builder, for the messages below.
+  const howTo =
+    spec.builder === undefined
+      ? ''
+      : `; this worker has no builder registered as ${describe(spec.builder)} (it has ${describe(registeredPoolBuilders())}): in a bundled browser app, start the pool from a worker entry that registers it, e.g. createPool({ worker: () => new Worker(new URL('<package>/pool-worker', import.meta.url), { type: 'module' }) })`;
+  if (spec.module === undefined) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model names the builder ${describe(spec.builder)} and no module to import${howTo}`);
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(/* @vite-ignore */ spec.module)) as Record<string, unknown>;
+  } catch (e) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: cannot import model module ${describe(spec.module)} (${(e as Error)?.message ?? e})${howTo}`, { cause: e });
+  }
+  const builder = mod[spec.export ?? ''];
+  if (typeof builder !== 'function') {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: module ${describe(spec.module)} has no function export '${spec.export}', got ${describe(builder)}`);
+  }
+  return builder as (args: unknown, ctx: unknown) => unknown;
 }
 
 /** Runs a model of int32 token ids on float32 rows that hold integers. */

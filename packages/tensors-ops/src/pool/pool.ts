@@ -30,10 +30,25 @@ export interface PoolOptions {
   inflight?: number;
   /** Where the pool's warnings go (each distinct warning once per pool); default console.warn. */
   onWarning?: (message: string) => void;
+  /**
+   * Where the workers come from. Default: tensors-ops' own worker script. Give your own when the workers must
+   * hold builders registered by name (`registerPoolBuilder` from `@glassbox/tensors-ops/pool-worker`), which a
+   * bundled browser app needs for models that a pool rebuilds through a builder (e.g. `@glassbox/adapters`'):
+   * - a function that starts one worker and returns it, called once per worker (again after a restart). In a
+   *   browser write it with the literal `new Worker(new URL('<specifier>', import.meta.url), { type: 'module' })`,
+   *   which bundlers (Vite, webpack) turn into a worker bundle of their own:
+   *   `worker: () => new Worker(new URL('@glassbox/adapters/pool-worker', import.meta.url), { type: 'module' })`.
+   *   In Node it returns a `worker_threads` Worker.
+   * - a URL (or URL string; in Node also a path) of a worker script, which the pool starts itself as a module
+   *   worker (not bundled: the script must be able to load what it imports).
+   * The script must import `@glassbox/tensors-ops/pool-worker` (the worker runtime), the same version as the
+   * calling thread's tensors-ops.
+   */
+  worker?: URL | string | (() => unknown);
 }
 
 /** The keys of PoolOptions. */
-export const POOL_OPTION_KEYS = optionKeys<PoolOptions>({ workers: true, backend: true, inflight: true, onWarning: true });
+export const POOL_OPTION_KEYS = optionKeys<PoolOptions>({ workers: true, backend: true, inflight: true, onWarning: true, worker: true });
 
 /** What `pool.stats()` reports. */
 export interface PoolStats {
@@ -77,7 +92,7 @@ export class Pool {
       answer: (slot, m) => this.scheduler.answer(slot, m),
       died: (slot, why) => this.scheduler.died(slot, why),
       stopped: () => this.scheduler.checkIdle(),
-    });
+    }, options.worker);
     this.scheduler = new Scheduler(this.threads, options.inflight ?? 2, cancel);
   }
 
@@ -177,6 +192,12 @@ export class Pool {
  * of workers is `navigator.hardwareConcurrency`. A browser has no exit event for a worker: an uncaught error in
  * a worker counts as its death (the job rejects with BACKEND_UNAVAILABLE, as in Node).
  *
+ * Models rebuilt through a builder (a `module` spec, e.g. the models of `@glassbox/adapters`) name a module the
+ * worker imports at run time, which a bundled browser worker cannot do; such a spec can also name a builder
+ * registered in the worker (`builder`). Start the pool from a worker entry that registers it, written so that the
+ * bundler bundles it: `createPool({ worker: () => new Worker(new URL('@glassbox/adapters/pool-worker',
+ * import.meta.url), { type: 'module' }) })`. In Node the default workers import the module by URL as before.
+ *
  * Threads in a cross-origin isolated page: there (SharedArrayBuffer available) the WASM backend would pick its
  * threaded build in every worker, each starting its own pthread workers from a Blob of the backend's source,
  * which oversubscribes the cores (workers x threads) and breaks when the app's bundler compresses the worker
@@ -190,7 +211,8 @@ export class Pool {
  * Either way the next call can start at once: its batches take the places those answers free.
  *
  * @param options `workers` (default GLASSBOX_WORKERS, else the number of cores), `backend` (default
- *   GLASSBOX_BACKEND, else 'wasm'), `inflight` (default 2), `onWarning` (default console.warn).
+ *   GLASSBOX_BACKEND, else 'wasm'), `inflight` (default 2), `onWarning` (default console.warn), `worker` (default:
+ *   tensors-ops' own worker script; see PoolOptions.worker).
  * @returns a started Pool; `await pool.close()` when done.
  * @throws GlassboxError INVALID_ARGUMENT for bad options, BACKEND_UNAVAILABLE when a worker cannot start.
  *
@@ -218,6 +240,10 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   }
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.onWarning must be a function, got ${describe(options.onWarning)}`);
+  }
+  const w = options.worker;
+  if (w !== undefined && typeof w !== 'function' && !(w instanceof URL) && (typeof w !== 'string' || w.length === 0)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.worker must be a function returning a started worker, or the URL of a worker script, got ${describe(w)}`);
   }
   const size = await resolveWorkerCount(options.workers);
   const pool = new Pool(size, options);

@@ -65,6 +65,36 @@ export interface ThreadEvents {
   stopped(): void;
 }
 
+/**
+ * Where the pool's workers come from (`PoolOptions.worker`): undefined for tensors-ops' own worker script; a
+ * function that returns a started worker (a module Web Worker in browsers, a `worker_threads` Worker in Node); or
+ * the URL of a worker script that tensors-ops starts.
+ */
+export type WorkerSource = URL | string | (() => unknown);
+
+/** A Node path or URL string (file:, data:) as worker_threads takes it. */
+function nodeScript(source: URL | string): URL | string {
+  if (typeof source === 'string' && /^(file|data):/.test(source)) return new URL(source);
+  return source;
+}
+
+/** Calls the factory of options.worker, checking that it made a worker of the kind this platform runs. */
+function madeWorker<W>(factory: () => unknown, node: boolean): W {
+  let made: unknown;
+  try {
+    made = factory();
+  } catch (e) {
+    throw new GlassboxError('BACKEND_UNAVAILABLE', `createPool: options.worker() threw while starting a worker: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+  const w = made as { postMessage?: unknown; terminate?: unknown; on?: unknown };
+  const ok = made != null && typeof w.postMessage === 'function' && typeof w.terminate === 'function' && (!node || typeof w.on === 'function');
+  if (!ok) {
+    const want = node ? "a worker_threads Worker (new Worker(url) from 'node:worker_threads')" : "a module Web Worker (new Worker(new URL('…', import.meta.url), { type: 'module' }))";
+    throw new GlassboxError('INVALID_ARGUMENT', `createPool: options.worker() must return ${want}, got ${describe(made)}`);
+  }
+  return made as W;
+}
+
 const isNode =
   typeof process !== 'undefined' &&
   process.versions?.node != null &&
@@ -146,11 +176,12 @@ export class Threads {
     private readonly backend: BackendName | undefined,
     private readonly cancel: SharedArrayBuffer | null,
     private readonly events: ThreadEvents,
+    private readonly source?: WorkerSource,
   ) {}
 
   /** What each worker reported at start-up; empty before start. */
   get info(): WorkerInfo[] {
-    return this.slots.filter((s) => s.info !== null).map((s) => ({ ...s.info! }));
+    return this.slots.filter((s) => s.info !== null).map((s) => ({ ...s.info!, builders: [...(s.info!.builders ?? [])] }));
   }
 
   /** Workers whose thread is running now. */
@@ -221,13 +252,18 @@ export class Threads {
     const onMessage = (m: FromWorker): void => this.message(slot, m);
     const onExit = (code: number | null): void => this.exited(slot, code);
     if (isNode) {
-      const url = await nodeWorkerUrl();
       const wtName = 'node:worker_threads';
       const wt = (await import(/* @vite-ignore */ wtName)) as typeof import('node:worker_threads');
-      // Workers inherit the parent's execArgv, and Node refuses `--input-type` (as in `node --input-type=module
-      // -e '...'`) for a worker file: leave it out.
-      const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-      const w = new wt.Worker(url, { name: `glassbox-pool-${index}`, execArgv });
+      let w: import('node:worker_threads').Worker;
+      if (typeof this.source === 'function') {
+        w = madeWorker(this.source, true);
+      } else {
+        const url = this.source === undefined ? await nodeWorkerUrl() : nodeScript(this.source);
+        // Workers inherit the parent's execArgv, and Node refuses `--input-type` (as in `node --input-type=module
+        // -e '...'`) for a worker file: leave it out.
+        const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+        w = new wt.Worker(url, { name: `glassbox-pool-${index}`, execArgv });
+      }
       w.on('message', onMessage);
       w.on('error', (e) => {
         slot.lastError = e;
@@ -255,8 +291,15 @@ export class Threads {
         unref: () => w.unref(),
       };
     } else {
-      // The literal `new Worker(new URL(...), { type: 'module' })` lets bundlers (Vite, webpack) bundle the worker.
-      const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `glassbox-pool-${index}` });
+      let w: Worker;
+      if (this.source === undefined) {
+        // The literal `new Worker(new URL(...), { type: 'module' })` lets bundlers (Vite, webpack) bundle the worker.
+        w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `glassbox-pool-${index}` });
+      } else if (typeof this.source === 'function') {
+        w = madeWorker(this.source, false);
+      } else {
+        w = new Worker(this.source, { type: 'module', name: `glassbox-pool-${index}` });
+      }
       let ended = false;
       w.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
       // Browsers have no exit event: an uncaught error in the worker counts as its death.

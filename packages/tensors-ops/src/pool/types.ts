@@ -59,17 +59,25 @@ export type PooledModelSpec =
   | {
       kind: 'module';
       /**
-       * A specifier the worker can `import()`: a package name that resolves from tensors-ops' folder (e.g.
-       * '@glassbox/models-classifier') or an absolute `file:` / `https:` URL.
+       * The name of a builder registered in the worker with `registerPoolBuilder` (from
+       * `@glassbox/tensors-ops/pool-worker`, by a worker entry the pool was started from: `createPool({ worker })`).
+       * When the worker holds a builder by that name, it is called and `module` is not imported; otherwise the
+       * worker imports `module`. Bundled browser apps need this: their workers cannot import unbundled files.
        */
-      module: string;
+      builder?: string;
       /**
-       * The name of the builder exported by that module, called in the worker as
+       * A specifier the worker can `import()`: a package name that resolves from tensors-ops' folder (e.g.
+       * '@glassbox/models-classifier') or an absolute `file:` / `https:` URL. Required unless `builder` is given
+       * (then it is the fallback for workers that have no builder by that name, e.g. Node's default workers).
+       */
+      module?: string;
+      /**
+       * The name of the builder exported by `module` (required with `module`), called in the worker as
        * `await builder(args, { tf, weights, ops })` where `weights` are tensors by name (owned by the worker, disposed
        * with the model) and `ops` is the tensors-ops module; it must return a Predictable (a function or an
-       * object with predict), optionally with a `dispose()` method.
+       * object with predict), optionally with a `dispose()` method. A registered builder is called the same way.
        */
-      export: string;
+      export?: string;
       /** Structured-clone data for the builder (numbers, strings, arrays, typed arrays, plain objects). */
       args?: unknown;
       /** Weights to turn into tensors for the builder. */
@@ -109,6 +117,8 @@ export interface WorkerInfo {
   simd: boolean;
   threads: number;
   threadId: number;
+  /** The builders registered in the worker by name (`registerPoolBuilder`), sorted; empty for the default worker. */
+  builders: string[];
 }
 
 // ---- messages ----

@@ -3,6 +3,20 @@
  * backend (WASM by default), rebuilds the job's model from data, rebuilds the job's rows from the recipe and
  * answers every batch message with a result, an error or 'skipped' (when the job was cancelled). Messages are
  * handled one at a time, in order.
+ *
+ * It is also the package entry `@glassbox/tensors-ops/pool-worker`, for packages and apps that start the pool's
+ * workers from an entry of their own (`createPool({ worker })`), typically to register model builders by name so
+ * that a bundled browser app has them in its worker bundle:
+ *
+ * ```ts
+ * // my-pool-worker.ts, the whole worker entry
+ * import { registerPoolBuilder } from '@glassbox/tensors-ops/pool-worker';
+ * import { build } from './my-builder.js';
+ * registerPoolBuilder('my-models', build);
+ * ```
+ *
+ * It answers messages only inside a worker (a worker_threads Worker or a Web Worker); imported on a main thread it
+ * does nothing but export.
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import * as ops from '../index.js';
@@ -15,6 +29,10 @@ import { TargetResolver } from '../contract/targets.js';
 import { buildPoolModel, type BuiltModel } from './model.js';
 import { checkRecipe, prepareRecipe, type PreparedRecipe } from './recipes.js';
 import type { FromWorker, JobMessage, SerializedError, ToWorker } from './types.js';
+import { registeredPoolBuilders } from './builders.js';
+
+export { registerPoolBuilder, registeredPoolBuilders } from './builders.js';
+export type { PoolBuilder } from './builders.js';
 
 interface Port {
   post(message: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -146,7 +164,7 @@ async function handle(msg: ToWorker): Promise<void> {
         // See createPool's doc comment (pool.ts).
         tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
         const info = await initBackend({ backend: msg.backend as BackendName | undefined, fallback: false });
-        port.post({ type: 'ready', info: { ...info, threadId } });
+        port.post({ type: 'ready', info: { ...info, threadId, builders: registeredPoolBuilders() } });
       } catch (e) {
         port.post({ type: 'init-error', error: serialize(e) });
       }
@@ -215,12 +233,15 @@ if (isNode) {
     const name = 'node:worker_threads';
     const wt = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
     const parent = wt.parentPort;
-    if (parent === null) throw new Error('@glassbox/tensors-ops pool worker: must run inside a worker thread');
+    // Imported on the main thread (e.g. a worker entry's module loaded for its exports): nothing to answer.
+    if (parent === null) return;
     threadId = wt.threadId;
     port = { post: (m, transfer) => parent.postMessage(m, transfer ?? []) };
     parent.on('message', (m: ToWorker) => receive(m));
   })();
-} else {
+} else if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
+  // Only inside a Web Worker: on a page's main thread (the module imported for its exports) this would answer
+  // the window's messages.
   const scope = globalThis as unknown as {
     postMessage(m: unknown, transfer?: ArrayBuffer[]): void;
     addEventListener(type: 'message', cb: (e: { data: ToWorker }) => void): void;
