@@ -7,6 +7,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { tf } from './tf.js';
 import { describeBackends, expectNoLeaks } from './testing/index.js';
 import { fusedBatchNormGradConfig, isOurGradient, originalGradient } from './kernels/fused-batch-norm-grad.js';
+import { RELU6_GRAD_KERNEL, relu6GradConfig } from './kernels/relu6-grad.js';
 import { WASM_KERNEL_NAMES, isOurWasmKernel, originalKernel } from './kernels/register.js';
 import { ensureOverrides } from './overrides.js';
 import { initBackend } from './backend.js';
@@ -17,9 +18,11 @@ import { targetGradient } from './contract/safe-grad.js';
 
 // Before tfjs-layers: ours is registered. Then the import a user makes after ours.
 const oursBeforeImport = isOurGradient('FusedBatchNorm');
+const relu6OursBeforeImport = isOurGradient('Relu6');
 const tfl = await import('@tensorflow/tfjs-layers');
 // What the import did to the registry, read before any Glassbox call could put ours back.
 const replacedByImport = tf.getGradient('FusedBatchNorm')?.gradFunc !== fusedBatchNormGradConfig.gradFunc;
+const relu6ReplacedByImport = tf.getGradient('Relu6')?.gradFunc !== relu6GradConfig.gradFunc;
 
 /** A small tfjs-layers CNN with batch normalisation (random weights, fixed seeds): [N, 6, 6, 2] -> [N, 3]. */
 function layersModel(): import('@tensorflow/tfjs-layers').Sequential {
@@ -124,4 +127,46 @@ describeBackends('our gradient and kernel fixes stay in force after tfjs-layers 
       expect(ensureOverrides()).toEqual([]);
     });
   }
+});
+
+it('importing tfjs-layers after tensors-ops also replaces our Relu6 gradient', () => {
+  expect(relu6OursBeforeImport).toBe(true);
+  expect(relu6ReplacedByImport).toBe(true);
+});
+
+describeBackends('our Relu6 gradient stays in force after tfjs-layers is imported', () => {
+  /** A tfjs-layers model with relu6 activations (random weights, fixed seeds): [N, 6, 6, 2] -> [N, 3]. */
+  let model: import('@tensorflow/tfjs-layers').Sequential;
+  let x: tf.Tensor;
+  beforeAll(() => {
+    model = tfl.sequential();
+    model.add(tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: tfl.initializers.glorotNormal({ seed: 7 }) }));
+    model.add(tfl.layers.activation({ activation: 'relu6' }));
+    model.add(tfl.layers.flatten());
+    model.add(tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotNormal({ seed: 8 }) }));
+    x = tf.tidy(() => tf.mul(tf.sin(tf.reshape(tf.range(0, 2 * 72, 1), [2, 6, 6, 2])), 8));
+  });
+
+  it("ensureOverrides and safeGrad put ours back: one GlassboxRelu6Grad kernel per ReLU6, tfjs-core's numbers", async () => {
+    // tfjs-layers' relu6 activation is minimum(6, relu(x)), our Relu6 kernel is tf.relu6: a layer of each.
+    const f = (p: tf.Tensor): tf.Tensor => tf.sum(tf.relu6(tf.mul(model.predict(p) as tf.Tensor, 4)));
+    tf.registerGradient(originalGradient('Relu6')!);
+    const theirs = await tf.profile(() => tf.grad(f)(x));
+    expect(theirs.kernelNames).toContain('LessEqual');
+    const theirValues = Array.from((theirs.result as tf.Tensor).dataSync());
+    (theirs.result as tf.Tensor).dispose();
+
+    expect(ensureOverrides()).toContain('gradient of Relu6');
+    expect(tf.getGradient('Relu6')!.gradFunc).toBe(relu6GradConfig.gradFunc);
+
+    tf.registerGradient(originalGradient('Relu6')!);
+    await expectNoLeaks(async () => {
+      const ours = await tf.profile(() => safeGrad(f, x, 'test'));
+      expect(tf.getGradient('Relu6')!.gradFunc).toBe(relu6GradConfig.gradFunc);
+      expect(ours.kernelNames).toContain(RELU6_GRAD_KERNEL);
+      expect(ours.kernelNames).not.toContain('LessEqual');
+      expect(Array.from((ours.result as tf.Tensor).dataSync())).toEqual(theirValues);
+      (ours.result as tf.Tensor).dispose();
+    });
+  });
 });

@@ -4,8 +4,9 @@
  *  - registers tfjs-core's gradients and chained op methods (`x.square()`), from bundles that load in plain
  *    Node ESM, vitest and Vite (the CommonJS build of tfjs-core that Node loads has neither);
  *  - then registers Glassbox's gradient fixes over tfjs-core's (FusedBatchNorm without Tile, see
- *    ./kernels/fused-batch-norm-grad.ts; bit-identical results);
- *  - registers Glassbox's WASM kernel fixes (missing and slow kernels, see ./kernels);
+ *    ./kernels/fused-batch-norm-grad.ts; Relu6 in one pass, see ./kernels/relu6-grad.ts; bit-identical results);
+ *  - registers Glassbox's WASM kernel fixes (missing and slow kernels, see ./kernels) and its cpu kernel
+ *    (GlassboxRelu6Grad);
  *  - keeps the WASM backend's Node glue from installing process-wide listeners that rethrow every unhandled
  *    rejection and uncaught exception of the host program (see ./wasm-glue.ts);
  *  - makes a WASM tensor allocation that does not fit throw GlassboxError 'OUT_OF_MEMORY' instead of corrupting the
@@ -18,7 +19,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import './vendor/register-gradients.js';
 import './vendor/register-chained-ops.js';
-import { registerWasmKernels } from './kernels/register.js';
+import { registerCpuKernels, registerWasmKernels } from './kernels/register.js';
 import { registerGradientFixes } from './kernels/fused-batch-norm-grad.js';
 import { neutraliseWasmGlue } from './wasm-glue.js';
 import { guardWasmFactory } from './wasm-memory.js';
@@ -27,6 +28,7 @@ tf.env().set('PROD', true);
 // After the import of tfjs-core's gradients above (imports run first), so that ours win.
 registerGradientFixes();
 registerWasmKernels();
+registerCpuKernels();
 // A WASM backend that runs out of memory would write a failed tensor allocation over its own heap; make such an
 // allocation throw GlassboxError 'OUT_OF_MEMORY' instead, in every WASM backend that starts (see ./wasm-memory.ts).
 guardWasmFactory();

@@ -35,6 +35,7 @@ import {
   type NamedAttrMap,
   type Tensor,
 } from '@tensorflow/tfjs-core';
+import { relu6GradConfig, relu6GradGradConfig } from './relu6-grad.js';
 
 export const fusedBatchNormGradConfig: GradConfig = {
   kernelName: 'FusedBatchNorm',
@@ -82,8 +83,11 @@ function store(): GradientStore {
   return s;
 }
 
-/** The gradients registerGradientFixes registers, by kernel name. */
-export const GRADIENT_FIXES: readonly GradConfig[] = [fusedBatchNormGradConfig];
+/**
+ * The gradients registerGradientFixes registers: FusedBatchNorm's (above), Relu6's in one pass and the gradient
+ * of that one-pass kernel (./relu6-grad.ts).
+ */
+export const GRADIENT_FIXES: readonly GradConfig[] = [fusedBatchNormGradConfig, relu6GradConfig, relu6GradGradConfig];
 
 /**
  * Registers Glassbox's gradients over tfjs-core's (call it after tfjs-core's gradients are registered), or puts
@@ -104,6 +108,14 @@ export function registerGradientFixes(): string[] {
     installed.push(config.kernelName);
   }
   return installed;
+}
+
+/**
+ * Counts `config` (registered by another part of Glassbox, e.g. the scoped gradients of ../nn/gradient-rule.ts,
+ * which fall back to ours) as one of Glassbox's own, so that {@link registerGradientFixes} leaves it in place.
+ */
+export function adoptGradient(config: GradConfig): void {
+  store().ours.add(config.gradFunc);
 }
 
 /** True when the gradient registered for `kernelName` is one of Glassbox's. */

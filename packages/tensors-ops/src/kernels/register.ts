@@ -13,14 +13,18 @@
  * | _FusedMatMul                         | replaced: same, keeping bias/activation (and fixing its bias) |
  * | UnsortedSegmentSum                   | new: ScatterNd (ids in range), else bridged through the cpu   |
  * | DepthwiseConv2dNativeBackpropFilter  | new: one pass on the WASM heap (cpu bridge for dilations)     |
- * | DepthwiseConv2dNativeBackpropInput   | new: one pass on the WASM heap (cpu bridge for dilations)     |
+ * | DepthwiseConv2dNativeBackpropInput   | new: one XNNPACK depthwise convolution of dy (zeros inserted  |
+ * |                                      | at stride > 1) with the flipped filter (multiplier 1); else a |
+ * |                                      | JS pass on the WASM heap (cpu bridge for dilations)           |
  * | MaxPoolGrad                          | replaced (wrong for windows <= 0): one pass on the WASM heap  |
  * | Sum                                  | replaced for leading reduced axes (bias/batch-norm gradients, |
  * |                                      | C >= 8): one row-by-row pass, no Transpose; bit-identical     |
  * | Identity, Cast (same dtype)          | replaced: share the input's buffer instead of copying it      |
+ * | GlassboxRelu6Grad                    | new (also for 'cpu'): Relu6's gradient dy·(0 < x <= 6) in one |
+ * |                                      | pass, see ./relu6-grad.ts                                     |
  *
- * Not a kernel: the gradient of FusedBatchNorm (tf.batchNorm) is also replaced, with one that broadcasts
- * instead of tiling (bit-identical), by ./fused-batch-norm-grad.ts, registered from ../tf.ts.
+ * Not kernels: the gradients of FusedBatchNorm (tf.batchNorm; broadcasts instead of tiling) and of Relu6 (runs
+ * GlassboxRelu6Grad) are also replaced, bit-identical, by ./fused-batch-norm-grad.ts, registered from ../tf.ts.
  */
 import { batchMatMul } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
@@ -29,6 +33,7 @@ import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filte
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js';
 import { fusedMatMul } from './fused-mat-mul.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { RELU6_GRAD_KERNEL, registerRelu6GradCpu, relu6GradWasm } from './relu6-grad.js';
 import { installWasmKernel, type WasmKernelImpl } from './shared.js';
 import { sum } from './sum.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -49,6 +54,7 @@ export const WASM_KERNEL_NAMES = [
   'Sum',
   'Identity',
   'Cast',
+  'GlassboxRelu6Grad',
 ] as const;
 
 /** Each kernel with its implementation, in the order they are installed. */
@@ -64,6 +70,7 @@ const KERNELS: ReadonlyArray<readonly [(typeof WASM_KERNEL_NAMES)[number], WasmK
   ['Sum', sum],
   ['Identity', identityView],
   ['Cast', castView],
+  [RELU6_GRAD_KERNEL, relu6GradWasm],
 ] as never;
 
 /**
@@ -75,4 +82,12 @@ export function registerWasmKernels(): string[] {
   const installed: string[] = [];
   for (const [name, impl] of KERNELS) if (installWasmKernel(name, impl)) installed.push(name);
   return installed;
+}
+
+/**
+ * Registers the 'cpu' kernels Glassbox adds (GlassboxRelu6Grad, which the gradient of Relu6 calls on both
+ * backends), or puts back one that was unregistered. Idempotent; returns the names it registered.
+ */
+export function registerCpuKernels(): string[] {
+  return registerRelu6GradCpu() ? [RELU6_GRAD_KERNEL] : [];
 }

@@ -16,6 +16,7 @@
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import { GlassboxError, describe } from '../errors.js';
+import { adoptGradient } from '../kernels/fused-batch-norm-grad.js';
 import type { ActivationConfig } from './layer-types.js';
 
 /** What a rule sees for one nonlinearity y = act(z) of the model, in the backward pass. */
@@ -171,7 +172,11 @@ function install(s: RuleState): void {
     const original = tf.getGradient(name);
     if (original == null) continue;
     s.originals.set(name, original);
-    tf.registerGradient(ruleAwareGradient(name, original));
+    const config = ruleAwareGradient(name, original);
+    // Relu6's gradient is one of Glassbox's fixes: without this, a Glassbox call inside the scope (safeGrad,
+    // forEachBatch: ../overrides.ts) would put the plain one back over the rule's.
+    adoptGradient(config);
+    tf.registerGradient(config);
   }
 }
 
