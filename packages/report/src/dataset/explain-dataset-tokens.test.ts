@@ -228,6 +228,12 @@ describeBackends('explainDataset on token data', () => {
       const plain = (x: Parameters<typeof m.embed>[0]) => x;
       await expectGlassboxError(() => explainDataset(plain as never, ok as never, integratedGradients as never), 'INVALID_ARGUMENT', /must be a TokenModel/);
       await expectGlassboxError(() => explainDataset(m, ok, integratedGradients, { explainerOptions: { tokenReduction: 'none' }, deletion: false }), 'SHAPE_MISMATCH', /tokenReduction 'none'/);
+      // Abort after the first chunk (of a model cut per length group): ABORTED, nothing left behind.
+      const ac = new AbortController();
+      await expectGlassboxError(
+        () => explainDataset(c, tokenData(8, 4, 2, false), featureAblation, { chunkSize: 2, signal: ac.signal, onProgress: (done) => done >= 2 && ac.abort() }),
+        'ABORTED',
+      );
     });
   });
 });
