@@ -160,15 +160,23 @@ deletion AUC (features removed in the order of the attribution) is averaged with
 Writes <out>/shard-<i>-of-<n>.arrow (one row per image; Apache Arrow IPC, readable by pyarrow and pandas)
 and <out>/shard-<i>-of-<n>.json (the manifest), the manifest last. A finished shard is not run again.
 
+The text models explain token ids: each e-mail (spam-encoder) or name (names-gpt) explains the predicted
+class or the most likely next token; the features are the token positions (means over the texts that
+reach a position) and, in the summary, the vocabulary ids; deletion and insertion use the mask token.
+
 Examples:
   $ glassbox explain-dataset --model classifier --data digits:test:0-999 --method ig --shard 3/16 --out runs/ig
   $ for i in 0 1 2 3; do glassbox explain-dataset --model classifier --data digits:test --method occlusion --shard $i/4 --out runs/occ & done; wait
+  $ glassbox explain-dataset --model spam-encoder --data spam:test:0-99 --method ig --steps 16 --shard 0/2 --out runs/spam-ig
+  $ glassbox explain-dataset --model names-gpt --data names:test:0-199 --method feature-ablation --out runs/names-fa
 `;
 
 const MERGE_AFTER = `
 Writes summary.json ({ model, method, count, meanAttribution, meanAbsAttribution, perClass, metrics, ... },
 per-pixel arrays flattened row-major), class-<c>.png, mean-abs.png and top-features.svg. Partially written
-shards are ignored and reported; shards of different runs are refused.
+shards are ignored and reported; shards of different runs are refused. Token runs (spam-encoder,
+names-gpt) add featureCounts, topTokens and tokens.byId, with top-tokens.svg, positions.svg,
+positions-mean.svg and class-<c>-positions.svg.
 
 Examples:
   $ glassbox merge runs/ig --out runs/ig-summary
@@ -210,11 +218,13 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--steps <n>', 'integration steps (integrated-gradients, latent-attribution; default 50)', integer(1, 100_000))
     .option('--samples <n>', 'samples (noise-tunnel 10, gradient-shap 20, shapley-value-sampling 25, kernel-shap 2M+2048, lime 256)', integer(1, 10_000_000))
     .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)
-    .option('--window <n>', 'occlusion window side in pixels (default 4)', integer(1))
+    .option('--window <n>', 'occlusion window side in pixels (default 4); in tokens for a text model (default 1)', integer(1))
     .option('--stride <n>', 'occlusion stride in pixels (default window / 2)', integer(1))
     .option('--cells <n>', 'grid patches per side for feature-ablation, shapley, kernel-shap, lime with --segments grid (default 7; exact-shapley 3)', integer(1))
     .option('--batch-size <n>', 'most rows per model call (default 64)', integer(1))
     .option('--scale <n>', 'enlargement of the PNGs (8: 28x28 -> 224x224)', integer(1, 64), 8)
+    .option('--top-tokens <n>', 'token runs: how many token ids summary.json and top-tokens.svg list (default 20)', integer(1, 100_000))
+    .option('--min-token-count <n>', 'token runs: ids seen fewer times are left out of the top tokens (default 3)', integer(1))
     .option('--generate <n>', 'names-gpt: continue the text by n sampled tokens (--seed) and explain each one (writes generation.png/.svg)', integer(1, 1000))
     .option('--preprocess <preset>', 'your own model: normalisation of the photo: 0-1 (default), -1-1, imagenet, caffe-bgr')
     .option('--crop <mode>', 'your own model: none (resize the whole photo, default) or center (resize and cut the middle)')
@@ -279,16 +289,20 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
   program
     .command('explain-dataset')
     .description('explain every image of a data slice (or one shard of it) with one method; writes an Arrow IPC file and a JSON manifest per shard')
-    .requiredOption('--model <model>', `classifier (pretrained digits-cnn) or a path to a classifier's model.json (pixels); ae, conv-ae or vae (latent dimensions: the reconstruction sum explained in the code; occlusion does not apply)`)
-    .requiredOption('--data <spec>', 'digits:<train|test> (the whole split) or digits:<train|test>:<start>-<end> (inclusive)')
-    .requiredOption('--method <name>', 'integrated-gradients (ig), saliency, input-x-gradient or occlusion')
+    .requiredOption(
+      '--model <model>',
+      `classifier (pretrained digits-cnn) or a path to a classifier's model.json (pixels); ae, conv-ae or vae (latent dimensions: the reconstruction sum explained in the code; occlusion does not apply); spam-encoder or names-gpt (token positions and token ids)`,
+    )
+    .requiredOption('--data <spec>', '<dataset>:<train|test> (the whole split) or <dataset>:<train|test>:<start>-<end> (inclusive); dataset digits, spam (e-mails, spam-encoder) or names (names-gpt)')
+    .requiredOption('--method <name>', 'integrated-gradients (ig), saliency, input-x-gradient or occlusion; for the text models also feature-ablation')
     .requiredOption('--out <dir>', 'the run folder (shared by all shards)')
     .option('--shard <i/n>', 'this process explains shard i of n (0-based, whole chunks of the slice; default 0/1)')
     .option('--steps <n>', 'integrated-gradients steps (default 50)', integer(1, 100_000))
-    .option('--window <n>', 'occlusion window side in pixels (default 4)', integer(1))
+    .option('--window <n>', 'occlusion window side in pixels (default 4); in tokens for a text model (default 1)', integer(1))
     .option('--stride <n>', 'occlusion stride in pixels (default window / 2)', integer(1))
     .option('--chunk-size <n>', 'images per explainer call, and the grid shards are cut on (default 16)', integer(1, 100_000))
     .option('--deletion-intervals <n>', 'points of the per-image deletion curve (default 10)', integer(1, 10_000))
+    .option('--insertion-intervals <n>', 'text models: points of the per-text insertion curve (default 10)', integer(1, 10_000))
     .option('--surrogate-rows <n>', 'rows of the slice the global surrogate is fitted on, by shard 0 (default 200)', integer(2))
     .option('--keep-attributions', 'also store each image\'s attribution in the Arrow file')
     .option('--seed <n>', 'seed of every random draw', integer(0, 0xffffffff), 0)
@@ -305,6 +319,8 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .requiredOption('--out <dir>', 'the summary folder (written atomically)')
     .option('--allow-missing', 'summarize even when shards of the run are missing')
     .option('--scale <n>', 'enlargement of the PNGs (8: 28x28 -> 224x224)', integer(1, 64), 8)
+    .option('--top-tokens <n>', 'token runs: how many token ids summary.json and top-tokens.svg list (default 20)', integer(1, 100_000))
+    .option('--min-token-count <n>', 'token runs: ids seen fewer times are left out of the top tokens (default 3)', integer(1))
     .option('--json', 'print a JSON summary on stdout')
     .addHelpText('after', MERGE_AFTER)
     .action((dir: string, options: Record<string, unknown>) => run('merge', { ...options, dir }));

@@ -65,10 +65,21 @@ export type {
   GptReport,
 } from './types.js';
 // Data-set runs: explainDataset (exact sums, shards), summarizeDataset (merge), Arrow IPC files of the partials.
-export { explainDataset, shardRows, checkShard, EXPLAIN_DATASET_OPTION_KEYS } from './dataset/explain-dataset.js';
-export type { DatasetExplainer, DatasetInput, DatasetPartial, DatasetRow, ExplainDatasetOptions, ShardSpec, SurrogateSummary } from './dataset/explain-dataset.js';
+export { explainDataset, shardRows, checkShard, EXPLAIN_DATASET_OPTION_KEYS, TOKEN_SURROGATE_REASON } from './dataset/explain-dataset.js';
+export type {
+  DatasetExplainer,
+  DatasetInput,
+  DatasetPartial,
+  DatasetRow,
+  ExplainDatasetOptions,
+  ShardSpec,
+  SurrogateSummary,
+  TokenAggregates,
+  TokenDatasetExplainer,
+  TokenDatasetInput,
+} from './dataset/explain-dataset.js';
 export { summarizeDataset, mergePartials } from './dataset/summarize.js';
-export type { DatasetSummary, MeanWithInterval } from './dataset/summarize.js';
+export type { DatasetSummary, MeanWithInterval, SummarizeOptions, TokenStat, TokenSummary } from './dataset/summarize.js';
 export { ExactSums, exactToNumber } from './dataset/exact-sum.js';
 export type { ExactFormat } from './dataset/exact-sum.js';
 export { partialToArrow, partialFromArrow, PARTIAL_METADATA_KEY } from './dataset/arrow.js';

@@ -42,13 +42,16 @@ export interface ExplainDatasetCommandOptions {
   seed?: number;
   chunkSize?: number;
   deletionIntervals?: number;
+  /** Token runs: points of the per-text insertion curve (default 10). */
+  insertionIntervals?: number;
   surrogateRows?: number;
   keepAttributions?: boolean;
   backend?: string;
 }
 
 export interface DataSlice {
-  dataset: 'digits';
+  /** digits (images), spam (e-mails, for spam-encoder) or names (first names, for names-gpt). */
+  dataset: 'digits' | 'spam' | 'names';
   split: 'train' | 'test';
   /** First row, inclusive. */
   start: number;
@@ -56,14 +59,16 @@ export interface DataSlice {
   end: number | null;
 }
 
-/** Parses --data: digits:<train|test>[:<start>-<end> | :<index>] (inclusive). */
+/** Parses --data: <digits|spam|names>:<train|test>[:<start>-<end> | :<index>] (inclusive). */
 export function parseDataSpec(text: string): DataSlice {
-  const m = /^digits:(train|test)(?::(\d+)(?:-(\d+))?)?$/.exec((text ?? '').trim());
-  if (!m) throw usageError(`--data must be digits:<train|test> or digits:<train|test>:<start>-<end> (inclusive), got '${text}'`);
-  const start = m[2] === undefined ? 0 : Number(m[2]);
-  const end = m[2] === undefined ? null : m[3] === undefined ? start : Number(m[3]);
+  const t = (text ?? '').trim();
+  const m = /^(digits|spam|names):([a-z]+)(?::(\d+)(?:-(\d+))?)?$/.exec(t);
+  if (!m) throw usageError(`--data must be <digits|spam|names>:<train|test> or <digits|spam|names>:<train|test>:<start>-<end> (inclusive), got '${text}'`);
+  if (m[2] !== 'train' && m[2] !== 'test') throw usageError(`--data ${text}: unknown split '${m[2]}' of ${m[1]}: expected train or test`);
+  const start = m[3] === undefined ? 0 : Number(m[3]);
+  const end = m[3] === undefined ? null : m[4] === undefined ? start : Number(m[4]);
   if (end !== null && end < start) throw usageError(`--data ${text}: the range end ${end} is before its start ${start}`);
-  return { dataset: 'digits', split: m[1] as 'train' | 'test', start, end };
+  return { dataset: m[1] as DataSlice['dataset'], split: m[2], start, end };
 }
 
 /** Parses --shard i/n (0 <= i < n; the index is 0-based, as Kubernetes' JOB_COMPLETION_INDEX). */
@@ -83,6 +88,8 @@ const DATASET_METHODS = ['integrated-gradients', 'saliency', 'input-x-gradient',
 type DatasetMethod = (typeof DATASET_METHODS)[number];
 /** The explainers that apply to a latent code (occlusion's image windows do not). */
 const LATENT_METHODS = ['integrated-gradients', 'saliency', 'input-x-gradient'] as const;
+/** The explainers explain-dataset runs on the text models (token ids). */
+export const TOKEN_DATASET_METHODS = ['integrated-gradients', 'saliency', 'input-x-gradient', 'occlusion', 'feature-ablation'] as const;
 
 export function shardName(index: number, count: number): string {
   const w = Math.max(4, String(count).length);
@@ -181,13 +188,22 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
   const slice = parseDataSpec(o.data);
   const shard = parseShard(o.shard);
   const entry = resolveMethod(o.method);
+  const pretrained = (PRETRAINED as Record<string, { kind: string } | undefined>)[o.model];
+  if (pretrained?.kind === 'gpt' || pretrained?.kind === 'text-classifier') {
+    // The text models: token ids, features = positions plus the per-id view (explain-dataset-tokens.ts).
+    const { runTokenDataset } = await import('./explain-dataset-tokens.js');
+    return runTokenDataset(o, io, { slice, shard, method: entry.name, kind: pretrained.kind, t0 });
+  }
+  if (slice.dataset !== 'digits') {
+    throw usageError(`--data ${o.data}: --model ${o.model} reads digits images; ${slice.dataset} is a text data set (explain it with ${slice.dataset === 'spam' ? 'spam-encoder' : 'names-gpt'})`);
+  }
   if (!(DATASET_METHODS as readonly string[]).includes(entry.name)) {
     throw usageError(`explain-dataset runs ${DATASET_METHODS.join(', ')}; got '${o.method}' (${entry.name})`);
   }
   const method = entry.name as DatasetMethod;
   // The kind decides what the features are; autoencoders and VAEs are explained in their latent code.
   // (The pretrained models by name; a model.json path is read as a classifier, and refused below if it is not one.)
-  const kind = (PRETRAINED as Record<string, { kind: string } | undefined>)[o.model]?.kind;
+  const kind = pretrained?.kind;
   const latent = kind === 'ae' || kind === 'vae';
   if (latent && !(LATENT_METHODS as readonly string[]).includes(method)) {
     throw usageError(`explain-dataset explains an ${kind === 'vae' ? 'VAE' : 'autoencoder'}'s reconstruction in its latent code with ${LATENT_METHODS.join(', ')}; '${o.method}' (${method}) does not apply to a code of ${kind} latent dimensions (its windows are image patches)`);
@@ -218,7 +234,7 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
     method,
     options: explainerOptions,
     seed,
-    data: { dataset: slice.dataset, split: slice.split, start: slice.start, end },
+    data: { dataset: 'digits', split: slice.split, start: slice.start, end },
     chunkSize,
     shardCount: shard.count,
     target: latent ? 0 : 'class',
@@ -232,22 +248,8 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
   };
 
   // A finished shard of the same run is not recomputed.
-  const manifestPath = join(out, `${name}.json`);
-  const arrowPath = join(out, `${name}.arrow`);
-  try {
-    const old = JSON.parse(await readFile(manifestPath, 'utf8')) as ShardManifest;
-    const bytes = await readFile(arrowPath);
-    if (JSON.stringify(old.run) === JSON.stringify(run) && old.sha256 === sha256(bytes)) {
-      return { command: 'explain-dataset', out, shard: `${shard.index}/${shard.count}`, rows: old.shard.rows, examples: old.shard.examples, skipped: true, files: [`${name}.arrow`, `${name}.json`], seconds: since(t0) / 1000 };
-    }
-    if (JSON.stringify(old.run) !== JSON.stringify(run)) {
-      const field = Object.keys(run).find((k) => JSON.stringify((old.run as Record<string, unknown>)[k]) !== JSON.stringify((run as Record<string, unknown>)[k]));
-      throw usageError(`--out ${o.out} already holds ${name} of another run (run.${field} differs: ${JSON.stringify((old.run as Record<string, unknown>)[field ?? ''])} there, ${JSON.stringify((run as Record<string, unknown>)[field ?? ''])} here); choose another folder`);
-    }
-    // Same run, but the file does not match its manifest: recompute.
-  } catch (e) {
-    if ((e as { exitCode?: number }).exitCode !== undefined) throw e;
-  }
+  const finished = await finishedShard(out, name, run, o.out, shard, t0);
+  if (finished) return finished;
 
   const model = await loadModel(o.model);
   try {
@@ -297,25 +299,62 @@ export async function runExplainDataset(o: ExplainDatasetCommandOptions, io: Cli
     } finally {
       io.progress.stop();
     }
-    const bytes = report.partialToArrow(partial, { run, shard });
-    const seconds = since(t0) / 1000;
-    const manifest: ShardManifest = {
-      format: 'glassbox-dataset-shard/1',
-      run,
-      shard: { index: shard.index, count: shard.count, rows: partial.range, examples: partial.count },
-      file: `${name}.arrow`,
-      bytes: bytes.length,
-      sha256: sha256(bytes),
-      versions: packageVersions(),
-      timing: { seconds, finishedAt: new Date().toISOString() },
-    };
-    await mkdir(out, { recursive: true });
-    await writeFileAtomically(arrowPath, bytes);
-    await writeFileAtomically(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-    return { command: 'explain-dataset', out, shard: `${shard.index}/${shard.count}`, rows: partial.range, examples: partial.count, skipped: false, files: [`${name}.arrow`, `${name}.json`], seconds };
+    return await writeShard(report.partialToArrow(partial, { run, shard }), partial, run, out, name, shard, t0);
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The summary of a finished shard of the same run in `out` (its manifest and file there, the file matching the
+ * manifest's sha256), or null when it has to be computed. A shard of another run in the folder is refused
+ * (exit 2), naming the first field of `run` that differs.
+ */
+export async function finishedShard(out: string, name: string, run: Record<string, unknown>, outText: string, shard: { index: number; count: number }, t0: number): Promise<ExplainDatasetSummary | null> {
+  const manifestPath = join(out, `${name}.json`);
+  const arrowPath = join(out, `${name}.arrow`);
+  try {
+    const old = JSON.parse(await readFile(manifestPath, 'utf8')) as ShardManifest;
+    const bytes = await readFile(arrowPath);
+    if (JSON.stringify(old.run) === JSON.stringify(run) && old.sha256 === sha256(bytes)) {
+      return { command: 'explain-dataset', out, shard: `${shard.index}/${shard.count}`, rows: old.shard.rows, examples: old.shard.examples, skipped: true, files: [`${name}.arrow`, `${name}.json`], seconds: since(t0) / 1000 };
+    }
+    if (JSON.stringify(old.run) !== JSON.stringify(run)) {
+      const field = Object.keys(run).find((k) => JSON.stringify((old.run as Record<string, unknown>)[k]) !== JSON.stringify(run[k]));
+      throw usageError(`--out ${outText} already holds ${name} of another run (run.${field} differs: ${JSON.stringify((old.run as Record<string, unknown>)[field ?? ''])} there, ${JSON.stringify(run[field ?? ''])} here); choose another folder`);
+    }
+    // Same run, but the file does not match its manifest: recompute.
+  } catch (e) {
+    if ((e as { exitCode?: number }).exitCode !== undefined) throw e;
+  }
+  return null;
+}
+
+/** Writes a shard's Arrow file, then its manifest (each atomically; the manifest last). */
+export async function writeShard(
+  bytes: Uint8Array,
+  partial: { range: [number, number]; count: number },
+  run: Record<string, unknown>,
+  out: string,
+  name: string,
+  shard: { index: number; count: number },
+  t0: number,
+): Promise<ExplainDatasetSummary> {
+  const seconds = since(t0) / 1000;
+  const manifest: ShardManifest = {
+    format: 'glassbox-dataset-shard/1',
+    run,
+    shard: { index: shard.index, count: shard.count, rows: partial.range, examples: partial.count },
+    file: `${name}.arrow`,
+    bytes: bytes.length,
+    sha256: sha256(bytes),
+    versions: packageVersions(),
+    timing: { seconds, finishedAt: new Date().toISOString() },
+  };
+  await mkdir(out, { recursive: true });
+  await writeFileAtomically(join(out, `${name}.arrow`), bytes);
+  await writeFileAtomically(join(out, `${name}.json`), JSON.stringify(manifest, null, 2) + '\n');
+  return { command: 'explain-dataset', out, shard: `${shard.index}/${shard.count}`, rows: partial.range, examples: partial.count, skipped: false, files: [`${name}.arrow`, `${name}.json`], seconds };
 }
 
 /**

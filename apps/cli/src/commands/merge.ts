@@ -15,6 +15,13 @@
  * A latent run (an autoencoder/VAE explained in its code: rows of one dimension) gets bar charts instead:
  * latent-importance.svg (mean |attribution| per latent dimension, largest first), latent-mean.svg (mean signed
  * attribution per dimension) and latent-class-<c>.svg (per class).
+ *
+ * A token run (spam-encoder, names-gpt: features = token positions) adds to summary.json `input: 'tokens'`,
+ * `featureCounts` (the texts that reach each position: the divisor of its means), `classNames`, `topTokens`
+ * (the --top-tokens ids of largest mean |attribution| among those seen at least --min-token-count times, with
+ * their decoded tokens), `tokens.byId` (every id seen: count, mean and mean |attribution|) and
+ * `metrics.insertionAuc`; pictures: top-tokens.svg (the top tokens by mean |attribution|), positions.svg (mean
+ * |attribution| per position), positions-mean.svg (signed) and, for the classifier, class-<c>-positions.svg.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -27,6 +34,10 @@ export interface MergeCommandOptions {
   out: string;
   allowMissing?: boolean;
   scale?: number;
+  /** Token runs: how many ids topTokens lists (default 20). */
+  topTokens?: number;
+  /** Token runs: ids seen fewer times are left out of topTokens (default 3). */
+  minTokenCount?: number;
 }
 
 export interface MergeSummary {
@@ -107,7 +118,9 @@ export async function runMerge(dir: string, o: MergeCommandOptions, io: CliIo): 
   }
 
   const report = await import('@glassbox/report');
-  const partials = shards.map((s) => report.partialFromArrow(s.bytes, s.manifest.file).partial);
+  const read = shards.map((s) => report.partialFromArrow(s.bytes, s.manifest.file));
+  const partials = read.map((r) => r.partial);
+  if (partials[0]!.input === 'tokens') return mergeTokens(read, first.manifest, shards.map((s) => s.manifest.timing.seconds), count, missing, ignored, o, t0);
   const summary = report.summarizeDataset(partials);
   const run = first.manifest.run as { model: string; method: string };
   const json = {
@@ -175,6 +188,97 @@ export async function runMerge(dir: string, o: MergeCommandOptions, io: CliIo): 
     await writeFile(join(tmp, 'top-features.svg'), svg);
   });
   return { command: 'merge', out: outDir, model: run.model, method: run.method, count: summary.count, shards: shards.length, ignored, files, seconds: since(t0) / 1000 };
+}
+
+type ReadShard = ReturnType<typeof import('@glassbox/report').partialFromArrow>;
+
+/** A quoted token for chart labels (special tokens such as [CLS] as they are). */
+function shownToken(token: string | undefined, id: number): string {
+  if (token === undefined) return `#${id}`;
+  return /^\[[A-Z]+\]$/.test(token) ? token : JSON.stringify(token);
+}
+
+/** The summary and pictures of a token run (see the module comment). */
+async function mergeTokens(
+  read: ReadShard[],
+  manifest: ShardManifest,
+  shardSeconds: number[],
+  count: number,
+  missing: number[],
+  ignored: string[],
+  o: MergeCommandOptions,
+  t0: number,
+): Promise<MergeSummary> {
+  const report = await import('@glassbox/report');
+  const viz = await import('@glassbox/viz');
+  const run = manifest.run as { model: string; method: string; classes?: string[]; sequence?: { vocabSize?: number } };
+  // The tokens the shards met (id -> token), for naming ids without the model.
+  const vocabulary: string[] = [];
+  for (const r of read) {
+    const seen = (r.meta?.tokens ?? {}) as Record<string, string>;
+    for (const [id, token] of Object.entries(seen)) vocabulary[Number(id)] = token;
+  }
+  const summary = report.summarizeDataset(
+    read.map((r) => r.partial),
+    { vocabulary, topTokens: o.topTokens ?? 20, minTokenCount: o.minTokenCount ?? 3 },
+  );
+  const tokens = summary.tokens!;
+  const classNames = Object.fromEntries(Object.keys(summary.perClass).map((c) => [c, run.classes?.[Number(c)] ?? vocabulary[Number(c)] ?? `class ${c}`]));
+  const json = {
+    model: run.model,
+    method: run.method,
+    count: summary.count,
+    input: 'tokens',
+    classBy: summary.classBy,
+    classNames,
+    rowShape: summary.rowShape,
+    meanAttribution: summary.meanAttribution,
+    meanAbsAttribution: summary.meanAbsAttribution,
+    featureCounts: summary.featureCounts,
+    perClass: summary.perClass,
+    metrics: summary.metrics,
+    accuracy: summary.accuracy,
+    surrogate: summary.surrogate,
+    topTokens: tokens.top,
+    tokens: { vocabSize: tokens.vocabSize, padId: tokens.padId, distinct: tokens.distinct, minTokenCount: tokens.minTokenCount, byId: { ...tokens.byId, token: tokens.byId.id.map((v) => vocabulary[v] ?? null) } },
+    ranges: summary.ranges,
+    run: Object.fromEntries(Object.entries(manifest.run).filter(([k]) => k !== 'shardCount')),
+    shards: { count, merged: read.length, missing },
+    ignored,
+    versions: manifest.versions,
+    timing: { shardSeconds },
+  };
+  const T = summary.rowShape[0]!;
+  const positions = Array.from({ length: T }, (_, j) => `position ${j}`);
+  const finite = (a: readonly number[]) => a.map((v) => (Number.isFinite(v) ? v : 0));
+  const what = `${run.method} over ${summary.count} texts (${run.model})`;
+  const classes = run.classes ? Object.keys(summary.perClass) : [];
+  const own = ['summary.json', 'top-tokens.svg', 'positions.svg', 'positions-mean.svg', ...classes.map((c) => `class-${c}-positions.svg`)];
+  const { dir: outDir, files } = await writeAtomically(o.out, own, async (tmp) => {
+    const { writeFile } = await import('node:fs/promises');
+    await writeJson(join(tmp, 'summary.json'), json);
+    if (tokens.top.length > 0) {
+      await writeFile(
+        join(tmp, 'top-tokens.svg'),
+        viz.barChart(tokens.top.map((t) => t.meanAbsAttribution), {
+          labels: tokens.top.map((t) => `${shownToken(t.token, t.id)} (${t.count}x)`),
+          sort: 'none',
+          title: `${what}: top ${tokens.top.length} tokens by mean |attribution| (seen at least ${tokens.minTokenCount} times)`,
+          xLabel: 'mean |attribution|',
+        }),
+      );
+    }
+    await writeFile(join(tmp, 'positions.svg'), viz.barChart(finite(summary.meanAbsAttribution), { labels: positions, sort: 'none', title: `${what}: mean |attribution| per token position (over the texts that reach it)`, xLabel: 'mean |attribution|' }));
+    await writeFile(join(tmp, 'positions-mean.svg'), viz.barChart(finite(summary.meanAttribution), { labels: positions, sort: 'none', title: `${what}: mean signed attribution per token position`, xLabel: 'mean attribution' }));
+    for (const c of classes) {
+      const pc = summary.perClass[c]!;
+      await writeFile(
+        join(tmp, `class-${c}-positions.svg`),
+        viz.barChart(finite(pc.meanAttribution), { labels: positions, sort: 'none', title: `${what}: class ${classNames[c]} (${pc.count} texts), mean attribution per position`, xLabel: 'mean attribution' }),
+      );
+    }
+  });
+  return { command: 'merge', out: outDir, model: run.model, method: run.method, count: summary.count, shards: read.length, ignored, files, seconds: since(t0) / 1000 };
 }
 
 export function formatMerge(s: MergeSummary): string {

@@ -3,10 +3,12 @@
  * (`pyarrow.ipc.open_file(path).read_all()`, `pandas.read_feather(path)`).
  *
  * Columns, one row per example: index (int32, global), label (int32, null without labels), predicted, class,
- * target (int32), score, deletion_auc (float64), and with per-example attributions `attribution`
+ * target (int32), score, deletion_auc (float64), insertion_auc (float64, when the run computed it), length
+ * (int32, token data: the row's real tokens), and with per-example attributions `attribution`
  * (fixed_size_list<float32>[features], the row's values in row-major order). The exact per-feature sums (see
  * exact-sum.ts) and the rest of the partial ride in the schema metadata under 'glassbox.partial' (JSON; the
- * sums as hexadecimal integers scaled by 2^149), so that a merge reads them back without rounding.
+ * sums as hexadecimal integers scaled by 2^149), so that a merge reads them back without rounding; for token
+ * data also the per-position counts and the per-id counts and sums.
  */
 import {
   Field,
@@ -42,6 +44,8 @@ export function partialToArrow(p: DatasetPartial, extra?: Record<string, unknown
     score: makeVector(Float64Array.from(col((r) => r.score))),
     deletion_auc: makeVector(Float64Array.from(col((r) => r.deletionAuc))),
   };
+  if (p.insertion) columns.insertion_auc = makeVector(Float64Array.from(col((r) => r.insertionAuc ?? Number.NaN)));
+  if (p.input === 'tokens') columns.length = makeVector(Int32Array.from(col((r) => r.length ?? 0)));
   if (p.attributions) {
     const F = p.featureCount;
     const child = makeData({ type: new Float32(), length: n * F, data: p.attributions });
@@ -59,9 +63,20 @@ export function partialToArrow(p: DatasetPartial, extra?: Record<string, unknown
         range: p.range,
         sum: p.sum.toJSON(),
         absSum: p.absSum.toJSON(),
-        perClass: Object.fromEntries(Object.entries(p.perClass).map(([k, v]) => [k, { count: v.count, sum: v.sum.toJSON(), absSum: v.absSum.toJSON() }])),
+        perClass: Object.fromEntries(
+          Object.entries(p.perClass).map(([k, v]) => [k, { count: v.count, sum: v.sum.toJSON(), absSum: v.absSum.toJSON(), ...(v.featureCounts ? { featureCounts: v.featureCounts } : {}) }]),
+        ),
         deletion: p.deletion ? { count: p.deletion.count, sum: p.deletion.sum.toJSON(), sumSq: p.deletion.sumSq.toJSON() } : null,
         surrogate: p.surrogate ?? null,
+        // Token data and insertion only when present, so float partials are written as before.
+        ...(p.insertion ? { insertion: { count: p.insertion.count, sum: p.insertion.sum.toJSON(), sumSq: p.insertion.sumSq.toJSON() } } : {}),
+        ...(p.input === 'tokens'
+          ? {
+              input: 'tokens',
+              featureCounts: p.featureCounts,
+              tokens: { vocabSize: p.tokens!.vocabSize, padId: p.tokens!.padId, count: p.tokens!.count, sum: p.tokens!.sum.toJSON(), absSum: p.tokens!.absSum.toJSON() },
+            }
+          : {}),
       }),
     ],
   ]);
@@ -100,6 +115,14 @@ export function partialFromArrow(bytes: Uint8Array, where = 'partialFromArrow'):
       deletionAuc: auc!.get(i) as number,
     });
   }
+  const ins = table.getChild('insertion_auc');
+  const len = table.getChild('length');
+  if (ins !== null || len !== null) {
+    rows.forEach((r, i) => {
+      if (ins !== null) r.insertionAuc = ins.get(i) as number;
+      if (len !== null) r.length = len.get(i) as number;
+    });
+  }
   const attr = table.getChild('attribution');
   const partial: DatasetPartial = {
     rowShape: j.rowShape,
@@ -110,9 +133,20 @@ export function partialFromArrow(bytes: Uint8Array, where = 'partialFromArrow'):
     sum: ExactSums.fromJSON(j.sum, where),
     absSum: ExactSums.fromJSON(j.absSum, where),
     perClass: Object.fromEntries(
-      Object.entries(j.perClass as Record<string, any>).map(([k, v]) => [k, { count: v.count, sum: ExactSums.fromJSON(v.sum, where), absSum: ExactSums.fromJSON(v.absSum, where) }]), // eslint-disable-line @typescript-eslint/no-explicit-any
+      Object.entries(j.perClass as Record<string, any>).map(([k, v]) => [ // eslint-disable-line @typescript-eslint/no-explicit-any
+        k,
+        { count: v.count, sum: ExactSums.fromJSON(v.sum, where), absSum: ExactSums.fromJSON(v.absSum, where), ...(Array.isArray(v.featureCounts) ? { featureCounts: v.featureCounts as number[] } : {}) },
+      ]),
     ),
     deletion: j.deletion ? { count: j.deletion.count, sum: ExactSums.fromJSON(j.deletion.sum, where), sumSq: ExactSums.fromJSON(j.deletion.sumSq, where) } : null,
+    ...(j.insertion ? { insertion: { count: j.insertion.count, sum: ExactSums.fromJSON(j.insertion.sum, where), sumSq: ExactSums.fromJSON(j.insertion.sumSq, where) } } : {}),
+    ...(j.input === 'tokens'
+      ? {
+          input: 'tokens' as const,
+          featureCounts: j.featureCounts as number[],
+          tokens: { vocabSize: j.tokens.vocabSize, padId: j.tokens.padId, count: j.tokens.count as number[], sum: ExactSums.fromJSON(j.tokens.sum, where), absSum: ExactSums.fromJSON(j.tokens.absSum, where) },
+        }
+      : {}),
     rows,
     ...(j.surrogate ? { surrogate: j.surrogate } : {}),
   };

@@ -112,6 +112,11 @@ export class ExactSums {
     return this.acc.map((s) => (count > 0 ? exactToNumber(s, this.format) / count : Number.NaN));
   }
 
+  /** Sum i as a double divided by counts[i] (NaN where the count is 0): means over a per-entry number of values. */
+  meansPer(counts: readonly number[]): number[] {
+    return this.acc.map((s, i) => (counts[i]! > 0 ? exactToNumber(s, this.format) / counts[i]! : Number.NaN));
+  }
+
   /** The sums as doubles. */
   values(): number[] {
     return this.acc.map((s) => exactToNumber(s, this.format));
