@@ -29,7 +29,7 @@ import { createPool } from '../packages/tensors-ops/dist/pool/index.js';
 import { integratedGradients, saliency } from '../packages/explainers-gradient/dist/index.js';
 import { gridSegments, kernelShap, occlusion, segmentsToFeatureMask } from '../packages/explainers-perturbation/dist/index.js';
 import { copyWeightsToLayers, mobileNetV2Layers, mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
-import { measure, median, round, taskIds } from './timing.mjs';
+import { hasProc, measure, median, round, taskIds } from './timing.mjs';
 
 const { createRng, initBackend, residualModel, tf } = ops;
 const here = dirname(fileURLToPath(import.meta.url));
