@@ -31,7 +31,7 @@ import { integratedGradients, saliency } from '../packages/explainers-gradient/d
 import { gridSegments, kernelShap, occlusion, segmentsToFeatureMask } from '../packages/explainers-perturbation/dist/index.js';
 import { fromLayersModel } from '../packages/adapters/dist/index.js';
 import { copyWeightsToLayers, mobileNetV2Layers, mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
-import { matMulGflops, measure, median, round, taskIds } from './timing.mjs';
+import { hasProc, matMulGflops, measure, median, round, taskIds } from './timing.mjs';
 
 const { createRng, initBackend, residualModel, tf } = ops;
 const here = dirname(fileURLToPath(import.meta.url));

@@ -13,6 +13,9 @@
 // matMul GFLOP/s of the same backend measured in the same run times the threads used; peak RSS of the process
 // (main thread + workers; WASM memories never shrink, so later rows inherit earlier peaks).
 // The PyTorch 1.13 (2 threads) numbers are quoted from the performance issue, not measured here.
+// A small job (saliency of 1 digit, not scaled) shows the pool's small-job rule: after its first call measured the
+// workers, the pool runs it on the calling thread. The pool's per-call overhead (one 1-row job of a 4 -> 1 dense
+// model through pool.run, against the same call on the main thread) is measured on the pool of all cores.
 //
 // Runs the BUILT packages (pnpm build first; `pnpm bench` does). Writes bench/results/perf.json and the table
 // between <!-- perf:start --> and <!-- perf:end --> in the root README.md.
@@ -21,11 +24,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { createRng, initBackend, sequential, tf } from '../packages/tensors-ops/dist/index.js';
+import { createRng, describePoolModel, initBackend, sequential, tf } from '../packages/tensors-ops/dist/index.js';
 import { createPool } from '../packages/tensors-ops/dist/pool/index.js';
 import { integratedGradients, saliency } from '../packages/explainers-gradient/dist/index.js';
 import { gridSegments, kernelShap, occlusion } from '../packages/explainers-perturbation/dist/index.js';
-import { matMulGflops, measure, median, round, taskIds } from './timing.mjs';
+import { clockTicks, hasProc, matMulGflops, measure, median, round, taskIds } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, 'results', 'perf.json');
@@ -50,6 +53,8 @@ const LAYERS = [
 const FWD_FLOPS = 2 * (28 * 28 * 32 * 9 * 1 + 14 * 14 * 64 * 9 * 32 + 14 * 14 * 64 * 10); // 7.93 MFLOP per row
 const GRAD_FLOPS = 2 * FWD_FLOPS; // forward + backward to the input (no weight gradients)
 const KS_COALITIONS = 512;
+/** Rows of the small job. */
+const SMALL = 1;
 const METHODS = {
   saliency: {
     label: 'saliency',
@@ -80,6 +85,23 @@ const METHODS = {
     rows: (n) => `${n * 170} fwd rows`,
     run: (m, x, pool) => occlusion(m, x, { target: TARGET, window: [4, 4, 1], strides: [2, 2, 1], batchSize: 64, incremental: false, ...(pool ? { pool } : {}) }),
   },
+  smallJob: {
+    label: `small job: saliency of ${SMALL} digit (not scaled; with a pool, its default minWorkMs runs it on the calling thread)`,
+    flops: () => SMALL * GRAD_FLOPS,
+    rows: () => `${SMALL} fwd+bwd row`,
+    run: async (m, x, pool) => {
+      const first = tf.slice(x, 0, SMALL);
+      try {
+        return await saliency(m, first, { target: TARGET, ...(pool ? { pool } : {}) });
+      } finally {
+        first.dispose();
+      }
+    },
+    // Its time does not depend on the inputs measured (BENCH_WASM_INPUTS, BENCH_CPU_INPUTS).
+    fixed: true,
+    repeatFactor: 5,
+    warmOnAll: true,
+  },
   kernelShap: {
     label: 'KernelSHAP, 7x7 superpixels, 512 coalitions',
     flops: (n) => n * (KS_COALITIONS + 2) * FWD_FLOPS,
@@ -88,9 +110,46 @@ const METHODS = {
   },
 };
 // Quoted from the performance issue: PyTorch 1.13 on 2 threads, same CNN, 32 digits, this 2-core machine (quiet).
-const PYTORCH = { saliency: 10, integratedGradients: 800, occlusion: 700, occlusionFull: 700, kernelShap: null };
+const PYTORCH = { saliency: 10, integratedGradients: 800, occlusion: 700, occlusionFull: 700, smallJob: null, kernelShap: null };
 
 // ---- measuring ----
+
+/**
+ * The pool's per-call overhead: median wall and process CPU time of a 1-row job of a dense 4 -> 1 model through
+ * pool.run (the job and batch messages, the worker's answer, the merge), and of the same call on this thread.
+ */
+async function poolOverhead(pool, reps = 200) {
+  const tiny = sequential([{ type: 'dense', units: 1 }], [4], { seed: 1 });
+  const data = new Float32Array([0.1, 0.2, 0.3, 0.4]);
+  const x = tf.tensor2d(data, [1, 4]);
+  const model = describePoolModel(tiny);
+  const job = { where: 'poolOverhead', model, op: 'forward', recipe: { kind: 'rows', rowShape: [4], data }, total: 1, batchSize: 1, target: 0, inputs: 1, onBatch: () => undefined };
+  const here = async () => {
+    const y = tiny.predict(x);
+    await y.data();
+    y.dispose();
+  };
+  try {
+    for (let i = 0; i < 20; i++) {
+      await pool.run(job);
+      await here();
+    }
+    const t = { pooled: [], here: [] };
+    for (let i = 0; i < reps; i++) {
+      t.pooled.push(await measure(() => pool.run(job)));
+      t.here.push(await measure(here));
+    }
+    const med = (list, k) => round(median(list.map((v) => v[k])), 3);
+    return {
+      pooledWallMs: med(t.pooled, 'wall'), pooledCpuMs: med(t.pooled, 'cpu'), hereWallMs: med(t.here, 'wall'), hereCpuMs: med(t.here, 'cpu'),
+      overheadWallMs: round(med(t.pooled, 'wall') - med(t.here, 'wall'), 3), overheadCpuMs: round(med(t.pooled, 'cpu') - med(t.here, 'cpu'), 3),
+      dispatchMs: round(pool.stats().dispatchMs, 3), reps,
+    };
+  } finally {
+    x.dispose();
+    tiny.dispose();
+  }
+}
 
 function buildModel() {
   return sequential(LAYERS, [28, 28, 1], { seed: 42 });
@@ -156,12 +215,13 @@ async function runInterleaved(configs, { n, repeats, warmup, mask, model }) {
           log(`${c.key} ${key} run ${r + 1}/${reps}: wall ${Math.round(t.wall)} ms, cpu ${Math.round(t.cpu)} ms, per thread ${t.threads.map(Math.round).join('/')} ms`);
         }
       }
-      const scale = N / n;
+      const scale = method.fixed ? 1 : N / n;
       for (const c of configs) {
         const s = runs[c.key];
         const wallMs = median(s.walls) * scale;
         const cpuMs = median(s.cpus) * scale;
         const flops = method.flops(N);
+        const local = c.pool ? c.pool.stats().localJobs : null;
         const busiestMs = median(s.busiest) * scale;
         out[c.key][key] = {
           wallMs: round(wallMs),
@@ -175,6 +235,7 @@ async function runInterleaved(configs, { n, repeats, warmup, mask, model }) {
           gflopsCpuTime: round(flops / cpuMs / 1e6, 2),
           peakRssMB: round(s.rss / 2 ** 20, 0),
           ...(s.diff === null ? {} : { maxAbsDiffToMainThread: s.diff }),
+          ...(local === null ? {} : { poolLocalJobsSoFar: local }),
         };
         log(`${c.key} ${key}: median wall ${round(wallMs)} ms, cpu ${round(cpuMs)} ms, busiest thread ${round(busiestMs)} ms`, s.diff === null ? '' : `max |diff| to main thread ${s.diff}`);
       }
@@ -240,6 +301,8 @@ try {
       configs.push({ key: workers === 1 ? 'wasmPool1' : 'wasmPoolAll', pool, threads: workers, tids });
     }
     const measured = await runInterleaved(configs, { n: WASM_INPUTS, repeats: REPEATS, warmup: true, mask, model });
+    result.poolOverhead = await poolOverhead(pools[pools.length - 1]);
+    log('pool overhead', result.poolOverhead);
     for (const c of configs) result.configs[c.key] = { backend: 'wasm', threads: c.threads, pool: c.pool === null ? null : c.threads, measuredInputs: WASM_INPUTS, methods: measured[c.key] };
     if (workersAll === 1) result.configs.wasmPoolAll = result.configs.wasmPool1;
     for (const [i, pool] of pools.entries()) result.pool[Object.keys(result.pool)[i]].batchesPerWorker = pool.stats().batchesPerWorker;
@@ -315,7 +378,7 @@ for (const [key, method] of Object.entries(METHODS)) {
   const ratio = (v) => (ref == null || v == null ? 'n/a' : `${round(v / ref, 2)}x`);
   const pct = (v) => (v == null ? 'n/a' : `${Math.round(v * 100)}%`);
   lines.push(
-    `| ${method.label} | ${fmt(c.wasmMain?.methods?.[key])} | ${fmt(c.wasmPool1?.methods?.[key])} | ${fmt(a)} | ${fmt(c.cpuMain?.methods?.[key])}${c.cpuMain ? '*' : ''} | ` +
+    `| ${method.label} | ${fmt(c.wasmMain?.methods?.[key])} | ${fmt(c.wasmPool1?.methods?.[key])} | ${fmt(a)} | ${fmt(c.cpuMain?.methods?.[key])}${c.cpuMain && !method.fixed ? '*' : ''} | ` +
       `${ms(a?.busiestThreadCpuMs)} | ${ref == null ? 'not given' : ref} | ${ratio(a?.wallMs)}, ${ratio(a?.busiestThreadCpuMs)} | ` +
       `${a == null ? 'n/a' : `${a.gflops}, ${a.quietGflops}${method.effective ? ' (effective)' : ''}`} | ${a == null ? 'n/a' : method.effective ? 'n/a (effective)' : `${pct(a.peakFractionIdleEstimate)} (${pct(a.peakFractionPerThread)})`} | ${a?.peakRssMB ?? 'n/a'} |`,
   );
@@ -348,6 +411,12 @@ lines.push(
   `Plain matMul 512x1024 @ 1024x512 in the same run (the better of a measure before and one after the explainers): wasm ${result.matMul.wasm?.gflopsCpuTime ?? 'n/a'} GFLOP/s per core by CPU time ` +
     `(${result.matMul.wasm?.gflops ?? 'n/a'} by wall time under the load); cpu backend ${result.matMul.cpu?.gflopsCpuTime ?? 'n/a'}. ` +
     `Pool start-up (once per pool, not in the times above): ${Object.entries(result.pool).map(([k, v]) => `${k.replace('workers', '')} worker(s) ${v.startMs} ms`).join(', ')}. ` +
+    (result.poolOverhead
+      ? `Per-call overhead of the pool of ${w}: a 1-row job of a 4 -> 1 dense model takes ${result.poolOverhead.pooledWallMs} ms through the pool (wall; ` +
+        `${result.poolOverhead.pooledCpuMs} ms CPU) against ${result.poolOverhead.hereWallMs} ms on the main thread (${result.poolOverhead.hereCpuMs} ms CPU): ` +
+        `${result.poolOverhead.overheadWallMs} ms for the messages and the answer when the workers are awake; the pool's own measure of its dispatch cost ` +
+        `(what jobs took beyond the busiest worker's work, the small-job threshold) was ${result.poolOverhead.dispatchMs} ms. `
+      : '') +
     `* cpu measured on ${CPU_INPUTS} input(s) and scaled to 32. Ratios above 1 mean slower than PyTorch. ` +
     `Pooled results equal the main-thread results (max |difference| ` +
     `${Math.max(0, ...Object.values(c).flatMap((cfg) => Object.values(cfg.methods ?? {}).map((m) => m.maxAbsDiffToMainThread ?? 0)))}). ` +

@@ -37,7 +37,7 @@ export function round(v, d = 1) {
 // Per-thread CPU time from /proc (Linux): the machine shares CPU per session (sched_autogroup), so under load a
 // pool's threads split one share and wall times cannot show the parallel speed-up; the busiest thread's CPU time
 // is what the wall time would be on an otherwise idle machine.
-let clockTicks = 100;
+export let clockTicks = 100;
 try {
   const { execFileSync } = await import('node:child_process');
   clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -45,7 +45,7 @@ try {
   // keep the Linux default
 }
 const { readdirSync, readFileSync } = await import('node:fs');
-const hasProc = (() => {
+export const hasProc = (() => {
   try {
     readFileSync(`/proc/self/task/${process.pid}/stat`);
     return true;

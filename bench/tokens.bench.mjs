@@ -29,7 +29,7 @@ import { integratedGradients } from '../packages/explainers-gradient/dist/index.
 import { kernelShap } from '../packages/explainers-perturbation/dist/index.js';
 import { loadPretrained } from '../packages/models-transformer/dist/index.js';
 import { loadNames, loadSpam } from '../packages/datasets/dist/index.js';
-import { measure, median, round, taskIds } from './timing.mjs';
+import { hasProc, measure, median, round, taskIds } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, 'results', 'tokens.json');

@@ -211,3 +211,46 @@ describeBackends('pooled gradient explainers', (backend) => {
     await expectGlassboxError(() => saliency(model, x, { target: 2, pool: {} as never }), 'INVALID_ARGUMENT', /options\.pool must be a Pool/);
   });
 });
+
+describeBackends('small jobs run on the calling thread (createPool minWorkMs)', (backend) => {
+  let pool: Pool;
+  let model: Sequential;
+  let x: Tensor;
+
+  beforeAll(async () => {
+    // Infinity: every job whose cost the pool has measured runs here (the threshold is injected: no timing).
+    pool = await createPool({ workers: 1, backend, minWorkMs: Infinity });
+    model = sequential([{ type: 'conv2d', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }, { type: 'flatten' }, { type: 'dense', units: 4 }], [6, 6, 1], { seed: 7 });
+    randomizeWeights(model, 12, 0.5);
+    x = tf.tensor4d(uniforms(5, 2 * 36), [2, 6, 6, 1]);
+  });
+
+  afterAll(async () => {
+    await pool?.close();
+    model?.dispose();
+    x?.dispose();
+  });
+
+  it('saliency and integratedGradients: the first call measures the workers, the next runs here with the same numbers', async () => {
+    const runs = {
+      saliency: (p?: Pool) => saliency(model, x, { target: 1, ...(p ? { pool: p } : {}) }),
+      integratedGradients: (p?: Pool) => integratedGradients(model, x, { target: 2, steps: 8, batchSize: 4, ...(p ? { pool: p } : {}) }),
+    };
+    for (const [name, run] of Object.entries(runs)) {
+      const want = await values(() => run());
+      const s0 = pool.stats();
+      const first = await expectNoLeaks(() => values(() => run(pool)));
+      const s1 = pool.stats();
+      expect(s1.jobs, name).toBeGreaterThan(s0.jobs);
+      expect(s1.localJobs, name).toBe(s0.localJobs);
+      const second = await expectNoLeaks(() => values(() => run(pool)));
+      const s2 = pool.stats();
+      // Every job of the second call ran here: no job, no batch on the workers.
+      expect(s2.jobs, name).toBe(s1.jobs);
+      expect(s2.batchesPerWorker, name).toEqual(s1.batchesPerWorker);
+      expect(s2.localJobs - s1.localJobs, name).toBe(s1.jobs - s0.jobs);
+      expectSame(first, want, `${name}, pooled`);
+      expectSame(second, want, `${name}, small job here`);
+    }
+  });
+});

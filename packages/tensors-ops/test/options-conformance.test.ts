@@ -131,7 +131,10 @@ const MAIN_WITHOUT_OPTIONS = new Set([
 ]);
 
 const POOL: Record<string, Case[]> = {
-  createPool: [{ label: 'createPool', typo: 'worker', meant: 'workers', run: (o) => poolEntry.createPool(o) }],
+  createPool: [
+    { label: 'createPool', typo: 'worker', meant: 'workers', run: (o) => poolEntry.createPool(o) },
+    { label: 'createPool (small jobs)', typo: 'minWork', meant: 'minWorkMs', run: (o) => poolEntry.createPool(o) },
+  ],
 };
 const POOL_WITHOUT_OPTIONS = new Set(['Pool', 'isPool']);
 

@@ -124,7 +124,7 @@ export async function accumulateGradients(ctx: RunContext, plan: GradientPlan, a
       for (let e = 0; e < rowSize; e++) acc[dst + e] += w * v[src + e]!;
     }
   };
-  const pool = poolFor(ctx, plan.recipe);
+  const pool = poolFor(ctx, plan.recipe, { op: 'gradients', total: plan.total });
   if (pool !== null) {
     await runPooled(ctx, pool, 'gradients', plan.recipe!, plan.total, (start, end, r) => add(start, end, r.values));
     return;
@@ -166,7 +166,7 @@ export async function rowGradients(
       ctx.pool !== null && ctx.gradientRule === undefined
         ? { kind: 'rows', rowShape, data: Float32Array.from(x.dataSync() as Float32Array) }
         : undefined;
-    const pool = ctx.pool === null ? null : poolFor(ctx, recipe);
+    const pool = ctx.pool === null ? null : poolFor(ctx, recipe, { op: 'gradients', total: n });
     if (pool !== null) {
       await runPooled(ctx, pool, 'gradients', recipe!, n, (start, end, r) => {
         assertFiniteRows(r.values, ctx.where, gradientOf(ctx), { rowSize: sizeOf(rowShape), start, input: names(ctx).input, hint: GRADIENT_HINT });

@@ -44,9 +44,15 @@ export function checkOutputWidth(
 /**
  * The pool for one batch loop, or null: a loop runs pooled when the call has a pool, the loop has a recipe the
  * workers can rebuild its rows from, and no custom gradient rule is installed (those are main-thread state).
- * When the call has a pool the loop cannot use, the pool warns once why.
+ * When the call has a pool the loop cannot use, the pool warns once why. With `work` (the loop's pass and rows),
+ * a loop whose estimated work is below the pool's `minWorkMs` runs here too, silently (a small job: dispatching
+ * it would cost more than computing it; see PoolOptions.minWorkMs); the numbers are the same.
  */
-export function poolFor(run: Pick<ExplainerRun, 'pool' | 'where' | 'gradientRule'>, recipe: RowRecipe | undefined): PoolExecution | null {
+export function poolFor(
+  run: Pick<ExplainerRun, 'pool' | 'where' | 'gradientRule'>,
+  recipe: RowRecipe | undefined,
+  work?: { op: PoolOp; total: number },
+): PoolExecution | null {
   if (run.pool === null || run.pool === undefined) return null;
   if (run.gradientRule !== undefined) {
     run.pool.pool.warn(`[glassbox] ${run.where}: options.pool is not used, the work runs on the main thread: its custom gradient rule cannot run in a pool worker.`);
@@ -58,6 +64,7 @@ export function poolFor(run: Pick<ExplainerRun, 'pool' | 'where' | 'gradientRule
     );
     return null;
   }
+  if (work !== undefined && typeof run.pool.runsHere === 'function' && run.pool.runsHere(work.op, recipe, work.total)) return null;
   return run.pool;
 }
 
@@ -125,7 +132,7 @@ export async function scoreRows(
     }
     assertFiniteScores(scores.subarray(start, end), where, info);
   };
-  const pool = poolFor(run, recipe);
+  const pool = poolFor(run, recipe, { op: 'forward', total });
   if (pool !== null) {
     await runPooled(run, pool, 'forward', recipe!, total, (start, end, r) => take(start, end, r.shape, r.values));
     return scores;

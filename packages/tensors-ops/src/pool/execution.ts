@@ -1,11 +1,13 @@
 /** What explainers use to decide, once per call, whether their batches run in a pool. */
 import { GlassboxError, describe } from '../errors.js';
+import { tf } from '../tf.js';
 import { checkOptionKeys } from '../contract/option-keys.js';
 import type { Predictable } from '../contract/types.js';
 import { describePoolModel, type PoolModel } from './model.js';
 import { isPool } from './is-pool.js';
 // Types only: this module is part of the main entry, which must not load pool.ts (and, through threads.ts, its worker script).
 import type { Pool, PoolJob } from './pool.js';
+import type { PoolOp, RowRecipe } from './types.js';
 
 /** The option every poolable explainer accepts. */
 export interface PoolOption {
@@ -24,6 +26,12 @@ export interface PoolExecution {
   model: PoolModel;
   /** Runs a job of this call on the pool (see Pool.run). */
   run(job: Omit<PoolJob, 'model'>): Promise<void>;
+  /**
+   * True when a job of `total` rows is small enough to run on the calling thread instead (Pool.claimSmallJob: its
+   * estimated work is below the pool's minWorkMs) and this thread runs the workers' backend; the caller then runs
+   * it itself, with the same numbers.
+   */
+  runsHere(op: PoolOp, recipe: Pick<RowRecipe, 'kind' | 'rowShape'>, total: number): boolean;
 }
 
 /**
@@ -46,7 +54,18 @@ export function resolvePool(pool: unknown, f: Predictable, where: string): PoolE
     pool.warn(`[glassbox] ${where}: options.pool is not used, the work runs on the main thread: ${model.reason}.`);
     return null;
   }
-  return { pool, model, run: (job) => pool.run({ ...job, model }) };
+  return {
+    pool,
+    model,
+    run: (job) => pool.run({ ...job, model }),
+    runsHere: (op, recipe, total) => {
+      // The workers' time per row says nothing about another backend here (the cpu backend is ~30x slower).
+      const info = pool.workerInfo;
+      if (info.length === 0 || info.some((i) => i.backend !== tf.getBackend())) return false;
+      // Older pools (another copy of this package) have no claimSmallJob: they take every job.
+      return typeof pool.claimSmallJob === 'function' && pool.claimSmallJob({ model, op, recipe, total });
+    },
+  };
 }
 
 /** Default memory budget per model call, in bytes, when the explainer chooses batchSize itself. */

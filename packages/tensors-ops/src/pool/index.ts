@@ -18,7 +18,7 @@
  * ```
  */
 export { createPool, Pool } from './pool.js';
-export type { PoolOptions, PoolJob, PoolStats } from './pool.js';
+export type { PoolOptions, PoolJob, PoolStats, SmallJobQuery } from './pool.js';
 export { isPool } from './is-pool.js';
 export type { PoolOption, PoolExecution } from './execution.js';
 export type { PooledModelSpec, RowRecipe, PoolOp, BatchResult, WeightData, WorkerInfo } from './types.js';

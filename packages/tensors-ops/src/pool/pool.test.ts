@@ -6,6 +6,7 @@ import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng } from '../rng.js';
 import { sequential, type Sequential } from '../nn/sequential.js';
+import { residualModel } from '../nn/residual-model.js';
 import { selectTarget } from '../contract/select-target.js';
 import { expectGlassboxError, expectNoLeaks } from '../testing/index.js';
 // createPool comes from the opt-in entry ('@glassbox/tensors-ops/pool'); the rest from the main entry.
@@ -31,6 +32,12 @@ async function stillRunning(tids: string[]): Promise<string[]> {
   for (let i = 0; i < 40 && tids.some((t) => tasks().has(t)); i++) await new Promise((r) => setTimeout(r, 50));
   const now = tasks();
   return tids.filter((t) => now.has(t));
+}
+
+function described(f: unknown): PoolModel {
+  const d = describePoolModel(f as never);
+  if ('reason' in d) throw new Error(d.reason);
+  return d;
 }
 
 function linearFixture(args: Record<string, unknown>, w: tf.Tensor): PoolModel {
@@ -246,6 +253,45 @@ describe('createPool', () => {
     expect(pool.stats().modelsSent - before).toBe(pool.size);
     await pool.run({ ...rowsJob(d, data, 2, 'gradients'), onBatch: () => undefined });
     expect(pool.stats().modelsSent - before).toBe(pool.size);
+  });
+
+  it('sends a model to each worker once per pool, not once per call: Sequential, ResidualModel and module models, 3 calls each', async () => {
+    const res = residualModel(
+      [
+        { type: 'dense', name: 'd1', units: 5, activation: 'relu' },
+        { type: 'dense', name: 'd2', units: 3 },
+      ],
+      [6],
+      { seed: 12 },
+    );
+    const seq = sequential([{ type: 'dense', units: 3 }], [6], { seed: 13 });
+    const data = createRng(18).uniformArray(6 * 6);
+    // Each call describes its model again, as an explainer call does (resolvePool).
+    const kinds: Array<[string, () => PoolModel]> = [
+      ['sequential', () => described(seq)],
+      ['residual', () => described(res)],
+      ['module', () => linearFixture({ tag: 'three-calls' }, w)],
+    ];
+    try {
+      for (const [kind, describeIt] of kinds) {
+        const before = pool.stats().modelsSent;
+        const specs: PoolModel['spec'][] = [];
+        for (let call = 0; call < 3; call++) {
+          const d = describeIt();
+          expect(d.spec.kind).toBe(kind);
+          specs.push(d.spec);
+          await pool.run({ ...rowsJob(d, data, 2, call === 1 ? 'gradients' : 'forward'), onBatch: () => undefined });
+          expect(pool.stats().modelsSent - before, `${kind}, call ${call + 1}`).toBe(pool.size);
+        }
+        // On the main thread too, an unchanged Sequential or ResidualModel is described (its weights read) once.
+        if (kind !== 'module') expect(specs[2]).toBe(specs[0]);
+      }
+      // Each worker holds the model of the last call only: the module's weight.
+      expect(await pool.workerTensors()).toEqual(new Array(pool.size).fill(1));
+    } finally {
+      res.dispose();
+      seq.dispose();
+    }
   });
 
   it('rejects with the error the model raised in the worker (same code and message)', async () => {

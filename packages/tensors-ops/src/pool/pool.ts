@@ -9,7 +9,8 @@
  */
 import { GlassboxError, describe } from '../errors.js';
 import type { BackendName } from '../backend.js';
-import type { WorkerInfo } from './types.js';
+import type { PoolOp, RowRecipe, WorkerInfo } from './types.js';
+import type { PoolModel } from './model.js';
 import { POOL_BRAND } from './brand.js';
 import { checkOptionKeys, optionKeys } from '../contract/option-keys.js';
 import { Threads, resolveWorkerCount } from './threads.js';
@@ -45,10 +46,35 @@ export interface PoolOptions {
    * calling thread's tensors-ops.
    */
   worker?: URL | string | (() => unknown);
+  /**
+   * Small jobs run on the calling thread: a job whose estimated work is below `minWorkMs` milliseconds is computed
+   * by the explainer itself, on the thread that called it, because sending it to the workers and merging their
+   * answers would cost more than the work (the numbers are the same either way). The estimated work is the job's
+   * rows times a worker's time per row on the last job of the same model, pass and row shape (so the first job of
+   * a model always goes to the workers, and measures it). Only when the calling thread runs the workers' backend.
+   *
+   * Default: the environment variable GLASSBOX_POOL_MIN_WORK_MS when set, else the pool's own measure of its
+   * dispatch cost (`stats().dispatchMs`: what recent jobs took beyond the busiest worker's work), and then every
+   * 8th small job in a row still goes to the workers, to measure again. 0 sends every job to the workers;
+   * Infinity runs every job whose cost is known on the calling thread. `stats().localJobs` counts those jobs.
+   */
+  minWorkMs?: number;
 }
 
 /** The keys of PoolOptions. */
-export const POOL_OPTION_KEYS = optionKeys<PoolOptions>({ workers: true, backend: true, inflight: true, onWarning: true, worker: true });
+export const POOL_OPTION_KEYS = optionKeys<PoolOptions>({ workers: true, backend: true, inflight: true, onWarning: true, worker: true, minWorkMs: true });
+
+/** With the measured threshold, every this many small jobs in a row one goes to the workers (to measure again). */
+const PROBE_EVERY = 8;
+
+/** A job an explainer is about to send to the pool, for Pool.claimSmallJob. */
+export interface SmallJobQuery {
+  model: PoolModel;
+  op: PoolOp;
+  recipe: Pick<RowRecipe, 'kind' | 'rowShape'>;
+  /** Rows of the job. */
+  total: number;
+}
 
 /** What `pool.stats()` reports. */
 export interface PoolStats {
@@ -63,6 +89,17 @@ export interface PoolStats {
    * and model, again only after the worker held another model, was restarted, or a job failed.
    */
   modelsSent: number;
+  /**
+   * Jobs that ran on the calling thread instead of the workers because their estimated work was below
+   * `minWorkMs` (see PoolOptions.minWorkMs); not counted in `jobs`.
+   */
+  localJobs: number;
+  /**
+   * What recent jobs cost beyond their work, in ms (the median over the last 9: from sending a job to merging its
+   * last batch, minus the busiest worker's time on it); null before a job completed. The default small-job
+   * threshold (PoolOptions.minWorkMs).
+   */
+  dispatchMs: number | null;
 }
 
 /**
@@ -76,16 +113,25 @@ export class Pool {
   readonly size: number;
   /** The backend the workers were asked to start (undefined: GLASSBOX_BACKEND, else 'wasm'). */
   readonly backend: BackendName | undefined;
+  /**
+   * Jobs estimated below this many milliseconds run on the calling thread (PoolOptions.minWorkMs); null: below the
+   * measured dispatch cost (`stats().dispatchMs`).
+   */
+  readonly minWorkMs: number | null;
 
   private readonly onWarning: (message: string) => void;
   private readonly warned = new Set<string>();
   private readonly threads: Threads;
   private readonly scheduler: Scheduler;
+  private localJobs = 0;
+  /** Small jobs run on the calling thread since the last one the workers ran (measured threshold only). */
+  private localStreak = 0;
 
   /** @internal use createPool. */
   constructor(size: number, options: PoolOptions) {
     this.size = size;
     this.backend = options.backend;
+    this.minWorkMs = options.minWorkMs ?? null;
     this.onWarning = options.onWarning ?? ((m: string) => console.warn(m));
     const cancel = createCancelFlag();
     this.threads = new Threads(size, options.backend, cancel === null ? null : (cancel.buffer as SharedArrayBuffer), {
@@ -112,7 +158,39 @@ export class Pool {
   }
 
   stats(): PoolStats {
-    return { workers: this.size, jobs: this.scheduler.jobsRun, batchesPerWorker: this.scheduler.batchCounts.slice(), started: this.threads.started, modelsSent: this.scheduler.modelsSent };
+    return { workers: this.size, jobs: this.scheduler.jobsRun, batchesPerWorker: this.scheduler.batchCounts.slice(), started: this.threads.started, modelsSent: this.scheduler.modelsSent, localJobs: this.localJobs, dispatchMs: this.scheduler.dispatchMs() };
+  }
+
+  /**
+   * The estimated milliseconds a worker takes for a job (its rows times the time per row measured on the last job
+   * of the same model, pass and recipe), or null when no such job has run on this pool yet.
+   */
+  estimateWorkMs(job: SmallJobQuery): number | null {
+    return this.scheduler.estimateMs(job.model, job.op, job.recipe, job.total);
+  }
+
+  /**
+   * True when a job is small enough to run on the calling thread (its estimated work is below minWorkMs); the
+   * caller then computes it itself, and it counts in stats().localJobs. False for a job of unknown cost, and on a
+   * closed pool. Explainers call it through their PoolExecution, which also checks the calling thread's backend.
+   */
+  claimSmallJob(job: SmallJobQuery): boolean {
+    if (this.threads.closed) return false;
+    const limit = this.minWorkMs ?? this.scheduler.dispatchMs();
+    const ms = this.estimateWorkMs(job);
+    if (limit === null || ms === null || !(ms < limit)) {
+      this.localStreak = 0;
+      return false;
+    }
+    if (this.minWorkMs === null && this.localStreak >= PROBE_EVERY) {
+      // The measured threshold: once in a while a small job goes to the workers anyway, so that the estimates
+      // follow the machine's load (they are only measured on the jobs the workers run).
+      this.localStreak = 0;
+      return false;
+    }
+    this.localStreak++;
+    this.localJobs++;
+    return true;
   }
 
   /** Emits a warning once per distinct message (explainers use it to say why they ran on the main thread). */
@@ -171,6 +249,17 @@ export class Pool {
   }
 }
 
+/** GLASSBOX_POOL_MIN_WORK_MS (Node), or null (the measured dispatch cost). */
+function minWorkFromEnv(): number | null {
+  const env = typeof process !== 'undefined' ? process.env?.GLASSBOX_POOL_MIN_WORK_MS : undefined;
+  if (env === undefined || env === '') return null;
+  const v = env === 'Infinity' ? Infinity : Number(env);
+  if (Number.isNaN(v) || v < 0) {
+    throw new GlassboxError('INVALID_ARGUMENT', `createPool: environment variable GLASSBOX_POOL_MIN_WORK_MS must be a number of milliseconds >= 0 (or Infinity), got ${describe(env)}`);
+  }
+  return v;
+}
+
 /**
  * Starts a pool of workers, each running tensors-ops on its own backend (WASM with SIMD by default), for
  * explainers to share their batches across cores: pass it as `options.pool` to integratedGradients, saliency,
@@ -210,9 +299,15 @@ export class Pool {
  * computing them; without isolation they stop after the batches already sent to them (at most `inflight` each).
  * Either way the next call can start at once: its batches take the places those answers free.
  *
+ * Small jobs do not pay for the pool: a job whose estimated work (its rows times the per-row time the workers
+ * measured on an earlier job of the same model) is below `minWorkMs` (default: the pool's measured dispatch
+ * cost) runs on the calling thread, with the same numbers (`stats().localJobs` counts them; `minWorkMs: 0` sends
+ * every job to the workers).
+ *
  * @param options `workers` (default GLASSBOX_WORKERS, else the number of cores), `backend` (default
  *   GLASSBOX_BACKEND, else 'wasm'), `inflight` (default 2), `onWarning` (default console.warn), `worker` (default:
- *   tensors-ops' own worker script; see PoolOptions.worker).
+ *   tensors-ops' own worker script; see PoolOptions.worker), `minWorkMs` (default GLASSBOX_POOL_MIN_WORK_MS, else
+ *   the measured dispatch cost).
  * @returns a started Pool; `await pool.close()` when done.
  * @throws GlassboxError INVALID_ARGUMENT for bad options, BACKEND_UNAVAILABLE when a worker cannot start.
  *
@@ -238,6 +333,9 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   if (options.inflight !== undefined && (!Number.isInteger(options.inflight) || options.inflight < 1 || options.inflight > 64)) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.inflight must be an integer in 1..64, got ${describe(options.inflight)}`);
   }
+  if (options.minWorkMs !== undefined && (typeof options.minWorkMs !== 'number' || Number.isNaN(options.minWorkMs) || options.minWorkMs < 0)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.minWorkMs must be a number of milliseconds >= 0 (Infinity allowed), got ${describe(options.minWorkMs)}`);
+  }
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.onWarning must be a function, got ${describe(options.onWarning)}`);
   }
@@ -245,8 +343,9 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   if (w !== undefined && typeof w !== 'function' && !(w instanceof URL) && (typeof w !== 'string' || w.length === 0)) {
     throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.worker must be a function returning a started worker, or the URL of a worker script, got ${describe(w)}`);
   }
+  const minWorkMs = options.minWorkMs ?? minWorkFromEnv();
   const size = await resolveWorkerCount(options.workers);
-  const pool = new Pool(size, options);
+  const pool = new Pool(size, minWorkMs === null ? options : { ...options, minWorkMs });
   await pool.ready();
   return pool;
 }

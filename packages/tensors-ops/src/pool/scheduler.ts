@@ -38,6 +38,13 @@ interface Running {
   next: number;
   merged: number;
   results: Map<number, BatchResult>;
+  /** The workers' time for the batches answered so far (ms), and their rows. */
+  workMs: number;
+  workRows: number;
+  /** The same time by worker slot (ms). */
+  slotMs: number[];
+  /** When the job's messages were sent (performance.now()). */
+  sentAt: number;
   done: boolean;
   resolve(): void;
   reject(e: unknown): void;
@@ -63,6 +70,19 @@ function reconstruct(e: SerializedError, where: string, worker: number): Error {
   return err;
 }
 
+/**
+ * What identifies a job's cost per row: the model (its content key), the pass and the rows (recipe kind and row
+ * shape). Jobs with the same key cost about the same per row.
+ */
+export function costKey(model: PoolModel, op: PoolOp, recipe: Pick<RowRecipe, 'kind' | 'rowShape'>): string {
+  return `${model.key}|${op}|${recipe.kind}|${recipe.rowShape.join('x')}`;
+}
+
+/** How many cost keys the scheduler remembers (the oldest is forgotten first). */
+const MAX_COSTS = 64;
+/** How many recent jobs' dispatch costs the scheduler keeps (their median is the estimate). */
+const DISPATCH_SAMPLES = 9;
+
 /** Runs jobs one at a time on the workers of `threads`, each worker keeping up to `inflight` batches queued. */
 export class Scheduler {
   /** Jobs that sent batches to the workers. */
@@ -71,6 +91,16 @@ export class Scheduler {
   modelsSent = 0;
   /** Batches computed by each worker slot since the pool started. */
   readonly batchCounts: number[];
+  /**
+   * A worker's milliseconds per row, by costKey, measured on the last job of that key that completed: the sum of
+   * its batches' times (as each worker measured them) over its rows.
+   */
+  private readonly costs = new Map<string, number>();
+  /**
+   * What recent jobs cost beyond their work (ms): a job's time from sending it to merging its last batch, minus
+   * the busiest worker's time on its batches (waking the workers, the messages, waiting for the answers in order).
+   */
+  private readonly dispatchSamples: number[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private running: Running | null = null;
   private jobCounter = 0;
@@ -83,6 +113,26 @@ export class Scheduler {
     private readonly cancel: Int32Array | null,
   ) {
     this.batchCounts = new Array<number>(threads.size).fill(0);
+  }
+
+  /**
+   * A worker's estimated milliseconds for `rows` rows of a job with this model, pass and recipe: rows x the time
+   * per row measured on the last such job that completed, or null when no such job completed yet.
+   */
+  estimateMs(model: PoolModel, op: PoolOp, recipe: Pick<RowRecipe, 'kind' | 'rowShape'>, rows: number): number | null {
+    const perRow = this.costs.get(costKey(model, op, recipe));
+    return perRow === undefined ? null : perRow * rows;
+  }
+
+  /**
+   * The median of what the last jobs (up to 9) cost beyond their work, in ms: from sending the job to merging its
+   * last batch, minus the busiest worker's time on it. Null before a job completed.
+   */
+  dispatchMs(): number | null {
+    const s = [...this.dispatchSamples].sort((a, b) => a - b);
+    if (s.length === 0) return null;
+    const m = s.length >> 1;
+    return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
   }
 
   /** Runs `task` after every job and task queued before it is over. */
@@ -142,6 +192,9 @@ export class Scheduler {
         if (m.type === 'error') {
           this.fail(r, reconstruct(m.error, r.job.where, slot.index));
         } else if (m.type === 'result') {
+          r.workMs += m.ms;
+          r.slotMs[slot.index]! += m.ms;
+          r.workRows += Math.min(r.job.total, (m.index + 1) * r.job.batchSize) - m.index * r.job.batchSize;
           r.results.set(m.index, { values: m.values, shape: m.shape });
           this.flush(r);
         }
@@ -230,6 +283,17 @@ export class Scheduler {
   private finish(r: Running): void {
     r.done = true;
     this.running = null;
+    if (r.workRows > 0 && Number.isFinite(r.workMs)) {
+      const key = costKey(r.job.model, r.job.op, r.job.recipe);
+      this.costs.delete(key);
+      this.costs.set(key, r.workMs / r.workRows);
+      if (this.costs.size > MAX_COSTS) this.costs.delete(this.costs.keys().next().value!);
+      const overhead = performance.now() - r.sentAt - Math.max(0, ...r.slotMs);
+      if (Number.isFinite(overhead)) {
+        this.dispatchSamples.push(Math.max(0, overhead));
+        if (this.dispatchSamples.length > DISPATCH_SAMPLES) this.dispatchSamples.shift();
+      }
+    }
     for (const s of this.threads.slots) if (s.alive) s.thread.post({ type: 'end', jobId: r.id });
     r.resolve();
   }
@@ -263,6 +327,10 @@ export class Scheduler {
           next: 0,
           merged: 0,
           results: new Map(),
+          workMs: 0,
+          workRows: 0,
+          slotMs: new Array<number>(this.threads.slots.length).fill(0),
+          sentAt: performance.now(),
           done: false,
           resolve,
           reject,

@@ -169,7 +169,8 @@ export interface SerializedError {
 export type FromWorker =
   | { type: 'ready'; info: WorkerInfo }
   | { type: 'init-error'; error: SerializedError }
-  | { type: 'result'; jobId: number; index: number; values: Float32Array; shape: number[] }
+  /** `ms`: the worker's time for the batch (building its rows, the model, reading the values), in milliseconds. */
+  | { type: 'result'; jobId: number; index: number; values: Float32Array; shape: number[]; ms: number }
   | { type: 'skipped'; jobId: number; index: number }
   | { type: 'tensors'; count: number }
   | { type: 'error'; jobId: number; index: number; error: SerializedError };

@@ -94,6 +94,9 @@ async function forwardAsync(job: Job, call: (x: Tensor) => Promise<Tensor>, star
 }
 
 async function runBatch(job: Job, index: number, start: number, end: number): Promise<void> {
+  // The batch's time is reported with its result: the pool estimates from it how long a job's rows take (small
+  // jobs then run on the calling thread, see PoolOptions.minWorkMs).
+  const t0 = performance.now();
   let out: Tensor;
   if (job.op === 'forward' && job.forwardAsync !== undefined) {
     out = await forwardAsync(job, job.forwardAsync, start, end);
@@ -114,7 +117,7 @@ async function runBatch(job: Job, index: number, start: number, end: number): Pr
   }
   try {
     const values = ownCopy(out.dataSync());
-    port.post({ type: 'result', jobId: job.id, index, values, shape: out.shape.slice() }, [values.buffer as ArrayBuffer]);
+    port.post({ type: 'result', jobId: job.id, index, values, shape: out.shape.slice(), ms: performance.now() - t0 }, [values.buffer as ArrayBuffer]);
   } finally {
     out.dispose();
   }
