@@ -19,8 +19,8 @@
  * Activation gradients from the output y (the kernel does not keep its input z): dz = dy where the mask holds,
  * else 0.
  * - relu: mask y > 0, the same as relu(z)'s z > 0 (y > 0 exactly when z > 0; at z = 0 both give 0).
- * - relu6: mask 0 < y < 6, computed as y (6 - y) > 0. tfjs-core's Relu6 gradient uses 0 < z <= 6, so the two agree everywhere except at
- *   z = 6 exactly, where the unfused gradient is dy and this one is 0: y = 6 for every z >= 6, so the output
+ * - relu6: mask 0 < y < 6, computed as y (6 - y) > 0. tfjs-core's Relu6 gradient uses 0 < z <= 6, so the two
+ *   agree everywhere except at z = 6 exactly, where the unfused gradient is dy and this one is 0: y = 6 for every z >= 6, so the output
  *   cannot tell z = 6 from z > 6. (0 there is also what PyTorch's hardtanh gives; a pre-activation that lands
  *   exactly on 6.0 in float32 is a measure-zero event, and the folded weights of a batch norm move z by a few
  *   ulps anyway.) At z = 0 both give 0.
