@@ -117,6 +117,8 @@ const MAIN_WITHOUT_OPTIONS = new Set([
   // Preparation pacing and plan limits, the gradient-rule scope, lookups and a planner: no options object.
   'maxPlanUnits', 'assertPlanSize', 'createPace', 'runSteps', 'runStepsPaced', 'withNonlinearityRule', 'activeNonlinearityRule',
   'embedding', 'positionalEmbedding', 'planResidualModel', 'assertFiniteOutput', 'assertFiniteScores', 'assertFiniteRows',
+  // The switch of the inference-mode batch-norm folding (a boolean).
+  'setBatchNormFolding',
   // The explainer runtime's loop pieces: they take what prepareExplainer checked (explainerRun reads only
   // onProgress and signal of options already checked), or single values (booleanOption, checkTargetForm).
   'explainerRun', 'batchRule', 'scoreRows', 'checkOutputWidth', 'poolFor', 'runPooled', 'TargetResolver', 'checkTargetForm',

@@ -1,36 +1,48 @@
 /**
- * Fused layer kernels for inference: conv2d + bias + activation and dense + bias + activation as one kernel
- * call each, for the layers of a Sequential run in inference mode (what explainers and `predict` do).
+ * Fused layer kernels for inference: conv2d + bias + activation, depthwise conv2d + bias + activation and
+ * dense + bias + activation as one kernel call each, for the layers of a Sequential or ResidualModel run in
+ * inference mode (what explainers and `predict` do). The activation is linear, relu or relu6.
  *
  * Why: unfused, a conv layer is Conv2D, then Add (bias), then Relu, each a full pass over the activation, and
- * the gradient tape saves a copy of each; the WASM backend's FusedConv2D adds the bias and clamps inside the
- * XNNPACK convolution instead. tfjs-core's own `tf.fused.conv2d` cannot be used as is: its gradient (a
- * customGrad) computes the input, filter and bias gradients eagerly, so an explainer that only needs the
- * gradient to the input would pay for a filter gradient (as much work as the convolution) in every layer.
+ * the gradient tape saves a copy of each; the WASM backend's FusedConv2D / FusedDepthwiseConv2D add the bias and
+ * clamp inside the XNNPACK convolution instead. tfjs-core's own `tf.fused.conv2d` cannot be used as is: its
+ * gradient (a customGrad) computes the input, filter and bias gradients eagerly, so an explainer that only needs
+ * the gradient to the input would pay for a filter gradient (as much work as the convolution) in every layer.
  * Here the fused forward is registered as its own kernel name with a gradient whose parts are computed only
  * when the tape asks for them (tfjs prunes inputs that do not lead to the sources), so gradients to the input
- * cost exactly the backward convolutions.
+ * cost exactly the backward convolutions, plus the activation's mask.
  *
  * Numbers: the bias is added inside the convolution's accumulator on WASM, so results can differ from the
- * unfused layer in the last bit; training (Sequential in training mode) keeps the unfused ops, so trained
- * weights do not depend on this. The gradient of relu uses the mask y > 0, the same as relu(z)'s (z > 0).
+ * unfused layer in the last bit; training (training mode) keeps the unfused ops, so trained weights do not
+ * depend on this.
+ *
+ * Activation gradients from the output y (the kernel does not keep its input z): dz = dy where the mask holds,
+ * else 0.
+ * - relu: mask y > 0, the same as relu(z)'s z > 0 (y > 0 exactly when z > 0; at z = 0 both give 0).
+ * - relu6: mask 0 < y < 6, computed as y (6 - y) > 0. tfjs-core's Relu6 gradient uses 0 < z <= 6, so the two
+ *   agree everywhere except at z = 6 exactly, where the unfused gradient is dy and this one is 0: y = 6 for every z >= 6, so the output
+ *   cannot tell z = 6 from z > 6. (0 there is also what PyTorch's hardtanh gives; a pre-activation that lands
+ *   exactly on 6.0 in float32 is a measure-zero event, and the folded weights of a batch norm move z by a few
+ *   ulps anyway.) At z = 0 both give 0.
  *
  * Gradient rules: while a nonlinearity gradient rule is active (`withNonlinearityRule`, e.g. guided
- * backpropagation or DeepLIFT), the relu runs as its own op after the fused linear kernel, so that the rule
- * sees its input z and rewrites its gradient as it does for every other relu (tfjs-core's `tf.fused.*` ops
- * likewise never fuse a nonlinearity under a gradient tape). Without a rule nothing changes.
+ * backpropagation or DeepLIFT), the activation runs as its own op after the fused linear kernel, so that the rule
+ * sees its input z and rewrites its gradient as it does for every other relu / relu6 (tfjs-core's `tf.fused.*`
+ * ops likewise never fuse a nonlinearity under a gradient tape). Without a rule nothing changes.
  */
 import type { GradConfig, NamedAttrMap, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { lookupKernel } from '../kernels/shared.js';
 import { tf } from '../tf.js';
 import type { ActivationConfig, Conv2DConfig } from './layer-types.js';
 import { activeNonlinearityRule } from './gradient-rule.js';
+import { applyActivation } from './activations.js';
 
 export const FUSED_CONV2D_KERNEL = 'GlassboxConv2DBiasActivation';
+export const FUSED_DEPTHWISE_CONV2D_KERNEL = 'GlassboxDepthwiseConv2DBiasActivation';
 export const FUSED_DENSE_KERNEL = 'GlassboxDenseBiasActivation';
 const BACKENDS = ['wasm', 'cpu'] as const;
 
-type FusableActivation = 'linear' | 'relu';
+type FusableActivation = 'linear' | 'relu' | 'relu6';
 
 interface ConvAttrs {
   strides: [number, number];
@@ -45,21 +57,20 @@ interface DenseAttrs {
 function register(): void {
   const key = Symbol.for('@glassbox/tensors-ops/fused-layers');
   const g = globalThis as unknown as Record<symbol, boolean | undefined>;
+  const convAttrsFor = (a: ConvAttrs, depthwise: boolean): NamedAttrMap =>
+    ({ strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: a.activation, ...(depthwise ? { dimRoundingMode: undefined } : {}) }) as unknown as NamedAttrMap;
   for (const backendName of BACKENDS) {
-    if (lookupKernel(FUSED_CONV2D_KERNEL, backendName) === undefined) {
-      tf.registerKernel({
-        kernelName: FUSED_CONV2D_KERNEL,
-        backendName,
-        kernelFunc: ({ inputs, backend, attrs }) => {
-          const a = attrs as unknown as ConvAttrs;
-          const target = lookupKernel('FusedConv2D', backendName)!;
-          return target.kernelFunc({
-            inputs,
-            backend,
-            attrs: { strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dilations: [1, 1], activation: a.activation } as unknown as NamedAttrMap,
-          });
-        },
-      });
+    for (const [name, target, depthwise] of [
+      [FUSED_CONV2D_KERNEL, 'FusedConv2D', false],
+      [FUSED_DEPTHWISE_CONV2D_KERNEL, 'FusedDepthwiseConv2D', true],
+    ] as const) {
+      if (lookupKernel(name, backendName) === undefined) {
+        tf.registerKernel({
+          kernelName: name,
+          backendName,
+          kernelFunc: ({ inputs, backend, attrs }) => lookupKernel(target, backendName)!.kernelFunc({ inputs, backend, attrs: convAttrsFor(attrs as unknown as ConvAttrs, depthwise) }),
+        });
+      }
     }
     if (lookupKernel(FUSED_DENSE_KERNEL, backendName) === undefined) {
       tf.registerKernel({
@@ -79,7 +90,18 @@ function register(): void {
   }
   if (g[key] === true) return;
   g[key] = true;
-  const dz = (dy: Tensor, y: Tensor, activation: FusableActivation): Tensor => (activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy);
+  /**
+   * dL/dz from dL/dy and the output y: dy * [y > 0] for relu, dy * [y (6 - y) > 0] (that is 0 < y < 6) for
+   * relu6: native elementwise passes (two and four), several times faster on WASM than one pass in JavaScript.
+   * Each requested part computes it again: the engine runs every part in its own scope, so a shared copy would
+   * either be freed after the first part or live until the whole backward pass ends (one activation-sized
+   * tensor per layer); a gradient to the input asks for one part.
+   */
+  const dzOf = (dy: Tensor, y: Tensor, activation: FusableActivation): (() => Tensor) => () => {
+    if (activation === 'linear') return dy;
+    const inside = activation === 'relu' ? y : tf.mul(y, tf.sub(tf.scalar(6), y));
+    return tf.mul(dy, tf.step(inside));
+  };
   const convGrad: GradConfig = {
     kernelName: FUSED_CONV2D_KERNEL,
     inputsToSave: ['x', 'filter'],
@@ -87,11 +109,27 @@ function register(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x, filter, y] = saved as [Tensor4D, Tensor4D, Tensor4D];
       const a = attrs as unknown as ConvAttrs;
-      const g = (): Tensor4D => dz(dy as Tensor, y, a.activation) as Tensor4D;
+      const g = dzOf(dy as Tensor, y, a.activation);
       const convAttrs = { strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
       return {
         x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: g(), filter }, { ...convAttrs, inputShape: x.shape } as never) as Tensor,
         filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: g() }, { ...convAttrs, filterShape: filter.shape } as never) as Tensor,
+        bias: () => tf.sum(g(), [0, 1, 2]),
+      };
+    },
+  };
+  const depthwiseGrad: GradConfig = {
+    kernelName: FUSED_DEPTHWISE_CONV2D_KERNEL,
+    inputsToSave: ['x', 'filter'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter, y] = saved as [Tensor4D, Tensor4D, Tensor4D];
+      const a = attrs as unknown as ConvAttrs;
+      const g = dzOf(dy as Tensor, y, a.activation);
+      const convAttrs = { strides: a.strides, pad: a.pad, dilations: [1, 1], dimRoundingMode: undefined };
+      return {
+        x: () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: g(), filter }, { ...convAttrs, inputShape: x.shape } as never) as Tensor,
+        filter: () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: g() }, { ...convAttrs, filterShape: filter.shape } as never) as Tensor,
         bias: () => tf.sum(g(), [0, 1, 2]),
       };
     },
@@ -103,7 +141,7 @@ function register(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x, kernel, y] = saved as [Tensor, Tensor, Tensor]; // [1, N, in], [1, in, units], [1, N, units]
       const a = attrs as unknown as DenseAttrs;
-      const g = (): Tensor => dz(dy as Tensor, y, a.activation);
+      const g = dzOf(dy as Tensor, y, a.activation);
       return {
         a: () => tf.matMul(g(), kernel, false, true),
         b: () => tf.matMul(x, g(), true, false),
@@ -112,6 +150,7 @@ function register(): void {
     },
   };
   tf.registerGradient(convGrad);
+  tf.registerGradient(depthwiseGrad);
   tf.registerGradient(denseGrad);
 }
 
@@ -119,19 +158,19 @@ register();
 
 function fusable(act: ActivationConfig | null): FusableActivation | null {
   if (act === null || act.fn === 'linear') return 'linear';
-  return act.fn === 'relu' ? 'relu' : null;
+  return act.fn === 'relu' || act.fn === 'relu6' ? act.fn : null;
 }
 
 /**
- * The activation to fuse into the kernel: the layer's own, except a relu while a gradient rule is active,
- * which `finish` then applies as a separate op (so the rule sees its input).
+ * The activation to fuse into the kernel: the layer's own, except a relu / relu6 while a gradient rule is
+ * active, which `finish` then applies as a separate op (so the rule sees its input).
  */
 function kernelActivation(activation: FusableActivation): FusableActivation {
-  return activation === 'relu' && activeNonlinearityRule() !== null ? 'linear' : activation;
+  return activation !== 'linear' && activeNonlinearityRule() !== null ? 'linear' : activation;
 }
 
 function finish(y: Tensor, activation: FusableActivation, fused: FusableActivation): Tensor {
-  return activation === fused ? y : tf.relu(y);
+  return activation === fused ? y : applyActivation(y, { fn: activation });
 }
 
 function available(name: string): boolean {
@@ -141,16 +180,28 @@ function available(name: string): boolean {
 
 /**
  * conv2d + bias + activation as one kernel, or null when it does not apply (an activation other than
- * linear/relu, dilations > 1, or a backend other than wasm/cpu): the caller then runs the unfused ops.
+ * linear / relu / relu6, dilations > 1, or a backend other than wasm/cpu): the caller then runs the unfused ops.
  */
 export function fusedConv2dLayer(x: Tensor, kernel: Tensor, bias: Tensor | null, config: Conv2DConfig, act: ActivationConfig | null): Tensor | null {
+  return fusedConvLike(FUSED_CONV2D_KERNEL, x, kernel, bias, config, act);
+}
+
+/**
+ * depthwise conv2d (kernel [kh, kw, C, multiplier]) + bias + activation as one kernel, or null when it does not
+ * apply (as `fusedConv2dLayer`).
+ */
+export function fusedDepthwiseConv2dLayer(x: Tensor, kernel: Tensor, bias: Tensor | null, config: Conv2DConfig, act: ActivationConfig | null): Tensor | null {
+  return fusedConvLike(FUSED_DEPTHWISE_CONV2D_KERNEL, x, kernel, bias, config, act);
+}
+
+function fusedConvLike(name: string, x: Tensor, kernel: Tensor, bias: Tensor | null, config: Conv2DConfig, act: ActivationConfig | null): Tensor | null {
   const activation = fusable(act);
-  if (activation === null || config.dilations[0] !== 1 || config.dilations[1] !== 1 || !available(FUSED_CONV2D_KERNEL)) return null;
+  if (activation === null || config.dilations[0] !== 1 || config.dilations[1] !== 1 || !available(name)) return null;
   const inputs: Record<string, Tensor> = { x, filter: kernel };
   if (bias !== null) inputs.bias = bias;
   const fused = kernelActivation(activation);
   const attrs: ConvAttrs = { strides: config.strides, pad: config.padding, activation: fused };
-  const run = (): Tensor => tf.engine().runKernel(FUSED_CONV2D_KERNEL, inputs as never, attrs as never) as Tensor;
+  const run = (): Tensor => tf.engine().runKernel(name, inputs as never, attrs as never) as Tensor;
   return fused === activation ? run() : tf.tidy(() => finish(run(), activation, fused));
 }
 

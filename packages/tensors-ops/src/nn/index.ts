@@ -15,6 +15,7 @@ export {
 } from './initializers.js';
 export type { InitializerName } from './initializers.js';
 export { withNonlinearityRule, activeNonlinearityRule, NONLINEARITY_KERNELS } from './gradient-rule.js';
+export { setBatchNormFolding } from './fold-batch-norm.js';
 export type { NonlinearityRule, NonlinearityGradient } from './gradient-rule.js';
 export { dense } from './dense.js';
 export { conv2d } from './conv2d.js';

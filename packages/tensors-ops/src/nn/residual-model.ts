@@ -16,6 +16,8 @@ import { conv2dTransposeLinear } from './conv2d-transpose.js';
 import { batchNormMomentsImpl, batchNormWith, updateMovingAverageImpl } from './batch-norm.js';
 import { globalAvgPoolImpl, poolImpl } from './pooling.js';
 import { depthwiseConv2dLinear } from './depthwise-conv2d.js';
+import { fusedConv2dLayer, fusedDenseLayer, fusedDepthwiseConv2dLayer } from './fused.js';
+import { FoldCache, batchNormFoldingEnabled, findConvBnGroups, type ConvBnGroup } from './fold-batch-norm.js';
 import { dropoutImpl } from './dropout.js';
 import { checkSeed, formatShape, hashString } from './common.js';
 import { attentionBias, checkIds, checkPaddingMask, linearLastAxis } from './block-common.js';
@@ -91,7 +93,10 @@ export type ResidualActivations = {
   attention: Record<string, Tensor>;
 };
 
-/** A model cut after a top-level block; `head(features(x))` equals `apply(x)` exactly. */
+/**
+ * A model cut after a top-level block; `head(features(x))` equals `apply(x)` exactly, or within float rounding
+ * when the cut separates a convolution from its batch norm (inference folds the pair, see `apply`).
+ */
 export interface ResidualSplit {
   /** Runs the blocks up to and including the split block. Poolable (has `toPooledModel`). */
   features: ((x: Tensor, options?: ResidualApplyOptions) => Tensor) & { toPooledModel(): PooledModelSpec };
@@ -186,6 +191,10 @@ export class ResidualModel extends VariableModel implements LayerModel {
   private readonly plans: BlockPlan[];
   /** Heads of each attention, in the order of attentionNames. */
   private readonly attentionHeads: readonly number[];
+  /** The conv -> batchNorm [-> activation] groups of each block list (the top level, each residual body). */
+  private readonly groups = new Map<readonly BlockPlan[], Map<number, ConvBnGroup>>();
+  /** Their folded kernels and biases (see ./fold-batch-norm.ts). */
+  private readonly folds = new FoldCache();
 
   private constructor(inputShape: Dim[], plans: BlockPlan[], seed: number) {
     super('ResidualModel', plans.flatMap((p) => p.params), seed);
@@ -202,6 +211,21 @@ export class ResidualModel extends VariableModel implements LayerModel {
     });
     this.attentionNames = Object.freeze(attention);
     this.attentionHeads = Object.freeze(heads);
+    const lists: BlockPlan[][] = [plans];
+    walk(plans, (p) => {
+      if (p.op.kind === 'residual') lists.push(p.op.body);
+    });
+    for (const list of lists) {
+      const groups = findConvBnGroups(list.map((p) => (p.op.kind === 'layer' ? { path: p.path, op: p.op.layer.op, activation: p.op.layer.activation } : null)));
+      if (groups.size > 0) this.groups.set(list, groups);
+    }
+    // Folded once now, so that inference calls keep the number of live tensors as they find it.
+    try {
+      for (const groups of this.groups.values()) for (const g of groups.values()) this.folded(g);
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
     this.blocks = Object.freeze(
       plans.map((p) =>
         deepFreeze({
@@ -314,6 +338,13 @@ export class ResidualModel extends VariableModel implements LayerModel {
    * `updateStatistics: false`, updates) batch statistics; in inference mode (default) neither depends on
    * chance or on the other rows. Differentiable with respect to x (when float32) and the variables.
    *
+   * Inference mode runs each conv2d / depthwiseConv2d block followed by a batchNorm block (and a linear, relu or
+   * relu6 activation block) as one convolution with the batch norm folded into its kernel and bias, and
+   * conv + bias + activation as one fused kernel whose gradient computes only the parts a tape asks for (see
+   * `setBatchNormFolding`): the same function, rounded differently (about 1e-5 of the logits' scale on a
+   * MobileNetV2). Blocks whose outputs a call reads or replaces (`applyWithActivations`, the layer methods)
+   * run unfolded.
+   *
    * @param x [N, ...inputShape]: int32 token ids when the first block is a tokenEmbedding (every id in
    *   [0, vocabSize)), else float32. Free (null) dimensions take any size >= 1 (a sequence no longer than the
    *   positional embeddings' maxLength).
@@ -376,7 +407,8 @@ export class ResidualModel extends VariableModel implements LayerModel {
 
   /**
    * Splits the model after a top-level block: `features` runs the blocks up to and including it, `head` the
-   * rest, and `head(features(x))` equals `apply(x)` exactly. A text model split after its embedding gives
+   * rest, and `head(features(x))` equals `apply(x)` exactly (within float rounding when the cut separates a
+   * convolution from the batch norm after it, which inference then cannot fold). A text model split after its embedding gives
    * `embed(ids) -> [N, T, D]` and `forwardFromEmbeddings(e)`, through which gradient explainers explain it.
    * `head` cannot see token ids, so it derives no padding mask from a padId: pass `options.paddingMask`.
    * Both parts are poolable (`toPooledModel`).
@@ -440,7 +472,8 @@ export class ResidualModel extends VariableModel implements LayerModel {
    * is computed from x: after a top-level block the rest of the model reads only the block's output (the
    * residual stream), so the blocks before it are skipped; inside a residual body the skip connection still
    * adds the residual block's input computed from x, and the body's later blocks run on `value`. So
-   * `forwardWithLayer(x, layer, layerOutput(x, layer))` equals `predict(x)`, and d/d value is the gradient of
+   * `forwardWithLayer(x, layer, layerOutput(x, layer))` equals `predict(x)` (within float rounding when the
+   * block is part of a folded convolution + batch norm, which then runs unfolded), and d/d value is the gradient of
    * the output with respect to that block's output.
    *
    * @param x as `predict`.
@@ -693,12 +726,52 @@ export class ResidualModel extends VariableModel implements LayerModel {
     return ctx.biases.get(causal) ?? null;
   }
 
+  /** The folded kernel and bias of a group (kept by the model; folded in the call under a gradient tape). */
+  private folded(group: ConvBnGroup): { kernel: Tensor; bias: Tensor } {
+    const [conv, bn] = group.paths as [string, string];
+    return this.folds.get(conv, group, {
+      kernel: this.v(conv, 'kernel'),
+      bias: this.optional(conv, 'bias', group.useBias),
+      gamma: this.v(bn, 'gamma'),
+      beta: this.v(bn, 'beta'),
+      movingMean: this.v(bn, 'movingMean'),
+      movingVariance: this.v(bn, 'movingVariance'),
+    });
+  }
+
+  /** A conv -> batchNorm [-> activation] group in inference mode: one convolution with the folded parameters. */
+  private runGroup(group: ConvBnGroup, x: Tensor): Tensor {
+    const { kernel, bias } = this.folded(group);
+    const fused =
+      group.kind === 'conv2d'
+        ? fusedConv2dLayer(x, kernel, bias, group.config, group.activation)
+        : fusedDepthwiseConv2dLayer(x, kernel, bias, group.config, group.activation);
+    if (fused !== null) return fused;
+    const z = group.kind === 'conv2d' ? conv2dLinear(x, kernel, bias, group.config) : depthwiseConv2dLinear(x, kernel, bias, group.config);
+    return group.activation === null ? z : applyActivation(z, group.activation);
+  }
+
+  /** Frees every variable and the folded parameters. The model cannot be used afterwards. */
+  override dispose(): void {
+    this.folds.dispose();
+    super.dispose();
+  }
+
   /** Blocks from..to-1 of a list; a new tensor even when the range is empty. */
   private run(x: Tensor, from: number, to: number, ctx: RunContext, plans: BlockPlan[] = this.plans): Tensor {
+    // Inference: conv -> batchNorm [-> activation] runs of blocks as one fused convolution, unless a block of
+    // the run is read or replaced (a hook) or every block's output is collected.
+    const groups = !ctx.training && ctx.collect === null && batchNormFoldingEnabled() ? this.groups.get(plans) : undefined;
     let h = x;
     for (let i = from; i < to; i++) {
       const plan = plans[i]!;
       const hook = ctx.hook;
+      const group = groups?.get(i);
+      if (group !== undefined && i + group.length <= to && (hook == null || !group.paths.includes(hook.path))) {
+        h = this.runGroup(group, h);
+        i += group.length - 1;
+        continue;
+      }
       if (hook == null || hook.path !== plan.path) {
         h = this.block(plan, h, ctx);
       } else if (hook.side === 'output') {
@@ -819,6 +892,19 @@ export class ResidualModel extends VariableModel implements LayerModel {
     const layer = plan.op.layer;
     const op = layer.op;
     const path = plan.path;
+    if (!ctx.training) {
+      // Inference: conv / depthwise conv / dense + bias + linear, relu or relu6 as one fused kernel (./fused.ts).
+      const act = layer.activation;
+      const fused =
+        op.kind === 'conv2d'
+          ? fusedConv2dLayer(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias), op.config, act)
+          : op.kind === 'depthwiseConv2d'
+            ? fusedDepthwiseConv2dLayer(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias), op.config, act)
+            : op.kind === 'dense' && x.rank === 2
+              ? fusedDenseLayer(x, this.v(path, 'kernel'), this.optional(path, 'bias', op.useBias), act)
+              : null;
+      if (fused !== null) return fused;
+    }
     let z: Tensor;
     switch (op.kind) {
       case 'dense':

@@ -1,4 +1,5 @@
-import { fusedConv2dLayer, fusedDenseLayer } from './fused.js';
+import { fusedConv2dLayer, fusedDenseLayer, fusedDepthwiseConv2dLayer } from './fused.js';
+import { FoldCache, batchNormFoldingEnabled, findConvBnGroups, type ConvBnGroup } from './fold-batch-norm.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import type { LayerModel } from '../contract/layer-model.js';
@@ -64,7 +65,10 @@ export type ActivationsResult = {
   preActivations: Record<string, Tensor>;
 };
 
-/** A model split at a layer; `head(features(x))` equals `apply(x)` exactly. */
+/**
+ * A model split at a layer; `head(features(x))` equals `apply(x)` exactly, or within float rounding when the
+ * split separates a convolution from its batch norm (inference folds the pair, see `Sequential.apply`).
+ */
 export interface SplitModel {
   /** Runs the layers up to and including the split layer (inference mode unless options say otherwise). */
   features: (x: Tensor, options?: ApplyOptions) => Tensor;
@@ -101,10 +105,22 @@ export class Sequential extends VariableModel implements LayerModel {
   readonly outputShape: readonly number[];
 
   private readonly plans: LayerPlan[];
+  /** The conv -> batchNorm [-> activation] runs of layers, by the index of their convolution. */
+  private readonly groups: Map<number, ConvBnGroup>;
+  /** Their folded kernels and biases (see ./fold-batch-norm.ts). */
+  private readonly folds = new FoldCache();
 
   private constructor(inputShape: number[], plans: LayerPlan[], seed: number) {
     super('Sequential', plans.flatMap((p) => p.params), seed);
     this.plans = plans;
+    this.groups = findConvBnGroups(plans.map((p) => ({ path: p.name, op: p.op, activation: p.activation })));
+    // Folded once now, so that inference calls keep the number of live tensors as they find it.
+    try {
+      for (const g of this.groups.values()) this.folded(g);
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
     this.inputShape = Object.freeze(inputShape.slice());
     this.outputShape = Object.freeze(plans[plans.length - 1]!.outputShape.slice());
     this.layers = Object.freeze(
@@ -158,6 +174,9 @@ export class Sequential extends VariableModel implements LayerModel {
    * Runs the model on a batch. In training mode batch norm uses batch statistics (and updates its moving
    * averages unless `updateStatistics: false`) and dropout draws seeded masks; in inference mode (default)
    * neither depends on the other rows or on chance. Differentiable with respect to x and the variables.
+   * Inference mode folds each batch norm that follows a conv2d / depthwiseConv2d layer (itself without
+   * activation) into that convolution and runs conv + bias + linear / relu / relu6 as one fused kernel (see
+   * `setBatchNormFolding`): the same function, rounded differently.
    *
    * @param x float32 [N, ...inputShape].
    * @param options `training` (default false), `seed` (dropout masks), `updateStatistics` (default true).
@@ -239,7 +258,8 @@ export class Sequential extends VariableModel implements LayerModel {
 
   /**
    * Splits the model after a layer: `features` runs the layers up to and including it, `head` the rest, and
-   * `head(features(x))` equals `apply(x)` exactly (GradCAM takes gradients of the head at the features).
+   * `head(features(x))` equals `apply(x)` exactly (GradCAM takes gradients of the head at the features; within
+   * float rounding when the split separates a convolution from the batch norm after it).
    * Both default to inference mode, so each is a ForwardFn.
    *
    * @param layerName the name of the last layer of `features`.
@@ -290,8 +310,8 @@ export class Sequential extends VariableModel implements LayerModel {
   /**
    * The model's output with a layer's output replaced by `value` (inference mode): the layers after it run on
    * `value`, and x only fixes the number of rows (a chain reads nothing else from before the layer), so
-   * `forwardWithLayer(x, layer, layerOutput(x, layer))` equals `predict(x)` and equals
-   * `split(layer).head(value)`.
+   * `forwardWithLayer(x, layer, layerOutput(x, layer))` equals `predict(x)` (within float rounding when the
+   * layer separates a convolution from its folded batch norm) and equals `split(layer).head(value)`.
    *
    * @param x float32 [N, ...inputShape].
    * @param layer a layer name.
@@ -420,19 +440,63 @@ export class Sequential extends VariableModel implements LayerModel {
       const fused =
         op.kind === 'conv2d'
           ? fusedConv2dLayer(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), op.config, act)
-          : op.kind === 'dense'
-            ? fusedDenseLayer(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), act)
-            : null;
+          : op.kind === 'depthwiseConv2d'
+            ? fusedDepthwiseConv2dLayer(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), op.config, act)
+            : op.kind === 'dense'
+              ? fusedDenseLayer(x, this.v(plan, 'kernel'), this.optionalBias(plan, op.useBias), act)
+              : null;
       if (fused !== null) return fused;
     }
     const z = this.linear(plan, x, ctx);
     return act === null || act.fn === 'linear' ? z : applyActivation(z, act);
   }
 
+  /** The folded kernel and bias of a group (kept by the model; folded in the call under a gradient tape). */
+  private folded(group: ConvBnGroup): { kernel: Tensor; bias: Tensor } {
+    const [conv, bn] = group.paths as [string, string];
+    const w = (name: string, key: string): Tensor => this.vars.get(`${name}/${key}`)!;
+    return this.folds.get(conv, group, {
+      kernel: w(conv, 'kernel'),
+      bias: group.useBias ? w(conv, 'bias') : null,
+      gamma: w(bn, 'gamma'),
+      beta: w(bn, 'beta'),
+      movingMean: w(bn, 'movingMean'),
+      movingVariance: w(bn, 'movingVariance'),
+    });
+  }
+
+  /** A conv -> batchNorm [-> activation] group in inference mode: one convolution with the folded parameters. */
+  private runGroup(group: ConvBnGroup, x: Tensor): Tensor {
+    const { kernel, bias } = this.folded(group);
+    const fused =
+      group.kind === 'conv2d'
+        ? fusedConv2dLayer(x, kernel, bias, group.config, group.activation)
+        : fusedDepthwiseConv2dLayer(x, kernel, bias, group.config, group.activation);
+    if (fused !== null) return fused;
+    const z = group.kind === 'conv2d' ? conv2dLinear(x, kernel, bias, group.config) : depthwiseConv2dLinear(x, kernel, bias, group.config);
+    return group.activation === null ? z : applyActivation(z, group.activation);
+  }
+
+  /** Frees every variable and the folded parameters. The model cannot be used afterwards. */
+  override dispose(): void {
+    this.folds.dispose();
+    super.dispose();
+  }
+
   /** Layers from..to-1; a new tensor even when the range is empty. */
   private run(x: Tensor, from: number, to: number, ctx: RunMode): Tensor {
+    // Inference: conv -> batchNorm [-> activation] runs inside the range as one fused convolution.
+    const fold = !ctx.training && this.groups.size > 0 && batchNormFoldingEnabled();
     let h = x;
-    for (let i = from; i < to; i++) h = this.full(this.plans[i]!, h, ctx);
+    for (let i = from; i < to; i++) {
+      const group = fold ? this.groups.get(i) : undefined;
+      if (group !== undefined && i + group.length <= to) {
+        h = this.runGroup(group, h);
+        i += group.length - 1;
+      } else {
+        h = this.full(this.plans[i]!, h, ctx);
+      }
+    }
     return h === x ? tf.clone(x) : h;
   }
 }
