@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { loadModel } from '../models.js';
 import { setupBackend, type CliIo } from '../runtime.js';
-import { finishedShard, shardName, TOKEN_DATASET_METHODS, writeShard, type DataSlice, type ExplainDatasetCommandOptions, type ExplainDatasetSummary } from './explain-dataset.js';
+import { finishedShard, shardName, TOKEN_DATASET_METHODS, writeShard, type DataSlice, type ExplainDatasetCommandOptions, type ExplainDatasetSummary } from './dataset-shards.js';
 
 export interface TokenDatasetContext {
   slice: DataSlice;

@@ -28,7 +28,7 @@ import { join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { writeAtomically, writeJson, writePng } from '../output.js';
 import { since, type CliIo } from '../runtime.js';
-import { sha256, type ShardManifest } from './explain-dataset.js';
+import { sha256, type ShardManifest } from './dataset-shards.js';
 
 export interface MergeCommandOptions {
   out: string;
