@@ -23,7 +23,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@glassbox/tensors-ops';
 import { occlusion } from '@glassbox/explainers-perturbation';
-import { buildLayersModel, readPytorchCnn, writePytorchCnnForms, ONNX_PATH } from '../../../packages/adapters/test/fixtures/pytorch-cnn-forms.js';
+import { buildLayersModel, readPytorchCnn, writePytorchCnnForms, writeUncuttableSoftmaxForms, ONNX_PATH } from '../../../packages/adapters/test/fixtures/pytorch-cnn-forms.js';
 
 const app = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(app, 'dist', 'bin.js');
@@ -273,6 +273,45 @@ describe('glassbox explain: the gradient and layer methods on your own layers mo
       expect(r.stderr).toMatch(cases[i]![1]);
       expect(existsSync(join(work, `bad-layer-${i}`))).toBe(false);
     });
+  }, 600_000);
+});
+
+describe('glassbox explain --logits on your own model', () => {
+  it("explains the logits when the final softmax can be removed, and the log-probabilities when it cannot (a nested model): recorded in attribution.json", async () => {
+    const forms = await writePytorchCnnForms(tfl, join(work, 'forms-logits'));
+    const uncut = await writeUncuttableSoftmaxForms(tfl, join(work, 'forms-uncut'));
+    const [a, b] = await Promise.all([
+      glassbox(['explain', '--model', forms.layersSoftmax, '--logits', '--input', photo, '--method', 'occlusion', '--out', 'logits-input']),
+      glassbox(['explain', '--model', uncut.layers, '--logits', '--input', photo, '--method', 'occlusion', '--out', 'logits-log']),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const da = readJson(join(work, 'logits-input')) as AttributionJson & { explains: string; model: { logits: string } };
+    const db = readJson(join(work, 'logits-log')) as AttributionJson & { explains: string; model: { logits: string } };
+    expect(da.model.logits).toBe('input');
+    expect(db.model.logits).toBe('log');
+    expect(da.explains).toMatch(/the logit \(final softmax removed\)/);
+    expect(db.explains).toMatch(/log-probability/);
+    // log p = z - logsumexp(z): the scores are the logits minus one constant.
+    const { model, x } = nodeModel();
+    const y = model.predict(x) as tf.Tensor;
+    const z = Array.from(y.dataSync());
+    const m = Math.max(...z);
+    const lse = m + Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0));
+    z.forEach((v, k) => {
+      expect(da.prediction.scores[k]).toBeCloseTo(v, 4);
+      expect(db.prediction.scores[k]).toBeCloseTo(v - lse, 4);
+    });
+    // Occlusion of log p equals occlusion run here on tf.logSoftmax of the plain network's logits.
+    const logSoftmax = (t: tf.Tensor) => tf.tidy(() => tf.logSoftmax(model.predict(t) as tf.Tensor));
+    const ref = await occlusion(logSoftmax, x, { target: db.target, window: [4, 4, 1], strides: [2, 2, 1], baseline: 0 });
+    const want = Array.from(ref.attributions.dataSync());
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(db.values[i]! - want[i]!));
+    expect(worst).toBeLessThan(1e-4);
+    ref.attributions.dispose();
+    tf.dispose([x, y]);
+    model.dispose();
   }, 600_000);
 });
 

@@ -13,7 +13,7 @@ import { tf, type Tensor } from '@glassbox/tensors-ops';
 import { describeBackends, expectNoLeaks } from '@glassbox/tensors-ops/testing';
 import { featureAblation, occlusion } from '@glassbox/explainers-perturbation';
 import { integratedGradients, saliency } from '@glassbox/explainers-gradient';
-import { loadGraphModel, loadLayersModel, loadOnnx, fromLayersModel, type OnnxModel, type TfjsModel } from '../src/index.js';
+import { LOG_FLOOR, loadGraphModel, loadLayersModel, loadOnnx, fromLayersModel, logProbabilities, type OnnxModel, type TfjsModel } from '../src/index.js';
 import { ONNX_PATH, buildLayersModel, readPytorchCnn, writePytorchCnnForms, writeUncuttableSoftmaxForms } from './fixtures/pytorch-cnn-forms.js';
 
 const tmp = fileURLToPath(new URL('../tmp/pytorch-cnn/', import.meta.url));
@@ -193,9 +193,21 @@ describeBackends('pytorch-cnn in three forms', () => {
     });
   });
 
-  it('logits: true is refused where no softmax makes the output, in each form', async () => {
-    await expect(loadLayersModel(paths.layers, { logits: true })).rejects.toThrow(/options\.logits: the model's last layer "fc" \(Dense, activation "linear"\) applies no softmax/);
-    await expect(loadGraphModel(paths.graph, { logits: true })).rejects.toThrow(/not made by a Softmax node \(it is a BiasAdd node\)/);
-    await expect(loadOnnx(ONNX_PATH, { layout: 'NCHW', logits: true })).rejects.toThrow(/not made by a Softmax node \(it is a Gemm node\)/);
+  it('logits: true is refused where no softmax makes the output, in each form, leaving nothing allocated', async () => {
+    await expectNoLeaks(async () => {
+      await expect(loadLayersModel(paths.layers, { logits: true })).rejects.toThrow(/options\.logits: the model's last layer "fc" \(Dense, activation "linear"\) applies no softmax/);
+      await expect(loadGraphModel(paths.graph, { logits: true })).rejects.toThrow(/not made by a Softmax node \(it is a BiasAdd node\)/);
+      await expect(loadOnnx(ONNX_PATH, { layout: 'NCHW', logits: true })).rejects.toThrow(/not made by a Softmax node \(it is a Gemm node\)/);
+    });
+  });
+
+  it('logProbabilities: log max(p, LOG_FLOOR), elementwise; an underflowed 0 gives log(LOG_FLOOR), not -Infinity', async () => {
+    const p = tf.tensor2d([[0.5, 0.25, 0.25, 0], [1, 0, 0, 0]]);
+    const got = await expectNoLeaks(async () => values(logProbabilities(p)));
+    const floor = Math.log(1.1754943508222875e-38);
+    const want = [Math.log(0.5), Math.log(0.25), Math.log(0.25), floor, 0, floor, floor, floor];
+    expect(LOG_FLOOR).toBe(1.1754943508222875e-38);
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
+    p.dispose();
   });
 });
