@@ -2,9 +2,11 @@
  * Users' own models for `glassbox explain` and `glassbox report`: a TensorFlow.js layers or graph model (its
  * model.json with the weight files beside it) or an ONNX file (e.g. exported from PyTorch), explained on the
  * user's colour photos (PNG or JPEG of any size) through @glassbox/adapters. Such a model is an image classifier
- * of unknown architecture: the CLI explains the score of one output (`--target`, default the predicted class)
- * with the methods that only need the model as a function (gradient methods need a TensorFlow.js model; an ONNX
- * model, run by onnxruntime, takes only the methods that call it).
+ * of unknown architecture: the CLI explains the score of one output (`--target`, default the predicted class).
+ * A TensorFlow.js model takes the methods that need the model as a function, deep-lift, and the layer methods on
+ * the layer `--layer` names (grad-cam, guided-grad-cam, layer-integrated-gradients, layer-conductance), read from
+ * the model as it is (the adapters' LayerModel); an ONNX model, run by onnxruntime, takes only the methods that
+ * call it.
  *
  * Every failure to read what the user gave (a missing or short weight file, a file that is not a model, an
  * image that cannot be decoded, a labels file whose count is not the model's outputs) is bad input: exit 2 with
