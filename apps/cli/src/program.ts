@@ -117,6 +117,8 @@ Examples:
   $ glassbox explain --model spam-encoder --method occlusion --input file:email.txt --out out/email
   $ glassbox explain --model mobilenet/model.json --input photo.jpg --preprocess -1-1 --labels labels.txt --method ig --out out/photo
   $ glassbox explain --model resnet18.onnx --layout NCHW --input photo.jpg --preprocess imagenet --crop center --method occlusion --window 32 --out out/onnx
+  $ glassbox explain --model mobilenet/model.json --input photo.jpg --method grad-cam --layer out_relu --out out/cam
+  $ glassbox explain --model mobilenet/model.json --input photo.jpg --method layer-conductance --layer block_16_project --out out/lc
 `;
 
 const REPORT_AFTER = `
@@ -131,6 +133,11 @@ Writes report.html (one self-contained page) and report.json (the data), through
 Examples:
   $ glassbox report --model classifier --out out/report
   $ glassbox report --model vae --inputs digits:test:0-3 --methods latent-traversal --out out/vae-report
+  $ glassbox report --model mobilenet/model.json --input cat.jpg,dog.jpg --preprocess -1-1 --labels labels.txt --out out/photos
+  $ glassbox report --model resnet18.onnx --layout NCHW --input cat.jpg --preprocess imagenet --out out/onnx-report
+
+Your own ONNX model (run by onnxruntime, no gradients) gets the methods that only call it (occlusion,
+kernel-shap) with the metrics that only call it; the gradient methods are listed as skipped in the report.
 `;
 
 const TRAIN_AFTER = `
@@ -229,8 +236,9 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--preprocess <preset>', 'your own model: normalisation of the photo: 0-1 (default), -1-1, imagenet, caffe-bgr')
     .option('--crop <mode>', 'your own model: none (resize the whole photo, default) or center (resize and cut the middle)')
     .option('--layout <layout>', 'your own ONNX model: layout of its image input, NCHW (PyTorch) or NHWC')
-    .option('--logits', 'your own model: explain the logits (remove a final softmax)')
+    .option('--logits', 'your own model: explain the logits (remove a final softmax; when it cannot be removed, the log-probabilities)')
     .option('--labels <file>', 'your own model: class names, one per line (as many as the outputs)')
+    .option('--layer <name>', 'your own layers/graph model: the layer (node) of grad-cam, guided-grad-cam (default: the last feature map), layer-integrated-gradients and layer-conductance (required)')
     .addOption(backendOption())
     .option('--json', 'print a JSON summary on stdout (no progress bar)')
     .option('--no-progress', 'no progress bar')
@@ -252,8 +260,9 @@ export function buildProgram(streams: ProgramStreams, run: (command: string, opt
     .option('--preprocess <preset>', 'your own model: normalisation of the photo: 0-1 (default), -1-1, imagenet, caffe-bgr')
     .option('--crop <mode>', 'your own model: none (resize the whole photo, default) or center (resize and cut the middle)')
     .option('--layout <layout>', 'your own ONNX model: layout of its image input, NCHW (PyTorch) or NHWC')
-    .option('--logits', 'your own model: explain the logits (remove a final softmax)')
+    .option('--logits', 'your own model: explain the logits (remove a final softmax; when it cannot be removed, the log-probabilities)')
     .option('--labels <file>', 'your own model: class names, one per line (as many as the outputs)')
+    .option('--layer <name>', "your own layers/graph model: grad-cam's layer (node) (default: the last feature map)")
     .addOption(backendOption())
     .option('--json', 'print a JSON summary on stdout (no progress bar)')
     .option('--no-progress', 'no progress bar')

@@ -2,9 +2,11 @@
  * Users' own models for `glassbox explain` and `glassbox report`: a TensorFlow.js layers or graph model (its
  * model.json with the weight files beside it) or an ONNX file (e.g. exported from PyTorch), explained on the
  * user's colour photos (PNG or JPEG of any size) through @glassbox/adapters. Such a model is an image classifier
- * of unknown architecture: the CLI explains the score of one output (`--target`, default the predicted class)
- * with the methods that only need the model as a function (gradient methods need a TensorFlow.js model; an ONNX
- * model, run by onnxruntime, takes only the methods that call it).
+ * of unknown architecture: the CLI explains the score of one output (`--target`, default the predicted class).
+ * A TensorFlow.js model takes the methods that need the model as a function, deep-lift, and the layer methods on
+ * the layer `--layer` names (grad-cam, guided-grad-cam, layer-integrated-gradients, layer-conductance), read from
+ * the model as it is (the adapters' LayerModel); an ONNX model, run by onnxruntime, takes only the methods that
+ * call it.
  *
  * Every failure to read what the user gave (a missing or short weight file, a file that is not a model, an
  * image that cannot be decoded, a labels file whose count is not the model's outputs) is bad input: exit 2 with
@@ -12,9 +14,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GlassboxModel, ImageInfo, PreprocessPreset } from '@glassbox/adapters';
-import { softmaxRow, tf, type Tensor } from '@glassbox/tensors-ops';
-import { methodRegistry } from '@glassbox/report';
+import type { GlassboxModel, ImageInfo, PreprocessPreset, TfjsModel } from '@glassbox/adapters';
+import type { LayeredModel } from '@glassbox/explainers-gradient';
+import { formatLayerNames, softmaxRow, tf, type Tensor } from '@glassbox/tensors-ops';
+import { methodRegistry, toKebabCase } from '@glassbox/report';
 import { CliError, EXIT_USAGE, glassboxCode, oneLine, usageError } from './errors.js';
 import type { MethodEntry, Subject } from './methods.js';
 import { METHODS } from './methods.js';
@@ -39,6 +42,8 @@ export interface UserModelOptions {
   layout?: string;
   logits?: boolean;
   labels?: string;
+  /** grad-cam, guided-grad-cam, the layer methods (and report's grad-cam): the layer of a TensorFlow.js model. */
+  layer?: string;
 }
 
 /**
@@ -169,14 +174,63 @@ function needsGradients(m: MethodEntry): boolean {
   return methodRegistry.get(m.fn).info.family === 'gradient';
 }
 
+/** The registry's subject of a method: 'function', 'layered' (deep-lift), 'splittable' (grad-cam), ... */
+function subjectOf(m: MethodEntry): string {
+  return methodRegistry.get(m.fn).info.subject;
+}
+
 /**
- * The methods that apply to a user's model: those that explain a classifier through its function alone (not the
- * layer-by-layer or split ones), and for an ONNX model only those that just call it (no gradients).
+ * The methods that apply to a user's model: those that explain a classifier's input pixels through its function
+ * alone; for a TensorFlow.js model also deep-lift (the model run with its rescale rule) and grad-cam /
+ * guided-grad-cam (a layer named by --layer, read from the model directly); for an ONNX model only those that
+ * just call it (no gradients). The layer methods (layer-integrated-gradients, layer-conductance) are
+ * `USER_LAYER_METHODS`.
  */
 export function userMethods(format: UserModelFile['format']): MethodEntry[] {
-  return METHODS.filter(
-    (m) => m.output === 'pixels' && m.kinds.includes('classifier') && methodRegistry.get(m.fn).info.subject === 'function' && (format !== 'onnx' || !needsGradients(m)),
-  );
+  return METHODS.filter((m) => {
+    if (m.output !== 'pixels' || !m.kinds.includes('classifier')) return false;
+    const subject = subjectOf(m);
+    if (format === 'onnx') return subject === 'function' && !needsGradients(m);
+    return subject === 'function' || subject === 'layered' || subject === 'splittable';
+  });
+}
+
+/** A layer method for a user's TensorFlow.js model: attributions to the units of the layer --layer names. */
+export interface UserLayerMethod {
+  name: 'layer-integrated-gradients' | 'layer-conductance';
+  aliases: readonly string[];
+  fn: 'layerIntegratedGradients' | 'layerConductance';
+  pkg: '@glassbox/explainers-gradient';
+  signed: true;
+  summary: string;
+  /** The CLI options it reads besides --layer. */
+  knobs: readonly ('steps' | 'rule' | 'baseline')[];
+}
+
+/** The layer methods `glassbox explain` offers for a user's layers or graph model (with --layer). */
+export const USER_LAYER_METHODS: readonly UserLayerMethod[] = (['layerIntegratedGradients', 'layerConductance'] as const).map((fn) => {
+  const info = methodRegistry.get(fn).info;
+  return {
+    name: toKebabCase(fn) as UserLayerMethod['name'],
+    aliases: info.aliases,
+    fn,
+    pkg: '@glassbox/explainers-gradient' as const,
+    signed: true as const,
+    summary: info.summary,
+    knobs: ['steps', 'rule', 'baseline'],
+  };
+});
+
+/** The layer method --method names (by name, alias or function name), or null. */
+export function userLayerMethod(name: string): UserLayerMethod | null {
+  const key = toKebabCase(name ?? '');
+  return USER_LAYER_METHODS.find((m) => m.name === key || m.aliases.includes(key) || toKebabCase(m.fn) === key) ?? null;
+}
+
+/** The refusal of a gradient method on an ONNX model: the methods that only call the model instead. */
+function onnxRefusal(name: string): CliError {
+  const names = userMethods('onnx').map((m) => m.name).join(', ');
+  return usageError(`method ${name} needs gradients of the model, and an ONNX model (run by onnxruntime) gives none; use a method that only calls the model: ${names}`);
 }
 
 /**
@@ -184,14 +238,48 @@ export function userMethods(format: UserModelFile['format']): MethodEntry[] {
  * @throws CliError (exit 2) naming the methods that do (for a gradient method on an ONNX model: the
  *   model-agnostic alternatives).
  */
-export function checkUserMethod(method: MethodEntry, format: UserModelFile['format']): void {
-  const ok = userMethods(format);
-  if (ok.includes(method)) return;
-  const names = ok.map((m) => m.name).join(', ');
-  if (format === 'onnx' && needsGradients(method)) {
-    throw usageError(`method ${method.name} needs gradients of the model, and an ONNX model (run by onnxruntime) gives none; use a method that only calls the model: ${names}`);
+export function checkUserMethod(method: MethodEntry | UserLayerMethod, format: UserModelFile['format']): void {
+  if ('output' in method) {
+    const ok = userMethods(format);
+    if (ok.includes(method)) return;
+    if (format === 'onnx' && needsGradients(method)) throw onnxRefusal(method.name);
+    const names = ok.map((m) => m.name).join(', ');
+    throw usageError(`method ${method.name} does not apply to your ${format} model (it needs ${method.output === 'pixels' ? 'a model the CLI can run layer by layer' : 'a latent code'}); use one of ${names}`);
   }
-  throw usageError(`method ${method.name} does not apply to your ${format} model yet (it needs ${method.output === 'pixels' ? 'a network the CLI can split or run layer by layer' : 'a latent code'}); use one of ${names}`);
+  if (format === 'onnx') throw onnxRefusal(method.name);
+}
+
+/**
+ * The layer --layer names, checked against the model's layer names.
+ * @throws CliError (exit 2) for an ONNX model (no layer methods) or a name the model does not have (the names it has).
+ */
+export function checkUserLayer(model: GlassboxModel, layer: string): string {
+  if (model.kind === 'onnx') throw usageError(`--layer applies to a TensorFlow.js model (layers or graph); an ONNX model has no layer methods`);
+  if (!model.layerNames.includes(layer)) {
+    throw usageError(`--layer '${layer}' is not a layer of the model; it has ${formatLayerNames(model.layerNames)}`);
+  }
+  return layer;
+}
+
+/**
+ * The layer Grad-CAM reads when --layer names none: the last layer (in the order the model runs them) whose output
+ * on the photo is a map of features [1, h, w, C] with h or w above 1 (usually the last convolution or pooling),
+ * found by running the model up to each layer from the end. Null when there is none.
+ */
+export function defaultCamLayer(model: TfjsModel, x: Tensor): string | null {
+  const names = model.layerNames;
+  for (let i = names.length - 1; i >= 0; i--) {
+    let a: Tensor | null = null;
+    try {
+      a = model.layerOutput(x, names[i]!);
+      if (a.rank === 4 && (a.shape[1]! > 1 || a.shape[2]! > 1)) return names[i]!;
+    } catch {
+      // a node that cannot be read on its own (several outputs, a shared layer): not a candidate
+    } finally {
+      a?.dispose();
+    }
+  }
+  return null;
 }
 
 /** The grey picture of an input row (channel mean, scaled to 0..1), for SLIC segments. */
@@ -212,11 +300,20 @@ function greyOf(values: Float32Array, h: number, w: number): Float32Array {
   return out;
 }
 
-/** What a method explains on a user's model: the model itself, on the prepared photo. */
-export async function userSubject(model: GlassboxModel, x: Tensor): Promise<Subject> {
+/**
+ * What a method explains on a user's model: the model itself, on the prepared photo. A TensorFlow.js model is
+ * also what deep-lift runs (the model with the rescale rule) and, with `camLayer`, what grad-cam and
+ * guided-grad-cam read that layer of.
+ */
+export async function userSubject(model: GlassboxModel, x: Tensor, camLayer?: string): Promise<Subject> {
   const [, h, w, c] = x.shape as [number, number, number, number];
   const values = (await x.data()) as Float32Array;
-  return { kind: 'classifier', f: model, rowShape: [h, w, c], imageShape: [h, w], image: greyOf(values, h, w) };
+  const subject: Subject = { kind: 'classifier', f: model, rowShape: [h, w, c], imageShape: [h, w], image: greyOf(values, h, w) };
+  if (model.kind !== 'onnx') {
+    subject.layered = model as unknown as LayeredModel;
+    if (camLayer !== undefined) subject.cam = { model, layer: camLayer };
+  }
+  return subject;
 }
 
 /** The model's scores for one photo (a tensor [1, K] or [1]) as numbers. */

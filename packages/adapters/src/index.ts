@@ -40,6 +40,8 @@ export {
   loadGraphModel,
   loadLayersModel,
   loadOnnx,
+  logProbabilities,
+  LOG_FLOOR,
   GRAPH_MODEL_OPTION_KEYS,
   LAYERS_MODEL_OPTION_KEYS,
   ONNX_OPTION_KEYS,

@@ -13,8 +13,8 @@ import { tf, type Tensor } from '@glassbox/tensors-ops';
 import { describeBackends, expectNoLeaks } from '@glassbox/tensors-ops/testing';
 import { featureAblation, occlusion } from '@glassbox/explainers-perturbation';
 import { integratedGradients, saliency } from '@glassbox/explainers-gradient';
-import { loadGraphModel, loadLayersModel, loadOnnx, fromLayersModel, type OnnxModel, type TfjsModel } from '../src/index.js';
-import { ONNX_PATH, buildLayersModel, readPytorchCnn, writePytorchCnnForms } from './fixtures/pytorch-cnn-forms.js';
+import { LOG_FLOOR, loadGraphModel, loadLayersModel, loadOnnx, fromLayersModel, logProbabilities, type OnnxModel, type TfjsModel } from '../src/index.js';
+import { ONNX_PATH, buildLayersModel, readPytorchCnn, writePytorchCnnForms, writeUncuttableSoftmaxForms } from './fixtures/pytorch-cnn-forms.js';
 
 const tmp = fileURLToPath(new URL('../tmp/pytorch-cnn/', import.meta.url));
 const cnn = readPytorchCnn();
@@ -150,5 +150,64 @@ describeBackends('pytorch-cnn in three forms', () => {
     const again = await values(user.predict(x) as Tensor);
     expect(maxAbsDiff(again, probs)).toBeLessThan(1e-6);
     user.dispose();
+  });
+  it("logits: true on a softmax that cannot be cut explains log p in each form: PyTorch's logits minus their logsumexp within 1e-5; gradients of z_t - logsumexp(z)", async () => {
+    const forms = await writeUncuttableSoftmaxForms(tfl, `${tmp}uncut-${tf.getBackend()}`);
+    // log softmax of PyTorch's logits, in float64: z_k - log sum_j exp(z_j).
+    const want = new Float64Array(20);
+    for (let i = 0; i < 4; i++) {
+      const z = Array.from(cnn.logits.subarray(i * 5, i * 5 + 5));
+      const m = Math.max(...z);
+      const lse = m + Math.log(z.reduce((a, v) => a + Math.exp(v - m), 0));
+      z.forEach((v, k) => (want[i * 5 + k] = v - lse));
+    }
+    const target = 2;
+    await expectNoLeaks(async () => {
+      const l = await loadLayersModel(forms.layers, { logits: true });
+      const g = await loadGraphModel(forms.graph, { logits: true });
+      const o = await loadOnnx(forms.onnx, { layout: 'NCHW', logits: true });
+      expect([l.logits, g.logits, o.logits]).toEqual(['log', 'log', 'log']);
+      for (const model of [l, g, o]) expect(maxAbsDiff(await values(model.predict(x)), want)).toBeLessThan(1e-5);
+      // Without logits the three forms give probabilities (rows sum to 1).
+      const plain = await loadOnnx(forms.onnx, { layout: 'NCHW' });
+      expect(plain.logits).toBeNull();
+      const p = await values(plain.predict(x));
+      for (let i = 0; i < 4; i++) expect(p.subarray(i * 5, i * 5 + 5).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      await plain.dispose();
+      // The gradient of log p_t is that of z_t - logsumexp(z), taken here on the plain (logits) network by tf.grad.
+      const ref = tf.tidy(() =>
+        tf.grad((xx: Tensor) => {
+          const z = layers.predict(xx);
+          return tf.sum(tf.sub(tf.reshape(tf.gather(z, [target], 1), [-1]), tf.logSumExp(z, 1)));
+        })(x),
+      );
+      const expected = await values(ref);
+      const scale = Math.max(...Array.from(expected, Math.abs));
+      for (const model of [l, g]) {
+        const got = await attr(saliency(model, x, { target, abs: false }));
+        expect(maxAbsDiff(got, expected) / scale).toBeLessThan(1e-4);
+      }
+      l.dispose();
+      g.dispose();
+      await o.dispose();
+    });
+  });
+
+  it('logits: true is refused where no softmax makes the output, in each form, leaving nothing allocated', async () => {
+    await expectNoLeaks(async () => {
+      await expect(loadLayersModel(paths.layers, { logits: true })).rejects.toThrow(/options\.logits: the model's last layer "fc" \(Dense, activation "linear"\) applies no softmax/);
+      await expect(loadGraphModel(paths.graph, { logits: true })).rejects.toThrow(/not made by a Softmax node \(it is a BiasAdd node\)/);
+      await expect(loadOnnx(ONNX_PATH, { layout: 'NCHW', logits: true })).rejects.toThrow(/not made by a Softmax node \(it is a Gemm node\)/);
+    });
+  });
+
+  it('logProbabilities: log max(p, LOG_FLOOR), elementwise; an underflowed 0 gives log(LOG_FLOOR), not -Infinity', async () => {
+    const p = tf.tensor2d([[0.5, 0.25, 0.25, 0], [1, 0, 0, 0]]);
+    const got = await expectNoLeaks(async () => values(logProbabilities(p)));
+    const floor = Math.log(1.1754943508222875e-38);
+    const want = [Math.log(0.5), Math.log(0.25), Math.log(0.25), floor, 0, floor, floor, floor];
+    expect(LOG_FLOOR).toBe(1.1754943508222875e-38);
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
+    p.dispose();
   });
 });

@@ -84,3 +84,23 @@ describeBackends('sensitivityMax', () => {
     tf.dispose(x);
   });
 });
+
+describeBackends('sensitivityMax on an asynchronous model', () => {
+  it('takes a model whose predict answers with a Promise when the explainer only calls it: same numbers as the synchronous model', async () => {
+    const { featureAblation } = await import('@glassbox/explainers-perturbation');
+    const f = linearModel(W);
+    const asyncModel = { async: true as const, predict: async (t: Tensor) => f(t) };
+    const x = tf.tensor2d(XS);
+    const opts = { radius: 0.1, samples: 3, seed: 2, relative: false };
+    const want = await sensitivityMax(featureAblation, f, x, opts);
+    const got = await expectNoLeaks(() => sensitivityMax(featureAblation, asyncModel as Predictable, x, opts));
+    // Feature ablation of a linear model is w * (x - 0): its change under noise delta is w * delta, at most r ||w||.
+    const normW = Math.sqrt(W.reduce((s, v) => s + v * v, 0));
+    got.forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i]!, 6);
+      expect(v).toBeGreaterThan(0);
+      expect(v).toBeLessThanOrEqual(0.1 * normW + 1e-5);
+    });
+    tf.dispose(x);
+  });
+});

@@ -1,11 +1,11 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import {
   booleanOption,
-  asForward,
   assertNumber,
   checkCommonOptions,
   checkInput,
   createRng,
+  modelForwards,
   throwIfAborted,
   tf,
   type ExplainOptions,
@@ -50,7 +50,8 @@ const SHARED = ['seed', 'signal'] as const;
  * `relative: true` it matches Captum's `sensitivity_max`; `relative: false` is the paper's absolute form.
  *
  * @param explainer any Glassbox explainer, `(f, x, options) => Promise<Attribution>`.
- * @param f the model.
+ * @param f the model, passed to the explainer as it is (an asynchronous model, e.g. from loadOnnx, works with the
+ *   explainers that only call the model).
  * @param x inputs [N, ...], float32.
  * @param options `radius` (default 0.02), `samples` (default 10), `relative` (default true), `seed`
  *   (default 0; also passed to the explainer, so a stochastic explainer uses the same draws for every copy),
@@ -73,7 +74,9 @@ export async function sensitivityMax(
   const where = 'sensitivityMax';
   checkFunction<AnyExplainer>(explainer, 'explainer', where, 'an explainer function (f, x, options) => Promise<Attribution>');
   checkInput(x, where);
-  asForward(f, where);
+  // The model is only handed to the explainer: an asynchronous model (loadOnnx) is fine when the explainer takes
+  // one (occlusion, KernelSHAP, ...); a gradient explainer refuses it itself.
+  modelForwards(f, where);
   const passOn = explainerOptionsOf(options, { own: OWN, shared: SHARED }, explainer, where);
   const opts = (options ?? {}) as SensitivityMaxOptions;
   const { seed } = checkCommonOptions(opts, where);

@@ -24,6 +24,10 @@ import { kindAdapter } from './kinds/index.js';
  *    gradCam (when the model has split(layer) and a gradCamLayer or a 'conv2d' layer); metrics for each:
  *    deletion and insertion curves with their random-order reference, infidelity, sensitivityMax (on the
  *    first `settings.sensitivityRows` inputs), sparseness, completeness (IG, KernelSHAP); a ranking table.
+ *    Grad-CAM also runs on a model that is a tensors-ops LayerModel (the adapters' layers and graph models) at
+ *    its `gradCamLayer`, without a split. An asynchronous classifier (predict answers with a Promise: an ONNX model
+ *    from loadOnnx, see `AsyncClassifierModel`) gets the methods that only call the model (occlusion, kernelShap)
+ *    with every metric; the gradient methods are listed in `meta.skipped` with the reason.
  *  - ae / vae: latentSensitivity, latentTraversal, encoderSaliency, latentAttribution (quadrants, centre).
  *  - gan: discriminatorSaliency (real and generated images), latentAttribution of the generated images.
  *  - cyclegan: regionSaliency, regionIntegratedGradients (input pixels of each region of the translation),

@@ -33,6 +33,7 @@ export type {
   ModelPart,
   FeaturesHeadSplit,
   ClassifierModel,
+  AsyncClassifierModel,
   AutoencoderModel,
   GanModel,
   CycleGanModel,

@@ -35,6 +35,14 @@ export interface ClassifierModel {
   predict(x: Tensor): Tensor;
   /** One name per class (default '0', '1', ...). */
   classNames?: readonly string[];
+  /**
+   * Grad-CAM without a split: when the model is also a tensors-ops `LayerModel` (`layerNames`, `layerOutput`,
+   * `forwardWithLayer`, as a model from @glassbox/adapters' loadLayersModel / loadGraphModel is), Grad-CAM reads
+   * the layer `gradCamLayer` names directly (residual graphs included).
+   */
+  layerNames?: readonly string[];
+  layerOutput?(x: Tensor, layer: string): Tensor;
+  forwardWithLayer?(x: Tensor, layer: string, value: Tensor): Tensor;
   /** Cuts the model after a layer, for Grad-CAM (a tensors-ops `Sequential` has it). */
   split?(layer: string): FeaturesHeadSplit;
   /**
@@ -127,8 +135,26 @@ export interface TextClassifierReportModel extends TextModelBase {
   labels: readonly string[];
 }
 
+/**
+ * A classifier whose predict answers with a Promise (an ONNX model from @glassbox/adapters' loadOnnx, a model behind
+ * a worker or a server). The report runs the methods that only call the model (occlusion, KernelSHAP) with the
+ * metrics, which only call the model too (deletion / insertion curves, infidelity, max-sensitivity, sparseness,
+ * completeness); the gradient methods (saliency, integrated gradients, SmoothGrad, Grad-CAM) need a differentiable
+ * TensorFlow.js model and are listed in `meta.skipped` with the reason (asking for one in `options.methods` is
+ * INVALID_ARGUMENT).
+ */
+export interface AsyncClassifierModel extends Omit<ClassifierModel, 'predict' | 'split' | 'layerNames' | 'layerOutput' | 'forwardWithLayer'> {
+  /** Logits [N, K], as a Promise: a function, or the loaded model itself (an object with predict, e.g. loadOnnx's). */
+  predict: ((x: Tensor) => Promise<Tensor>) | { predict(x: Tensor): Tensor | Promise<Tensor> };
+  /**
+   * Marks the model asynchronous. Not needed when predict is an `async` function or an object that says it is
+   * asynchronous (tensors-ops' isAsyncModel: `async: true`, as loadOnnx's models do).
+   */
+  async?: true;
+}
+
 /** Any model `explainModel` accepts (a discriminated union on `kind`). */
-export type ReportModel = ClassifierModel | AutoencoderModel | GanModel | CycleGanModel | GptReportModel | TextClassifierReportModel;
+export type ReportModel = ClassifierModel | AsyncClassifierModel | AutoencoderModel | GanModel | CycleGanModel | GptReportModel | TextClassifierReportModel;
 
 /**
  * The data to explain: an image tensor [N, ...] (float32), or `{ x, y? }` as @glassbox/datasets returns; for

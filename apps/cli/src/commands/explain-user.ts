@@ -13,7 +13,9 @@ import { writeAtomically, writeJson, writePng, checkOutDir } from '../output.js'
 import { setupBackend, since, type CliIo } from '../runtime.js';
 import {
   argmax,
+  checkUserLayer,
   checkUserMethod,
+  defaultCamLayer,
   checkUserOptions,
   disposeUserModel,
   loadUserImage,
@@ -22,8 +24,10 @@ import {
   readLabels,
   scoresOf,
   softmax,
+  userLayerMethod,
   userSubject,
   type UserImage,
+  type UserLayerMethod,
   type UserModelFile,
 } from '../user-model.js';
 import { EXPLAIN_FILES, parseSegments, type ExplainCommandOptions, type ExplainSummary } from './explain.js';
@@ -32,21 +36,61 @@ function round(v: number, digits = 6): number {
   return Number(v.toPrecision(digits));
 }
 
+/** What the explained score is when --logits changed the model (see the adapters' `logits` option). */
+export function logitsWords(logits: GlassboxModel['logits']): string {
+  if (logits === 'input') return ', the logit (final softmax removed)';
+  if (logits === 'log') return ', the log-probability (the final softmax could not be removed: log p = logit - logsumexp, the logit up to one constant per image)';
+  return '';
+}
+
 /** Options of explain that do not apply to a user's model. */
 const NOT_FOR_USER = ['class', 'objective', 'dims'] as const;
+
+/** The methods that read --layer: grad-cam and guided-grad-cam (default: the last feature map), the layer methods (required). */
+const CAM_METHODS = ['gradCam', 'guidedGradCam'];
+
+/**
+ * Runs a layer method (layer-integrated-gradients, layer-conductance) on a TensorFlow.js model: attributions
+ * [1, ...layerShape] to the units of `layer`, with the options recorded in attribution.json.
+ */
+async function runLayerMethod(
+  method: UserLayerMethod,
+  model: GlassboxModel,
+  x: Tensor,
+  layer: string,
+  s: { target: number; steps?: number; rule?: string; baseline?: number; batchSize?: number; onProgress: (done: number, total: number) => void },
+): Promise<MethodResult> {
+  const g = await import('@glassbox/explainers-gradient');
+  const { optionDefault } = await import('@glassbox/tensors-ops');
+  const { methodRegistry } = await import('@glassbox/report');
+  const info = methodRegistry.get(method.fn).info;
+  const call = {
+    layer,
+    steps: s.steps ?? optionDefault<number>(info, 'steps'),
+    method: (s.rule ?? optionDefault<string>(info, 'method')) as 'gausslegendre',
+    baseline: s.baseline ?? 0,
+  };
+  const fn = method.fn === 'layerIntegratedGradients' ? g.layerIntegratedGradients : g.layerConductance;
+  const attribution = await fn(model as Parameters<typeof fn>[0], x, { ...call, target: s.target, onProgress: s.onProgress, ...(s.batchSize !== undefined ? { batchSize: s.batchSize } : {}) });
+  return { attribution, options: call };
+}
 
 /** Runs explain on a user's model; returns the summary (printed by the program). */
 export async function runUserExplain(file: UserModelFile, o: ExplainCommandOptions, io: CliIo): Promise<ExplainSummary> {
   const t0 = performance.now();
-  const method = resolveMethod(o.method);
+  const layerMethod = userLayerMethod(o.method);
+  const method = layerMethod ?? resolveMethod(o.method);
   checkUserMethod(method, file.format);
   const opts = checkUserOptions(o, file);
   for (const k of NOT_FOR_USER) if (o[k] !== undefined) throw usageError(`--${k} does not apply to your own model (an image classifier)`);
+  if (layerMethod !== null && o.layer === undefined) throw usageError(`${layerMethod.name} attributes to the units of a layer: name it with --layer (one of the model's layers or graph nodes)`);
+  const readsLayer = layerMethod !== null || CAM_METHODS.includes(method.fn);
+  if (o.layer !== undefined && !readsLayer) io.err(`glassbox explain: warning: --layer does not apply to ${method.name}; ignored\n`);
   if (o.baseline !== undefined && !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(o.baseline.trim())) {
     throw usageError(`--baseline for your own model must be a number (in the model's input units, after --preprocess), got '${o.baseline}'`);
   }
   const segments = o.segments === undefined ? undefined : parseSegments(o.segments);
-  for (const k of KNOBS) if (o[k] !== undefined && !method.knobs.includes(k)) io.err(`glassbox explain: warning: --${k} does not apply to ${method.name}; ignored\n`);
+  for (const k of KNOBS) if (o[k] !== undefined && !(method.knobs as readonly string[]).includes(k)) io.err(`glassbox explain: warning: --${k} does not apply to ${method.name}; ignored\n`);
   await checkOutDir(o.out, EXPLAIN_FILES);
 
   const backend = await setupBackend(o.backend, io);
@@ -67,15 +111,34 @@ export async function runUserExplain(file: UserModelFile, o: ExplainCommandOptio
     }
     const target = o.target ?? predicted;
     const name = (k: number) => (labels !== null ? `class ${k} (${labels[k]})` : `class ${k}`);
-    const explains = `score of ${name(target)}${target === predicted ? ' (the predicted class)' : ` (predicted: ${name(predicted)})`}${model.logits !== null ? ', the logit (final softmax removed)' : ''}`;
-    const subject = await userSubject(model, image.x);
-    const baseline: MethodSettings['baseline'] | undefined = o.baseline !== undefined && method.knobs.includes('baseline') ? { value: Number(o.baseline), label: Number(o.baseline) } : undefined;
+    const explains = `score of ${name(target)}${target === predicted ? ' (the predicted class)' : ` (predicted: ${name(predicted)})`}${logitsWords(model.logits)}`;
+    // The layer grad-cam / guided-grad-cam read (default: the last feature map) or the layer method attributes to.
+    let layer: string | null = null;
+    if (readsLayer) {
+      if (o.layer !== undefined) layer = checkUserLayer(model, o.layer);
+      else if (model.kind !== 'onnx') {
+        layer = defaultCamLayer(model, image.x);
+        if (layer === null) throw usageError(`${method.name} needs a layer with feature maps [N, h, w, C], and the model has none; name a layer with --layer`);
+      }
+    }
+    const subject = await userSubject(model, image.x, layer ?? undefined);
+    const baseline: MethodSettings['baseline'] | undefined = o.baseline !== undefined && (method.knobs as readonly string[]).includes('baseline') ? { value: Number(o.baseline), label: Number(o.baseline) } : undefined;
     const seed = o.seed ?? 0;
     io.progress.start(method.name, 1);
     const t1 = performance.now();
     let result: MethodResult;
     try {
-      result = await method.run(subject, image.x, {
+      result =
+        layerMethod !== null
+          ? await runLayerMethod(layerMethod, model, image.x, layer!, {
+              target,
+              ...(o.steps !== undefined ? { steps: o.steps } : {}),
+              ...(o.rule !== undefined ? { rule: o.rule } : {}),
+              ...(baseline !== undefined ? { baseline: baseline.value as number } : {}),
+              ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+              onProgress: (done, total) => io.progress.update(done, total),
+            })
+          : await (method as Exclude<typeof method, UserLayerMethod>).run(subject, image.x, {
         target,
         ...(o.steps !== undefined ? { steps: o.steps } : {}),
         ...(o.samples !== undefined ? { samples: o.samples } : {}),
@@ -88,9 +151,9 @@ export async function runUserExplain(file: UserModelFile, o: ExplainCommandOptio
         ...(o.noise !== undefined ? { noise: o.noise } : {}),
         ...(o.stdev !== undefined ? { stdev: o.stdev } : {}),
         ...(segments !== undefined ? { segments } : {}),
-        seed,
-        onProgress: (done, total) => io.progress.update(done, total),
-      });
+              seed,
+              onProgress: (done, total) => io.progress.update(done, total),
+            });
     } finally {
       io.progress.stop();
     }
@@ -103,17 +166,33 @@ export async function runUserExplain(file: UserModelFile, o: ExplainCommandOptio
     }
     const deltaValues = delta === null ? null : Array.from(await delta.data()).map((v) => round(v));
 
-    // The attribution on the original photo's grid (zero outside a centre crop), drawn over the photo.
+    // The attribution on the original photo's grid (zero outside a centre crop), drawn over the photo. A layer
+    // method's map of a feature-map layer [1, h, w, C] is drawn as its sum over channels, stretched over the photo
+    // (Captum's LayerAttribution.interpolate); a layer without a spatial grid ([1, C]) has no picture.
     const { toOriginal } = await import('@glassbox/adapters');
-    onPhoto = toOriginal(attributions, image.info);
     const original = image.info.original;
     const [H, W] = [original.height, original.width];
-    const big = Float32Array.from(await onPhoto.data());
     const mode = method.signed ? 'signed' : 'abs';
-    const { image: heat, scale: heatScale } = heatmap(big, [H, W, 3], { mode });
-    const { image: faded } = heatmap(big, [H, W, 3], { mode, opacity: 'magnitude' });
     const photo = fromPixels(original.data, [H, W, 3], { maxValue: 255 });
-    const pictures: Record<string, RGBAImage> = { 'input.png': photo, 'heatmap.png': heat, 'overlay.png': overlay(photo, faded, { alpha: 0.8 }) };
+    const pictures: Record<string, RGBAImage> = { 'input.png': photo };
+    let heatRecord: Record<string, unknown> | null = null;
+    const drawable = layerMethod === null || attributions.rank === 4;
+    if (drawable) {
+      const a = attributions;
+      const map = layerMethod === null ? a : tf.tidy(() => tf.sum(a, 3, true));
+      try {
+        onPhoto = toOriginal(map, image.info);
+      } finally {
+        if (map !== a) map.dispose();
+      }
+      const channels = onPhoto.shape[3]!;
+      const big = Float32Array.from(await onPhoto.data());
+      const { image: heat, scale: heatScale } = heatmap(big, [H, W, channels], { mode });
+      const { image: faded } = heatmap(big, [H, W, channels], { mode, opacity: 'magnitude' });
+      pictures['heatmap.png'] = heat;
+      pictures['overlay.png'] = overlay(photo, faded, { alpha: 0.8 });
+      heatRecord = { mode, min: heatScale.min, max: heatScale.max, colormap: heatScale.colormap, grid: 'original', width: W, height: H, ...(layerMethod !== null ? { of: 'the sum over the layer\'s channels' } : {}) };
+    }
 
     let sum = 0;
     for (const v of values) sum += v;
@@ -127,7 +206,8 @@ export async function runUserExplain(file: UserModelFile, o: ExplainCommandOptio
       function: method.fn,
       package: method.pkg,
       resultMethod: result.attribution.method,
-      space: 'input',
+      space: layerMethod !== null ? 'layer' : 'input',
+      ...(layer !== null ? { layer } : {}),
       model: modelRecord,
       input: {
         path: o.input,
@@ -154,7 +234,7 @@ export async function runUserExplain(file: UserModelFile, o: ExplainCommandOptio
       values: Array.from(values),
       sum: round(sum),
       delta: deltaValues,
-      heatmap: { mode, min: heatScale.min, max: heatScale.max, colormap: heatScale.colormap, grid: 'original', width: W, height: H },
+      heatmap: heatRecord,
       backend: backend.backend,
       timing: { explainMs, totalMs: since(t0) },
       createdAt: new Date().toISOString(),

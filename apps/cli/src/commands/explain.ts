@@ -84,6 +84,8 @@ export interface ExplainCommandOptions {
   layout?: string;
   logits?: boolean;
   labels?: string;
+  /** A user's TensorFlow.js model: the layer of grad-cam, guided-grad-cam and the layer methods. */
+  layer?: string;
 }
 
 /** The files explain writes (an existing --out holding only these is replaced). */

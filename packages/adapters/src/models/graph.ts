@@ -7,7 +7,7 @@ import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { importConverter } from './optional.js';
 import { graphPoolSpec } from '../pool/spec.js';
 import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
-import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
+import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, logProbabilities, type TfjsModel } from './model.js';
 import { checkLayer, checkRows, checkValue, owned as ownedResult } from './layer-access.js';
 
 /** Options of fromGraphModel and loadGraphModel. */
@@ -19,7 +19,10 @@ export interface GraphModelOptions {
   output?: string;
   /**
    * Explain logits instead of probabilities: when the output node is a Softmax (after any Identity nodes), the
-   * model's output becomes the Softmax's input; when it is not, the model is refused. Default false.
+   * model's output becomes the Softmax's input (`model.logits` is 'input'). When nodes that reshape (Reshape,
+   * Squeeze, ExpandDims) sit between the Softmax and the output, it cannot be cut without changing the output's
+   * shape: the model explains the log-probabilities log p instead (`model.logits` is 'log'; see
+   * `logProbabilities`). An output that no Softmax makes is refused. Default false.
    */
   logits?: boolean;
 }
@@ -39,6 +42,9 @@ interface GraphNode {
   inputNames: string[];
   attrParams?: Record<string, { value?: unknown }>;
 }
+
+/** Nodes between a final Softmax and the output that only pass or reshape its values (log p commutes with them). */
+const SHAPE_ONLY_OPS = new Set(['Identity', 'Reshape', 'Squeeze', 'ExpandDims', 'StopGradient', 'Snapshot']);
 
 /** Nodes that hold no computation of x: weights, constants and the input placeholders. */
 const NOT_LAYERS = new Set(['Const', 'Placeholder', 'PlaceholderWithDefault', 'NoOp']);
@@ -83,19 +89,30 @@ function wrap(model: GraphModel, options: GraphModelOptions, where: string, owne
   const info = model.outputs.find((o) => o.name === output);
   const outputShape = info?.shape === undefined ? [null, null] : info.shape.map((d) => (d < 0 ? null : d));
   if (info?.shape !== undefined) checkDeclaredOutput(outputShape, where, JSON.stringify(output));
-  let logits: 'input' | null = null;
+  let logits: 'input' | 'log' | null = null;
   if (options.logits === true) {
+    // Back from the output through Identity nodes (cut: the Softmax's input becomes the output) and through nodes
+    // that only reshape (log p is taken: the softmax cannot be cut without changing the output's shape).
     let node = nodes?.[bare(output)];
-    while (node !== undefined && node.op === 'Identity' && node.inputNames.length > 0) node = nodes![bare(node.inputNames[0]!)];
+    let direct = true;
+    while (node !== undefined && SHAPE_ONLY_OPS.has(node.op) && node.inputNames.length > 0) {
+      if (node.op !== 'Identity') direct = false;
+      node = nodes![bare(node.inputNames[0]!)];
+    }
     if (node === undefined || node.op !== 'Softmax') {
       throw new GlassboxError(
         'INVALID_ARGUMENT',
         `${where}: options.logits: the output ${JSON.stringify(output)} is not made by a Softmax node (it is ${node === undefined ? 'not found in the graph' : `a ${node.op} node`}); leave options.logits out to explain it as it is`,
       );
     }
-    output = node.inputNames[0]!;
-    logits = 'input';
+    if (direct) {
+      output = node.inputNames[0]!;
+      logits = 'input';
+    } else {
+      logits = 'log';
+    }
   }
+  const out = logits === 'log' ? logProbabilities : (y: Tensor) => y;
   const inputShape = (model.inputs[0]!.shape ?? []).map((d) => (d < 0 ? null : d));
   const inputName = model.inputs[0]!.name;
   const layerNames = nodes === null ? [] : Object.values(nodes).filter((n) => !NOT_LAYERS.has(n.op)).map((n) => n.name);
@@ -117,7 +134,7 @@ function wrap(model: GraphModel, options: GraphModelOptions, where: string, owne
     predict(x: Tensor): Tensor {
       if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);
       if (inputShape.length > 0) checkInputShape(x, inputShape, 'predict');
-      return tf.tidy(() => checkOutput(model.execute(x, output), x.shape[0]!, 'predict'));
+      return tf.tidy(() => out(checkOutput(model.execute(x, output), x.shape[0]!, 'predict')));
     },
     layerOutput(x: Tensor, layer: string): Tensor {
       const name = check(this, x, layer, 'layerOutput');
@@ -129,7 +146,7 @@ function wrap(model: GraphModel, options: GraphModelOptions, where: string, owne
       const what = 'forwardWithLayer';
       const name = check(this, x, layer, what);
       checkValue(value, x.shape[0]!, null, `the output of node '${name}'`, what);
-      return tf.tidy(() => ownedResult(checkOutput(executeOne(model, { [inputName]: x, [name]: value }, output), x.shape[0]!, what), [x, value]));
+      return tf.tidy(() => ownedResult(out(checkOutput(executeOne(model, { [inputName]: x, [name]: value }, output), x.shape[0]!, what)), [x, value]));
     },
     toPooledModel() {
       if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);

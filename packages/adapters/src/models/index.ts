@@ -5,4 +5,5 @@ export type { GraphModelLike, GraphModelOptions } from './graph.js';
 export { loadOnnx, ONNX_OPTION_KEYS } from './onnx.js';
 export type { OnnxOptions } from './onnx.js';
 export type { FileBytes, ModelSource } from './files.js';
+export { logProbabilities, LOG_FLOOR } from './model.js';
 export type { GlassboxModel, ModelKind, OnnxModel, TfjsModel } from './model.js';

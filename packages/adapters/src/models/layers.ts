@@ -7,7 +7,7 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { importLayers } from './optional.js';
 import { memoryHandler, readModelFiles, type ModelSource } from './files.js';
 import { layersPoolSpec } from '../pool/spec.js';
-import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, type TfjsModel } from './model.js';
+import { buildError, checkDeclaredOutput, checkInputShape, checkOutput, logProbabilities, type TfjsModel } from './model.js';
 import { checkLayer, checkRows, checkValue, owned as ownedResult } from './layer-access.js';
 import { FastLayers, translateLayersGraph } from './layers-fast.js';
 
@@ -16,8 +16,11 @@ export interface LayersModelOptions {
   /**
    * Explain logits instead of probabilities: when the model's last layer applies a softmax (a Dense or Conv layer
    * with `activation: 'softmax'`, or an Activation / Softmax layer), the model runs without it (the same layer with
-   * a linear activation and the same weights, or the softmax's input). A model without a final softmax is refused.
-   * Default false.
+   * a linear activation and the same weights, or the softmax's input): `model.logits` is 'input'. When a softmax
+   * makes the output but cannot be cut off (it ends a nested model, reshape / flatten / dropout layers follow it,
+   * its layer is shared or takes several inputs, or a custom layer cannot be rebuilt without it), the model explains
+   * the log-probabilities log p instead (`model.logits` is 'log'; see `logProbabilities`). A model whose output no
+   * softmax makes is refused. Default false.
    */
   logits?: boolean;
   /**
@@ -69,36 +72,73 @@ function isLayersModel(m: unknown): m is LayersModel {
   return o != null && typeof o === 'object' && typeof o.apply === 'function' && Array.isArray(o.layers) && Array.isArray(o.inputs) && Array.isArray(o.outputs);
 }
 
-/** The model without its final softmax, and the layer made for it (to dispose), or throws INVALID_ARGUMENT. */
-function withoutSoftmax(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel, where: string): { model: LayersModel; made: { dispose(): unknown } | null } {
-  const out = model.outputs[0]!;
-  const last = out.sourceLayer as unknown as {
-    name: string;
-    getClassName(): string;
-    getConfig(): Record<string, unknown>;
-    input: SymbolicTensor | SymbolicTensor[];
-    getWeights(): Tensor[];
-    inboundNodes: unknown[];
-  };
+/** Layers that only reshape their input (or pass it through at inference): log(p) commutes with them. */
+const SHAPE_ONLY_LAYERS = new Set(['Reshape', 'Flatten', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
+
+type LayerLike = {
+  name: string;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  input: SymbolicTensor | SymbolicTensor[];
+  getWeights(): Tensor[];
+  inboundNodes: unknown[];
+  outputs?: SymbolicTensor[];
+  layers?: unknown[];
+};
+
+const isSoftmaxLayer = (cls: string, config: Record<string, unknown>) => cls === 'Softmax' || (cls === 'Activation' && config.activation === 'softmax') || config.activation === 'softmax';
+
+/**
+ * How options.logits is served: the model without its final softmax ('input', with the layer made for it to
+ * dispose), or the log of its output ('log') when a softmax ends the model but cannot be cut off: it sits inside a
+ * nested model, reshapes or dropouts follow it, or its layer is shared, takes several inputs or cannot be rebuilt
+ * with a linear activation (a custom layer). A model whose output is not made by a softmax is refused.
+ */
+function logitsPlan(
+  tfl: typeof import('@tensorflow/tfjs-layers'),
+  model: LayersModel,
+  where: string,
+): { mode: 'input'; model: LayersModel; made: { dispose(): unknown } | null } | { mode: 'log' } {
+  const top = model.outputs[0]!.sourceLayer as unknown as LayerLike;
+  let last = top;
+  // Walk back through reshapes and into nested models to the layer that makes the values.
+  let direct = true;
+  for (let guard = 0; guard < 1000; guard++) {
+    const cls = last.getClassName();
+    if (SHAPE_ONLY_LAYERS.has(cls) && last.inboundNodes.length === 1 && !Array.isArray(last.input)) {
+      last = last.input.sourceLayer as unknown as LayerLike;
+      direct = false;
+    } else if (Array.isArray(last.outputs) && Array.isArray(last.layers) && last.outputs.length === 1) {
+      last = last.outputs[0]!.sourceLayer as unknown as LayerLike;
+      direct = false;
+    } else {
+      break;
+    }
+  }
   const config = last.getConfig();
   const cls = last.getClassName();
-  if (Array.isArray(last.input) || last.inboundNodes.length !== 1) {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.logits: the model's last layer ${JSON.stringify(last.name)} (${cls}) takes several inputs or is shared; split off the softmax by hand`);
+  if (!isSoftmaxLayer(cls, config)) {
+    const what = last === top ? `the model's last layer ${JSON.stringify(top.name)} (${cls}, activation ${describe(config.activation)})` : `the layer ${JSON.stringify(last.name)} (${cls}, activation ${describe(config.activation)}) that makes the output of ${JSON.stringify(top.name)}`;
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: options.logits: ${what} applies no softmax to remove; leave options.logits out to explain its output as it is`);
   }
-  if (cls === 'Softmax' || (cls === 'Activation' && config.activation === 'softmax')) {
-    return { model: tfl.model({ inputs: model.inputs, outputs: last.input }), made: null };
-  }
-  if (config.activation === 'softmax') {
-    const Ctor = (last as unknown as { constructor: new (c: Record<string, unknown>) => { apply(x: SymbolicTensor): SymbolicTensor; setWeights(w: Tensor[]): void; dispose(): unknown } }).constructor;
-    const copy = new Ctor({ ...config, activation: 'linear', name: `${last.name}_logits` });
+  if (!direct || last.inboundNodes.length !== 1 || Array.isArray(last.input)) return { mode: 'log' };
+  if (cls === 'Softmax' || cls === 'Activation') return { mode: 'input', model: tfl.model({ inputs: model.inputs, outputs: last.input }), made: null };
+  let copy: { apply(x: SymbolicTensor): SymbolicTensor; setWeights(w: Tensor[]): void; dispose(): unknown } | null = null;
+  try {
+    const Ctor = (last as unknown as { constructor: new (c: Record<string, unknown>) => NonNullable<typeof copy> }).constructor;
+    copy = new Ctor({ ...config, activation: 'linear', name: `${last.name}_logits` });
     const logits = copy.apply(last.input);
     copy.setWeights(last.getWeights());
-    return { model: tfl.model({ inputs: model.inputs, outputs: logits }), made: copy };
+    return { mode: 'input', model: tfl.model({ inputs: model.inputs, outputs: logits }), made: copy };
+  } catch {
+    // A layer that cannot be rebuilt from its config (a custom class): explain log p instead.
+    try {
+      copy?.dispose();
+    } catch {
+      // nothing was built
+    }
+    return { mode: 'log' };
   }
-  throw new GlassboxError(
-    'INVALID_ARGUMENT',
-    `${where}: options.logits: the model's last layer ${JSON.stringify(last.name)} (${cls}, activation ${describe(config.activation)}) applies no softmax to remove; leave options.logits out to explain its output as it is`,
-  );
 }
 
 /** The parts of tfjs-layers' graph (engine/topology Node, Container) that the walk below reads. */
@@ -213,7 +253,10 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
   }
   const outputShape = model.outputs[0]!.shape.slice();
   checkDeclaredOutput(outputShape, where, JSON.stringify(model.outputs[0]!.name));
-  const { model: run, made } = options.logits === true ? withoutSoftmax(tfl, model, where) : { model, made: null };
+  const plan = options.logits === true ? logitsPlan(tfl, model, where) : null;
+  const { model: run, made } = plan?.mode === 'input' ? plan : { model, made: null };
+  // With the log fallback every output of the model (predict, forwardWithLayer...) is log p.
+  const out = plan?.mode === 'log' ? logProbabilities : (y: Tensor) => y;
   const inputShape = model.inputs[0]!.shape.slice();
   const graph = graphOf(run);
   const sites = layerSites(graph);
@@ -222,6 +265,9 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
   let fallbackReason: string | null = null;
   if (options.fastPath === false) {
     fallbackReason = 'options.fastPath is false';
+  } else if (plan?.mode === 'log') {
+    // The log-probability fallback wraps tfjs-layers' outputs (and the pool rebuilds it from the files).
+    fallbackReason = "options.logits takes the log of a softmax that cannot be cut off, which runs on tfjs-layers";
   } else {
     const t = translateLayersGraph(graph as unknown as Parameters<typeof translateLayersGraph>[0]);
     if ('reason' in t) {
@@ -262,14 +308,14 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
     outputShape,
     layers: model.layers.map((l) => l.name),
     layerNames,
-    logits: options.logits === true ? 'input' : null,
+    logits: plan === null ? null : plan.mode,
     inner: model,
     predict(x: Tensor): Tensor {
       alive('predict');
       checkInputShape(x, inputShape, 'predict');
       const f = fastModel();
       if (f !== null) return tf.tidy(() => checkOutput(f.model.predict(x), x.shape[0]!, 'predict'));
-      return tf.tidy(() => checkOutput(run.apply(x, { training: false }), x.shape[0]!, 'predict'));
+      return tf.tidy(() => out(checkOutput(run.apply(x, { training: false }) as Tensor, x.shape[0]!, 'predict')));
     },
     layerOutput(x: Tensor, layer: string): Tensor {
       const what = 'layerOutput';
@@ -290,7 +336,7 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
       const f = fastModel();
       const path = f?.outputPaths.get(name) ?? null;
       if (f !== null && path !== null) return tf.tidy(() => ownedResult(checkOutput(f.model.forwardWithLayer(x, path, value), x.shape[0]!, what), [x, value]));
-      return tf.tidy(() => ownedResult(checkOutput(runGraph(graph, x, name, 'output', value, false), x.shape[0]!, what), [x, value]));
+      return tf.tidy(() => ownedResult(out(checkOutput(runGraph(graph, x, name, 'output', value, false), x.shape[0]!, what)), [x, value]));
     },
     layerInput(x: Tensor, layer: string): Tensor {
       const what = 'layerInput';
@@ -314,7 +360,7 @@ function wrap(tfl: typeof import('@tensorflow/tfjs-layers'), model: LayersModel,
       const f = fastModel();
       const path = f?.inputPaths.get(name) ?? null;
       if (f !== null && path !== null) return tf.tidy(() => ownedResult(checkOutput(f.model.forwardWithLayerInput(x, path, value), x.shape[0]!, what), [x, value]));
-      return tf.tidy(() => ownedResult(checkOutput(runGraph(graph, x, name, 'input', value, false), x.shape[0]!, what), [x, value]));
+      return tf.tidy(() => ownedResult(out(checkOutput(runGraph(graph, x, name, 'input', value, false), x.shape[0]!, what)), [x, value]));
     },
     toPooledModel() {
       if (disposed) throw new GlassboxError('INVALID_ARGUMENT', `${where}: the model was disposed`);

@@ -19,7 +19,11 @@ interface ModelBase {
    * ONNX model (for the layer methods).
    */
   layers: string[];
-  /** Whether a final softmax was removed (options.logits) and how: 'input' (its input taken) or 'log'. */
+  /**
+   * What options.logits did: 'input' (the final softmax removed: its input is the output, the logits), 'log' (the
+   * softmax could not be cut off: the output is log p, the log-probabilities, which equal the logits minus one
+   * constant per row, logsumexp(z); see `logProbabilities`), or null (options.logits not asked: the output as it is).
+   */
   logits: 'input' | 'log' | null;
   /**
    * The model as a tensors-ops pool spec: a layers model on the fast path sends its tensors-ops ResidualModel (JSON
@@ -76,6 +80,30 @@ export interface OnnxModel extends ModelBase {
 }
 
 export type GlassboxModel = TfjsModel | OnnxModel;
+
+/** The smallest normal float32: log p is taken of max(p, LOG_FLOOR), so a probability that underflowed to 0 gives about -87.3. */
+export const LOG_FLOOR = 1.1754943508222875e-38;
+
+/**
+ * The log-probabilities of a model whose softmax cannot be removed (options.logits, `model.logits === 'log'`):
+ * log max(p, LOG_FLOOR), elementwise. When p = softmax(z) over the last axis,
+ *
+ *   log p_k = z_k - log sum_j exp(z_j)          (the logits minus one constant per row)
+ *
+ * so the ranking of the classes, the differences between classes and the gradient of z_t - z_k are the logits'.
+ * What differs from explaining z_t: each attribution of log p_t is that of z_t minus that of logsumexp(z), the same
+ * per-row term that every target shares (for a gradient, d log p_t/dx = dz_t/dx - sum_k p_k dz_k/dx). A probability
+ * that underflowed to 0 is floored (its gradient is then 0). Synchronous and differentiable; the caller owns y's
+ * result (y itself is not disposed).
+ */
+export function logProbabilities(y: Tensor): Tensor {
+  return tf.tidy(() => tf.log(tf.maximum(y, tf.scalar(LOG_FLOOR, 'float32'))));
+}
+
+/** log max(p, LOG_FLOOR) of plain numbers (an ONNX model's output read from onnxruntime). */
+export function logProbabilityValues(values: ArrayLike<number>): Float32Array {
+  return Float32Array.from(values, (v) => Math.log(Math.max(v, LOG_FLOOR)));
+}
 
 /** Checks a declared output shape at load time: [N, K] or [N]; anything else is SHAPE_MISMATCH naming it. */
 export function checkDeclaredOutput(shape: ReadonlyArray<number | null> | undefined, where: string, what: string): void {

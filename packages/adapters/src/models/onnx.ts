@@ -7,7 +7,10 @@ import { importOrt } from './optional.js';
 import { onnxPoolSpec } from '../pool/spec.js';
 import { readSourceBytes } from '../images/source.js';
 import { addGraphOutput, readOnnxGraph, type OnnxGraph } from './onnx-proto.js';
-import { checkDeclaredOutput, checkInputShape, checkOutput, formatOpenShape, type OnnxModel } from './model.js';
+import { checkDeclaredOutput, checkInputShape, checkOutput, formatOpenShape, logProbabilityValues, type OnnxModel } from './model.js';
+
+/** Nodes between a final Softmax and the output that only pass or reshape its values (log p commutes with them). */
+const SHAPE_ONLY_OPS = new Set(['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze']);
 
 /** Options of loadOnnx. */
 export interface OnnxOptions {
@@ -17,9 +20,11 @@ export interface OnnxOptions {
    */
   layout?: 'NCHW' | 'NHWC';
   /**
-   * Explain logits instead of probabilities: when the output is made by a Softmax node, the model's output becomes
-   * that node's input (the graph is given one more output); a model without a final Softmax is refused. Default
-   * false.
+   * Explain logits instead of probabilities: when the output is made by a Softmax node (after any Identity nodes),
+   * the model's output becomes that node's input (the graph is given one more output; `model.logits` is 'input').
+   * When nodes that reshape (Reshape, Flatten, Squeeze, Unsqueeze) sit between the Softmax and the output, it cannot
+   * be cut without changing the output's shape: the model explains the log-probabilities log p instead
+   * (`model.logits` is 'log'; see `logProbabilities`). An output that no Softmax makes is refused. Default false.
    */
   logits?: boolean;
 }
@@ -98,18 +103,31 @@ export async function loadOnnx(source: string | URL | Uint8Array | ArrayBuffer |
   let outputName = graph.outputs[0]!.name;
   const outputShape = (graph.outputs[0]!.shape ?? [null, null]).map((d, i) => (i === 0 ? null : d));
   checkDeclaredOutput(outputShape, where, JSON.stringify(outputName));
-  let logits: 'input' | null = null;
+  let logits: 'input' | 'log' | null = null;
   if (opts.logits === true) {
-    const node = graph.nodes.find((n) => n.outputs.includes(outputName));
+    // Back from the output through Identity nodes (cut: the Softmax's input becomes a graph output) and through
+    // nodes that only reshape (log p is taken: the softmax cannot be cut without changing the output's shape).
+    let name = outputName;
+    let node = graph.nodes.find((n) => n.outputs.includes(name));
+    let direct = true;
+    while (node !== undefined && SHAPE_ONLY_OPS.has(node.op) && node.inputs.length > 0) {
+      if (node.op !== 'Identity') direct = false;
+      name = node.inputs[0]!;
+      node = graph.nodes.find((n) => n.outputs.includes(name));
+    }
     if (node === undefined || node.op !== 'Softmax' || node.inputs.length !== 1) {
       throw new GlassboxError(
         'INVALID_ARGUMENT',
         `${where}: options.logits: the output ${JSON.stringify(outputName)} is not made by a Softmax node (it is ${node === undefined ? 'made by no node' : `a ${node.op} node`}); leave options.logits out to explain it as it is`,
       );
     }
-    outputName = node.inputs[0]!;
-    bytes = addGraphOutput(bytes, outputName);
-    logits = 'input';
+    if (direct) {
+      outputName = node.inputs[0]!;
+      bytes = addGraphOutput(bytes, outputName);
+      logits = 'input';
+    } else {
+      logits = 'log';
+    }
   }
   const ort = await importOrt(where);
   if (ort.env.wasm.numThreads === undefined) ort.env.wasm.numThreads = 1;
@@ -146,7 +164,8 @@ export async function loadOnnx(source: string | URL | Uint8Array | ArrayBuffer |
       if (out.type !== 'float32' && out.type !== 'float64' && out.type !== 'int32') {
         throw new GlassboxError('INVALID_ARGUMENT', `predict: the model's output ${JSON.stringify(outputName)} has type ${out.type}; expected float scores`);
       }
-      const y = tf.tensor(Float32Array.from(out.data as ArrayLike<number>), out.dims.slice(), 'float32');
+      const values = logits === 'log' ? logProbabilityValues(out.data as ArrayLike<number>) : Float32Array.from(out.data as ArrayLike<number>);
+      const y = tf.tensor(values, out.dims.slice(), 'float32');
       return checkOutput(y, x.shape[0]!, 'predict');
     } finally {
       for (const t of Object.values(result)) t.dispose();

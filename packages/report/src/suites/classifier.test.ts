@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { tf } from '@glassbox/tensors-ops';
+import { tf, type LayerModel } from '@glassbox/tensors-ops';
 import { describeBackends, expectGlassboxError, expectNoLeaks } from '@glassbox/tensors-ops/testing';
 import { explainModel } from '../explain-model.js';
 import { renderReport } from '../render/render-report.js';
@@ -210,5 +210,58 @@ describeBackends('explainModel on a classifier', () => {
     const bad = { kind: 'classifier' as const, predict: (t: Tensor) => tf.tidy(() => tf.sum(t, [1, 2, 3])) };
     await expectGlassboxError(() => explainModel(bad, x), 'SHAPE_MISMATCH', /logits \[N, K\]/);
     await expectGlassboxError(() => explainModel({ ...m.linear, classNames: ['a'] }, x), 'SHAPE_MISMATCH', /classNames/);
+  });
+  it('explains an asynchronous model (predict answers with a Promise) with the methods that only call it: same numbers as the synchronous model, gradient methods skipped with the reason', async () => {
+    const cnn = m.cnn;
+    const asyncModel = { kind: 'classifier' as const, classNames: cnn.classNames, predict: { async: true as const, predict: async (t: Tensor) => cnn.predict(t) } };
+    const options = { samples: 2, seed: 4, settings: FAST };
+    const r = (await expectNoLeaks(() => explainModel(asyncModel, x, options))) as ClassifierReport;
+    expect(r.meta.methods).toEqual(['occlusion', 'kernelShap']);
+    expect(r.meta.skipped.map((k) => k.method)).toEqual(['saliency', 'integratedGradients', 'noiseTunnel', 'gradCam']);
+    for (const k of r.meta.skipped) expect(k.reason).toMatch(/needs gradients .* asynchronous .* occlusion, kernelShap/);
+    // The same methods and metrics on the synchronous model (every number goes through the same definitions).
+    const want = (await explainModel(cnn, x, { ...options, methods: ['occlusion', 'kernelShap'] })) as ClassifierReport;
+    expect(r.predictions).toEqual(want.predictions);
+    r.explanations.forEach((e, i) => {
+      const w = want.explanations[i]!;
+      expect(e.method).toBe(w.method);
+      e.attributions.data.forEach((v, j) => expect(v).toBeCloseTo(w.attributions.data[j]!, 5));
+      expect(e.metrics.deletion.auc).toEqual(w.metrics.deletion.auc);
+      expect(e.metrics.insertion.auc).toEqual(w.metrics.insertion.auc);
+      expect(e.metrics.infidelity).toEqual(w.metrics.infidelity);
+      expect(e.metrics.sensitivityMax).toEqual(w.metrics.sensitivityMax);
+      expect(e.metrics.completeness).toEqual(w.metrics.completeness);
+    });
+    expect(r.ranking?.rows.length).toBe(2);
+    // An async function as predict is recognised as well; asking for a gradient method is refused before any call.
+    let calls = 0;
+    const fn = { kind: 'classifier' as const, predict: async (t: Tensor) => (calls++, cnn.predict(t)) };
+    await expectNoLeaks(() => expectGlassboxError(() => explainModel(fn, x, { ...options, methods: ['occlusion', 'saliency'] }), 'INVALID_ARGUMENT', /'saliency'.*needs gradients.*asynchronous/));
+    expect(calls).toBe(0);
+    expect(renderReport(r)).toMatch(/saliency: saliency needs gradients/);
+  });
+
+  it('runs Grad-CAM on a model that is a LayerModel (no split): the layer it names, read directly; equal to the split path', async () => {
+    // The tensors-ops Sequential underneath is a LayerModel.
+    const cnn = m.cnn as typeof m.cnn & LayerModel;
+    const layer = 'conv';
+    const layerModel = {
+      kind: 'classifier' as const,
+      predict: (t: Tensor) => cnn.predict(t),
+      layerNames: cnn.layerNames,
+      layerOutput: (t: Tensor, l: string) => cnn.layerOutput(t, l),
+      forwardWithLayer: (t: Tensor, l: string, v: Tensor) => cnn.forwardWithLayer(t, l, v),
+      gradCamLayer: layer,
+    };
+    const options = { samples: 2, seed: 2, settings: FAST, methods: ['gradCam'] };
+    const r = (await expectNoLeaks(() => explainModel(layerModel, x, options))) as ClassifierReport;
+    const want = (await explainModel(cnn, x, options)) as ClassifierReport;
+    expect(r.meta.methods).toEqual(['gradCam']);
+    r.explanations[0]!.attributions.data.forEach((v, j) => expect(v).toBeCloseTo(want.explanations[0]!.attributions.data[j]!, 5));
+    // Without gradCamLayer, Grad-CAM is skipped with the reason.
+    const { gradCamLayer: _named, ...unnamed } = layerModel;
+    const s = (await explainModel(unnamed, x, { samples: 1, settings: FAST, methods: ['occlusion'] })) as ClassifierReport;
+    expect(s.meta.methods).toEqual(['occlusion']);
+    await expectGlassboxError(() => explainModel(unnamed, x, { samples: 1, settings: FAST, methods: ['gradCam'] }), 'INVALID_ARGUMENT', /names no gradCamLayer/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { GlassboxError, describe, formatShape, mapBatches, resolveTargets, softmaxRow, tf, type ForwardFn } from '@glassbox/tensors-ops';
+import { GlassboxError, describe, formatShape, isAsyncModel, isLayerModel, mapBatches, resolveTargets, softmaxRow, tf, type ForwardFn, type LayerModel, type Predictable } from '@glassbox/tensors-ops';
 import { gradCam, integratedGradients, noiseTunnel, saliency } from '@glassbox/explainers-gradient';
 import { kernelShap, occlusion } from '@glassbox/explainers-perturbation';
 import {
@@ -40,26 +40,54 @@ interface MethodSpec {
   complete: boolean;
 }
 
-/** The layer Grad-CAM explains: model.gradCamLayer, else model.lastConvLayer, else the last 'conv2d' layer the model lists. */
-function gradCamLayer(model: Record<string, unknown>, where: string): { layer: string | null; reason: string | null } {
+/** The methods of the suite that need gradients of the model (a synchronous, differentiable TensorFlow.js model). */
+export const GRADIENT_REPORT_METHODS: readonly string[] = ['saliency', 'integratedGradients', 'noiseTunnel', 'gradCam'];
+
+/** Where Grad-CAM reads its feature maps: a LayerModel's layer by name, or a split of the model at a layer. */
+type CamSite = { layer: string; via: 'layerModel' | 'split'; reason: null } | { layer: null; via: null; reason: string };
+
+/**
+ * The layer Grad-CAM explains: model.gradCamLayer, else model.lastConvLayer, else (with split) the last 'conv2d'
+ * layer the model lists. A model that is a tensors-ops LayerModel (layerNames, layerOutput, forwardWithLayer: a
+ * model from @glassbox/adapters) is explained at that layer directly; otherwise the model must split there.
+ */
+function gradCamLayer(model: Record<string, unknown>, where: string): CamSite {
+  if (model.gradCamLayer !== undefined && (typeof model.gradCamLayer !== 'string' || model.gradCamLayer.length === 0)) {
+    throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.gradCamLayer must be a layer name, got ${describe(model.gradCamLayer)}`);
+  }
+  const named = typeof model.gradCamLayer === 'string' ? model.gradCamLayer : typeof model.lastConvLayer === 'string' && model.lastConvLayer.length > 0 ? model.lastConvLayer : null;
+  if (isLayerModel(model) && named !== null) return { layer: named, via: 'layerModel', reason: null };
   if (typeof model.split !== 'function') {
-    return { layer: null, reason: 'the model has no split(layer) method (Grad-CAM needs the feature maps of a layer)' };
+    return isLayerModel(model)
+      ? { layer: null, via: null, reason: 'the model names no gradCamLayer (one of its layerNames with feature maps [N, h, w, C])' }
+      : { layer: null, via: null, reason: 'the model has no split(layer) method (Grad-CAM needs the feature maps of a layer)' };
   }
-  if (model.gradCamLayer !== undefined) {
-    if (typeof model.gradCamLayer !== 'string' || model.gradCamLayer.length === 0) {
-      throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.gradCamLayer must be a layer name, got ${describe(model.gradCamLayer)}`);
-    }
-    return { layer: model.gradCamLayer, reason: null };
-  }
-  if (typeof model.lastConvLayer === 'string' && model.lastConvLayer.length > 0) return { layer: model.lastConvLayer, reason: null };
+  if (named !== null) return { layer: named, via: 'split', reason: null };
   const layers = model.layers;
   if (Array.isArray(layers)) {
     for (let i = layers.length - 1; i >= 0; i--) {
       const l = layers[i] as { name?: unknown; type?: unknown } | null;
-      if (l != null && l.type === 'conv2d' && typeof l.name === 'string') return { layer: l.name, reason: null };
+      if (l != null && l.type === 'conv2d' && typeof l.name === 'string') return { layer: l.name, via: 'split', reason: null };
     }
   }
-  return { layer: null, reason: "the model names no gradCamLayer and lists no 'conv2d' layer to default to" };
+  return { layer: null, via: null, reason: "the model names no gradCamLayer and lists no 'conv2d' layer to default to" };
+}
+
+/**
+ * The classifier's predict as the explainers and metrics take it. An asynchronous model (`async: true` on the
+ * model or on its predict, an `async` predict, or predict: a model from loadOnnx) becomes a model flagged
+ * `async: true`, which the model-agnostic methods await and the gradient methods refuse.
+ */
+function classifierForward(model: Record<string, unknown>, where: string): { f: Predictable; async: boolean } {
+  const predict = model.predict;
+  const isAsync = model.async === true || isAsyncModel(model) || isAsyncModel(predict);
+  if (!isAsync) return { f: modelPart(model, 'predict', where) as ForwardFn, async: false };
+  if (typeof predict === 'function') {
+    const fn = predict as (x: Tensor) => Tensor | Promise<Tensor>;
+    return { f: { async: true, predict: (x: Tensor) => fn.call(model, x) } as Predictable, async: true };
+  }
+  const inner = predict as { predict(x: Tensor): Tensor | Promise<Tensor> };
+  return { f: { async: true, predict: (x: Tensor) => inner.predict(x) } as Predictable, async: true };
 }
 
 function curveSummary(r: CurveResult): CurveSummary {
@@ -116,12 +144,23 @@ export function rankExplanations(explanations: ExplanationResult[]): RankingTabl
 export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierReport> {
   const { where, x, rowShape, settings, common, batchLoop, scope } = ctx;
   const model = ctx.model as Record<string, unknown>;
-  if (typeof model.predict !== 'function') {
-    throw new GlassboxError('INVALID_ARGUMENT', `${where}: a classifier must have predict(x) returning logits [N, K], got model.predict = ${describe(model.predict)}`);
+  const p = model.predict as { predict?: unknown } | null | undefined;
+  if (typeof p !== 'function' && !(p != null && typeof p === 'object' && typeof p.predict === 'function')) {
+    throw new GlassboxError(
+      'INVALID_ARGUMENT',
+      `${where}: a classifier must have predict(x) returning logits [N, K] (or a Promise of them), or predict: a model with predict(x), got model.predict = ${describe(model.predict)}`,
+    );
   }
-  const f = modelPart(model, 'predict', where) as ForwardFn;
+  const { f, async: asyncModel } = classifierForward(model, where);
   const cam = gradCamLayer(model, where);
-  const { methods, skipped } = selectMethods(ctx, { gradCam: cam.reason }, where, (m) => new GlassboxError('INVALID_ARGUMENT', m));
+  const unavailable: Record<string, string | null> = { gradCam: cam.reason };
+  if (asyncModel) {
+    const agnostic = ctx.reportMethods.filter((m) => !GRADIENT_REPORT_METHODS.includes(m)).join(', ');
+    for (const m of GRADIENT_REPORT_METHODS) {
+      unavailable[m] = `${m} needs gradients of a differentiable TensorFlow.js model, and this model is asynchronous (its predict returns a Promise, e.g. an ONNX model run by onnxruntime); the methods that only call the model run instead: ${agnostic}`;
+    }
+  }
+  const { methods, skipped } = selectMethods(ctx, unavailable, where, (m) => new GlassboxError('INVALID_ARGUMENT', m));
   const s = x.shape[0]!;
   const pixels = pixelGroups(rowShape);
   const rank = rowShape.length;
@@ -166,6 +205,19 @@ export async function classifierSuite(ctx: SuiteContext): Promise<ClassifierRepo
       };
     },
     gradCam: () => {
+      if (cam.via === 'layerModel') {
+        const layerModel = model as unknown as LayerModel;
+        const layer = cam.layer;
+        return {
+          explain: (_g, xx, o) => {
+            const { seed: _seed, baseline: _baseline, ...rest } = (o ?? {}) as Record<string, unknown>;
+            return gradCam(layerModel, xx, { ...rest, layer });
+          },
+          signed: false,
+          multiplyByInputs: false,
+          complete: false,
+        };
+      }
       const split = (model.split as (layer: string) => { features: unknown; head: unknown }).call(model, cam.layer!);
       if (split == null || typeof split !== 'object' || split.features === undefined || split.head === undefined) {
         throw new GlassboxError('INVALID_ARGUMENT', `${where}: model.split('${cam.layer}') must return { features, head }, got ${describe(split)}`);
