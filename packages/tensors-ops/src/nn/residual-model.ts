@@ -17,7 +17,7 @@ import { batchNormMomentsImpl, batchNormWith, updateMovingAverageImpl } from './
 import { globalAvgPoolImpl, poolImpl } from './pooling.js';
 import { depthwiseConv2dLinear } from './depthwise-conv2d.js';
 import { fusedConv2dLayer, fusedDenseLayer, fusedDepthwiseConv2dLayer } from './fused.js';
-import { FoldCache, batchNormFoldingEnabled, findConvBnGroups, type ConvBnGroup } from './fold-batch-norm.js';
+import { batchNormFoldingEnabled, findConvBnGroups, type ConvBnGroup } from './fold-batch-norm.js';
 import { dropoutImpl } from './dropout.js';
 import { checkSeed, formatShape, hashString } from './common.js';
 import { attentionBias, checkIds, checkPaddingMask, linearLastAxis } from './block-common.js';
@@ -193,8 +193,6 @@ export class ResidualModel extends VariableModel implements LayerModel {
   private readonly attentionHeads: readonly number[];
   /** The conv -> batchNorm [-> activation] groups of each block list (the top level, each residual body). */
   private readonly groups = new Map<readonly BlockPlan[], Map<number, ConvBnGroup>>();
-  /** Their folded kernels and biases (see ./fold-batch-norm.ts). */
-  private readonly folds = new FoldCache();
 
   private constructor(inputShape: Dim[], plans: BlockPlan[], seed: number) {
     super('ResidualModel', plans.flatMap((p) => p.params), seed);
@@ -726,36 +724,6 @@ export class ResidualModel extends VariableModel implements LayerModel {
     return ctx.biases.get(causal) ?? null;
   }
 
-  /** The folded kernel and bias of a group (kept by the model; folded in the call under a gradient tape). */
-  private folded(group: ConvBnGroup): { kernel: Tensor; bias: Tensor } {
-    const [conv, bn] = group.paths as [string, string];
-    return this.folds.get(conv, group, {
-      kernel: this.v(conv, 'kernel'),
-      bias: this.optional(conv, 'bias', group.useBias),
-      gamma: this.v(bn, 'gamma'),
-      beta: this.v(bn, 'beta'),
-      movingMean: this.v(bn, 'movingMean'),
-      movingVariance: this.v(bn, 'movingVariance'),
-    });
-  }
-
-  /** A conv -> batchNorm [-> activation] group in inference mode: one convolution with the folded parameters. */
-  private runGroup(group: ConvBnGroup, x: Tensor): Tensor {
-    const { kernel, bias } = this.folded(group);
-    const fused =
-      group.kind === 'conv2d'
-        ? fusedConv2dLayer(x, kernel, bias, group.config, group.activation)
-        : fusedDepthwiseConv2dLayer(x, kernel, bias, group.config, group.activation);
-    if (fused !== null) return fused;
-    const z = group.kind === 'conv2d' ? conv2dLinear(x, kernel, bias, group.config) : depthwiseConv2dLinear(x, kernel, bias, group.config);
-    return group.activation === null ? z : applyActivation(z, group.activation);
-  }
-
-  /** Frees every variable and the folded parameters. The model cannot be used afterwards. */
-  override dispose(): void {
-    this.folds.dispose();
-    super.dispose();
-  }
 
   /** Blocks from..to-1 of a list; a new tensor even when the range is empty. */
   private run(x: Tensor, from: number, to: number, ctx: RunContext, plans: BlockPlan[] = this.plans): Tensor {
@@ -768,7 +736,7 @@ export class ResidualModel extends VariableModel implements LayerModel {
       const hook = ctx.hook;
       const group = groups?.get(i);
       if (group !== undefined && i + group.length <= to && (hook == null || !group.paths.includes(hook.path))) {
-        h = this.runGroup(group, h);
+        h = this.runFoldedGroup(group, h);
         i += group.length - 1;
         continue;
       }

@@ -1,5 +1,5 @@
 import { fusedConv2dLayer, fusedDenseLayer, fusedDepthwiseConv2dLayer } from './fused.js';
-import { FoldCache, batchNormFoldingEnabled, findConvBnGroups, type ConvBnGroup } from './fold-batch-norm.js';
+import { batchNormFoldingEnabled, findConvBnGroups, type ConvBnGroup } from './fold-batch-norm.js';
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.js';
 import type { LayerModel } from '../contract/layer-model.js';
@@ -107,8 +107,6 @@ export class Sequential extends VariableModel implements LayerModel {
   private readonly plans: LayerPlan[];
   /** The conv -> batchNorm [-> activation] runs of layers, by the index of their convolution. */
   private readonly groups: Map<number, ConvBnGroup>;
-  /** Their folded kernels and biases (see ./fold-batch-norm.ts). */
-  private readonly folds = new FoldCache();
 
   private constructor(inputShape: number[], plans: LayerPlan[], seed: number) {
     super('Sequential', plans.flatMap((p) => p.params), seed);
@@ -451,37 +449,6 @@ export class Sequential extends VariableModel implements LayerModel {
     return act === null || act.fn === 'linear' ? z : applyActivation(z, act);
   }
 
-  /** The folded kernel and bias of a group (kept by the model; folded in the call under a gradient tape). */
-  private folded(group: ConvBnGroup): { kernel: Tensor; bias: Tensor } {
-    const [conv, bn] = group.paths as [string, string];
-    const w = (name: string, key: string): Tensor => this.vars.get(`${name}/${key}`)!;
-    return this.folds.get(conv, group, {
-      kernel: w(conv, 'kernel'),
-      bias: group.useBias ? w(conv, 'bias') : null,
-      gamma: w(bn, 'gamma'),
-      beta: w(bn, 'beta'),
-      movingMean: w(bn, 'movingMean'),
-      movingVariance: w(bn, 'movingVariance'),
-    });
-  }
-
-  /** A conv -> batchNorm [-> activation] group in inference mode: one convolution with the folded parameters. */
-  private runGroup(group: ConvBnGroup, x: Tensor): Tensor {
-    const { kernel, bias } = this.folded(group);
-    const fused =
-      group.kind === 'conv2d'
-        ? fusedConv2dLayer(x, kernel, bias, group.config, group.activation)
-        : fusedDepthwiseConv2dLayer(x, kernel, bias, group.config, group.activation);
-    if (fused !== null) return fused;
-    const z = group.kind === 'conv2d' ? conv2dLinear(x, kernel, bias, group.config) : depthwiseConv2dLinear(x, kernel, bias, group.config);
-    return group.activation === null ? z : applyActivation(z, group.activation);
-  }
-
-  /** Frees every variable and the folded parameters. The model cannot be used afterwards. */
-  override dispose(): void {
-    this.folds.dispose();
-    super.dispose();
-  }
 
   /** Layers from..to-1; a new tensor even when the range is empty. */
   private run(x: Tensor, from: number, to: number, ctx: RunMode): Tensor {
@@ -491,7 +458,7 @@ export class Sequential extends VariableModel implements LayerModel {
     for (let i = from; i < to; i++) {
       const group = fold ? this.groups.get(i) : undefined;
       if (group !== undefined && i + group.length <= to) {
-        h = this.runGroup(group, h);
+        h = this.runFoldedGroup(group, h);
         i += group.length - 1;
       } else {
         h = this.full(this.plans[i]!, h, ctx);

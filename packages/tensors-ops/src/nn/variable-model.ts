@@ -12,6 +12,11 @@ import { createRng, type Rng } from '../rng.js';
 import { checkOptionKeys, isTensor, optionKeys } from '../contract/validate.js';
 import { initialize, type InitializerName } from './initializers.js';
 import { checkSeed, formatShape, hashString, mixSeed } from './common.js';
+import { applyActivation } from './activations.js';
+import { conv2dLinear } from './conv2d.js';
+import { depthwiseConv2dLinear } from './depthwise-conv2d.js';
+import { FoldCache, type ConvBnGroup } from './fold-batch-norm.js';
+import { fusedConv2dLayer, fusedDepthwiseConv2dLayer } from './fused.js';
 
 /** Options of `setWeights`. */
 export interface SetWeightsOptions {
@@ -125,6 +130,8 @@ export abstract class VariableModel {
   readonly seed: number;
 
   protected readonly vars = new Map<string, Variable>();
+  /** The folded kernel and bias of each conv -> batchNorm group run in inference (see fold-batch-norm.ts). */
+  protected readonly folds = new FoldCache();
   private readonly trainable = new Set<string>();
   private readonly dropoutRng: Rng;
   private readonly what: string;
@@ -242,9 +249,36 @@ export abstract class VariableModel {
     for (const [name, t] of entries) this.vars.get(name)!.assign(t as Tensor);
   }
 
+  /** The folded kernel and bias of a conv -> batchNorm group (kept by the model; folded in the call under a gradient tape). */
+  protected folded(group: ConvBnGroup): { kernel: Tensor; bias: Tensor } {
+    const [conv, bn] = group.paths as [string, string];
+    const w = (name: string, key: string): Variable => this.vars.get(`${name}/${key}`)!;
+    return this.folds.get(conv, group, {
+      kernel: w(conv, 'kernel'),
+      bias: group.useBias ? w(conv, 'bias') : null,
+      gamma: w(bn, 'gamma'),
+      beta: w(bn, 'beta'),
+      movingMean: w(bn, 'movingMean'),
+      movingVariance: w(bn, 'movingVariance'),
+    });
+  }
+
+  /** A conv -> batchNorm [-> activation] group in inference mode: one (fused) convolution with the folded parameters. */
+  protected runFoldedGroup(group: ConvBnGroup, x: Tensor): Tensor {
+    const { kernel, bias } = this.folded(group);
+    const fused =
+      group.kind === 'conv2d'
+        ? fusedConv2dLayer(x, kernel, bias, group.config, group.activation)
+        : fusedDepthwiseConv2dLayer(x, kernel, bias, group.config, group.activation);
+    if (fused !== null) return fused;
+    const z = group.kind === 'conv2d' ? conv2dLinear(x, kernel, bias, group.config) : depthwiseConv2dLinear(x, kernel, bias, group.config);
+    return group.activation === null ? z : applyActivation(z, group.activation);
+  }
+
   /** Frees every variable. The model cannot be used afterwards. */
   dispose(): void {
     if (this.disposed) return;
+    this.folds.dispose();
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
     this.disposed = true;
