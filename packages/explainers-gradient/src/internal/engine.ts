@@ -201,6 +201,19 @@ export function rowsOf(x: Tensor, start: number, end: number): Tensor {
   return tf.slice(x, start, end - start);
 }
 
+/**
+ * The path ends of n rows as one list of 2n virtual rows (0..n-1 are x's rows, n..2n-1 the baseline's): a builder
+ * of rows start..end-1 of that list (inside tf.tidy).
+ */
+export function endRows(x: Tensor, baseline: Tensor, n: number): (start: number, end: number) => Tensor {
+  return (start, end) => {
+    const parts: Tensor[] = [];
+    if (start < n) parts.push(rowsOf(x, start, Math.min(end, n)));
+    if (end > n) parts.push(rowsOf(baseline, Math.max(start, n) - n, end - n));
+    return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+  };
+}
+
 /** Rows idx of a tensor [N, ...] (inside tf.tidy). */
 export function gatherRows(x: Tensor, idx: Int32Array): Tensor {
   return tf.gather(x, tf.tensor1d(idx, 'int32'), 0);

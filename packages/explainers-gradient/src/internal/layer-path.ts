@@ -19,7 +19,7 @@ import {
   tf,
 } from '@glassbox/tensors-ops';
 import type { Attribution, ExplainOptions, IntegrationMethod } from '@glassbox/tensors-ops';
-import { ATTRIBUTION_HINT, rowsOf } from './engine.js';
+import { ATTRIBUTION_HINT, endRows } from './engine.js';
 import { integrationRulePaced } from './integration.js';
 import type { IntegrationRule } from './integration.js';
 import { LayerShape, layerBatchRule, layerValues } from './layer-run.js';
@@ -85,12 +85,7 @@ export function layerPathEnds(path: LayerPath, x: Tensor, keepValues: boolean): 
     path.run,
     path.shape,
     2 * n,
-    (start, end) => {
-      const parts: Tensor[] = [];
-      if (start < n) parts.push(rowsOf(x, start, Math.min(end, n)));
-      if (end > n) parts.push(rowsOf(baseline, Math.max(start, n) - n, end - n));
-      return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
-    },
+    endRows(x, baseline, n),
     (j) => (j < n ? j : j - n),
     keepValues,
   );

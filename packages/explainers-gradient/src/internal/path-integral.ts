@@ -2,7 +2,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { assertFiniteRows, explainerRun, pathPoints, scoreRows, tf } from '@glassbox/tensors-ops';
 import type { ExplainOptions, PreparedExplainer } from '@glassbox/tensors-ops';
-import { ATTRIBUTION_HINT, accumulateGradients, rowsOf } from './engine.js';
+import { ATTRIBUTION_HINT, accumulateGradients, endRows } from './engine.js';
 import type { IntegrationRule } from './integration.js';
 
 /**
@@ -31,12 +31,7 @@ export async function pathIntegral(
   const ends = await scoreRows(
     ctx,
     2 * n,
-    (start, end) => {
-      const parts: Tensor[] = [];
-      if (start < n) parts.push(rowsOf(x, start, Math.min(end, n)));
-      if (end > n) parts.push(rowsOf(baseline, Math.max(start, n) - n, end - n));
-      return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
-    },
+    endRows(x, baseline, n),
     (j) => (j < n ? j : j - n),
     pooled ? { kind: 'rows', rowShape, data: concatRows(xv, bv) } : undefined,
   );
