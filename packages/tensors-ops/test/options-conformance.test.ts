@@ -134,7 +134,7 @@ const MAIN_WITHOUT_OPTIONS = new Set([
 
 const POOL: Record<string, Case[]> = {
   createPool: [
-    { label: 'createPool', typo: 'worker', meant: 'workers', run: (o) => poolEntry.createPool(o) },
+    { label: 'createPool', typo: 'wokers', meant: 'workers', run: (o) => poolEntry.createPool(o) },
     { label: 'createPool (small jobs)', typo: 'minWork', meant: 'minWorkMs', run: (o) => poolEntry.createPool(o) },
   ],
 };
