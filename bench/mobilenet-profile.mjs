@@ -4,7 +4,9 @@
 // forward of ROWS rows and for the gradient of one logit per row with respect to the input (what saliency and
 // integrated gradients do per batch), and prints the kernels' summed times, grouped by kernel name and by
 // input shape for the largest groups. BENCH_PROFILE_ROWS (default 8: the issue's IG batch), BENCH_PROFILE_SIZE
-// (default 224), BENCH_PROFILE_JSON=path writes the numbers as JSON.
+// (default 224), BENCH_PROFILE_JSON=path writes the numbers as JSON, BENCH_PROFILE_TOP (default 8) shapes listed.
+// Kernel times are the process's CPU time (process.cpuUsage around each kernel: the machine is shared, and a
+// wall-clock profile counts the time other processes hold the core); BENCH_PROFILE_CLOCK=wall for wall time.
 import { writeFileSync } from 'node:fs';
 import * as ops from '../packages/tensors-ops/dist/index.js';
 import { mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
@@ -12,7 +14,17 @@ import { mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
 const { createRng, initBackend, residualModel, tf } = ops;
 const ROWS = Number(process.env.BENCH_PROFILE_ROWS ?? 8);
 const SIZE = Number(process.env.BENCH_PROFILE_SIZE ?? 224);
+const TOP = Number(process.env.BENCH_PROFILE_TOP ?? 8);
 await initBackend({ backend: 'wasm', fallback: false });
+if (process.env.BENCH_PROFILE_CLOCK !== 'wall') {
+  // tf.profile times each kernel with backend.time(f); the WASM backend's runs f between two performance.now().
+  tf.backend().time = async (f) => {
+    const c0 = process.cpuUsage();
+    f();
+    const c = process.cpuUsage(c0);
+    return { kernelMs: (c.user + c.system) / 1000 };
+  };
+}
 const spec = mobileNetV2Spec({ size: SIZE, classes: 5 });
 const model = residualModel(spec.blocks, spec.inputShape, { seed: 42 });
 randomizeMobileNetV2(ops, model, 43);
@@ -53,17 +65,17 @@ async function profileOf(fn) {
     byShape.set(key, b);
   }
   const sorted = (m) => [...m.entries()].sort((p, q) => q[1].ms - p[1].ms).map(([k, v]) => ({ kernel: k, ms: Math.round(v.ms * 10) / 10, calls: v.calls, share: Math.round((v.ms / total) * 1000) / 10 }));
-  return { wallMs: Math.round(wallMs), kernelsMs: Math.round(total), kernels: info.kernels.length, byName: sorted(byName), topShapes: sorted(byShape).slice(0, 15) };
+  return { wallMs: Math.round(wallMs), kernelsMs: Math.round(total), kernels: info.kernels.length, byName: sorted(byName), topShapes: sorted(byShape).slice(0, Math.max(15, TOP)) };
 }
 
 const out = { rows: ROWS, size: SIZE, flopsPerRow: spec.flops };
 for (const [name, fn] of Object.entries(jobs)) {
   out[name] = await profileOf(fn);
   const p = out[name];
-  console.log(`\n${name}, ${ROWS} rows of ${SIZE}x${SIZE}x3: ${p.wallMs} ms wall unprofiled, ${p.kernelsMs} ms in ${p.kernels} kernels (profiled)`);
+  console.log(`\n${name}, ${ROWS} rows of ${SIZE}x${SIZE}x3: ${p.wallMs} ms wall unprofiled, ${p.kernelsMs} ms ${process.env.BENCH_PROFILE_CLOCK === 'wall' ? 'wall' : 'CPU'} in ${p.kernels} kernels (profiled)`);
   for (const r of p.byName) console.log(`  ${r.kernel.padEnd(36)} ${String(r.ms).padStart(9)} ms ${String(r.share).padStart(5)}%  ${r.calls} calls`);
   console.log('  largest by input shape:');
-  for (const r of p.topShapes.slice(0, 8)) console.log(`    ${String(r.ms).padStart(8)} ms ${String(r.share).padStart(5)}%  ${r.calls}x ${r.kernel}`);
+  for (const r of p.topShapes.slice(0, TOP)) console.log(`    ${String(r.ms).padStart(8)} ms ${String(r.share).padStart(5)}%  ${r.calls}x ${r.kernel}`);
 }
 if (process.env.BENCH_PROFILE_JSON) writeFileSync(process.env.BENCH_PROFILE_JSON, JSON.stringify(out, null, 2) + '\n');
 tf.dispose([x, pick]);
