@@ -7,12 +7,17 @@
 // the median of REPS runs after a warm-up round, and the largest relative difference of each configuration's
 // gradient from the first one's. Configurations:
 //   - 'relu6 mask: 4 native passes': the fused relu6 gradient as dy * step(y (6 - y)) (Sub, Mul, Step, Mul)
-//     instead of the one-pass SIMD kernel GlassboxRelu6GradFromOutput.
+//     instead of the one-pass SIMD kernel GlassboxRelu6GradFromOutput;
+//   - 'conv backprop-input: filters rebuilt per call': Conv2DBackpropInput building its backward (flipped,
+//     transposed) filter in every call, so that XNNPACK packs a new operator each time, instead of keeping it per
+//     forward filter;
+//   - 'both': the two above (the path before both).
 // Also prints the matMul rate of the same run (bench/timing.mjs). BENCH_BACKWARD_ROWS (8), BENCH_BACKWARD_SIZE
 // (224), BENCH_BACKWARD_REPS (3), BENCH_BACKWARD_JSON=path writes the numbers as JSON. Imports the BUILT
 // tensors-ops (run its build first).
 import { writeFileSync } from 'node:fs';
 import * as ops from '../packages/tensors-ops/dist/index.js';
+import { conv2dBackpropInputWith } from '../packages/tensors-ops/dist/kernels/conv2d-backprop-input.js';
 import { mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
 import { matMulGflops, median, round, threadCpuMs } from './timing.mjs';
 
@@ -36,9 +41,30 @@ function withoutKernel(name) {
     },
   };
 }
+function withKernel(name, kernelFunc) {
+  let saved = null;
+  return {
+    set() {
+      saved = tf.getKernel(name, 'wasm');
+      tf.unregisterKernel(name, 'wasm');
+      tf.registerKernel({ ...saved, kernelFunc });
+    },
+    reset() {
+      tf.unregisterKernel(name, 'wasm');
+      tf.registerKernel(saved);
+    },
+  };
+}
+function both(...cs) {
+  return { set: () => cs.forEach((c) => c.set()), reset: () => [...cs].reverse().forEach((c) => c.reset()) };
+}
+const noMask = () => withoutKernel('GlassboxRelu6GradFromOutput');
+const noCache = () => withKernel('Conv2DBackpropInput', conv2dBackpropInputWith('phase', { cacheFilters: false }));
 const configs = {
   current: { set() {}, reset() {} },
-  'relu6 mask: 4 native passes': withoutKernel('GlassboxRelu6GradFromOutput'),
+  'relu6 mask: 4 native passes': noMask(),
+  'conv backprop-input: filters rebuilt per call': noCache(),
+  both: both(noMask(), noCache()),
 };
 
 const spec = mobileNetV2Spec({ size: SIZE, classes: 5 });

@@ -8,7 +8,8 @@
  * |--------------------------------------|---------------------------------------------------------------|
  * | Conv2DBackpropFilter                 | new: im2col + one XNNPACK GEMM (per chunk of images)          |
  * | Conv2DBackpropInput                  | replaced: one exact convolution per sub-pixel phase; for < 8  |
- * |                                      | input channels one product + col2im                           |
+ * |                                      | input channels one product + col2im; backward filters kept    |
+ * |                                      | per forward filter (XNNPACK's packed operator with them)      |
  * | BatchMatMul                          | replaced: transposes and batches as plain XNNPACK products    |
  * | _FusedMatMul                         | replaced: same, keeping bias/activation (and fixing its bias) |
  * | UnsortedSegmentSum                   | new: ScatterNd (ids in range), else bridged through the cpu   |
