@@ -11,6 +11,8 @@ import { writeFileSync } from 'node:fs';
 import * as ops from '../packages/tensors-ops/dist/index.js';
 import { mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
 
+import { matMulGflops } from './timing.mjs';
+
 const { createRng, initBackend, residualModel, tf } = ops;
 const ROWS = Number(process.env.BENCH_PROFILE_ROWS ?? 8);
 const SIZE = Number(process.env.BENCH_PROFILE_SIZE ?? 224);
@@ -35,6 +37,30 @@ const jobs = {
   gradient: () => tf.grad((t) => tf.sum(tf.mul(model.apply(t), pick)))(x),
 };
 
+const size = (shape) => shape.reduce((a, b) => a * b, 1);
+/** Multiply-add flops (x2) of a convolution kernel from its shapes; 0 for other kernels. */
+function flopsOf(k) {
+  const [a, f] = k.inputShapes;
+  const out = k.outputShapes[0];
+  if (a == null || f == null || out == null || f.length !== 4) return 0;
+  switch (k.name) {
+    case 'GlassboxConv2DBiasActivation':
+    case 'Conv2D':
+    case 'FusedConv2D':
+      return 2 * size(out) * f[0] * f[1] * f[2];
+    case 'Conv2DBackpropInput': // dy [N, Oh, Ow, Co] against the filter's kh * kw * Ci taps per output
+      return 2 * size(a) * f[0] * f[1] * f[2];
+    case 'GlassboxDepthwiseConv2DBiasActivation':
+    case 'DepthwiseConv2dNative':
+    case 'FusedDepthwiseConv2D':
+      return 2 * size(out) * f[0] * f[1];
+    case 'DepthwiseConv2dNativeBackpropInput':
+      return 2 * size(a) * f[0] * f[1];
+    default:
+      return 0;
+  }
+}
+
 async function profileOf(fn) {
   // Warm-up (XNNPACK operators, memory growth), then a profiled run and a timed run without the profiler.
   tf.dispose(fn());
@@ -54,9 +80,10 @@ async function profileOf(fn) {
   for (const k of info.kernels) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     total += ms;
-    const a = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    const a = byName.get(k.name) ?? { ms: 0, calls: 0, flops: 0 };
     a.ms += ms;
     a.calls++;
+    a.flops += flopsOf(k);
     byName.set(k.name, a);
     const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
     const b = byShape.get(key) ?? { ms: 0, calls: 0 };
@@ -64,16 +91,32 @@ async function profileOf(fn) {
     b.calls++;
     byShape.set(key, b);
   }
-  const sorted = (m) => [...m.entries()].sort((p, q) => q[1].ms - p[1].ms).map(([k, v]) => ({ kernel: k, ms: Math.round(v.ms * 10) / 10, calls: v.calls, share: Math.round((v.ms / total) * 1000) / 10 }));
+  const sorted = (m) =>
+    [...m.entries()]
+      .sort((p, q) => q[1].ms - p[1].ms)
+      .map(([k, v]) => ({
+        kernel: k,
+        ms: Math.round(v.ms * 10) / 10,
+        calls: v.calls,
+        share: Math.round((v.ms / total) * 1000) / 10,
+        ...(v.flops ? { gflops: Math.round((v.flops / v.ms / 1e6) * 10) / 10, floorMs: Math.round((v.flops / rate / 1e6) * 10) / 10 } : {}),
+      }));
   return { wallMs: Math.round(wallMs), kernelsMs: Math.round(total), kernels: info.kernels.length, byName: sorted(byName), topShapes: sorted(byShape).slice(0, Math.max(15, TOP)) };
 }
 
-const out = { rows: ROWS, size: SIZE, flopsPerRow: spec.flops };
+// The matMul rate of this run (GFLOP/s per CPU second, like the kernel times), for each convolution's floor.
+const mm = await matMulGflops(tf, createRng);
+const rate = process.env.BENCH_PROFILE_CLOCK === 'wall' ? mm.gflops : mm.gflopsCpuTime;
+const out = { rows: ROWS, size: SIZE, flopsPerRow: spec.flops, matMulGflops: rate };
+console.log(`matMul 512x1024 @ 1024x512: ${rate} GFLOP/s; a convolution's floor is its flops at that rate`);
 for (const [name, fn] of Object.entries(jobs)) {
   out[name] = await profileOf(fn);
   const p = out[name];
   console.log(`\n${name}, ${ROWS} rows of ${SIZE}x${SIZE}x3: ${p.wallMs} ms wall unprofiled, ${p.kernelsMs} ms ${process.env.BENCH_PROFILE_CLOCK === 'wall' ? 'wall' : 'CPU'} in ${p.kernels} kernels (profiled)`);
-  for (const r of p.byName) console.log(`  ${r.kernel.padEnd(36)} ${String(r.ms).padStart(9)} ms ${String(r.share).padStart(5)}%  ${r.calls} calls`);
+  for (const r of p.byName) {
+    const rate = r.gflops === undefined ? '' : `  ${r.gflops} GFLOP/s, floor ${r.floorMs} ms`;
+    console.log(`  ${r.kernel.padEnd(38)} ${String(r.ms).padStart(8)} ms ${String(r.share).padStart(5)}%  ${r.calls} calls${rate}`);
+  }
   console.log('  largest by input shape:');
   for (const r of p.topShapes.slice(0, TOP)) console.log(`    ${String(r.ms).padStart(8)} ms ${String(r.share).padStart(5)}%  ${r.calls}x ${r.kernel}`);
 }
