@@ -175,12 +175,23 @@ function relu6Grad(dy: Tensor, x: Tensor): Tensor {
 }
 
 /**
+ * Whether the one-pass kernel beats the native passes on the active backend: on 'wasm' only with the SIMD
+ * module (its JavaScript fallback is slower than four native passes), elsewhere whenever it is registered.
+ */
+function fromOutputKernelPays(): boolean {
+  if (!hasKernel(RELU6_GRAD_FROM_OUTPUT_KERNEL)) return false;
+  if (engine().backendName !== 'wasm') return true;
+  return simdMasksFor(wasmMemoryOf(engine().backend as unknown as { wasm: unknown })) !== null;
+}
+
+/**
  * ReLU6's gradient from its output y = relu6(z): dy · [0 < y < 6] (NaN where y is NaN), one kernel call
- * (GlassboxRelu6GradFromOutput) on float32 tensors of a backend that has it, else the same numbers from native
- * ops, dy · step(y (6 − y)) (four passes). Used by the gradients of the fused layers (../nn/fused.ts).
+ * (GlassboxRelu6GradFromOutput) on float32 tensors of a backend that has it (on 'wasm': with WebAssembly SIMD
+ * and an unshared memory), else the same numbers from native ops, dy · step(y (6 − y)) (four passes). Used by
+ * the gradients of the fused layers (../nn/fused.ts).
  */
 export function relu6GradFromOutput(dy: Tensor, y: Tensor): Tensor {
-  if (dy.dtype === 'float32' && y.dtype === 'float32' && hasKernel(RELU6_GRAD_FROM_OUTPUT_KERNEL)) {
+  if (dy.dtype === 'float32' && y.dtype === 'float32' && fromOutputKernelPays()) {
     return engine().runKernel(RELU6_GRAD_FROM_OUTPUT_KERNEL, { dy, y }) as Tensor;
   }
   return mul(dy, step(mul(y, sub(scalar(6), y))));
