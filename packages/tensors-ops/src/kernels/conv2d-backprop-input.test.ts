@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../tf.js';
 import { initBackend } from '../backend.js';
 import { createRng, type Rng } from '../rng.js';
-import { conv2dBackpropInputWith } from './conv2d-backprop-input.js';
+import { cachedBackwardFilters, clearBackwardFilters, conv2dBackpropInputWith } from './conv2d-backprop-input.js';
 import {
   callOnWasm,
   convOutShape,
+  wasmBackend,
   liveCount,
   maxAbsDiff,
   onBothBackends,
@@ -141,6 +142,62 @@ describe('Conv2DBackpropInput (wasm)', () => {
         tf.dispose([dy, filter]);
       }
     }
+    expect(liveCount()).toEqual(before);
+  });
+
+  it('keeps backward filters per forward filter: bit-identical to building them anew, freed with the filter', async () => {
+    await initBackend({ backend: 'wasm', fallback: false });
+    const backend = wasmBackend();
+    clearBackwardFilters(backend);
+    const uncached = conv2dBackpropInputWith('phase', { cacheFilters: false });
+    const cases: ConvCase[] = [
+      { xShape: [2, 7, 7, 16], filterShape: [1, 1, 16, 24], strides: [1, 1], pad: 'same' }, // 1x1: uniform phase
+      { xShape: [2, 9, 9, 8], filterShape: [3, 3, 8, 12], strides: [2, 2], pad: 'same' }, // exact phases
+      { xShape: [2, 12, 12, 3], filterShape: [3, 3, 3, 16], strides: [2, 2], pad: 'same' }, // col2im
+    ];
+    const before = liveCount();
+    for (const c of cases) {
+      const { dy, filter } = inputsOf(createRng(21), c);
+      const want = callOnWasm(uncached as never, { dy, filter }, attrsOf(c) as never).values;
+      expect(cachedBackwardFilters(backend)).toBe(0);
+      // The first call builds and keeps the backward filter(s), the second finds them; both give the same bits.
+      for (let k = 0; k < 2; k++) {
+        const got = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrsOf(c) as never) as tf.Tensor;
+        expect(maxAbsDiff(got.dataSync(), want), `${JSON.stringify(c)}, call ${k}`).toBe(0);
+        got.dispose();
+        expect(cachedBackwardFilters(backend)).toBe(1);
+      }
+      // The same filter data in another geometry (stride) gets its own backward filter, and the right numbers.
+      if (c.strides[0] === 1) {
+        const c2: ConvCase = { ...c, strides: [2, 2], pad: 'valid', xShape: [2, 2 * c.xShape[1] - 1, 2 * c.xShape[2] - 1, c.xShape[3]] };
+        const want2 = callOnWasm(uncached as never, { dy, filter }, attrsOf(c2) as never).values;
+        const got2 = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrsOf(c2) as never) as tf.Tensor;
+        expect(maxAbsDiff(got2.dataSync(), want2)).toBe(0);
+        got2.dispose();
+      }
+      // Freeing the forward filter frees its backward filters: no backend data is left behind.
+      tf.dispose([dy, filter]);
+      expect(cachedBackwardFilters(backend)).toBe(0);
+      expect(liveCount()).toEqual(before);
+    }
+  });
+
+  it('a reshaped view of the filter keeps the backward filters until the last reference goes', async () => {
+    await initBackend({ backend: 'wasm', fallback: false });
+    const backend = wasmBackend();
+    clearBackwardFilters(backend);
+    const c: ConvCase = { xShape: [1, 5, 5, 8], filterShape: [1, 1, 8, 4], strides: [1, 1], pad: 'valid' };
+    const before = liveCount();
+    const { dy, filter } = inputsOf(createRng(22), c);
+    const view = tf.reshape(filter, [1, 1, 8, 4]);
+    tf.dispose(tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrsOf(c) as never) as tf.Tensor);
+    filter.dispose();
+    expect(cachedBackwardFilters(backend)).toBe(1); // the data lives on in the view
+    const got = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: view }, attrsOf(c) as never) as tf.Tensor;
+    const want = tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(dy, [25, 4]), tf.reshape(view, [8, 4]), false, true), [1, 5, 5, 8]));
+    expect(maxAbsDiff(got.dataSync(), want.dataSync())).toBeLessThanOrEqual(1e-5);
+    tf.dispose([got, want, view, dy]);
+    expect(cachedBackwardFilters(backend)).toBe(0);
     expect(liveCount()).toEqual(before);
   });
 });

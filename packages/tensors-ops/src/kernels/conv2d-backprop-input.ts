@@ -36,6 +36,107 @@ export interface Conv2DBackpropInputAttrs {
  */
 export type BackpropInputStrategy = 'phase' | 'uniform-phase' | 'zeros';
 
+// ---------------------------------------------------------------------------------------------------------
+// Backward filters kept across calls.
+//
+// The convolution that computes dx needs the filter rearranged (flipped, input/output channels swapped, split
+// by phase). Built anew in every call, that copy is a new tensor each time, so XNNPACK also creates a new
+// convolution operator and packs its weights each time (the WASM backend caches operators per filter tensor).
+// A model's filters stay the same from call to call (an explainer's many gradients, the folded weights of an
+// inference model), so the rearranged filter is kept per forward filter (its dataId) and geometry, and with it
+// XNNPACK's packed operator: ~10% of the 1×1 convolutions' backward time in MobileNetV2.
+//
+// Lifetime: an entry lives exactly as long as its forward filter's data. tfjs never changes a tensor's data in
+// place (a variable's assign gives it a new dataId), so an entry is never stale while the filter lives; the
+// backend's disposeData is wrapped (once per backend) so that freeing a forward filter's data frees its backward
+// filters with it (backend data counts come back to what they were, as without the cache). Every call also
+// frees entries whose forward filter is gone (a safety net) and keeps at most MAX_CACHED forward filters (the
+// least recently used freed first). The copies are backend data, not engine tensors.
+
+const MAX_CACHED = 512;
+
+/** Per backend: forward filter dataId -> (geometry key -> backward filter), in order of last use. */
+const filterCaches = new WeakMap<BackendWasm, Map<object, Map<string, TensorInfo>>>();
+
+function freeEntry(backend: BackendWasm, entry: Map<string, TensorInfo>): void {
+  for (const info of entry.values()) backend.disposeData(info.dataId);
+}
+
+/** Frees the cached backward filters whose forward filter is gone, and the oldest beyond MAX_CACHED filters. */
+function sweepFilters(backend: BackendWasm, cache: Map<object, Map<string, TensorInfo>>): void {
+  for (const [dataId, entry] of cache) {
+    if (!backend.dataIdMap.has(dataId)) {
+      freeEntry(backend, entry);
+      cache.delete(dataId);
+    }
+  }
+  for (const [dataId, entry] of cache) {
+    if (cache.size <= MAX_CACHED) break;
+    freeEntry(backend, entry);
+    cache.delete(dataId);
+  }
+}
+
+const HOOKED = Symbol.for('@glassbox/tensors-ops/backward-filter-hook');
+
+/** Wraps backend.disposeData so that the backward filters of a freed forward filter go with it. */
+function hookDispose(backend: BackendWasm, filters: Map<object, Map<string, TensorInfo>>): void {
+  const b = backend as unknown as Record<symbol, boolean | undefined> & { disposeData: BackendWasm['disposeData'] };
+  if (b[HOOKED] === true) return;
+  b[HOOKED] = true;
+  const dispose = backend.disposeData.bind(backend);
+  b.disposeData = (dataId, force) => {
+    const result = dispose(dataId, force);
+    const entry = filters.get(dataId as object);
+    if (entry !== undefined && !backend.dataIdMap.has(dataId)) {
+      filters.delete(dataId as object);
+      freeEntry(backend, entry);
+    }
+    return result;
+  };
+}
+
+/**
+ * A backward filter of `filter`: the one cached under `key` (the geometry and phase), else `build()` stored
+ * there (with `cache` false: a new one the caller frees).
+ */
+function backwardFilter(backend: BackendWasm, filter: TensorInfo, key: string, shape: number[], build: () => Float32Array, cache: boolean, scratch: Scratch): TensorInfo {
+  if (!cache) return scratch.keep(backend.makeOutput(shape, 'float32', undefined, build()));
+  let filters = filterCaches.get(backend);
+  if (filters === undefined) {
+    filters = new Map();
+    filterCaches.set(backend, filters);
+    hookDispose(backend, filters);
+  }
+  const dataId = filter.dataId as object;
+  let entry = filters.get(dataId);
+  if (entry !== undefined) filters.delete(dataId); // re-inserted below: most recently used last
+  sweepFilters(backend, filters);
+  entry ??= new Map();
+  filters.set(dataId, entry);
+  let info = entry.get(key);
+  if (info === undefined) {
+    info = backend.makeOutput(shape, 'float32', undefined, build());
+    entry.set(key, info);
+  }
+  return info;
+}
+
+/** Frees every cached backward filter of `backend`; returns how many forward filters had some (tests). */
+export function clearBackwardFilters(backend: BackendWasm): number {
+  const filters = filterCaches.get(backend);
+  if (filters === undefined) return 0;
+  const n = filters.size;
+  for (const entry of filters.values()) freeEntry(backend, entry);
+  filters.clear();
+  return n;
+}
+
+/** How many forward filters have cached backward filters on `backend` (tests). */
+export function cachedBackwardFilters(backend: BackendWasm): number {
+  return filterCaches.get(backend)?.size ?? 0;
+}
+
 function conv2dInfo(args: WasmKernelArgs<Conv2DBackpropInputAttrs>, filter: TensorInfo): backend_util.Conv2DInfo {
   const { strides, pad, dimRoundingMode, inputShape } = args.attrs;
   return backend_util.computeConv2DInfo(
@@ -71,12 +172,12 @@ function cropTo(backend: BackendWasm, scratch: Scratch, x: TensorInfo, top: numb
  * k = m·s + r of its phase (3×3, stride 2: 2×2, 2×1, 1×2 and 1×1 taps, 9 in all), so it multiplies exactly what
  * the definition does. The phases are written interleaved (and cropped) straight into the output on the heap.
  */
-function exactPhaseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
+function exactPhaseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, cacheFilters: boolean): TensorInfo | null {
   const [n, h, w, ci] = info.inShape;
   const [kh, kw, , co] = filter.shape as [number, number, number, number];
   const sh = info.strideHeight;
   const sw = info.strideWidth;
-  if (sh === 1 && sw === 1) return uniformPhaseBackpropInput(backend, dy, filter, info);
+  if (sh === 1 && sw === 1) return uniformPhaseBackpropInput(backend, dy, filter, info, cacheFilters);
   const oh = dy.shape[1]!;
   const ow = dy.shape[2]!;
   const padTop = info.padInfo.top;
@@ -95,7 +196,7 @@ function exactPhaseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: T
   for (let r = 0; r < sh; r++) if (tapsH(r) > 0 && tapsH(r) - 1 - q0h < 0) return null;
   for (let r = 0; r < sw; r++) if (tapsW(r) > 0 && tapsW(r) - 1 - q0w < 0) return null;
 
-  const wv = backend.readSync(filter.dataId) as Float32Array;
+  let wv: Float32Array | null = null;
   const scratch = new Scratch(backend);
   try {
     const out = backend.makeOutput([n, h, w, ci], 'float32');
@@ -108,25 +209,29 @@ function exactPhaseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: T
           let z: TensorInfo | null = null;
           if (mh > 0 && mw > 0) {
             // Phase filter [mh, mw, Co, Ci], flipped: G[a, b, o, c] = w[(mh−1−a)·sh + rh, (mw−1−b)·sw + rw, c, o].
-            const g = new Float32Array(mh * mw * co * ci);
-            for (let a = 0; a < mh; a++) {
-              const y = (mh - 1 - a) * sh + rh;
-              for (let b = 0; b < mw; b++) {
-                const x = (mw - 1 - b) * sw + rw;
-                const gBase = (a * mw + b) * co * ci;
-                const wBase = (y * kw + x) * ci * co;
-                for (let c = 0; c < ci; c++) {
-                  const wRow = wBase + c * co;
-                  for (let o = 0; o < co; o++) g[gBase + o * ci + c] = wv[wRow + o]!;
+            const build = (): Float32Array => {
+              wv ??= backend.readSync(filter.dataId) as Float32Array;
+              const g = new Float32Array(mh * mw * co * ci);
+              for (let a = 0; a < mh; a++) {
+                const y = (mh - 1 - a) * sh + rh;
+                for (let b = 0; b < mw; b++) {
+                  const x = (mw - 1 - b) * sw + rw;
+                  const gBase = (a * mw + b) * co * ci;
+                  const wBase = (y * kw + x) * ci * co;
+                  for (let c = 0; c < ci; c++) {
+                    const wRow = wBase + c * co;
+                    for (let o = 0; o < co; o++) g[gBase + o * ci + c] = wv[wRow + o]!;
+                  }
                 }
               }
-            }
+              return g;
+            };
             const top = mh - 1 - q0h;
             const left = mw - 1 - q0w;
             // Output rows = oh + top + bottom − mh + 1 must reach qh; extra rows are skipped when copying.
             const bottom = Math.max(0, qh - oh - top + mh - 1);
             const right = Math.max(0, qw - ow - left + mw - 1);
-            const gInfo = scratch.keep(backend.makeOutput([mh, mw, co, ci], 'float32', undefined, g));
+            const gInfo = backwardFilter(backend, filter, `exact ${sh} ${sw} ${rh} ${rw}`, [mh, mw, co, ci], build, cacheFilters, scratch);
             z = scratch.keep(stride1Conv(backend, dy, gInfo, [top, bottom, left, right])); // [N, >=qh, >=qw, Ci]
           }
           // One view of the whole heap, taken after every allocation (the heap may have grown); element offsets.
@@ -175,7 +280,7 @@ function exactPhaseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: T
  * input pixel: dx[o·s + k − p] += T[o, k]. Same flops as the definition; the sum over channels is done per
  * tap first, so the rounding differs slightly from the convolution routes.
  */
-function col2imBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+function col2imBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, cacheFilters: boolean): TensorInfo {
   const [n, h, w, ci] = info.inShape;
   const [kh, kw, , co] = filter.shape as [number, number, number, number];
   const sh = info.strideHeight;
@@ -186,13 +291,16 @@ function col2imBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: Tenso
   const padLeft = info.padInfo.left;
   const taps = kh * kw * ci;
   // Wᵀ [Co, kh·kw·Ci]: row o holds w[:, :, :, o] in (kh, kw, Ci) order.
-  const wv = backend.readSync(filter.dataId) as Float32Array;
-  const wt = new Float32Array(co * taps);
-  for (let t = 0; t < taps; t++) for (let o = 0; o < co; o++) wt[o * taps + t] = wv[t * co + o]!;
+  const build = (): Float32Array => {
+    const wv = backend.readSync(filter.dataId) as Float32Array;
+    const wt = new Float32Array(co * taps);
+    for (let t = 0; t < taps; t++) for (let o = 0; o < co; o++) wt[o * taps + t] = wv[t * co + o]!;
+    return wt;
+  };
   const scratch = new Scratch(backend);
   try {
     const a = scratch.keep(reshapeInfo(backend, dy, [1, n * oh * ow, co]));
-    const b = scratch.keep(backend.makeOutput([1, co, taps], 'float32', undefined, wt));
+    const b = backwardFilter(backend, filter, 'col2im', [1, co, taps], build, cacheFilters, scratch);
     const t = scratch.keep(runWasmKernel('BatchMatMul', backend, { a, b }, { transposeA: false, transposeB: false })); // [1, N·Oh·Ow, taps]
     const out = backend.makeOutput([n, h, w, ci], 'float32');
     const dst = backend.typedArrayFromHeap(out) as Float32Array;
@@ -243,7 +351,7 @@ function col2imBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: Tenso
  * output channels [phase, Ci], then a DepthToSpace-style transpose. Up to ~1.8x the minimal flops when k is
  * not a multiple of s; kept for stride 1 (one phase) and for the benchmark.
  */
-function uniformPhaseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
+function uniformPhaseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo, cacheFilters: boolean): TensorInfo | null {
   const [n, h, w, ci] = info.inShape;
   const [kh, kw, , co] = filter.shape as [number, number, number, number];
   const sh = info.strideHeight;
@@ -264,29 +372,33 @@ function uniformPhaseBackpropInput(backend: BackendWasm, dy: TensorInfo, filter:
   const right = Math.max(0, qw - ow - left + mw - 1);
 
   // The phase filter G [mh, mw, Co, sh·sw·Ci]: G[a, b, co, (rh·sw + rw)·Ci + c] = w[(mh−1−a)·sh + rh, (mw−1−b)·sw + rw, c, co].
-  const wv = backend.readSync(filter.dataId) as Float32Array;
   const phases = sh * sw * ci;
-  const g = new Float32Array(mh * mw * co * phases);
-  for (let y = 0; y < kh; y++) {
-    const my = Math.floor(y / sh);
-    const a = mh - 1 - my;
-    const rh = y - my * sh;
-    for (let x = 0; x < kw; x++) {
-      const mx = Math.floor(x / sw);
-      const b = mw - 1 - mx;
-      const rw = x - mx * sw;
-      const gBase = (a * mw + b) * co * phases + (rh * sw + rw) * ci;
-      const wBase = (y * kw + x) * ci * co;
-      for (let c = 0; c < ci; c++) {
-        const wRow = wBase + c * co;
-        for (let o = 0; o < co; o++) g[gBase + o * phases + c] = wv[wRow + o]!;
+  const buildPhaseFilter = (): Float32Array => {
+    const wv = backend.readSync(filter.dataId) as Float32Array;
+    const g = new Float32Array(mh * mw * co * phases);
+    for (let y = 0; y < kh; y++) {
+      const my = Math.floor(y / sh);
+      const a = mh - 1 - my;
+      const rh = y - my * sh;
+      for (let x = 0; x < kw; x++) {
+        const mx = Math.floor(x / sw);
+        const b = mw - 1 - mx;
+        const rw = x - mx * sw;
+        const gBase = (a * mw + b) * co * phases + (rh * sw + rw) * ci;
+        const wBase = (y * kw + x) * ci * co;
+        for (let c = 0; c < ci; c++) {
+          const wRow = wBase + c * co;
+          for (let o = 0; o < co; o++) g[gBase + o * phases + c] = wv[wRow + o]!;
+        }
       }
     }
-  }
+    return g;
+  };
 
   const scratch = new Scratch(backend);
   try {
-    const gInfo = scratch.keep(backend.makeOutput([mh, mw, co, phases], 'float32', undefined, g));
+    const gShape = [mh, mw, co, phases];
+    const gInfo = backwardFilter(backend, filter, `uniform ${sh} ${sw}`, gShape, buildPhaseFilter, cacheFilters, scratch);
     const z = scratch.keep(stride1Conv(backend, dy, gInfo, [top, bottom, left, right])); // [N, Rh, Rw, sh·sw·Ci]
     const rh = z.shape[1]!;
     const rw = z.shape[2]!;
@@ -354,8 +466,11 @@ function zerosBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: Tensor
   }
 }
 
-/** The kernel with a chosen strategy (the benchmark compares them; the registered kernel uses 'phase'). */
-export function conv2dBackpropInputWith(strategy: BackpropInputStrategy): (args: WasmKernelArgs<Conv2DBackpropInputAttrs>) => TensorInfo {
+/**
+ * The kernel with a chosen strategy (the benchmark compares them; the registered kernel uses 'phase' and caches
+ * the backward filters). `cacheFilters: false` builds the backward filter anew in every call.
+ */
+export function conv2dBackpropInputWith(strategy: BackpropInputStrategy, { cacheFilters = true }: { cacheFilters?: boolean } = {}): (args: WasmKernelArgs<Conv2DBackpropInputAttrs>) => TensorInfo {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const dy = inputs.dy!;
@@ -370,10 +485,10 @@ export function conv2dBackpropInputWith(strategy: BackpropInputStrategy): (args:
     const out =
       strategy === 'phase'
         ? ci < 8
-          ? col2imBackpropInput(backend, dy, filter, info)
-          : exactPhaseBackpropInput(backend, dy, filter, info)
+          ? col2imBackpropInput(backend, dy, filter, info, cacheFilters)
+          : exactPhaseBackpropInput(backend, dy, filter, info, cacheFilters)
         : strategy === 'uniform-phase'
-          ? uniformPhaseBackpropInput(backend, dy, filter, info)
+          ? uniformPhaseBackpropInput(backend, dy, filter, info, cacheFilters)
           : zerosBackpropInput(backend, dy, filter, info);
     return out ?? runOriginalKernel('Conv2DBackpropInput', backend, inputs, { ...attrs });
   };

@@ -8,7 +8,8 @@
  * |--------------------------------------|---------------------------------------------------------------|
  * | Conv2DBackpropFilter                 | new: im2col + one XNNPACK GEMM (per chunk of images)          |
  * | Conv2DBackpropInput                  | replaced: one exact convolution per sub-pixel phase; for < 8  |
- * |                                      | input channels one product + col2im                           |
+ * |                                      | input channels one product + col2im; backward filters kept    |
+ * |                                      | per forward filter (XNNPACK's packed operator with them)      |
  * | BatchMatMul                          | replaced: transposes and batches as plain XNNPACK products    |
  * | _FusedMatMul                         | replaced: same, keeping bias/activation (and fixing its bias) |
  * | UnsortedSegmentSum                   | new: ScatterNd (ids in range), else bridged through the cpu   |
@@ -21,7 +22,9 @@
  * |                                      | C >= 8): one row-by-row pass, no Transpose; bit-identical     |
  * | Identity, Cast (same dtype)          | replaced: share the input's buffer instead of copying it      |
  * | GlassboxRelu6Grad                    | new (also for 'cpu'): Relu6's gradient dy·(0 < x <= 6) in one |
- * |                                      | pass, see ./relu6-grad.ts                                     |
+ * |                                      | SIMD pass (./simd-masks.ts), see ./relu6-grad.ts              |
+ * | GlassboxRelu6GradFromOutput          | new (also for 'cpu'): the same from the output, dy·(0 < y < 6)|
+ * |                                      | (fused conv + relu6 gradients), one SIMD pass                 |
  *
  * Not kernels: the gradients of FusedBatchNorm (tf.batchNorm; broadcasts instead of tiling) and of Relu6 (runs
  * GlassboxRelu6Grad) are also replaced, bit-identical, by ./fused-batch-norm-grad.ts, registered from ../tf.ts.
@@ -33,7 +36,7 @@ import { depthwiseConv2dBackpropFilter } from './depthwise-conv2d-backprop-filte
 import { depthwiseConv2dBackpropInput } from './depthwise-conv2d-backprop-input.js';
 import { fusedMatMul } from './fused-mat-mul.js';
 import { maxPoolGrad } from './max-pool-grad.js';
-import { RELU6_GRAD_KERNEL, registerRelu6GradCpu, relu6GradWasm } from './relu6-grad.js';
+import { RELU6_GRAD_FROM_OUTPUT_KERNEL, RELU6_GRAD_KERNEL, registerRelu6GradCpu, relu6GradFromOutputWasm, relu6GradWasm } from './relu6-grad.js';
 import { installWasmKernel, type WasmKernelImpl } from './shared.js';
 import { sum } from './sum.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
@@ -55,6 +58,7 @@ export const WASM_KERNEL_NAMES = [
   'Identity',
   'Cast',
   'GlassboxRelu6Grad',
+  'GlassboxRelu6GradFromOutput',
 ] as const;
 
 /** Each kernel with its implementation, in the order they are installed. */
@@ -71,6 +75,7 @@ const KERNELS: ReadonlyArray<readonly [(typeof WASM_KERNEL_NAMES)[number], WasmK
   ['Identity', identityView],
   ['Cast', castView],
   [RELU6_GRAD_KERNEL, relu6GradWasm],
+  [RELU6_GRAD_FROM_OUTPUT_KERNEL, relu6GradFromOutputWasm],
 ] as never;
 
 /**
@@ -85,9 +90,10 @@ export function registerWasmKernels(): string[] {
 }
 
 /**
- * Registers the 'cpu' kernels Glassbox adds (GlassboxRelu6Grad, which the gradient of Relu6 calls on both
- * backends), or puts back one that was unregistered. Idempotent; returns the names it registered.
+ * Registers the 'cpu' kernels Glassbox adds (GlassboxRelu6Grad and GlassboxRelu6GradFromOutput, which the
+ * gradients of Relu6 and of the fused relu6 layers call on both backends), or puts back one that was
+ * unregistered. Idempotent; returns the names it registered.
  */
 export function registerCpuKernels(): string[] {
-  return registerRelu6GradCpu() ? [RELU6_GRAD_KERNEL] : [];
+  return registerRelu6GradCpu();
 }

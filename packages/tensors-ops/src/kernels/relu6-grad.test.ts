@@ -6,7 +6,8 @@ import { describeBackends, expectNoLeaks } from '../testing/index.js';
 import { ensureOverrides } from '../overrides.js';
 import { withNonlinearityRule } from '../nn/gradient-rule.js';
 import { isOurGradient, originalGradient, registerGradientFixes } from './fused-batch-norm-grad.js';
-import { RELU6_GRAD_KERNEL, relu6GradConfig } from './relu6-grad.js';
+import { RELU6_GRAD_FROM_OUTPUT_KERNEL, RELU6_GRAD_KERNEL, relu6GradConfig, relu6GradFromOutput } from './relu6-grad.js';
+import { simdMasksFor, simdMasksModuleBytes, wasmMemoryOf } from './simd-masks.js';
 
 type T = tf.Tensor;
 
@@ -174,5 +175,106 @@ describeBackends('the gradient of Relu6 in one pass (GlassboxRelu6Grad)', () => 
     } finally {
       tf.dispose([x, dy]);
     }
+  });
+});
+
+/** The four native passes the fused layers' relu6 gradient ran before the kernel: dy · step(y (6 − y)). */
+const nativeFromOutput = (dy: T, y: T): T => tf.mul(dy, tf.step(tf.mul(y, tf.sub(tf.scalar(6), y))));
+const fromOutputKernel = (dy: T, y: T): T => tf.engine().runKernel(RELU6_GRAD_FROM_OUTPUT_KERNEL, { dy, y }) as T;
+
+describeBackends("ReLU6's gradient from its output in one pass (GlassboxRelu6GradFromOutput)", () => {
+  it('runs the SIMD module on wasm (a valid module, instantiated on the backend memory)', () => {
+    expect(WebAssembly.validate(simdMasksModuleBytes())).toBe(true);
+    expect(tf.getKernel(RELU6_GRAD_FROM_OUTPUT_KERNEL, tf.getBackend())).toBeDefined();
+    if (tf.getBackend() === 'wasm') {
+      const backend = tf.backend() as unknown as { wasm: unknown };
+      expect(simdMasksFor(wasmMemoryOf(backend))).not.toBeNull();
+    }
+  });
+
+  it('is dy · n(y), n = 1 on the open interval (0, 6), 0 elsewhere, NaN at NaN (closed form, every length mod 4)', () => {
+    const { x: y, dy } = inputs(5);
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 118, 119, y.length]) {
+      // Lengths below 4 run only the scalar tail; the rest the SIMD groups and a tail of n mod 4.
+      const ys = y.subarray(y.length - n);
+      const dys = dy.subarray(dy.length - n);
+      const want = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const m = Number.isNaN(ys[i]) ? NaN : ys[i]! > 0 && ys[i]! < 6 ? 1 : 0;
+        want[i] = dys[i]! * m;
+      }
+      expectSameBits(valuesOf(() => fromOutputKernel(tf.tensor1d(dys), tf.tensor1d(ys))), want, `closed form, n = ${n}`);
+    }
+    const at = (v: number, d: number) => valuesOf(() => fromOutputKernel(tf.tensor1d([d, d, d, d, d]), tf.tensor1d([v, v, v, v, v])));
+    for (const lane of [0, 4]) {
+      // lane 0 comes from the SIMD groups, lane 4 from the tail.
+      expect(at(6, 2)[lane]).toBe(0);
+      expect(at(6 - ULP6, 2)[lane]).toBe(2);
+      expect(at(0, 2)[lane]).toBe(0);
+      expect(at(1e-45, 2)[lane]).toBe(2);
+      expect(at(-1, -2)[lane]).toBe(-0);
+      expect(at(NaN, 2)[lane]).toBeNaN();
+      expect(at(3, Infinity)[lane]).toBe(Infinity);
+      expect(at(7, Infinity)[lane]).toBeNaN();
+    }
+  });
+
+  it('is the four native passes dy · step(y (6 − y)) bit for bit, at the special values and on random tensors', () => {
+    for (const shape of [[SPECIAL_X.length * SPECIAL_DY.length + 201], [7, 47], [1, 17, 3, 7], [2, 3, 1, 7, 17]]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const { x: y, dy } = inputs(shape.length + 10, size - SPECIAL_X.length * SPECIAL_DY.length);
+      const ours = valuesOf(() => fromOutputKernel(tf.tensor(dy, shape), tf.tensor(y, shape)));
+      const theirs = valuesOf(() => nativeFromOutput(tf.tensor(dy, shape), tf.tensor(y, shape)));
+      expectSameBits(ours, theirs, `shape [${shape.join(', ')}]`);
+    }
+  });
+
+  it('relu6GradFromOutput falls back to the native passes without the kernel or for non-float32 input, and leaks nothing', async () => {
+    const { x: y, dy } = inputs(6);
+    const ys = tf.tensor1d(y);
+    const dys = tf.tensor1d(dy);
+    const backendName = tf.getBackend();
+    try {
+      await expectNoLeaks(async () => {
+        const profile = await tf.profile(() => relu6GradFromOutput(dys, ys));
+        (profile.result as T).dispose();
+        expect(profile.kernelNames).toEqual([RELU6_GRAD_FROM_OUTPUT_KERNEL]);
+      });
+      const want = valuesOf(() => nativeFromOutput(dys, ys));
+      const kernel = tf.getKernel(RELU6_GRAD_FROM_OUTPUT_KERNEL, backendName);
+      tf.unregisterKernel(RELU6_GRAD_FROM_OUTPUT_KERNEL, backendName);
+      try {
+        expectSameBits(valuesOf(() => relu6GradFromOutput(dys, ys)), want, 'without the kernel');
+      } finally {
+        tf.registerKernel(kernel);
+      }
+      const ints = valuesOf(() => relu6GradFromOutput(tf.tensor1d([1, 2, 3, 4]), tf.tensor1d([-1, 0, 3, 6], 'int32')));
+      expect(Array.from(ints)).toEqual([0, 0, 3, 0]);
+    } finally {
+      tf.dispose([ys, dys]);
+    }
+  });
+
+  it('has a gradient itself: the mask with respect to dy, zero with respect to y', () => {
+    const rng = createRng(8);
+    const y = rng.uniformArray(63, -3, 9);
+    const dy = rng.uniformArray(63, -2, 2);
+    const w = rng.uniformArray(63, -1, 1);
+    const ys = tf.tensor1d(y);
+    const dys = tf.tensor1d(dy);
+    const ws = tf.tensor1d(w);
+    try {
+      const byDy = valuesOf(() => tf.grad((d: T) => tf.sum(tf.mul(ws, fromOutputKernel(d, ys))))(dys));
+      expect(Array.from(byDy)).toEqual(Array.from(w, (v, i) => Math.fround(v * (y[i]! > 0 && y[i]! < 6 ? 1 : 0))));
+      const byY = valuesOf(() => tf.grad((z: T) => tf.sum(tf.mul(ws, fromOutputKernel(dys, z))))(ys));
+      expect(Array.from(byY)).toEqual(new Array(63).fill(0));
+    } finally {
+      tf.dispose([ys, dys, ws]);
+    }
+  });
+
+  it('rejects dy and y of different shapes or dtypes', () => {
+    expect(() => tf.tidy(() => fromOutputKernel(tf.tensor1d([1, 2]), tf.tensor1d([1, 2, 3])))).toThrow(/same shape/);
+    expect(() => tf.tidy(() => fromOutputKernel(tf.tensor1d([1, 2]), tf.tensor1d([1, 2], 'int32')))).toThrow(/float32/);
   });
 });

@@ -10,6 +10,7 @@ import { withNonlinearityRule } from './gradient-rule.js';
 import { FUSED_CONV2D_KERNEL, FUSED_DEPTHWISE_CONV2D_KERNEL, fusedConv2dLayer, fusedDepthwiseConv2dLayer } from './fused.js';
 import { findConvBnGroups, setBatchNormFolding } from './fold-batch-norm.js';
 import type { Conv2DConfig } from './layer-types.js';
+import { RELU6_GRAD_FROM_OUTPUT_KERNEL } from '../kernels/relu6-grad.js';
 
 afterEach(() => {
   setBatchNormFolding(true);
@@ -110,8 +111,9 @@ describeBackends('fused conv / depthwise conv + bias + relu6', () => {
     expect(names).toContain(FUSED_DEPTHWISE_CONV2D_KERNEL);
     expect(names).toContain('DepthwiseConv2dNativeBackpropInput');
     expect(names).not.toContain('DepthwiseConv2dNativeBackpropFilter');
-    // The mask 0 < y < 6 from the output: one Step (of y (6 - y)); no Relu6 and no comparisons.
-    expect(names.filter((n) => n === 'Step')).toHaveLength(1);
+    // The mask 0 < y < 6 from the output: one GlassboxRelu6GradFromOutput; no Relu6, no Step, no comparisons.
+    expect(names.filter((n) => n === RELU6_GRAD_FROM_OUTPUT_KERNEL)).toHaveLength(1);
+    expect(names).not.toContain('Step');
     expect(names).not.toContain('Relu6');
     expect(names).not.toContain('LessEqual');
     tf.dispose([x, dw]);

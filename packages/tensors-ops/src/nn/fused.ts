@@ -19,7 +19,7 @@
  * Activation gradients from the output y (the kernel does not keep its input z): dz = dy where the mask holds,
  * else 0.
  * - relu: mask y > 0, the same as relu(z)'s z > 0 (y > 0 exactly when z > 0; at z = 0 both give 0).
- * - relu6: mask 0 < y < 6, computed as y (6 - y) > 0. tfjs-core's Relu6 gradient uses 0 < z <= 6, so the two
+ * - relu6: mask 0 < y < 6 (GlassboxRelu6GradFromOutput, one pass). tfjs-core's Relu6 gradient uses 0 < z <= 6, so the two
  *   agree everywhere except at z = 6 exactly, where the unfused gradient is dy and this one is 0: y = 6 for every z >= 6, so the output
  *   cannot tell z = 6 from z > 6. (0 there is also what PyTorch's hardtanh gives; a pre-activation that lands
  *   exactly on 6.0 in float32 is a measure-zero event, and the folded weights of a batch norm move z by a few
@@ -31,6 +31,7 @@
  * ops likewise never fuse a nonlinearity under a gradient tape). Without a rule nothing changes.
  */
 import type { GradConfig, NamedAttrMap, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import { relu6GradFromOutput, relu6GradFromOutputGradConfig } from '../kernels/relu6-grad.js';
 import { lookupKernel } from '../kernels/shared.js';
 import { tf } from '../tf.js';
 import type { ActivationConfig, Conv2DConfig } from './layer-types.js';
@@ -91,16 +92,16 @@ function register(): void {
   if (g[key] === true) return;
   g[key] = true;
   /**
-   * dL/dz from dL/dy and the output y: dy * [y > 0] for relu, dy * [y (6 - y) > 0] (that is 0 < y < 6) for
-   * relu6: native elementwise passes (two and four), several times faster on WASM than one pass in JavaScript.
+   * dL/dz from dL/dy and the output y: dy * [y > 0] for relu (two native passes, Step and Mul), dy * [0 < y < 6]
+   * for relu6 (one pass: the kernel GlassboxRelu6GradFromOutput, one SIMD pass on WASM, bit-identical to the
+   * four native passes dy * step(y (6 - y)) it replaced, which remain the fallback for a backend without it).
    * Each requested part computes it again: the engine runs every part in its own scope, so a shared copy would
    * either be freed after the first part or live until the whole backward pass ends (one activation-sized
    * tensor per layer); a gradient to the input asks for one part.
    */
   const dzOf = (dy: Tensor, y: Tensor, activation: FusableActivation): (() => Tensor) => () => {
     if (activation === 'linear') return dy;
-    const inside = activation === 'relu' ? y : tf.mul(y, tf.sub(tf.scalar(6), y));
-    return tf.mul(dy, tf.step(inside));
+    return activation === 'relu' ? tf.mul(dy, tf.step(y)) : relu6GradFromOutput(dy, y);
   };
   const convGrad: GradConfig = {
     kernelName: FUSED_CONV2D_KERNEL,
@@ -152,6 +153,7 @@ function register(): void {
   tf.registerGradient(convGrad);
   tf.registerGradient(depthwiseGrad);
   tf.registerGradient(denseGrad);
+  tf.registerGradient(relu6GradFromOutputGradConfig);
 }
 
 register();
