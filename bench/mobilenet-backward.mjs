@@ -13,13 +13,16 @@
 //     forward filter;
 //   - 'both': the two above (the path before both);
 //   - 'fold: float32 ops under the tape': the batch-norm fold's float32 ops recorded in every gradient (with the
-//     kept values taking their gradient), instead of the fold's derivative computed only when a weight is a source.
+//     kept values taking their gradient), instead of the fold's derivative computed only when a weight is a source;
+//   - 'depthwise backprop-input: zero-stuffed dy': the stride-2 depthwise input gradient as a PadV2 inserting zeros
+//     into dy and a stride-1 XNNPACK convolution, instead of the one-pass SIMD tap sums (kernels/simd-taps.ts).
 // Also prints the matMul rate of the same run (bench/timing.mjs). BENCH_BACKWARD_ROWS (8), BENCH_BACKWARD_SIZE
 // (224), BENCH_BACKWARD_REPS (3), BENCH_BACKWARD_JSON=path writes the numbers as JSON. Imports the BUILT
 // tensors-ops (run its build first).
 import { writeFileSync } from 'node:fs';
 import * as ops from '../packages/tensors-ops/dist/index.js';
 import { conv2dBackpropInputWith } from '../packages/tensors-ops/dist/kernels/conv2d-backprop-input.js';
+import { depthwiseConv2dBackpropInputWith } from '../packages/tensors-ops/dist/kernels/depthwise-conv2d-backprop-input.js';
 import { FoldCache, foldBatchNorm } from '../packages/tensors-ops/dist/nn/fold-batch-norm.js';
 import { mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
 import { matMulGflops, median, round, threadCpuMs } from './timing.mjs';
@@ -87,6 +90,7 @@ function eagerFold() {
 const configs = {
   current: { set() {}, reset() {} },
   'fold: float32 ops under the tape': eagerFold(),
+  'depthwise backprop-input: zero-stuffed dy': withKernel('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInputWith('zeros')),
   'relu6 mask: 4 native passes': noMask(),
   'conv backprop-input: filters rebuilt per call': noCache(),
   both: both(noMask(), noCache()),

@@ -219,7 +219,7 @@ function foldOnTape(group: ConvBnGroup, v: GroupVariables, entry: Entry): { kern
   const withBias = v.bias !== null;
   const biasOp = tf.customGrad(((...args: Tensor[]) => {
     // customGrad passes a save function after the inputs.
-    const [gamma, beta, mean, variance] = args as [Tensor, Tensor, Tensor, Tensor];
+    const [gamma, , mean, variance] = args as [Tensor, Tensor, Tensor, Tensor]; // beta only takes dB
     const bias = withBias ? args[4]! : undefined;
     return {
       value: tf.clone(entry.bias),
