@@ -15,7 +15,8 @@
 //   - 'fold: float32 ops under the tape': the batch-norm fold's float32 ops recorded in every gradient (with the
 //     kept values taking their gradient), instead of the fold's derivative computed only when a weight is a source;
 //   - 'depthwise backprop-input: zero-stuffed dy': the stride-2 depthwise input gradient as a PadV2 inserting zeros
-//     into dy and a stride-1 XNNPACK convolution, instead of the one-pass SIMD tap sums (kernels/simd-taps.ts).
+//     into dy and a stride-1 XNNPACK convolution, instead of the one-pass SIMD tap sums (kernels/simd-taps.ts);
+//   - 'fold ops + zero-stuffed dy': the two above (the path before both).
 // Also prints the matMul rate of the same run (bench/timing.mjs). BENCH_BACKWARD_ROWS (8), BENCH_BACKWARD_SIZE
 // (224), BENCH_BACKWARD_REPS (3), BENCH_BACKWARD_JSON=path writes the numbers as JSON. Imports the BUILT
 // tensors-ops (run its build first).
@@ -91,6 +92,7 @@ const configs = {
   current: { set() {}, reset() {} },
   'fold: float32 ops under the tape': eagerFold(),
   'depthwise backprop-input: zero-stuffed dy': withKernel('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInputWith('zeros')),
+  'fold ops + zero-stuffed dy': both(eagerFold(), withKernel('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInputWith('zeros'))),
   'relu6 mask: 4 native passes': noMask(),
   'conv backprop-input: filters rebuilt per call': noCache(),
   both: both(noMask(), noCache()),
