@@ -11,13 +11,20 @@
 //   - 'conv backprop-input: filters rebuilt per call': Conv2DBackpropInput building its backward (flipped,
 //     transposed) filter in every call, so that XNNPACK packs a new operator each time, instead of keeping it per
 //     forward filter;
-//   - 'both': the two above (the path before both).
+//   - 'both': the two above (the path before both);
+//   - 'fold: float32 ops under the tape': the batch-norm fold's float32 ops recorded in every gradient (with the
+//     kept values taking their gradient), instead of the fold's derivative computed only when a weight is a source;
+//   - 'depthwise backprop-input: zero-stuffed dy': the stride-2 depthwise input gradient as a PadV2 inserting zeros
+//     into dy and a stride-1 XNNPACK convolution, instead of the one-pass SIMD tap sums (kernels/simd-taps.ts);
+//   - 'fold ops + zero-stuffed dy': the two above (the path before both).
 // Also prints the matMul rate of the same run (bench/timing.mjs). BENCH_BACKWARD_ROWS (8), BENCH_BACKWARD_SIZE
 // (224), BENCH_BACKWARD_REPS (3), BENCH_BACKWARD_JSON=path writes the numbers as JSON. Imports the BUILT
 // tensors-ops (run its build first).
 import { writeFileSync } from 'node:fs';
 import * as ops from '../packages/tensors-ops/dist/index.js';
 import { conv2dBackpropInputWith } from '../packages/tensors-ops/dist/kernels/conv2d-backprop-input.js';
+import { depthwiseConv2dBackpropInputWith } from '../packages/tensors-ops/dist/kernels/depthwise-conv2d-backprop-input.js';
+import { FoldCache, foldBatchNorm } from '../packages/tensors-ops/dist/nn/fold-batch-norm.js';
 import { mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
 import { matMulGflops, median, round, threadCpuMs } from './timing.mjs';
 
@@ -60,8 +67,32 @@ function both(...cs) {
 }
 const noMask = () => withoutKernel('GlassboxRelu6GradFromOutput');
 const noCache = () => withKernel('Conv2DBackpropInput', conv2dBackpropInputWith('phase', { cacheFilters: false }));
+/**
+ * The fold before its lazy derivative: under the tape every group ran the float32 fold's ops (about eight per
+ * group) and took the kept values with that fold's gradient, whether or not a weight was a source.
+ */
+function eagerFold() {
+  const lazy = FoldCache.prototype.get;
+  const passThrough = (value, live) => tf.customGrad((_) => ({ value: tf.clone(value), gradFunc: (dy) => dy }))(live);
+  return {
+    set() {
+      FoldCache.prototype.get = function (key, group, v) {
+        const entry = this.entry(key, group, v);
+        if (!tf.engine().isTapeOn()) return entry;
+        const live = foldBatchNorm(group, v);
+        return { kernel: passThrough(entry.kernel, live.kernel), bias: passThrough(entry.bias, live.bias) };
+      };
+    },
+    reset() {
+      FoldCache.prototype.get = lazy;
+    },
+  };
+}
 const configs = {
   current: { set() {}, reset() {} },
+  'fold: float32 ops under the tape': eagerFold(),
+  'depthwise backprop-input: zero-stuffed dy': withKernel('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInputWith('zeros')),
+  'fold ops + zero-stuffed dy': both(eagerFold(), withKernel('DepthwiseConv2dNativeBackpropInput', depthwiseConv2dBackpropInputWith('zeros'))),
   'relu6 mask: 4 native passes': noMask(),
   'conv backprop-input: filters rebuilt per call': noCache(),
   both: both(noMask(), noCache()),

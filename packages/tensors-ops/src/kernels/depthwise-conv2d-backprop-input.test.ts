@@ -87,7 +87,7 @@ function wasmResult(strategy: DepthwiseBackpropInputStrategy, c: ConvCase, seed:
   }
 }
 
-const STRATEGIES: DepthwiseBackpropInputStrategy[] = ['zeros', 'phase', 'loop'];
+const STRATEGIES: DepthwiseBackpropInputStrategy[] = ['taps', 'zeros', 'phase', 'loop'];
 
 // The depthwise layers of MobileNetV2 (3×3, 'same', channels 32..960), at small batch and sides, odd ones included.
 const MOBILENET_CASES: ConvCase[] = [
@@ -140,6 +140,22 @@ describe('DepthwiseConv2dNativeBackpropInput (wasm), the XNNPACK routes (multipl
         expect(got.shape, `${strategy} ${JSON.stringify(c)}`).toEqual(c.xShape);
         expect(relativeDiff(got.values, cpu), `${strategy} ${JSON.stringify(c)}`).toBeLessThanOrEqual(1e-5);
       }
+    }
+  });
+
+  it('taps route: matches the cpu kernel within 1e-5 relative on random shapes, strides and paddings with 8 or 16 channels', async () => {
+    const rng = createRng(2021);
+    for (let t = 0; t < 24; t++) {
+      const c = randomConvCase(rng, { depthwise: true });
+      const channels = 8 * (1 + (t % 2));
+      c.xShape = [c.xShape[0], c.xShape[1], c.xShape[2], channels];
+      c.filterShape = [c.filterShape[0], c.filterShape[1], channels, 1];
+      const seed = rng.nextUint32();
+      const cpu = await cpuResult(c, seed);
+      await initBackend({ backend: 'wasm', fallback: false });
+      const got = wasmResult('taps', c, seed);
+      expect(got.shape, JSON.stringify(c)).toEqual(c.xShape);
+      expect(relativeDiff(got.values, cpu), JSON.stringify(c)).toBeLessThanOrEqual(1e-5);
     }
   });
 

@@ -9,21 +9,24 @@
  * flipped filter, padded k − 1 − p at the top/left. So the kernel calls the WASM backend's own
  * DepthwiseConv2dNative (XNNPACK) once, with that explicit padding, and its output is dx.
  *
- * At stride s > 1 ('zeros', the registered strategy) dy first gets s − 1 zeros after each row and column (one
- * PadV2 of dy seen as [N, Oh, 1, Ow, 1, C]), which turns the sum into the stride-1 one; rows and columns past
- * the input's are cut off. That multiplies s² times more terms than the definition (mostly zeros), but XNNPACK's
- * depthwise convolution is memory-bound and ~25x faster than a JS loop, so it wins anyway. The alternative kept
- * for bench/mobilenet-kernels.mjs, 'phase', splits dx by output phase instead (r + p = t·s + φ leaves the taps
- * i = a·s + φ: one small stride-1 convolution per phase, exactly the definition's multiplications, 3×3 at stride
- * 2: 2×2, 2×1, 1×2 and 1×1 taps) and interleaves the phases in JS; the interleave makes it slower.
- * Main-thread CPU ms, 8 rows of MobileNetV2 at 224×224 (bench/mobilenet-kernels.mjs; 'loop' is the JS scatter
- * below, the kernel before):
+ * At stride s > 1 the registered strategy, 'taps', sums exactly the definition's products in one pass of a small
+ * WebAssembly SIMD module on the backend's heap (./simd-taps.ts): a table lists, for each input pixel, the (dy, w)
+ * pairs that reach it (3×3 at stride 2: 1, 2 or 4 of them) and the module adds them up, eight channels at a time
+ * (C a multiple of 8, else the next route). 'zeros' (the previous route, and the fallback) first inserts s − 1
+ * zeros after each row and column of dy (one PadV2 of dy seen as [N, Oh, 1, Ow, 1, C]), which turns the sum into
+ * the stride-1 one (rows and columns past the input's cut off): s² times the products, mostly with zeros, plus
+ * the padding pass. At stride 1 XNNPACK's convolution stays: the tap sums are no faster there (9 taps per pixel
+ * either way). 'phase', kept for bench/mobilenet-kernels.mjs, splits dx by output phase (r + p = t·s + φ leaves
+ * the taps i = a·s + φ: one small stride-1 XNNPACK convolution per phase) and interleaves the phases in JS; the
+ * interleave makes it slower. Main-thread CPU ms, 8 rows of MobileNetV2 at 224×224 (bench/mobilenet-kernels.mjs
+ * and bench/mobilenet-profile.mjs; 'loop' is the JS scatter below, the kernel before those):
  *
- *   | dy → dx                      | zeros | phase |  loop |
- *   |------------------------------|-------|-------|-------|
- *   | 112×112×32, stride 1         |   6.0 |   6.3 | 130.0 |
- *   | 56×56×96 → 112×112, stride 2 |  18.8 |  64.0 | 100.0 |
- *   | all 17 depthwise layers      |  56.3 | 121.6 | 722.3 |
+ *   | dy → dx                      | taps | zeros | phase |  loop |
+ *   |------------------------------|------|-------|-------|-------|
+ *   | 112×112×32, stride 1         |  5.5 |   6.0 |   6.3 | 130.0 |
+ *   | 56×56×96 → 112×112, stride 2 |  5.1 |  18.8 |  64.0 | 100.0 |
+ *
+ * (the stride-1 'taps' figure is a measurement of the module at stride 1, which the kernel does not use).
  *
  * The JS scatter over dy on the WASM heap (the cpu kernel's arithmetic without copying the tensors across
  * backends) remains for multipliers > 1 and for paddings the convolution cannot express (an explicit padding of
@@ -33,6 +36,8 @@
  */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { Scratch, bridgeToCpu, runWasmKernel, type BackendWasm, type WasmKernelArgs } from './shared.js';
+import { wasmMemoryOf } from './simd-masks.js';
+import { simdTapsFor } from './simd-taps.js';
 
 export interface DepthwiseBackpropInputAttrs {
   strides: number | [number, number];
@@ -43,11 +48,12 @@ export interface DepthwiseBackpropInputAttrs {
 }
 
 /**
- * 'zeros': zero insertion (at stride > 1) + one stride-1 XNNPACK depthwise convolution (registered); 'phase': one
+ * 'taps': the SIMD tap sums at stride > 1 (registered; 'zeros' where it declines and at stride 1); 'zeros': zero
+ * insertion (at stride > 1) + one stride-1 XNNPACK depthwise convolution; 'phase': one
  * XNNPACK depthwise convolution per output phase, interleaved in JS; 'loop': the JS scatter on the WASM heap (also
  * the fallback of the other two).
  */
-export type DepthwiseBackpropInputStrategy = 'phase' | 'zeros' | 'loop';
+export type DepthwiseBackpropInputStrategy = 'taps' | 'phase' | 'zeros' | 'loop';
 
 /** A stride-1 depthwise convolution (multiplier 1) of x [N, H, W, C] with filter [kh, kw, C, 1] and explicit padding. */
 function depthwiseStride1(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, top: number, bottom: number, left: number, right: number): TensorInfo {
@@ -220,6 +226,73 @@ function zerosBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: Tensor
   }
 }
 
+/**
+ * The taps route (stride > 1, multiplier 1, C a multiple of 8, WebAssembly SIMD): one pass of ./simd-taps.ts that
+ * sums, for each input pixel, exactly the (dy, w) products of the definition, dx[r, q] = Σ dy[y, x] · w[i, j] over
+ * y·s + i − p = r and x·s + j − p = q (1, 2 or 4 taps per pixel for 3×3 at stride 2), from a tap table built here.
+ * Returns null where it declines.
+ */
+function tapsBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
+  const [n, h, w, c] = info.inShape;
+  const [kh, kw] = filter.shape as [number, number, number, number];
+  if (c % 8 !== 0) return null;
+  const taps = simdTapsFor(wasmMemoryOf(backend as unknown as { wasm: unknown }));
+  if (taps === null) return null;
+  const oh = dy.shape[1]!;
+  const ow = dy.shape[2]!;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  /** Per output index r: the (filter index, dy index) pairs with o·s + i − pad = r, o in range. */
+  const axisTaps = (size: number, k: number, s: number, pad: number, o: number): Array<Array<[number, number]>> => {
+    const out: Array<Array<[number, number]>> = [];
+    for (let r = 0; r < size; r++) {
+      const list: Array<[number, number]> = [];
+      for (let i = 0; i < k; i++) {
+        const t = r + pad - i;
+        if (t >= 0 && t % s === 0 && t / s < o) list.push([i, t / s]);
+      }
+      out.push(list);
+    }
+    return out;
+  };
+  const rows = axisTaps(h, kh, sh, top, oh);
+  const cols = axisTaps(w, kw, sw, left, ow);
+  let entries = 0;
+  for (const rl of rows) for (const cl of cols) entries += 1 + 2 * rl.length * cl.length;
+  const scratch = new Scratch(backend);
+  const out = backend.makeOutput([n, h, w, c], 'float32');
+  let done = false;
+  try {
+    const table = scratch.keep(backend.makeOutput([entries], 'int32'));
+    const tv = backend.typedArrayFromHeap(table) as Int32Array;
+    let e = 0;
+    for (const rl of rows) {
+      for (const cl of cols) {
+        tv[e++] = rl.length * cl.length;
+        for (const [i, y] of rl) {
+          for (const [j, x] of cl) {
+            tv[e++] = (y * ow + x) * c * 4;
+            tv[e++] = (i * kw + j) * c * 4;
+          }
+        }
+      }
+    }
+    // Byte addresses, taken after every allocation (the heap may have grown).
+    const at = (t: TensorInfo): number => (backend.typedArrayFromHeap(t) as Float32Array | Int32Array).byteOffset;
+    const outAt = at(out);
+    const dyAt = at(dy);
+    const wAt = at(filter);
+    const tableAt = at(table);
+    for (let b = 0; b < n; b++) taps(outAt + b * h * w * c * 4, dyAt + b * oh * ow * c * 4, wAt, tableAt, h * w, c * 4);
+    done = true;
+    return out;
+  } finally {
+    if (!done) backend.disposeData(out.dataId);
+    scratch.dispose();
+  }
+}
+
 /** The JS scatter over dy on the WASM heap (any multiplier). */
 function loopBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
   const [n, h, w, c] = info.inShape;
@@ -262,7 +335,7 @@ function loopBackpropInput(backend: BackendWasm, dy: TensorInfo, filter: TensorI
   return dx;
 }
 
-/** The kernel with a chosen strategy (the benchmark compares them; the registered kernel uses 'zeros'). */
+/** The kernel with a chosen strategy (the benchmark compares them; the registered kernel uses 'taps'). */
 export function depthwiseConv2dBackpropInputWith(strategy: DepthwiseBackpropInputStrategy): (args: WasmKernelArgs<DepthwiseBackpropInputAttrs>) => TensorInfo {
   return (args) => {
     const { inputs, backend, attrs } = args;
@@ -284,10 +357,12 @@ export function depthwiseConv2dBackpropInputWith(strategy: DepthwiseBackpropInpu
     const sizes = [...dy.shape, ...filter.shape, ...attrs.inputShape];
     const convolvable = filter.shape[3] === 1 && !sizes.includes(0);
     let out: TensorInfo | null = null;
-    if (convolvable && strategy === 'phase') out = phaseBackpropInput(backend, dy, filter, info);
-    else if (convolvable && strategy === 'zeros') out = zerosBackpropInput(backend, dy, filter, info);
+    const strided = info.strideHeight > 1 || info.strideWidth > 1;
+    if (convolvable && strategy === 'taps' && strided) out = tapsBackpropInput(backend, dy, filter, info);
+    if (out === null && convolvable && (strategy === 'zeros' || strategy === 'taps')) out = zerosBackpropInput(backend, dy, filter, info);
+    else if (convolvable && strategy === 'phase') out = phaseBackpropInput(backend, dy, filter, info);
     return out ?? loopBackpropInput(backend, dy, filter, info);
   };
 }
 
-export const depthwiseConv2dBackpropInput = depthwiseConv2dBackpropInputWith('zeros');
+export const depthwiseConv2dBackpropInput = depthwiseConv2dBackpropInputWith('taps');

@@ -14,9 +14,11 @@
  * | _FusedMatMul                         | replaced: same, keeping bias/activation (and fixing its bias) |
  * | UnsortedSegmentSum                   | new: ScatterNd (ids in range), else bridged through the cpu   |
  * | DepthwiseConv2dNativeBackpropFilter  | new: one pass on the WASM heap (cpu bridge for dilations)     |
- * | DepthwiseConv2dNativeBackpropInput   | new: one XNNPACK depthwise convolution of dy (zeros inserted  |
- * |                                      | at stride > 1) with the flipped filter (multiplier 1); else a |
- * |                                      | JS pass on the WASM heap (cpu bridge for dilations)           |
+ * | DepthwiseConv2dNativeBackpropInput   | new: stride 1, one XNNPACK depthwise convolution of dy with   |
+ * |                                      | the flipped filter; stride > 1, one SIMD pass summing each    |
+ * |                                      | pixel's taps (./simd-taps.ts, C % 8 = 0; else zeros inserted  |
+ * |                                      | into dy + the stride-1 convolution) (multiplier 1); else a JS |
+ * |                                      | pass on the WASM heap (cpu bridge for dilations)              |
  * | MaxPoolGrad                          | replaced (wrong for windows <= 0): one pass on the WASM heap  |
  * | Sum                                  | replaced for leading reduced axes (bias/batch-norm gradients, |
  * |                                      | C >= 8): one row-by-row pass, no Transpose; bit-identical     |

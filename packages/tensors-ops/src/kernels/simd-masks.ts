@@ -24,7 +24,8 @@
 
 // --- A minimal WebAssembly binary encoder (just what this module needs).
 
-function uleb(n: number): number[] {
+/** @internal The encoder's pieces, shared with ./simd-taps.ts. */
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -35,16 +36,16 @@ function uleb(n: number): number[] {
   return out;
 }
 
-function name(s: string): number[] {
+export function name(s: string): number[] {
   const bytes = [...new TextEncoder().encode(s)];
   return [...uleb(bytes.length), ...bytes];
 }
 
-function section(id: number, content: number[]): number[] {
+export function section(id: number, content: number[]): number[] {
   return [id, ...uleb(content.length), ...content];
 }
 
-function vec(items: number[][]): number[] {
+export function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 

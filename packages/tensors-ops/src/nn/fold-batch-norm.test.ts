@@ -8,7 +8,7 @@ import { sequential, type Sequential } from './sequential.js';
 import { residualModel } from './residual-model.js';
 import { withNonlinearityRule } from './gradient-rule.js';
 import { FUSED_CONV2D_KERNEL, FUSED_DEPTHWISE_CONV2D_KERNEL, fusedConv2dLayer, fusedDepthwiseConv2dLayer } from './fused.js';
-import { findConvBnGroups, setBatchNormFolding } from './fold-batch-norm.js';
+import { FoldCache, findConvBnGroups, foldBatchNorm, setBatchNormFolding, type ConvBnGroup } from './fold-batch-norm.js';
 import type { Conv2DConfig } from './layer-types.js';
 import { RELU6_GRAD_FROM_OUTPUT_KERNEL } from '../kernels/relu6-grad.js';
 
@@ -370,5 +370,65 @@ describeBackends('batch norm folded into the convolution (ResidualModel)', () =>
     m.dispose();
     // Its variables and a folded kernel and bias for each of its four groups.
     expect(before - tf.memory().numTensors).toBe(variables + 8);
+  });
+});
+
+describeBackends('FoldCache under a gradient tape', () => {
+  const groupOf = (kind: ConvBnGroup['kind'], useBias: boolean): ConvBnGroup => ({
+    start: 0,
+    length: 2,
+    kind,
+    paths: ['conv', 'bn'],
+    config: CONFIG([1, 1], 'same'),
+    useBias,
+    epsilon: 1e-3,
+    activation: null,
+  });
+
+  it.each([
+    ['conv2d', true, [3, 3, 4, 5]],
+    ['conv2d', false, [1, 1, 4, 5]],
+    ['depthwiseConv2d', true, [3, 3, 5, 1]],
+    ['depthwiseConv2d', false, [3, 3, 5, 2]],
+  ] as const)('%s (bias %s): gradients to the kernel, bias, gamma, beta and moving statistics equal the autodiff of the float32 fold', async (kind, useBias, shape) => {
+    const channels = kind === 'conv2d' ? shape[3] : shape[2] * shape[3];
+    const kernel = uniform(1, [...shape], -1, 1);
+    const bias = uniform(2, [channels], -0.3, 0.3);
+    const gamma = uniform(3, [channels], 0.5, 1.5);
+    const beta = uniform(4, [channels], -0.5, 0.5);
+    const mean = uniform(5, [channels], -0.5, 0.5);
+    const variance = uniform(6, [channels], 0.3, 2);
+    // Random upstream gradients for the folded kernel and bias.
+    const uK = uniform(7, [...shape], -1, 1);
+    const uB = uniform(8, [channels], -1, 1);
+    const group = groupOf(kind, useBias);
+    const cache = new FoldCache();
+    // The kept fold is made outside the leak check (the cache holds its two tensors until disposed).
+    cache.get('conv', group, { kernel, bias: useBias ? bias : null, gamma, beta, movingMean: mean, movingVariance: variance });
+    await expectNoLeaks(() => {
+      const sources = useBias ? [kernel, gamma, beta, mean, variance, bias] : [kernel, gamma, beta, mean, variance];
+      const lossWith = (fold: typeof foldBatchNorm) => (...t: Tensor[]): tf.Scalar => {
+        const [k, g, b, m, v, bb] = t as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
+        const f = fold(group, { kernel: k, bias: bb ?? null, gamma: g, beta: b, movingMean: m, movingVariance: v });
+        return tf.add(tf.sum(tf.mul(f.kernel, uK)), tf.sum(tf.mul(f.bias, uB)));
+      };
+      const got = tf.grads(lossWith((g, v) => cache.get('conv', g, v)))(sources);
+      const want = tf.grads(lossWith(foldBatchNorm))(sources);
+      for (let i = 0; i < sources.length; i++) expectRelClose(got[i]!, want[i]!, 1e-5);
+      tf.dispose([...got, ...want]);
+    });
+    cache.dispose();
+    tf.dispose([kernel, bias, gamma, beta, mean, variance, uK, uB]);
+  });
+
+  it('a gradient to the input alone runs none of the fold (no Sqrt: only the fold takes one)', async () => {
+    const m = sequential(SEQ, [9, 8, 3], { seed: 4 });
+    randomizeBatchNorms(m, 5);
+    const x = uniform(12, [2, 9, 8, 3], -2, 2);
+    tf.dispose(m.predict(x)); // the folded weights are made (outside the measured call)
+    const names = await kernelsOf(() => tf.grad((xx: Tensor) => tf.sum(m.predict(xx)))(x));
+    expect(names).not.toContain('Sqrt');
+    x.dispose();
+    m.dispose();
   });
 });

@@ -15,9 +15,9 @@
  * model (`FoldCache`): made when the model is built, and made again, one for one, on the next inference call
  * after a variable changed (a `setWeights`, an optimizer step, a training-mode statistics update: every
  * assignment gives a variable a new data id, which the cache compares). So the number of live tensors does not
- * change from call to call. Under a gradient tape the kept values are used with the gradient of the fold
- * written as tf ops on the variables (a few ops on the weights, small next to the convolutions), so that
- * gradients with respect to the kernel, gamma, beta and the moving statistics flow as through the unfused
+ * change from call to call. Under a gradient tape the kept values are used with the derivative of the fold
+ * written as tf ops on the variables (computed in the backward pass only when it is asked for, `foldOnTape`), so
+ * that gradients with respect to the kernel, gamma, beta and the moving statistics flow as through the unfused
  * ops; a gradient to the input alone never computes them.
  *
  * Numbers: the folded convolution rounds differently from conv-then-normalise. On a 52-convolution MobileNetV2
@@ -176,12 +176,67 @@ function tapeOn(): boolean {
 }
 
 /**
- * `value` in the forward pass, with the gradient of `live` (dL/dlive = dL/dvalue): the kept exact fold with
- * gradients that reach the variables through the float32 fold (the same function, so the same derivative).
+ * The kept folded kernel and bias (`entry`) as tensors of the tape whose gradients reach the variables: the
+ * derivative of the float32 fold (`foldBatchNorm`), written out and computed only when the backward pass asks for
+ * it. The two values are `tf.customGrad` ops whose inputs are the variables, so a gradient to the model's input
+ * alone (what explainers take) has no path through them: tfjs prunes them and the fold's derivative never runs,
+ * and the forward pass records two ops per group instead of the fold's eight.
+ *
+ * With s = gamma / sqrt(var + eps) per output channel (K = k s, B = (b - mean) s + beta) and upstream dK, dB:
+ *
+ *   dk = dK s,    ds = Σ_{all but the channel} dK k  +  dB (b - mean),
+ *   db = dB s,    dmean = -dB s,    dbeta = dB,
+ *   dgamma = ds / sqrt(var + eps),    dvar = -ds s / (2 (var + eps)).
  */
-function withGradientOf(value: Tensor, live: Tensor): Tensor {
-  const f = tf.customGrad(((_: Tensor) => ({ value: tf.clone(value), gradFunc: (dy: Tensor) => dy })) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(live);
+function foldOnTape(group: ConvBnGroup, v: GroupVariables, entry: Entry): { kernel: Tensor; bias: Tensor } {
+  const eps = group.epsilon;
+  const shape = v.kernel.shape;
+  const channels = v.gamma.shape[0]!;
+  /** s (float32, [C]) and 1 / sqrt(var + eps), as the fold's own ops compute them. */
+  const scaleOf = (gamma: Tensor, variance: Tensor): { s: Tensor; root: Tensor } => {
+    const root = tf.sqrt(tf.add(variance, tf.scalar(eps)));
+    return { s: tf.div(gamma, root), root };
+  };
+  /** The per-channel vector `c` shaped to broadcast against the kernel (depthwise: [1, 1, C, m]). */
+  const onKernel = (c: Tensor): Tensor => (group.kind === 'conv2d' ? c : tf.reshape(c, [1, 1, shape[2]!, shape[3]!]));
+  /** Σ over everything but the output channel of a kernel-shaped tensor, as [C]. */
+  const perChannel = (t: Tensor): Tensor => (group.kind === 'conv2d' ? tf.sum(t, [0, 1, 2]) : tf.reshape(tf.sum(t, [0, 1]), [channels]));
+  /** dgamma and dvar from ds. */
+  const scaleGrads = (ds: Tensor, s: Tensor, root: Tensor, variance: Tensor): [Tensor, Tensor] => [
+    tf.div(ds, root),
+    tf.div(tf.mul(tf.neg(ds), s), tf.mul(tf.scalar(2), tf.add(variance, tf.scalar(eps)))),
+  ];
+
+  const kernelOp = tf.customGrad(((kernel: Tensor, gamma: Tensor, variance: Tensor) => ({
+    value: tf.clone(entry.kernel),
+    gradFunc: (dK: Tensor) => {
+      const { s, root } = scaleOf(gamma, variance);
+      const ds = perChannel(tf.mul(dK, kernel));
+      return [tf.mul(dK, onKernel(s)), ...scaleGrads(ds, s, root, variance)];
+    },
+  })) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...t: Tensor[]) => Tensor;
+
+  const withBias = v.bias !== null;
+  const biasOp = tf.customGrad(((...args: Tensor[]) => {
+    // customGrad passes a save function after the inputs.
+    const [gamma, , mean, variance] = args as [Tensor, Tensor, Tensor, Tensor]; // beta only takes dB
+    const bias = withBias ? args[4]! : undefined;
+    return {
+      value: tf.clone(entry.bias),
+      gradFunc: (dB: Tensor) => {
+        const { s, root } = scaleOf(gamma, variance);
+        const shifted = bias === undefined ? tf.neg(mean) : tf.sub(bias, mean);
+        const ds = tf.mul(dB, shifted);
+        const dShifted = tf.mul(dB, s);
+        const [dGamma, dVariance] = scaleGrads(ds, s, root, variance);
+        const grads = [dGamma, dB, tf.neg(dShifted), dVariance];
+        return withBias ? [...grads, dShifted] : grads;
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...t: Tensor[]) => Tensor;
+
+  const biasInputs = [v.gamma, v.beta, v.movingMean, v.movingVariance, ...(v.bias === null ? [] : [v.bias])];
+  return { kernel: kernelOp(v.kernel, v.gamma, v.movingVariance), bias: biasOp(...biasInputs) };
 }
 
 interface Entry {
@@ -206,8 +261,7 @@ export class FoldCache {
   get(key: string, group: ConvBnGroup, v: GroupVariables): { kernel: Tensor; bias: Tensor } {
     const entry = this.entry(key, group, v);
     if (!tapeOn()) return entry;
-    const live = foldBatchNorm(group, v);
-    return { kernel: withGradientOf(entry.kernel, live.kernel), bias: withGradientOf(entry.bias, live.bias) };
+    return foldOnTape(group, v, entry);
   }
 
   private entry(key: string, group: ConvBnGroup, v: GroupVariables): Entry {
