@@ -89,17 +89,27 @@ export function estimateRowBytes(f: unknown): number | null {
   return floats * 4 * 3;
 }
 
+/** Rows at least this heavy (bytes of tensors per row) may go to a pool one per batch (see autoBatchSize). */
+const HEAVY_ROW_BYTES = 16 * 1024 * 1024;
+
 /**
  * The batch size an explainer uses when the caller gives none: at most 64 rows (the contract's default), at
  * most what fits `budget` bytes per call given `rowBytes` (when known), and, in a pool, small enough that the
- * job has at least 4 batches to share (but not below 8 rows). None of these depend on the number of workers,
- * so a pooled result does not either.
+ * job has at least 4 batches to share (but not below 8 rows, or 1 row when a row takes HEAVY_ROW_BYTES or more,
+ * e.g. a 224x224 image through a convolutional network). None of these depend on the number of workers, so a
+ * pooled result does not either.
  */
 export function autoBatchSize(total: number, options: { rowBytes?: number | null; budget?: number; pooled?: boolean } = {}): number {
   checkOptionKeys(options, ['rowBytes', 'budget', 'pooled'], 'autoBatchSize');
   let size = 64;
   const rowBytes = options.rowBytes ?? null;
   if (rowBytes !== null && rowBytes > 0) size = Math.min(size, Math.max(1, Math.floor((options.budget ?? DEFAULT_BATCH_MEMORY_BUDGET) / rowBytes)));
-  if (options.pooled === true) size = Math.min(size, Math.max(8, Math.ceil(total / 4)));
+  if (options.pooled === true) {
+    // At least 8 rows per batch, so that a batch's dispatch (~0.2 ms) stays small against its work; a row whose
+    // tensors take HEAVY_ROW_BYTES or more costs tens of milliseconds by itself, so there a job of a few rows is
+    // split down to one row per batch and shared by the workers.
+    const least = rowBytes !== null && rowBytes >= HEAVY_ROW_BYTES ? 1 : 8;
+    size = Math.min(size, Math.max(least, Math.ceil(total / 4)));
+  }
   return Math.max(1, size);
 }

@@ -541,6 +541,12 @@ describe('autoBatchSize', () => {
     expect(autoBatchSize(100, { pooled: true })).toBe(25);
     expect(autoBatchSize(10, { pooled: true })).toBe(8);
     expect(autoBatchSize(2048, { pooled: true })).toBe(64);
+    // Heavy rows (>= 16 MiB of tensors each): a few rows are shared out one per batch; light ones keep 8.
+    const budget = 1024 * 1024 * 1024;
+    expect(autoBatchSize(4, { pooled: true, rowBytes: 64 * 1024 * 1024, budget })).toBe(1);
+    expect(autoBatchSize(10, { pooled: true, rowBytes: 64 * 1024 * 1024, budget })).toBe(3);
+    expect(autoBatchSize(4, { pooled: true, rowBytes: 16 * 1024 * 1024 - 1, budget })).toBe(8);
+    expect(autoBatchSize(4, { rowBytes: 64 * 1024 * 1024, budget })).toBe(16);
   });
 
   it('estimates the bytes of a row from a Sequential', () => {
