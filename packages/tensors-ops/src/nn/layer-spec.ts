@@ -339,6 +339,35 @@ export function planLayer(spec: unknown, index: number, inputShape: readonly num
     initializer,
     trainable,
   });
+  /**
+   * What conv2d and depthwiseConv2d share: the window options, the kernel [kh, kw, C, perChannel], the bias over
+   * `outChannels`, and the output shape.
+   */
+  const windowLayer = (perChannel: number, outChannels: number) => {
+    const kernelSize = toPair(s.kernelSize, 'kernelSize', where);
+    const config = resolveConv2DOptions({ strides: s.strides, padding: s.padding, dilations: s.dilations, activation: s.activation }, where, '');
+    checkWindowFits(inShape.slice(0, 2), kernelSize, config.dilations, config.padding, 'kernel', where);
+    const useBias = checkBoolean(s.useBias, true, 'useBias', where);
+    const kernelInitializer = checkInitializer(s.kernelInitializer, 'glorotUniform', 'kernelInitializer', where);
+    const biasInitializer = checkInitializer(s.biasInitializer, 'zeros', 'biasInitializer', where);
+    const params = [param('kernel', [kernelSize[0], kernelSize[1], inShape[2]!, perChannel], kernelInitializer)];
+    if (useBias) params.push(param('bias', [outChannels], biasInitializer));
+    const outputShape = [
+      convOutputLength(inShape[0]!, kernelSize[0], config.strides[0], config.dilations[0], config.padding),
+      convOutputLength(inShape[1]!, kernelSize[1], config.strides[1], config.dilations[1], config.padding),
+      outChannels,
+    ];
+    const specTail = {
+      strides: config.strides,
+      padding: config.padding,
+      dilations: config.dilations,
+      activation: activationRef(config.activation),
+      useBias,
+      kernelInitializer,
+      biasInitializer,
+    };
+    return { kernelSize, config, useBias, params, outputShape, specTail };
+  };
 
   switch (t) {
     case 'dense': {
@@ -365,44 +394,17 @@ export function planLayer(spec: unknown, index: number, inputShape: readonly num
     case 'conv2d': {
       requireRank(inShape, 3, t, where, '([H, W, C] images)');
       const filters = assertNumber(s.filters, 'filters', where, { integer: true, min: 1 });
-      const kernelSize = toPair(s.kernelSize, 'kernelSize', where);
-      const config = resolveConv2DOptions(
-        { strides: s.strides, padding: s.padding, dilations: s.dilations, activation: s.activation },
-        where,
-        '',
-      );
-      checkWindowFits(inShape.slice(0, 2), kernelSize, config.dilations, config.padding, 'kernel', where);
-      const useBias = checkBoolean(s.useBias, true, 'useBias', where);
-      const kernelInitializer = checkInitializer(s.kernelInitializer, 'glorotUniform', 'kernelInitializer', where);
-      const biasInitializer = checkInitializer(s.biasInitializer, 'zeros', 'biasInitializer', where);
-      const params = [param('kernel', [kernelSize[0], kernelSize[1], inShape[2]!, filters], kernelInitializer)];
-      if (useBias) params.push(param('bias', [filters], biasInitializer));
+      const w = windowLayer(filters, filters);
       return {
         index,
         name,
         type: t,
-        spec: {
-          type: t,
-          name,
-          filters,
-          kernelSize,
-          strides: config.strides,
-          padding: config.padding,
-          dilations: config.dilations,
-          activation: activationRef(config.activation),
-          useBias,
-          kernelInitializer,
-          biasInitializer,
-        },
+        spec: { type: t, name, filters, kernelSize: w.kernelSize, ...w.specTail },
         inputShape: inShape,
-        outputShape: [
-          convOutputLength(inShape[0]!, kernelSize[0], config.strides[0], config.dilations[0], config.padding),
-          convOutputLength(inShape[1]!, kernelSize[1], config.strides[1], config.dilations[1], config.padding),
-          filters,
-        ],
-        activation: config.activation,
-        params,
-        op: { kind: 'conv2d', useBias, config },
+        outputShape: w.outputShape,
+        activation: w.config.activation,
+        params: w.params,
+        op: { kind: 'conv2d', useBias: w.useBias, config: w.config },
       };
     }
     case 'conv2dTranspose': {
@@ -444,46 +446,18 @@ export function planLayer(spec: unknown, index: number, inputShape: readonly num
     }
     case 'depthwiseConv2d': {
       requireRank(inShape, 3, t, where, '([H, W, C] images)');
-      const kernelSize = toPair(s.kernelSize, 'kernelSize', where);
       const depthMultiplier = resolveDepthMultiplier(s.depthMultiplier, where);
-      const config = resolveConv2DOptions(
-        { strides: s.strides, padding: s.padding, dilations: s.dilations, activation: s.activation },
-        where,
-        '',
-      );
-      checkWindowFits(inShape.slice(0, 2), kernelSize, config.dilations, config.padding, 'kernel', where);
-      const useBias = checkBoolean(s.useBias, true, 'useBias', where);
-      const kernelInitializer = checkInitializer(s.kernelInitializer, 'glorotUniform', 'kernelInitializer', where);
-      const biasInitializer = checkInitializer(s.biasInitializer, 'zeros', 'biasInitializer', where);
-      const outChannels = inShape[2]! * depthMultiplier;
-      const params = [param('kernel', [kernelSize[0], kernelSize[1], inShape[2]!, depthMultiplier], kernelInitializer)];
-      if (useBias) params.push(param('bias', [outChannels], biasInitializer));
+      const w = windowLayer(depthMultiplier, inShape[2]! * depthMultiplier);
       return {
         index,
         name,
         type: t,
-        spec: {
-          type: t,
-          name,
-          kernelSize,
-          depthMultiplier,
-          strides: config.strides,
-          padding: config.padding,
-          dilations: config.dilations,
-          activation: activationRef(config.activation),
-          useBias,
-          kernelInitializer,
-          biasInitializer,
-        },
+        spec: { type: t, name, kernelSize: w.kernelSize, depthMultiplier, ...w.specTail },
         inputShape: inShape,
-        outputShape: [
-          convOutputLength(inShape[0]!, kernelSize[0], config.strides[0], config.dilations[0], config.padding),
-          convOutputLength(inShape[1]!, kernelSize[1], config.strides[1], config.dilations[1], config.padding),
-          outChannels,
-        ],
-        activation: config.activation,
-        params,
-        op: { kind: 'depthwiseConv2d', useBias, config },
+        outputShape: w.outputShape,
+        activation: w.config.activation,
+        params: w.params,
+        op: { kind: 'depthwiseConv2d', useBias: w.useBias, config: w.config },
       };
     }
     case 'globalAvgPool':
