@@ -7,7 +7,7 @@
 import type { GlassboxModel } from '@glassbox/adapters';
 import { tf, type Tensor } from '@glassbox/tensors-ops';
 import { fromPixels, heatmap, overlay, type RGBAImage } from '@glassbox/viz';
-import { failure, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { KNOBS, resolveMethod, type MethodResult, type MethodSettings } from '../methods.js';
 import { writeAtomically, writeJson, writePng, checkOutDir } from '../output.js';
 import { setupBackend, since, type CliIo } from '../runtime.js';
@@ -30,11 +30,7 @@ import {
   type UserLayerMethod,
   type UserModelFile,
 } from '../user-model.js';
-import { EXPLAIN_FILES, parseSegments, type ExplainCommandOptions, type ExplainSummary } from './explain.js';
-
-function round(v: number, digits = 6): number {
-  return Number(v.toPrecision(digits));
-}
+import { EXPLAIN_FILES, attributionValues, flagSettings, parseSegments, round, type ExplainCommandOptions, type ExplainSummary } from './explain.js';
 
 /** What the explained score is when --logits changed the model (see the adapters' `logits` option). */
 export function logitsWords(logits: GlassboxModel['logits']): string {
@@ -138,33 +134,18 @@ export async function runUserExplain(file: UserModelFile, o: ExplainCommandOptio
               ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
               onProgress: (done, total) => io.progress.update(done, total),
             })
-          : await (method as Exclude<typeof method, UserLayerMethod>).run(subject, image.x, {
-        target,
-        ...(o.steps !== undefined ? { steps: o.steps } : {}),
-        ...(o.samples !== undefined ? { samples: o.samples } : {}),
-        ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
-        ...(o.window !== undefined ? { window: o.window } : {}),
-        ...(o.stride !== undefined ? { stride: o.stride } : {}),
-        ...(o.cells !== undefined ? { cells: o.cells } : {}),
-        ...(baseline !== undefined ? { baseline } : {}),
-        ...(o.rule !== undefined ? { rule: o.rule } : {}),
-        ...(o.noise !== undefined ? { noise: o.noise } : {}),
-        ...(o.stdev !== undefined ? { stdev: o.stdev } : {}),
-        ...(segments !== undefined ? { segments } : {}),
-              seed,
-              onProgress: (done, total) => io.progress.update(done, total),
-            });
+          : await (method as Exclude<typeof method, UserLayerMethod>).run(
+              subject,
+              image.x,
+              flagSettings(o, { target, baseline, segments, seed, onProgress: (done, total) => io.progress.update(done, total) }),
+            );
     } finally {
       io.progress.stop();
     }
     const explainMs = since(t1);
     attributions = result.attribution.attributions;
     delta = result.attribution.delta ?? null;
-    const values = Float32Array.from(await attributions.data());
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i]!)) throw failure(`${method.name} returned a non-finite attribution (${values[i]}) at flat index ${i}; the model's gradients or outputs are not finite`);
-    }
-    const deltaValues = delta === null ? null : Array.from(await delta.data()).map((v) => round(v));
+    const { values, deltaValues } = await attributionValues(attributions, delta, method.name);
 
     // The attribution on the original photo's grid (zero outside a centre crop), drawn over the photo. A layer
     // method's map of a feature-map layer [1, h, w, C] is drawn as its sum over channels, stretched over the photo

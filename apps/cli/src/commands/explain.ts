@@ -128,8 +128,46 @@ function checkTarget(target: number | undefined, count: number, what: string): v
   }
 }
 
-function round(v: number, digits = 6): number {
+export function round(v: number, digits = 6): number {
   return Number(v.toPrecision(digits));
+}
+
+/**
+ * The method settings the explain command's flags give (only the flags that were set), with the call's baseline,
+ * segments, latent dimensions, seed and progress; `target` when there is one. Shared by the models of this
+ * package and users' models (explain-user.ts).
+ */
+export function flagSettings(
+  o: ExplainCommandOptions,
+  extra: { target?: number | undefined; baseline?: MethodSettings['baseline'] | undefined; segments?: Segments | undefined; dims?: number[] | undefined; seed: number; onProgress: (done: number, total: number) => void },
+): MethodSettings {
+  return {
+    ...(extra.target !== undefined ? { target: extra.target } : {}),
+    ...(o.steps !== undefined ? { steps: o.steps } : {}),
+    ...(o.samples !== undefined ? { samples: o.samples } : {}),
+    ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+    ...(o.window !== undefined ? { window: o.window } : {}),
+    ...(o.stride !== undefined ? { stride: o.stride } : {}),
+    ...(o.cells !== undefined ? { cells: o.cells } : {}),
+    ...(extra.baseline !== undefined ? { baseline: extra.baseline } : {}),
+    ...(o.rule !== undefined ? { rule: o.rule } : {}),
+    ...(o.noise !== undefined ? { noise: o.noise } : {}),
+    ...(o.stdev !== undefined ? { stdev: o.stdev } : {}),
+    ...(extra.segments !== undefined ? { segments: extra.segments } : {}),
+    ...(extra.dims !== undefined ? { dims: extra.dims } : {}),
+    seed: extra.seed,
+    onProgress: extra.onProgress,
+  };
+}
+
+/** A method's attribution values read once, refused when one is not finite, and its delta rounded. */
+export async function attributionValues(attributions: Tensor, delta: Tensor | null, methodName: string): Promise<{ values: Float32Array; deltaValues: number[] | null }> {
+  const values = Float32Array.from(await attributions.data());
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) throw failure(`${methodName} returned a non-finite attribution (${values[i]}) at flat index ${i}; the model's gradients or outputs are not finite`);
+  }
+  const deltaValues = delta === null ? null : Array.from(await delta.data()).map((v) => round(v));
+  return { values, deltaValues };
 }
 
 async function oneImage(spec: InputSpec, h: number, w: number): Promise<{ values: Float32Array; label: number | null; source: string }> {
@@ -572,34 +610,18 @@ export async function runExplain(o: ExplainCommandOptions, io: CliIo): Promise<E
     const t1 = performance.now();
     let result: MethodResult;
     try {
-      result = await method.run(prepared.subject, prepared.x, {
-        ...(prepared.target !== undefined ? { target: prepared.target } : {}),
-        ...(o.steps !== undefined ? { steps: o.steps } : {}),
-        ...(o.samples !== undefined ? { samples: o.samples } : {}),
-        ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
-        ...(o.window !== undefined ? { window: o.window } : {}),
-        ...(o.stride !== undefined ? { stride: o.stride } : {}),
-        ...(o.cells !== undefined ? { cells: o.cells } : {}),
-        ...(baseline !== undefined ? { baseline } : {}),
-        ...(o.rule !== undefined ? { rule: o.rule } : {}),
-        ...(o.noise !== undefined ? { noise: o.noise } : {}),
-        ...(o.stdev !== undefined ? { stdev: o.stdev } : {}),
-        ...(segments !== undefined ? { segments } : {}),
-        ...(dims !== undefined ? { dims } : {}),
-        seed,
-        onProgress: (done, total) => io.progress.update(done, total),
-      });
+      result = await method.run(
+        prepared.subject,
+        prepared.x,
+        flagSettings(o, { target: prepared.target, baseline, segments, dims, seed, onProgress: (done, total) => io.progress.update(done, total) }),
+      );
     } finally {
       io.progress.stop();
     }
     const explainMs = since(t1);
     attributions = result.attribution.attributions;
     delta = result.attribution.delta ?? null;
-    const values = Float32Array.from(await attributions.data());
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i]!)) throw failure(`${method.name} returned a non-finite attribution (${values[i]}) at flat index ${i}; the model's gradients or outputs are not finite`);
-    }
-    const deltaValues = delta === null ? null : Array.from(await delta.data()).map((v) => round(v));
+    const { values, deltaValues } = await attributionValues(attributions, delta, method.name);
     const shape = attributions.shape.slice();
 
     const base = fromGray(prepared.image, [h, w]);
