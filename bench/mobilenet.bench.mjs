@@ -31,7 +31,7 @@ import { integratedGradients, saliency } from '../packages/explainers-gradient/d
 import { gridSegments, kernelShap, occlusion, segmentsToFeatureMask } from '../packages/explainers-perturbation/dist/index.js';
 import { fromLayersModel } from '../packages/adapters/dist/index.js';
 import { copyWeightsToLayers, mobileNetV2Layers, mobileNetV2Spec, randomizeMobileNetV2 } from './mobilenet-v2.mjs';
-import { hasProc, matMulGflops, measure, median, round, taskIds } from './timing.mjs';
+import { hasProc, machineInfo, matMulGflops, measure, median, round, taskIds } from './timing.mjs';
 
 const { createRng, initBackend, residualModel, tf } = ops;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -205,15 +205,7 @@ async function runRows(configs) {
 }
 
 // ---- run ----
-const machine = {
-  cpuModel: os.cpus()[0]?.model ?? 'unknown',
-  cpus: os.cpus().length,
-  availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
-  totalMemoryGB: round(os.totalmem() / 2 ** 30, 1),
-  platform: `${process.platform} ${process.arch}`,
-  node: process.version,
-  loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
-};
+const machine = machineInfo();
 const result = {
   benchmark: 'mobilenet (root): MobileNetV2 explained by Glassbox, tfjs-layers vs tensors-ops ResidualModel, main thread vs pool',
   date: new Date().toISOString(),

@@ -28,7 +28,7 @@ import { createRng, describePoolModel, initBackend, sequential, tf } from '../pa
 import { createPool } from '../packages/tensors-ops/dist/pool/index.js';
 import { integratedGradients, saliency } from '../packages/explainers-gradient/dist/index.js';
 import { gridSegments, kernelShap, occlusion } from '../packages/explainers-perturbation/dist/index.js';
-import { clockTicks, hasProc, matMulGflops, measure, median, round, taskIds } from './timing.mjs';
+import { clockTicks, hasProc, machineInfo, matMulGflops, measure, median, round, taskIds } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, 'results', 'perf.json');
@@ -247,15 +247,7 @@ async function runInterleaved(configs, { n, repeats, warmup, mask, model }) {
 }
 
 // ---- run ----
-const machine = {
-  cpuModel: os.cpus()[0]?.model ?? 'unknown',
-  cpus: os.cpus().length,
-  availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
-  totalMemoryGB: round(os.totalmem() / 2 ** 30, 1),
-  platform: `${process.platform} ${process.arch}`,
-  node: process.version,
-  loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
-};
+const machine = machineInfo();
 const result = {
   benchmark: 'perf (root): Glassbox explainers vs the native reference',
   date: new Date().toISOString(),

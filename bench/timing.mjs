@@ -2,6 +2,7 @@
 // of a list of times, rounding, per-thread CPU time, peak RSS, a measure() of all of them,
 // and a clock for a training loop's onBatch callback that keeps the time of every batch. Repository tooling, not
 // part of any package.
+import os from 'node:os';
 
 /** The median of a list of numbers (the mean of the two middle ones for an even count). */
 export function median(values) {
@@ -110,4 +111,17 @@ export async function matMulGflops(tf, createRng, reps = tf.getBackend() === 'cp
   const cpuMs = (c.user + c.system) / 1000 / reps;
   tf.dispose([a, b]);
   return { wallMs: round(median(walls), 3), cpuMs: round(cpuMs, 3), gflops: round(flops / median(walls) / 1e6, 2), gflopsCpuTime: round(flops / cpuMs / 1e6, 2) };
+}
+
+/** The machine a benchmark ran on, as its JSON records it (the caller adds `loadAverageAtEnd`). */
+export function machineInfo() {
+  return {
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    cpus: os.cpus().length,
+    availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
+    totalMemoryGB: round(os.totalmem() / 2 ** 30, 1),
+    platform: `${process.platform} ${process.arch}`,
+    node: process.version,
+    loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
+  };
 }

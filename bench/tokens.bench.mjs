@@ -29,7 +29,7 @@ import { integratedGradients } from '../packages/explainers-gradient/dist/index.
 import { kernelShap } from '../packages/explainers-perturbation/dist/index.js';
 import { loadPretrained } from '../packages/models-transformer/dist/index.js';
 import { loadNames, loadSpam } from '../packages/datasets/dist/index.js';
-import { hasProc, measure, median, round, taskIds } from './timing.mjs';
+import { hasProc, machineInfo, measure, median, round, taskIds } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outFile = join(here, 'results', 'tokens.json');
@@ -144,15 +144,7 @@ async function runModel(model, data, configs, { n, repeats, warmup }) {
 }
 
 // ---- run ----
-const machine = {
-  cpuModel: os.cpus()[0]?.model ?? 'unknown',
-  cpus: os.cpus().length,
-  availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
-  totalMemoryGB: round(os.totalmem() / 2 ** 30, 1),
-  platform: `${process.platform} ${process.arch}`,
-  node: process.version,
-  loadAverageAtStart: os.loadavg().map((v) => round(v, 2)),
-};
+const machine = machineInfo();
 const workers = process.env.GLASSBOX_WORKERS ? Number(process.env.GLASSBOX_WORKERS) : machine.availableParallelism;
 const result = {
   benchmark: 'tokens: integrated gradients over the embeddings and KernelSHAP over the tokens of the pretrained text models',
